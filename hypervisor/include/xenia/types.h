@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Basic types shared by hypervisor and host builds of Xenia's pure code. */
+#ifndef XENIA_TYPES_H
+#define XENIA_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t paddr_t;
+typedef uint64_t vaddr_t;
+typedef int64_t s_time_t; /* nanoseconds of system time */
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE  (1UL << PAGE_SHIFT)
+#define PAGE_MASK  (~(PAGE_SIZE - 1))
+
+/*
+ * Frame numbers get their own types so that mixing a machine frame with a
+ * guest frame does not compile. They are structs in every build: the cost
+ * is nil and the check is worth more than a debug-only variant.
+ */
+#define TYPE_SAFE(type_, name_)                                                \
+    typedef struct {                                                           \
+        type_ name_;                                                           \
+    } name_##_t;                                                               \
+    static inline name_##_t _##name_(type_ n)                                  \
+    {                                                                          \
+        return (name_##_t){n};                                                 \
+    }                                                                          \
+    static inline type_ name_##_x(name_##_t n)                                 \
+    {                                                                          \
+        return n.name_;                                                        \
+    }
+
+TYPE_SAFE(unsigned long, mfn); /* machine frame */
+TYPE_SAFE(unsigned long, gfn); /* guest (pseudo-physical) frame */
+
+#define INVALID_MFN_RAW (~0UL)
+#define INVALID_MFN     _mfn(INVALID_MFN_RAW)
+
+static inline bool mfn_eq(mfn_t a, mfn_t b)
+{
+    return mfn_x(a) == mfn_x(b);
+}
+
+static inline paddr_t mfn_to_maddr(mfn_t m)
+{
+    return (paddr_t)mfn_x(m) << PAGE_SHIFT;
+}
+
+static inline mfn_t maddr_to_mfn(paddr_t pa)
+{
+    return _mfn((unsigned long)(pa >> PAGE_SHIFT));
+}
+
+#endif /* XENIA_TYPES_H */
