@@ -40,7 +40,7 @@ menuconfig:
 	cd $(KC_DIR) && $(KC_ENV) kconfig-mconf $(CURDIR)/Kconfig
 
 $(BUILD)/include/generated/autoconf.h: .config $(KCONFIG_FILES)
-	@mkdir -p $(KC_DIR) $(BUILD)/include/generated
+	@mkdir -p $(KC_DIR)/include/config $(BUILD)/include/generated
 	cd $(KC_DIR) && $(KC_ENV) $(KCONFIG) --silentoldconfig $(CURDIR)/Kconfig
 	@touch $@
 

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The local APIC in xAPIC mode: enable, EOI, and the one-shot timer. */
+#include <xenia/console.h>
+#include <xenia/time.h>
+#include <asm/apic.h>
+#include <asm/desc.h>
+#include <asm/io.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+
+#define APIC_ID     0x020
+#define APIC_VERSION 0x030
+#define APIC_TPR    0x080
+#define APIC_EOI    0x0b0
+#define APIC_SVR    0x0f0
+#define APIC_ESR    0x280
+#define APIC_LVTT   0x320
+#define APIC_LVT0   0x350
+#define APIC_LVT1   0x360
+#define APIC_LVTERR 0x370
+#define APIC_TMICT  0x380
+#define APIC_TMCCT  0x390
+#define APIC_TDCR   0x3e0
+
+#define SVR_ENABLE       0x100
+#define LVT_MASKED       0x10000
+#define LVT_NMI          0x400
+#define LVTT_TSC_DEADLINE 0x40000
+#define TDCR_DIV_1       0xb
+
+#define CPUID1_ECX_TSC_DEADLINE (1u << 24)
+
+static volatile uint8_t *apic_base;
+static bool tsc_deadline;
+/* One-shot mode: APIC timer ticks per second, calibrated against the TSC. */
+static struct time_scale ns_to_apic; /* nanoseconds -> ticks */
+static uint64_t apic_hz;
+
+static uint32_t apic_read(unsigned int reg)
+{
+    return mmio_read32(apic_base + reg);
+}
+
+static void apic_write(unsigned int reg, uint32_t v)
+{
+    mmio_write32(apic_base + reg, v);
+}
+
+uint32_t apic_id(void)
+{
+    return apic_read(APIC_ID) >> 24;
+}
+
+void apic_eoi(void)
+{
+    apic_write(APIC_EOI, 0);
+}
+
+/* Count APIC ticks over 10 ms of TSC time (the TSC is calibrated by now). */
+static void calibrate_apic_timer(void)
+{
+    s_time_t end;
+    uint32_t left;
+
+    apic_write(APIC_TDCR, TDCR_DIV_1);
+    apic_write(APIC_LVTT, LVT_MASKED | LOCAL_TIMER_VECTOR);
+    apic_write(APIC_TMICT, 0xffffffff);
+    end = NOW() + MILLISECS(10);
+    while ( NOW() < end )
+        cpu_relax();
+    left = apic_read(APIC_TMCCT);
+    apic_write(APIC_TMICT, 0);
+    apic_hz = (uint64_t)(0xffffffffu - left) * 100;
+    if ( apic_hz < 1000 )
+        panic("local APIC timer does not count (%lu Hz)\n",
+              (unsigned long)apic_hz);
+    /* ticks = ns * apic_hz / 1e9: the scale for a clock of 1e18/apic_hz. */
+    time_scale_set(&ns_to_apic, 1000000000000000000ULL / apic_hz);
+}
+
+void apic_init_bsp(void)
+{
+    uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+
+    wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_ENABLE);
+    apic_base = ioremap(base & ~0xfffUL, 4096);
+    if ( !apic_base )
+        panic("cannot map the local APIC\n");
+
+    apic_write(APIC_TPR, 0);
+    apic_write(APIC_SVR, SVR_ENABLE | SPURIOUS_APIC_VECTOR);
+    apic_write(APIC_LVT0, LVT_MASKED); /* the 8259s are masked anyway */
+    apic_write(APIC_LVT1, LVT_NMI);
+    apic_write(APIC_LVTERR, ERROR_APIC_VECTOR);
+    apic_write(APIC_ESR, 0);
+
+    tsc_deadline = cpuid_ecx(1) & CPUID1_ECX_TSC_DEADLINE;
+    if ( tsc_deadline )
+        apic_write(APIC_LVTT, LVTT_TSC_DEADLINE | LOCAL_TIMER_VECTOR);
+    else
+        calibrate_apic_timer();
+    printk(XENLOG_INFO "Local APIC %u (version %#x) at %#lx, timer: %s\n",
+           apic_id(), apic_read(APIC_VERSION) & 0xff,
+           (unsigned long)(base & ~0xfffUL), apic_timer_mode());
+    if ( !tsc_deadline )
+        printk(XENLOG_INFO "APIC timer runs at %lu.%03lu MHz\n",
+               (unsigned long)(apic_hz / 1000000),
+               (unsigned long)(apic_hz / 1000 % 1000));
+}
+
+const char *apic_timer_mode(void)
+{
+    return tsc_deadline ? "TSC-deadline" : "one-shot";
+}
+
+void apic_timer_program(s_time_t deadline)
+{
+    s_time_t now;
+    uint64_t ticks;
+
+    if ( tsc_deadline )
+    {
+        /* Convert back through NOW()'s scale: tsc = now_tsc + delta. */
+        if ( !deadline )
+        {
+            wrmsr(MSR_IA32_TSC_DEADLINE, 0);
+            return;
+        }
+        now = NOW();
+        ticks = deadline > now ? (uint64_t)(deadline - now) * tsc_khz() / 1000000
+                               : 0;
+        wrmsr(MSR_IA32_TSC_DEADLINE, rdtsc() + ticks + 1);
+        return;
+    }
+    apic_write(APIC_LVTT, LOCAL_TIMER_VECTOR); /* one-shot */
+    if ( !deadline )
+    {
+        apic_write(APIC_TMICT, 0);
+        return;
+    }
+    now = NOW();
+    ticks = deadline > now ? time_scale_delta(deadline - now, &ns_to_apic) : 0;
+    /* 0 would stop the timer; the longest wait just re-arms when it fires. */
+    apic_write(APIC_TMICT, ticks ? (ticks > 0xffffffffu ? 0xffffffffu
+                                                        : (uint32_t)ticks)
+                                 : 1);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The local APIC: interrupts acknowledgement and the one-shot timer. */
+#ifndef ASM_APIC_H
+#define ASM_APIC_H
+
+#include <xenia/types.h>
+
+void apic_init_bsp(void);
+void apic_eoi(void);
+uint32_t apic_id(void);
+
+/* Arm the timer to interrupt at system time deadline (0: disarm). */
+void apic_timer_program(s_time_t deadline);
+const char *apic_timer_mode(void);
+
+/* Legacy 8259 PICs: moved off the exception vectors and masked. */
+void i8259_mask_all(void);
+
+#endif /* ASM_APIC_H */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* GDT, IDT and TSS of each CPU. */
+#ifndef ASM_DESC_H
+#define ASM_DESC_H
+
+#include <xenia/types.h>
+
+struct __attribute__((packed, aligned(16))) tss64 {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7]; /* ist[n - 1] is IST stack n */
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+};
+
+#define IST_DF  1
+#define IST_NMI 2
+#define IST_MC  3
+
+/* Vectors Xenia owns (exceptions are 0-31). */
+#define LEGACY_PIC_VECTOR_BASE 0x20 /* masked; only spurious ones arrive */
+#define LOCAL_TIMER_VECTOR     0xf0
+#define ERROR_APIC_VECTOR      0xfe
+#define SPURIOUS_APIC_VECTOR   0xff
+
+/* Load this CPU's GDT, IDT and TSS; stack_block is its aligned stack. */
+void desc_init_cpu(unsigned int cpu, void *gdt, unsigned long stack_block);
+
+extern const unsigned long entry_stubs[256];
+
+#endif /* ASM_DESC_H */

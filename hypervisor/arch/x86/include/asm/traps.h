@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Exception handling and stack traces. */
+#ifndef ASM_TRAPS_H
+#define ASM_TRAPS_H
+
+#include <xen/xen.h>
+
+/* Called from entry.S for every vector. */
+void do_trap(struct cpu_user_regs *regs);
+
+/* Interrupt vectors (>= 32) go here; see irq.c. */
+void do_irq(struct cpu_user_regs *regs);
+
+/* Print a register dump and call trace for regs. */
+void show_execution_state(const struct cpu_user_regs *regs);
+
+/* Print the call trace of the caller. */
+void show_stack_here(void);
+
+#endif /* ASM_TRAPS_H */

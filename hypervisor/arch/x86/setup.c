@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* start_xenia(): everything from the boot loader's hand-over to idle. */
+#include <xenia/acpi.h>
+#include <xenia/boot_param.h>
+#include <xenia/bootinfo.h>
+#include <xenia/console.h>
+#include <xenia/errno.h>
+#include <xenia/page_alloc.h>
+#include <xenia/mm.h>
+#include <xenia/selftest.h>
+#include <xenia/shutdown.h>
+#include <xenia/time.h>
+#include <xenia/timer.h>
+#include <xenia/version.h>
+#include <asm/apic.h>
+#include <asm/config.h>
+#include <asm/current.h>
+#include <asm/desc.h>
+#include <asm/processor.h>
+
+void __noreturn start_xenia(uint32_t magic, uint32_t info_pa);
+
+BUILD_BUG_ON(((XEN_VIRT_START >> 30) & 511) != 322); /* head.S's l3_xen */
+BUILD_BUG_ON(sizeof(struct cpu_info) > CPU_INFO_RESERVE);
+
+char cpu0_stack[STACK_SIZE]
+    __attribute__((section(".bss.stack_aligned"), aligned(STACK_SIZE)));
+static uint64_t cpu0_gdt[GDT_ENTRIES]
+    __attribute__((section(".bss.page_aligned"), aligned(4096)));
+
+extern const struct kernel_param __param_start[], __param_end[];
+extern const char _start[], _end[];
+
+static struct boot_info boot_info;
+/* The loader's memory is ours to reuse: keep copies of its strings. */
+static char cmdline_copy[1024];
+static char mod_cmdline_copy[BOOT_MAX_MODULES][256];
+static char loader_copy[64];
+static const char *dom0_args;
+
+/* Xen options Xenia accepts so that a Xen grub.cfg boots it unchanged. */
+static uint64_t opt_dom0_mem;
+static int parse_dom0_mem(const char *s)
+{
+    /* Xen's form: [min:<sz>,][max:<sz>,][<sz>]; Xenia keeps the size. */
+    while ( *s )
+    {
+        const char *end;
+        uint64_t bytes;
+
+        if ( !strncmp(s, "min:", 4) || !strncmp(s, "max:", 4) )
+            s += 4;
+        if ( parse_size_and_unit(s, &end, &bytes) )
+            return -EINVAL;
+        if ( *end && *end != ',' )
+            return -EINVAL;
+        opt_dom0_mem = bytes;
+        s = *end ? end + 1 : end;
+    }
+    return 0;
+}
+custom_param("dom0_mem", parse_dom0_mem);
+ignored_param("dom0_max_vcpus");
+ignored_param("dom0_vcpus_pin");
+ignored_param("guest_loglvl_rate");
+ignored_param("iommu");
+ignored_param("ucode");
+ignored_param("smt");
+ignored_param("sched");
+ignored_param("watchdog");
+ignored_param("hpet");
+ignored_param("clocksource");
+ignored_param("cpufreq");
+ignored_param("spec-ctrl");
+ignored_param("no-real-mode");
+ignored_param("edd");
+ignored_param("edid");
+ignored_param("placeholder");
+
+static const void *boot_p2v(paddr_t pa, size_t len)
+{
+    /* Multiboot structures live below 4 GiB, which the boot tables map. */
+    if ( pa + len < pa || pa + len > GB(4) )
+        return NULL;
+    return __va(pa);
+}
+
+static void copy_boot_strings(void)
+{
+    unsigned int i;
+
+    strlcpy(cmdline_copy, boot_info.cmdline, sizeof(cmdline_copy));
+    boot_info.cmdline = cmdline_copy;
+    strlcpy(loader_copy, boot_info.loader_name, sizeof(loader_copy));
+    boot_info.loader_name = loader_copy;
+    for ( i = 0; i < boot_info.nr_modules; i++ )
+    {
+        strlcpy(mod_cmdline_copy[i], boot_info.mods[i].cmdline,
+                sizeof(mod_cmdline_copy[i]));
+        boot_info.mods[i].cmdline = mod_cmdline_copy[i];
+    }
+}
+
+static void report_param(enum param_problem what, const char *option)
+{
+    static const char *const why[] = {
+        [PARAM_UNKNOWN] = "unknown option, ignored",
+        [PARAM_INVALID] = "bad value, ignored",
+        [PARAM_IGNORE] = "Xen option accepted but not used by Xenia",
+    };
+
+    printk(what == PARAM_IGNORE ? XENLOG_INFO "Command line: '%s': %s\n"
+                                : XENLOG_WARNING "Command line: '%s': %s\n",
+           option, why[what]);
+}
+
+static void parse_boot_info(uint32_t magic, uint32_t info_pa)
+{
+    int rc = magic == MULTIBOOT2_BOOTLOADER_MAGIC
+                 ? multiboot2_parse(info_pa, boot_p2v, &boot_info)
+                 : multiboot1_parse(info_pa, boot_p2v, &boot_info);
+
+    if ( rc == -E2BIG )
+        printk(XENLOG_WARNING "More than %u boot modules: the rest ignored\n",
+               BOOT_MAX_MODULES);
+    else if ( rc )
+        panic("Malformed Multiboot%s information at %#x (error %d)\n",
+              magic == MULTIBOOT2_BOOTLOADER_MAGIC ? "2" : "", info_pa, rc);
+    copy_boot_strings();
+}
+
+static void print_memory_map(void)
+{
+    const struct memmap *m = &boot_info.memmap;
+    unsigned int i;
+
+    printk(XENLOG_INFO "Xenia RAM map (from the boot loader):\n");
+    for ( i = 0; i < m->nr; i++ )
+        printk(XENLOG_INFO " [%016lx, %016lx] (%s)\n",
+               (unsigned long)m->map[i].addr,
+               (unsigned long)(m->map[i].addr + m->map[i].size - 1),
+               memmap_type_name(m->map[i].type));
+}
+
+static void report_cpus(void)
+{
+    unsigned int i;
+    char ids[128] = "";
+    size_t off = 0;
+
+    for ( i = 0; i < acpi_info.nr_cpus && off < sizeof(ids) - 8; i++ )
+        off += snprintf(ids + off, sizeof(ids) - off, " %u",
+                        acpi_info.cpu_apic_id[i]);
+    printk(XENLOG_INFO "CPUs: %u enabled of %u listed (APIC IDs:%s); "
+                       "running on CPU 0 (APIC %u), bring-up of the others "
+                       "not implemented yet\n",
+           acpi_info.nr_cpus, acpi_info.nr_cpus_listed, ids, apic_id());
+}
+
+/* Xenia has no domains yet: say what Dom0 would have been, then stop. */
+static void __noreturn report_dom0_and_halt(void)
+{
+    const struct boot_module *m = boot_info.mods;
+
+    if ( !boot_info.nr_modules )
+    {
+        printk(XENLOG_ERR "No Dom0 kernel: the boot loader passed no modules "
+                          "(the first module is Dom0's kernel)\n");
+        machine_halt();
+    }
+    printk(XENLOG_INFO "Dom0 kernel: %#lx-%#lx (%lu bytes) '%s'\n",
+           (unsigned long)m[0].start, (unsigned long)(m[0].start + m[0].size),
+           (unsigned long)m[0].size, m[0].cmdline);
+    if ( boot_info.nr_modules > 1 )
+        printk(XENLOG_INFO "Dom0 initrd: %#lx-%#lx (%lu bytes)\n",
+               (unsigned long)m[1].start,
+               (unsigned long)(m[1].start + m[1].size),
+               (unsigned long)m[1].size);
+    if ( dom0_args )
+        printk(XENLOG_INFO "Dom0 arguments after '--': '%s'\n", dom0_args);
+    if ( opt_dom0_mem )
+        printk(XENLOG_INFO "dom0_mem: %luk\n",
+               (unsigned long)(opt_dom0_mem >> 10));
+    printk(XENLOG_ERR "Dom0 construction is not implemented yet: nothing to "
+                      "run\n");
+    machine_halt();
+}
+
+void start_xenia(uint32_t magic, uint32_t info_pa)
+{
+    paddr_t image_start = xen_va_to_phys(_start), image_end = xen_va_to_phys(_end);
+    s_time_t boot_ns;
+
+    get_cpu_info()->processor_id = 0;
+    console_init_early();
+    desc_init_cpu(0, cpu0_gdt, (unsigned long)cpu0_stack);
+    printk(XENLOG_INFO "Xenia version " XENIA_VERSION " (gcc " __VERSION__
+                       ") debug=%c\n",
+           IS_ENABLED_DEBUG ? 'y' : 'n');
+
+    parse_boot_info(magic, info_pa);
+    cmdline_parse(boot_info.cmdline, __param_start,
+                  __param_end - __param_start, report_param, &dom0_args);
+    console_init_postparse();
+    printk(XENLOG_INFO "Bootloader: %s (Multiboot%s)\n", boot_info.loader_name,
+           magic == MULTIBOOT2_BOOTLOADER_MAGIC ? "2" : "1");
+    printk(XENLOG_INFO "Command line: %s\n", boot_info.cmdline);
+    print_memory_map();
+
+    mm_init(&boot_info, image_start, image_end);
+    mm_drop_identity_map();
+    mm_print_summary();
+
+    if ( acpi_init(boot_info.rsdp) )
+        printk(XENLOG_WARNING "ACPI: no usable tables; assuming one CPU\n");
+    i8259_mask_all();
+    io_apic_init();
+    time_init();
+    apic_init_bsp();
+    timers_init_cpu(0);
+    report_cpus();
+    local_irq_enable();
+
+    if ( IS_ENABLED_SELF_TESTS )
+        selftest_timer();
+    boot_ns = NOW();
+    printk(XENLOG_INFO "Xenia boot complete: %lu.%03lu ms after TSC "
+                       "calibration, %luk free\n",
+           (unsigned long)(boot_ns / 1000000),
+           (unsigned long)(boot_ns / 1000 % 1000),
+           page_alloc_free_frames() * 4);
+    selftest_fault();
+    report_dom0_and_halt();
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* printk(), log levels and the console ring. */
+#ifndef XENIA_CONSOLE_H
+#define XENIA_CONSOLE_H
+
+#include <xenia/lib.h>
+
+/*
+ * Levels travel as a prefix of the format string, as in Xen, so that a
+ * message keeps its level on one grep-able source line.
+ */
+#define XENLOG_ERR     "<0>"
+#define XENLOG_WARNING "<1>"
+#define XENLOG_INFO    "<2>"
+#define XENLOG_DEBUG   "<3>"
+/* Anything a guest can trigger: filtered by guest_loglvl instead. */
+#define XENLOG_GUEST   "<G>"
+#define XENLOG_G_ERR     XENLOG_GUEST XENLOG_ERR
+#define XENLOG_G_WARNING XENLOG_GUEST XENLOG_WARNING
+#define XENLOG_G_INFO    XENLOG_GUEST XENLOG_INFO
+#define XENLOG_G_DEBUG   XENLOG_GUEST XENLOG_DEBUG
+
+enum { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+
+void printk(const char *fmt, ...) __printf(1, 2);
+void vprintk(const char *fmt, va_list ap);
+
+/* Serial output from the first instruction of C, with default settings. */
+void console_init_early(void);
+/* Apply console=, com1=, loglvl= once the command line is parsed. */
+void console_init_postparse(void);
+
+/* Read the ring from *pos on; returns bytes copied and advances *pos. */
+size_t console_ring_read(char *buf, size_t len, uint64_t *pos);
+
+/* After a fatal error: take the console whatever its lock says. */
+void console_force_unlock(void);
+
+void __noreturn panic(const char *fmt, ...) __printf(1, 2);
+
+#endif /* XENIA_CONSOLE_H */

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The hypervisor's memory: frame table, page allocation, heap, the M2P. */
+#ifndef XENIA_MM_H
+#define XENIA_MM_H
+
+#include <xenia/bootinfo.h>
+#include <xenia/page.h>
+
+extern struct page_info *frame_table;
+extern unsigned long max_page; /* one past the highest RAM frame */
+
+static inline struct page_info *mfn_to_page(mfn_t mfn)
+{
+    return &frame_table[mfn_x(mfn)];
+}
+
+static inline mfn_t page_to_mfn(const struct page_info *pg)
+{
+    return _mfn((unsigned long)(pg - frame_table));
+}
+
+/*
+ * Build the frame table, seed the buddy allocator with every RAM frame
+ * that the image, the boot modules, firmware and the table itself do not
+ * use, extend the direct map over all RAM and set up the heap and M2P.
+ * The memory map in bi must be sanitized.
+ */
+void mm_init(const struct boot_info *bi, paddr_t image_start,
+             paddr_t image_end);
+
+/* Locked wrappers around the buddy allocator, for hypervisor use. */
+void *alloc_xenheap_pages(unsigned int order);
+void free_xenheap_pages(void *va, unsigned int order);
+
+/* Drop the boot identity map of low memory (L4 slot 0). */
+void mm_drop_identity_map(void);
+
+void mm_print_summary(void);
+
+#endif /* XENIA_MM_H */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Serial port configuration, as com1= describes it. */
+#ifndef XENIA_SERIAL_H
+#define XENIA_SERIAL_H
+
+#include <xenia/types.h>
+
+struct serial_config {
+    unsigned int baud;
+    unsigned int data_bits; /* 5..8 */
+    char parity;            /* 'n', 'o' or 'e' */
+    unsigned int stop_bits; /* 1 or 2 */
+    uint16_t io_base;
+    unsigned int irq;       /* recorded; output is polled */
+};
+
+/*
+ * Parse Xen's com1= syntax: <baud>[/<clock>][,DPS[,<io-base>[,<irq>]]],
+ * e.g. "115200,8n1" or "115200,8n1,0x3f8,4". "auto" as baud keeps the
+ * current one. Fields absent from val keep their value in *cfg.
+ */
+int serial_parse_config(const char *val, struct serial_config *cfg);
+
+int ns16550_init(const struct serial_config *cfg);
+void ns16550_putc(char c);
+
+#endif /* XENIA_SERIAL_H */

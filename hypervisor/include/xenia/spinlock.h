@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Ticket spinlocks: fair, and cheap enough for the few locks Xenia has. */
+#ifndef XENIA_SPINLOCK_H
+#define XENIA_SPINLOCK_H
+
+#include <xenia/types.h>
+#include <asm/processor.h>
+
+typedef struct {
+    volatile uint16_t head; /* ticket being served */
+    volatile uint16_t tail; /* next ticket to hand out */
+} spinlock_t;
+
+#define SPIN_LOCK_UNLOCKED {0, 0}
+#define DEFINE_SPINLOCK(l) spinlock_t l = SPIN_LOCK_UNLOCKED
+
+static inline void spin_lock(spinlock_t *l)
+{
+    uint16_t me = __atomic_fetch_add(&l->tail, 1, __ATOMIC_ACQUIRE);
+
+    while ( __atomic_load_n(&l->head, __ATOMIC_ACQUIRE) != me )
+        cpu_relax();
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+    __atomic_store_n(&l->head, (uint16_t)(l->head + 1), __ATOMIC_RELEASE);
+}
+
+static inline bool spin_is_locked(const spinlock_t *l)
+{
+    return l->head != l->tail;
+}
+
+static inline unsigned long spin_lock_irqsave(spinlock_t *l)
+{
+    unsigned long f = local_irq_save();
+
+    spin_lock(l);
+    return f;
+}
+
+static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long f)
+{
+    spin_unlock(l);
+    local_irq_restore(f);
+}
+
+#endif /* XENIA_SPINLOCK_H */

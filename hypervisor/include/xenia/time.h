@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* System time: nanoseconds since boot, derived from the TSC. */
+#ifndef XENIA_TIME_H
+#define XENIA_TIME_H
+
+#include <xenia/types.h>
+
+#define MILLISECS(ms) ((s_time_t)(ms) * 1000000)
+#define MICROSECS(us) ((s_time_t)(us) * 1000)
+#define SECONDS(s)    ((s_time_t)(s) * 1000000000)
+
+/*
+ * A TSC-to-nanoseconds scale in the pvclock form guests also use:
+ * ns = ((delta << shift) * mul_frac) >> 32, shifting right if shift < 0.
+ */
+struct time_scale {
+    int shift;
+    uint32_t mul_frac;
+};
+
+/* The scale that turns ticks at ticks_per_sec into nanoseconds. */
+void time_scale_set(struct time_scale *ts, uint64_t ticks_per_sec);
+uint64_t time_scale_delta(uint64_t delta, const struct time_scale *ts);
+
+/* Calibrate the TSC against the PIT; from then on NOW() works. */
+void time_init(void);
+bool time_is_calibrated(void);
+uint64_t tsc_khz(void);
+
+/* Nanoseconds since time_init(). */
+s_time_t NOW(void);
+
+/* Busy-wait; only after time_init(). */
+void udelay(unsigned long us);
+
+/* Ticks of the ACPI PM timer (3.579545 MHz), the independent reference. */
+#define PMTMR_HZ 3579545
+
+#endif /* XENIA_TIME_H */
