@@ -8,7 +8,7 @@ cat <<'HDR'
         .section .rodata.symbols, "a", @progbits
         .balign 8
 HDR
-awk '
+awk 'BEGIN { n = 0 }
     $2 ~ /^[tTwW]$/ && $3 !~ /^\./ { addr[n] = $1; name[n] = $3; n++ }
     END {
         printf "        .globl symbols_count\nsymbols_count:\n        .quad %d\n", n

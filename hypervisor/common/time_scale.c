@@ -9,6 +9,25 @@
  * precision. This is the form Linux's pvclock code reads, so the same
  * scale can later be handed to guests unchanged.
  */
+/* The first 32 bits of the binary fraction a / b, for a < b. */
+static uint32_t div_frac(uint64_t a, uint64_t b)
+{
+    uint32_t q = 0;
+    unsigned int i;
+
+    for ( i = 0; i < 32; i++ )
+    {
+        a <<= 1;
+        q <<= 1;
+        if ( a >= b )
+        {
+            a -= b;
+            q |= 1;
+        }
+    }
+    return q;
+}
+
 void time_scale_set(struct time_scale *ts, uint64_t ticks_per_sec)
 {
     uint64_t tps = ticks_per_sec, ns = 1000000000;
@@ -26,8 +45,7 @@ void time_scale_set(struct time_scale *ts, uint64_t ticks_per_sec)
         tps <<= 1;
         shift++;
     }
-    /* ns < tps <= 2 ns here, so the quotient fits in 32 bits. */
-    ts->mul_frac = (uint32_t)(((unsigned __int128)ns << 32) / tps);
+    ts->mul_frac = div_frac(ns, tps);
     ts->shift = shift;
 }
 

@@ -85,11 +85,27 @@ static const void *boot_p2v(paddr_t pa, size_t len)
     return __va(pa);
 }
 
+/*
+ * Multiboot loaders (GRUB, QEMU) pass the image's path as the first word
+ * of the command line; like Xen, drop it.
+ */
+static const char *skip_image_name(const char *s)
+{
+    while ( *s == ' ' )
+        s++;
+    while ( *s && *s != ' ' )
+        s++;
+    while ( *s == ' ' )
+        s++;
+    return s;
+}
+
 static void copy_boot_strings(void)
 {
     unsigned int i;
 
-    strlcpy(cmdline_copy, boot_info.cmdline, sizeof(cmdline_copy));
+    strlcpy(cmdline_copy, skip_image_name(boot_info.cmdline),
+            sizeof(cmdline_copy));
     boot_info.cmdline = cmdline_copy;
     strlcpy(loader_copy, boot_info.loader_name, sizeof(loader_copy));
     boot_info.loader_name = loader_copy;

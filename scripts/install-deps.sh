@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Installs the Debian packages Xenia builds and tests with. Idempotent;
+# needs root (or sudo) and Debian's apt.
+set -euo pipefail
+pkgs=(
+    build-essential gcc make binutils python3    # toolchain
+    kconfig-frontends-nox                        # Kconfig
+    libxen-dev                                   # Xen ABI headers
+    libtdb-dev                                   # xenstore database
+    qemu-system-x86                              # the test machine
+    grub-pc-bin grub-common xorriso mtools       # GRUB2 boot ISO
+    clang libclang-rt-14-dev                     # libFuzzer
+    xenstore-utils                               # reference xenstore clients
+)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+        missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
