@@ -36,6 +36,7 @@ static struct boot_info boot_info;
 static char cmdline_copy[1024];
 static char mod_cmdline_copy[BOOT_MAX_MODULES][256];
 static char loader_copy[64];
+static uint8_t rsdp_copy[36] __aligned(16); /* ACPI 2.0 RSDP size */
 static const char *dom0_args;
 
 /* Xen options Xenia accepts so that a Xen grub.cfg boots it unchanged. */
@@ -114,6 +115,15 @@ static void copy_boot_strings(void)
         strlcpy(mod_cmdline_copy[i], boot_info.mods[i].cmdline,
                 sizeof(mod_cmdline_copy[i]));
         boot_info.mods[i].cmdline = mod_cmdline_copy[i];
+    }
+    /* Multiboot2 hands the RSDP over as a copy inside its own info. */
+    if ( boot_info.rsdp )
+    {
+        const void *r = boot_p2v(boot_info.rsdp, sizeof(rsdp_copy));
+
+        if ( r )
+            memcpy(rsdp_copy, r, sizeof(rsdp_copy));
+        boot_info.rsdp = r ? xen_va_to_phys(rsdp_copy) : 0;
     }
 }
 
