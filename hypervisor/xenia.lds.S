@@ -24,11 +24,19 @@ SECTIONS
         _stext = .;
         *(.text.head)
         *(.text .text.*)
+        *(.fixup)
         _etext = .;
     } :image
 
     .rodata : LMA(.rodata) {
         *(.rodata .rodata.* .rodata.boot)
+    } :image
+
+    .ex_table : LMA(.ex_table) {
+        . = ALIGN(8);
+        __start_ex_table = .;
+        *(.ex_table)
+        __stop_ex_table = .;
     } :image
 
     .param : LMA(.param) {

@@ -161,6 +161,14 @@ static void parse_fadt(const struct sdt_header *h)
         acpi_info.pm_tmr_port = *(const uint32_t *)(f + 76);
     if ( h->length >= 116 )
         acpi_info.pm_tmr_32bit = *(const uint32_t *)(f + 112) & (1u << 8);
+    if ( h->length >= 72 )
+    {
+        acpi_info.pm1a_cnt = *(const uint32_t *)(f + 64);
+        acpi_info.pm1b_cnt = *(const uint32_t *)(f + 68);
+        acpi_info.dsdt = *(const uint32_t *)(f + 40);
+    }
+    if ( h->length >= 148 && *(const uint64_t *)(f + 140) )
+        acpi_info.dsdt = *(const uint64_t *)(f + 140);
     if ( acpi_info.pm_tmr_port )
         printk(XENLOG_INFO "ACPI: PM timer at port %#x (%u-bit)\n",
                acpi_info.pm_tmr_port, acpi_info.pm_tmr_32bit ? 32 : 24);
@@ -184,6 +192,49 @@ static void parse_table(paddr_t pa)
         parse_fadt(h);
     else if ( !memcmp(h->signature, "HPET", 4) && h->length >= 56 )
         acpi_info.hpet_addr = *(const uint64_t *)((const uint8_t *)h + 44);
+}
+
+/*
+ * The sleep type for S5 is in the DSDT's \_S5_ package, in AML:
+ * NameOp '_S5_' PackageOp PkgLength NumElements then SLP_TYPa as a
+ * BytePrefix constant or a Zero/One opcode. A full AML interpreter is not
+ * needed to read one constant.
+ */
+static int s5_sleep_type(void)
+{
+    const struct sdt_header *h = acpi_info.dsdt ? table_map(acpi_info.dsdt) : NULL;
+    const uint8_t *p, *end;
+
+    if ( !h )
+        return -1;
+    p = (const uint8_t *)(h + 1);
+    end = (const uint8_t *)h + h->length;
+    for ( ; p + 8 < end; p++ )
+    {
+        if ( memcmp(p, "_S5_", 4) || p[4] != 0x12 /* PackageOp */ )
+            continue;
+        p += 5;
+        p += (*p >> 6) + 1; /* PkgLength: lead byte plus 0-3 more */
+        p++;                /* NumElements */
+        if ( p >= end )
+            return -1;
+        if ( *p == 0x0a && p + 1 < end ) /* BytePrefix */
+            return p[1] & 7;
+        return *p <= 1 ? *p : -1; /* ZeroOp, OneOp */
+    }
+    return -1;
+}
+
+void acpi_enter_s5(void)
+{
+    int typ = s5_sleep_type();
+
+    if ( typ < 0 || !acpi_info.pm1a_cnt )
+        return;
+    /* SLP_TYP in bits 10-12 with SLP_EN (bit 13). */
+    outw((typ << 10) | (1 << 13), acpi_info.pm1a_cnt);
+    if ( acpi_info.pm1b_cnt )
+        outw((typ << 10) | (1 << 13), acpi_info.pm1b_cnt);
 }
 
 int acpi_init(paddr_t rsdp_hint)

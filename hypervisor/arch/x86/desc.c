@@ -4,6 +4,7 @@
 #include <asm/config.h>
 #include <asm/current.h>
 #include <asm/desc.h>
+#include <xen/xen.h>
 
 struct gate64 {
     uint16_t off_lo;
@@ -15,6 +16,11 @@ struct gate64 {
     uint32_t reserved;
 };
 BUILD_BUG_ON(sizeof(struct gate64) != 16);
+BUILD_BUG_ON(__RING3_CS32 != FLAT_RING3_CS32);
+BUILD_BUG_ON(__RING3_DS != FLAT_RING3_DS32);
+BUILD_BUG_ON(__RING3_CS64 != FLAT_RING3_CS64);
+BUILD_BUG_ON(__RING3_DS != FLAT_RING3_SS64);
+BUILD_BUG_ON(TSS_SELECTOR >> 3 != FIRST_RESERVED_GDT_ENTRY + 8);
 
 static struct gate64 idt_table[256] __aligned(16);
 static DEFINE_PER_CPU(struct tss64, tss);
@@ -60,6 +66,9 @@ static void idt_init_once(void)
     set_gate(2, entry_stubs[2], IST_NMI);
     set_gate(8, entry_stubs[8], IST_DF);
     set_gate(18, entry_stubs[18], IST_MC);
+    /* int3 and into from a guest arrive as themselves, not as #GP. */
+    idt_table[3].type_attr = GATE_INTR | 0x60;
+    idt_table[4].type_attr = GATE_INTR | 0x60;
     done = true;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Exception and interrupt entry: build a struct cpu_user_regs, call C. */
+#include <asm/asm_defns.h>
 #include <asm/config.h>
 
 /*
@@ -36,46 +37,29 @@ entry_stubs:
         .set    v, v + 1
         .endr
 
-/* Push order makes %rsp point at struct cpu_user_regs (r15 first). */
 common_entry:
-        cld
-        push    %rdi
-        push    %rsi
-        push    %rdx
-        push    %rcx
-        push    %rax
-        push    %r8
-        push    %r9
-        push    %r10
-        push    %r11
-        push    %rbx
-        push    %rbp
-        push    %r12
-        push    %r13
-        push    %r14
-        push    %r15
+        SAVE_ALL
         mov     %rsp, %rdi
-        /* A frame record so stack traces walk from the handler into the
-         * interrupted code. */
-        push    0x80(%rdi)      /* regs->rip */
+        /* A frame record so stack traces walk into the interrupted code. */
+        push    UREGS_rip(%rdi)
         push    %rbp
         mov     %rsp, %rbp
         call    do_trap
         add     $16, %rsp
-        pop     %r15
-        pop     %r14
-        pop     %r13
-        pop     %r12
-        pop     %rbp
-        pop     %rbx
-        pop     %r11
-        pop     %r10
-        pop     %r9
-        pop     %r8
-        pop     %rax
-        pop     %rcx
-        pop     %rdx
-        pop     %rsi
-        pop     %rdi
+        /*
+         * From a guest, the frame sits at the top of the CPU's stack (the
+         * TSS put it there); leave through the guest exit path, which
+         * delivers events and reschedules. NMIs and machine checks from a
+         * guest arrive on IST stacks and simply return.
+         */
+        testb   $3, UREGS_cs(%rsp)
+        jz      1f
+        mov     %rsp, %rax
+        or      $(STACK_SIZE - 1), %rax
+        sub     $(CPU_INFO_RESERVE - 1), %rax
+        cmp     %rax, %rsp
+        je      ret_to_guest
+1:
+        RESTORE_ALL
         add     $8, %rsp        /* error code and vector */
         iretq

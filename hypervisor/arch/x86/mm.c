@@ -16,6 +16,7 @@ struct page_info *frame_table;
 unsigned long max_page;
 
 static DEFINE_SPINLOCK(heap_lock);
+static struct memmap ram_map; /* the firmware's map, for mfn_is_ram() */
 static unsigned long m2p_frames;
 
 /*
@@ -178,6 +179,23 @@ void free_xenheap_pages(void *va, unsigned int order)
     spin_unlock_irqrestore(&heap_lock, flags);
 }
 
+mfn_t alloc_domheap_pages(unsigned int order, unsigned int max_addr_bits)
+{
+    unsigned long flags = spin_lock_irqsave(&heap_lock);
+    mfn_t mfn = alloc_heap_pages(order, max_addr_bits);
+
+    spin_unlock_irqrestore(&heap_lock, flags);
+    return mfn;
+}
+
+void free_domheap_pages(mfn_t mfn, unsigned int order)
+{
+    unsigned long flags = spin_lock_irqsave(&heap_lock);
+
+    free_heap_pages(mfn, order);
+    spin_unlock_irqrestore(&heap_lock, flags);
+}
+
 static void *heap_alloc(unsigned int order)
 {
     return alloc_xenheap_pages(order);
@@ -253,6 +271,7 @@ void mm_init(const struct boot_info *bi, paddr_t image_start, paddr_t image_end)
     paddr_t ft;
 
     usable = bi->memmap;
+    ram_map = bi->memmap;
     max_page = memmap_ram_end(&usable) >> PAGE_SHIFT;
     /* The BIOS area and real-mode memory: keep for firmware and AP start. */
     reserve(&usable, 0, MB(1));
@@ -284,6 +303,24 @@ void mm_init(const struct boot_info *bi, paddr_t image_start, paddr_t image_end)
     buddy_ready = true;
     xmalloc_init(&heap_source);
     m2p_init();
+}
+
+bool mfn_is_ram(unsigned long mfn)
+{
+    paddr_t pa = (paddr_t)mfn << PAGE_SHIFT;
+    unsigned int i;
+
+    for ( i = 0; i < ram_map.nr; i++ )
+        if ( ram_map.map[i].type == MEMMAP_RAM && pa >= ram_map.map[i].addr &&
+             pa - ram_map.map[i].addr < ram_map.map[i].size )
+            return true;
+    return false;
+}
+
+void set_gpfn_from_mfn(unsigned long mfn, unsigned long gpfn)
+{
+    if ( mfn < max_page )
+        ((unsigned long *)RDWR_MPT_VIRT_START)[mfn] = gpfn;
 }
 
 void mm_drop_identity_map(void)

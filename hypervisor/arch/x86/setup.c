@@ -17,6 +17,9 @@
 #include <asm/current.h>
 #include <asm/desc.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
+#include <asm/pv_mm.h>
+#include <xenia/sched.h>
 
 void __noreturn start_xenia(uint32_t magic, uint32_t info_pa);
 
@@ -77,6 +80,12 @@ ignored_param("no-real-mode");
 ignored_param("edd");
 ignored_param("edid");
 ignored_param("placeholder");
+
+const char *hypervisor_cmdline(void);
+const char *hypervisor_cmdline(void)
+{
+    return cmdline_copy;
+}
 
 static const void *boot_p2v(paddr_t pa, size_t len)
 {
@@ -244,6 +253,11 @@ void start_xenia(uint32_t magic, uint32_t info_pa)
     time_init();
     apic_init_bsp();
     timers_init_cpu(0);
+    sched_init_cpu(0);
+    pv_mm_init();
+    pv_syscall_init_cpu(0, (unsigned long)cpu0_stack);
+    /* Guests use SSE; Xenia saves their state with FXSAVE. */
+    write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
     report_cpus();
     local_irq_enable();
 

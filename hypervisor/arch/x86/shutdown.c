@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Halting and resetting the machine, and panic(). */
+#include <xenia/acpi.h>
 #include <xenia/boot_param.h>
 #include <xenia/console.h>
 #include <xenia/shutdown.h>
@@ -23,6 +24,15 @@ void machine_halt(void)
 {
     printk(XENLOG_ERR "System halted.\n");
     halt_this_cpu();
+}
+
+void machine_power_off(void)
+{
+    printk(XENLOG_INFO "Powering off\n");
+    local_irq_disable();
+    acpi_enter_s5();
+    printk(XENLOG_WARNING "ACPI power-off unavailable\n");
+    machine_halt();
 }
 
 void machine_restart(void)

@@ -69,6 +69,13 @@ s_time_t NOW(void)
     return (s_time_t)time_scale_delta(rdtsc() - tsc_at_boot, &tsc_scale);
 }
 
+void time_pvclock_sample(uint64_t *tsc, s_time_t *now, struct time_scale *ts)
+{
+    *tsc = rdtsc();
+    *now = (s_time_t)time_scale_delta(*tsc - tsc_at_boot, &tsc_scale);
+    *ts = tsc_scale;
+}
+
 void udelay(unsigned long us)
 {
     s_time_t end = NOW() + MICROSECS(us);

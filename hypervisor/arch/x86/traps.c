@@ -6,11 +6,19 @@
 #include <asm/current.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
+#include <xenia/guest_access.h>
+#include <asm/asm_defns.h>
 #include <xenia/version.h>
 
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, error_code) != 0x78);
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, rip) != 0x80);
-BUILD_BUG_ON(offsetof(struct cpu_user_regs, ss) != 0xa0);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, ss) != UREGS_ss);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, rax) != UREGS_rax);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, cs) != UREGS_cs);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, rflags) != UREGS_rflags);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, rsp) != UREGS_rsp);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, es) != UREGS_es);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, entry_vector) != UREGS_entry_vector);
 
 static const char *const trap_names[32] = {
     "divide error", "debug", "nmi", "int3", "overflow", "bounds",
@@ -133,11 +141,16 @@ static void do_nmi(const struct cpu_user_regs *regs)
 void do_trap(struct cpu_user_regs *regs)
 {
     unsigned int vec = regs->entry_vector;
+    unsigned long fixup;
 
     if ( vec >= 32 )
         do_irq(regs);
     else if ( vec == 2 )
         do_nmi(regs);
+    else if ( guest_mode(regs) )
+        pv_handle_exception(regs);
+    else if ( (fixup = search_exception_table(regs->rip)) != 0 )
+        regs->rip = fixup; /* a guest access that faulted: -EFAULT */
     else
         fatal_trap(regs);
 }

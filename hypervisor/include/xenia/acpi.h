@@ -32,7 +32,12 @@ struct acpi_info {
     uint16_t pm_tmr_port;  /* 0: none */
     bool pm_tmr_32bit;
     paddr_t hpet_addr;     /* 0: none */
+    uint16_t pm1a_cnt, pm1b_cnt; /* PM1 control ports, 0: none */
+    paddr_t dsdt;
 };
+
+/* Enter ACPI S5 (soft off); returns only if the firmware gave no way. */
+void acpi_enter_s5(void);
 
 extern struct acpi_info acpi_info;
 

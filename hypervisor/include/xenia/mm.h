@@ -32,6 +32,16 @@ void mm_init(const struct boot_info *bi, paddr_t image_start,
 void *alloc_xenheap_pages(unsigned int order);
 void free_xenheap_pages(void *va, unsigned int order);
 
+/* Frames for guests: the caller sets ownership. INVALID_MFN when out. */
+mfn_t alloc_domheap_pages(unsigned int order, unsigned int max_addr_bits);
+void free_domheap_pages(mfn_t mfn, unsigned int order);
+
+/* Is this frame RAM according to the firmware's memory map? */
+bool mfn_is_ram(unsigned long mfn);
+
+/* M2P entry for a machine frame (writes go through the hypervisor alias). */
+void set_gpfn_from_mfn(unsigned long mfn, unsigned long gpfn);
+
 /* Drop the boot identity map of low memory (L4 slot 0). */
 void mm_drop_identity_map(void);
 

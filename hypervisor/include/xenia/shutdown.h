@@ -11,6 +11,9 @@ void __noreturn machine_halt(void);
 /* Reset the machine (keyboard controller, then a triple fault). */
 void __noreturn machine_restart(void);
 
+/* ACPI S5 when the firmware describes it; otherwise halt. */
+void __noreturn machine_power_off(void);
+
 /*
  * After a fatal error: reboot in five seconds as Xen does, or halt if
  * 'noreboot' was given (or the timer is not running yet).

@@ -30,6 +30,12 @@ uint64_t tsc_khz(void);
 /* Nanoseconds since time_init(). */
 s_time_t NOW(void);
 
+/*
+ * A consistent (tsc, system time) pair and the TSC scale, for the pvclock
+ * records guests read: system_time + scale(rdtsc() - tsc) is NOW().
+ */
+void time_pvclock_sample(uint64_t *tsc, s_time_t *now, struct time_scale *ts);
+
 /* Busy-wait; only after time_init(). */
 void udelay(unsigned long us);
 

@@ -50,15 +50,16 @@
 #define IST_NMI_PAGE 1
 #define IST_MC_PAGE  2
 
-/* GDT: guests own the first 14 pages; Xenia's entries start at 0xe000. */
-#define FIRST_RESERVED_GDT_PAGE 14
-#define FIRST_RESERVED_GDT_BYTE (FIRST_RESERVED_GDT_PAGE * 4096)
-#define FIRST_RESERVED_GDT_ENTRY (FIRST_RESERVED_GDT_BYTE / 8)
+/*
+ * GDT: guests own the first 14 pages; Xenia's entries start at 0xe000
+ * (FIRST_RESERVED_GDT_* in the ABI's <xen/arch-x86/xen.h>).
+ */
 #define GDT_ENTRIES 8192 /* 16 pages */
 
 /*
- * Xenia's selectors. The ring-3 ones are the ABI's FLAT_RING3_* values;
- * their order (CS32, DS, CS64) is what SYSRET needs with STAR = 0xe023.
+ * Xenia's selectors. The ring-3 ones are the ABI's FLAT_RING3_* values
+ * (desc.c checks that they agree); their order (CS32, DS, CS64) is what
+ * SYSRET needs with STAR = 0xe023.
  */
 #define __HYPERVISOR_CS   0xe008
 #define __HYPERVISOR_DS   0xe010
@@ -66,6 +67,10 @@
 #define __RING3_CS32      0xe023
 #define __RING3_DS        0xe02b
 #define __RING3_CS64      0xe033
+/* The ABI's guest selectors, for assembly (xen.h is C-only). */
+#define FLAT_KERNEL_CS_ASM   0xe033
+#define FLAT_KERNEL_SS_ASM   0xe02b
+#define FLAT_RING3_CS32_ASM  0xe023
 #define TSS_SELECTOR      0xe040 /* 16-byte system descriptor */
 #define LDT_SELECTOR      0xe050 /* 16-byte system descriptor */
 

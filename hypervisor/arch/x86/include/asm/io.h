@@ -26,6 +26,11 @@ static inline void outb(uint8_t v, uint16_t port)
     asm volatile("outb %0, %1" ::"a"(v), "Nd"(port));
 }
 
+static inline void outw(uint16_t v, uint16_t port)
+{
+    asm volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+
 static inline uint32_t mmio_read32(const volatile void *addr)
 {
     return *(const volatile uint32_t *)addr;

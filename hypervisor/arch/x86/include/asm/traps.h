@@ -11,6 +11,15 @@ void do_trap(struct cpu_user_regs *regs);
 /* Interrupt vectors (>= 32) go here; see irq.c. */
 void do_irq(struct cpu_user_regs *regs);
 
+/* Frames from ring 3 are a guest's (kernel and user both run there). */
+static inline bool guest_mode(const struct cpu_user_regs *regs)
+{
+    return (regs->cs & 3) == 3;
+}
+
+/* An exception in a PV guest: emulate it, or bounce it to the guest. */
+void pv_handle_exception(struct cpu_user_regs *regs);
+
 /* Print a register dump and call trace for regs. */
 void show_execution_state(const struct cpu_user_regs *regs);
 

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Guest pointer checks and the fault-safe copies that use them. */
+#include <xenia/errno.h>
+#include <xenia/guest_access.h>
+#include <xenia/lib.h>
+#include <xen/xen.h>
+
+size_t raw_copy(void *dst, const void *src, size_t n);
+size_t raw_clear(void *dst, size_t n);
+
+struct ex_entry {
+    unsigned long insn, fixup;
+};
+extern const struct ex_entry __start_ex_table[], __stop_ex_table[];
+
+static bool canonical(unsigned long va)
+{
+    return ((long)va >> 47) == 0 || ((long)va >> 47) == -1;
+}
+
+bool guest_range_ok(unsigned long va, size_t len)
+{
+    unsigned long last = va + len - 1;
+
+    if ( !len )
+        return true;
+    if ( last < va || !canonical(va) || !canonical(last) )
+        return false;
+    /* Both halves of the canonical space are the guest's except our slots. */
+    return last < HYPERVISOR_VIRT_START || va >= HYPERVISOR_VIRT_END;
+}
+
+int copy_from_guest(void *dst, unsigned long src, size_t len)
+{
+    if ( !guest_range_ok(src, len) )
+        return -EFAULT;
+    return raw_copy(dst, (const void *)src, len) ? -EFAULT : 0;
+}
+
+int copy_to_guest(unsigned long dst, const void *src, size_t len)
+{
+    if ( !guest_range_ok(dst, len) )
+        return -EFAULT;
+    return raw_copy((void *)dst, src, len) ? -EFAULT : 0;
+}
+
+int clear_guest(unsigned long dst, size_t len)
+{
+    if ( !guest_range_ok(dst, len) )
+        return -EFAULT;
+    return raw_clear((void *)dst, len) ? -EFAULT : 0;
+}
+
+unsigned long search_exception_table(unsigned long rip)
+{
+    const struct ex_entry *e;
+
+    for ( e = __start_ex_table; e < __stop_ex_table; e++ )
+        if ( e->insn == rip )
+            return e->fixup;
+    return 0;
+}

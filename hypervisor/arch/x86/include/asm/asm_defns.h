@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Assembly helpers: saving and restoring a struct cpu_user_regs frame. */
+#ifndef ASM_ASM_DEFNS_H
+#define ASM_ASM_DEFNS_H
+
+/* Offsets in struct cpu_user_regs (checked in traps.c). */
+#define UREGS_rax          0x50
+#define UREGS_error_code   0x78
+#define UREGS_entry_vector 0x7c
+#define UREGS_rip          0x80
+#define UREGS_cs           0x88
+#define UREGS_rflags       0x90
+#define UREGS_rsp          0x98
+#define UREGS_ss           0xa0
+#define UREGS_es           0xa8 /* end of the hardware frame */
+
+/* entry_vector values beyond the IDT's, for entries by instruction. */
+#define TRAP_syscall   0x100
+#define TRAP_syscall32 0x101
+
+#ifdef __ASSEMBLY__
+/* Push order leaves %rsp pointing at the frame (r15 first). */
+.macro SAVE_ALL
+        cld
+        push    %rdi
+        push    %rsi
+        push    %rdx
+        push    %rcx
+        push    %rax
+        push    %r8
+        push    %r9
+        push    %r10
+        push    %r11
+        push    %rbx
+        push    %rbp
+        push    %r12
+        push    %r13
+        push    %r14
+        push    %r15
+.endm
+
+.macro RESTORE_ALL
+        pop     %r15
+        pop     %r14
+        pop     %r13
+        pop     %r12
+        pop     %rbp
+        pop     %rbx
+        pop     %r11
+        pop     %r10
+        pop     %r9
+        pop     %r8
+        pop     %rax
+        pop     %rcx
+        pop     %rdx
+        pop     %rsi
+        pop     %rdi
+.endm
+#endif
+
+#endif /* ASM_ASM_DEFNS_H */

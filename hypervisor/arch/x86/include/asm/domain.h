@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The x86 PV part of a vCPU and a domain. */
+#ifndef ASM_DOMAIN_H
+#define ASM_DOMAIN_H
+
+#include <xenia/types.h>
+#include <xen/xen.h>
+
+/*
+ * A 64-bit PV vCPU: what the guest kernel told us through hypercalls
+ * (its virtual IDT, callbacks, stack, segment bases, page tables) and
+ * its registers while it is not running. While it runs, the registers
+ * live in the CPU's struct cpu_info frame instead.
+ */
+struct pv_vcpu {
+    struct cpu_user_regs user_regs; /* saved when descheduled */
+    struct trap_info trap_ctxt[256];
+
+    unsigned long event_callback_eip;
+    unsigned long failsafe_callback_eip;
+    unsigned long syscall_callback_eip;
+    unsigned long nmi_callback_eip;
+    bool failsafe_disables_events;
+    bool syscall_disables_events;
+
+    unsigned long kernel_ss, kernel_sp; /* stack_switch */
+    unsigned long fs_base, gs_base_kernel, gs_base_user;
+    uint16_t gs_sel; /* user %gs selector (SEGBASE_GS_USER_SEL) */
+
+    /* Page tables: MFNs of the kernel and user L4s (0: none). */
+    unsigned long guest_table, guest_table_user;
+    bool kernel_mode; /* which of the two the guest runs on */
+
+    unsigned long ctrlreg[8];  /* virtual CR0 (TS), CR2, CR4 */
+    unsigned long debugreg[8];
+    unsigned int iopl;         /* virtual IOPL from PHYSDEVOP_set_iopl */
+    unsigned long vm_assist;   /* VMASST_TYPE_* bits */
+
+    /* Descriptor tables. */
+    unsigned long gdt_frames[FIRST_RESERVED_GDT_PAGE];
+    unsigned int gdt_ents;
+    unsigned long ldt_base, ldt_ents;
+
+    /* FXSAVE image: guest FPU/SSE state while descheduled. */
+    uint8_t fpu_ctxt[512] __attribute__((aligned(16)));
+    bool fpu_initialised;
+};
+
+#endif /* ASM_DOMAIN_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The 64-bit PV guest machinery shared by the files under arch/x86/pv. */
+#ifndef ASM_PV_H
+#define ASM_PV_H
+
+#include <xenia/domain.h>
+
+#define X86_EFLAGS_TF   0x00000100
+#define X86_EFLAGS_IOPL 0x00003000
+#define X86_EFLAGS_NT   0x00004000
+#define X86_EFLAGS_RF   0x00010000
+#define X86_EFLAGS_VM   0x00020000
+#define X86_EFLAGS_AC   0x00040000
+
+/* Switch between the guest kernel's and guest user's page tables. */
+void pv_toggle_guest_mode(struct vcpu *v);
+/* The CR3 value for the vCPU's current mode. */
+unsigned long pv_guest_cr3(const struct vcpu *v);
+
+/*
+ * Deliver vector to the guest handler in its virtual IDT, as the
+ * hardware would (error code for the vectors that have one). A guest
+ * with no handler is crashed, as Xen does.
+ */
+void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs,
+                    unsigned int vector, uint32_t error_code);
+
+/* Bounce to eip with the PV frame; false if the guest stack is unusable. */
+bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
+                            unsigned long eip, bool has_error,
+                            uint32_t error, bool mask_events);
+
+/* From the SYSCALL entry: a hypercall, or a guest user's system call. */
+void pv_syscall_entry(struct cpu_user_regs *regs);
+void pv_hypercall(struct cpu_user_regs *regs);
+
+/* The exit path: schedule, deliver events. regs is the CPU's guest frame. */
+void pv_exit_to_guest(struct cpu_user_regs *regs);
+
+/* Set up this CPU's SYSCALL MSRs and trampoline. */
+void pv_syscall_init_cpu(unsigned int cpu, unsigned long stack_block);
+
+/* Emulation of what a ring-3 kernel may not do itself: true if handled. */
+bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs);
+bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_user_regs *regs);
+
+/* Refresh the vCPU's pvclock record in its vcpu_info. */
+void pv_update_vcpu_time(struct vcpu *v);
+
+void __noreturn pv_enter_first_guest(struct cpu_user_regs *frame);
+
+#endif /* ASM_PV_H */

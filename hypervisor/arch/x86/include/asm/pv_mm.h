@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Validated guest page-table updates (pv/mm.c). */
+#ifndef ASM_PV_MM_H
+#define ASM_PV_MM_H
+
+#include <xenia/domain.h>
+#include <asm/page.h>
+
+/* Install the type rules for guest page tables (page_type_init). */
+void pv_mm_init(void);
+
+/*
+ * Replace the entry at pl (in a validated page table of the given level,
+ * owned by d, whose frames may also be mapped from pg_owner) with val:
+ * the new entry is checked and its references taken before the old one's
+ * are dropped. preserve_ad keeps the Accessed/Dirty bits the hardware set.
+ */
+int pv_mod_entry(struct domain *d, struct domain *pg_owner, pte_t *pl,
+                 unsigned int level, pte_t val, bool preserve_ad);
+
+/* The level (1-4) a frame is validated as, or 0 if it is no page table. */
+unsigned int pv_page_table_level(const struct page_info *pg);
+
+/* Copy Xenia's L4 slots into a guest L4 page. */
+void pv_init_xen_l4_slots(pte_t *l4);
+
+#endif /* ASM_PV_MM_H */

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Switching a CPU from one PV vCPU to another, and a vCPU's initial state. */
+#include <xenia/domain.h>
+#include <xenia/errno.h>
+#include <xenia/lib.h>
+#include <xenia/time.h>
+#include <asm/config.h>
+#include <asm/msr.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/pv.h>
+#include <xenia/guest_access.h>
+#include <xenia/mm.h>
+#include <xenia/page_type.h>
+
+/* A freshly reset FPU as FXSAVE would store it: FCW 0x37f, MXCSR 0x1f80. */
+static void fpu_init_image(uint8_t *img)
+{
+    memset(img, 0, 512);
+    img[0] = 0x7f;
+    img[1] = 0x03;
+    img[24] = 0x80;
+    img[25] = 0x1f;
+}
+
+void arch_vcpu_init(struct vcpu *v);
+void arch_vcpu_init(struct vcpu *v)
+{
+    struct cpu_user_regs *r = &v->arch.user_regs;
+
+    r->cs = FLAT_KERNEL_CS;
+    r->ss = FLAT_KERNEL_SS;
+    r->rflags = X86_EFLAGS_IF | 0x2;
+    v->arch.kernel_mode = true;
+    v->arch.kernel_ss = FLAT_KERNEL_SS;
+    fpu_init_image(v->arch.fpu_ctxt);
+}
+
+/* Publish a pvclock record: odd version while it changes, as Linux reads. */
+void pv_update_vcpu_time(struct vcpu *v)
+{
+    struct vcpu_time_info *t = &v->vcpu_info->time;
+    struct time_scale ts;
+    uint64_t tsc;
+    s_time_t now;
+
+    time_pvclock_sample(&tsc, &now, &ts);
+    t->version |= 1;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    t->tsc_timestamp = tsc;
+    t->system_time = now;
+    t->tsc_to_system_mul = ts.mul_frac;
+    t->tsc_shift = (int8_t)ts.shift;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    t->version++;
+}
+
+/*
+ * Load a data segment selector the guest chose; a selector that no
+ * longer loads becomes null rather than faulting in the hypervisor.
+ */
+#define LOAD_SEG(seg, sel)                                                     \
+    asm volatile("1: mov %k0, %%" #seg "\n"                                    \
+                 "2:\n"                                                        \
+                 ".pushsection .fixup, \"ax\"\n"                               \
+                 "3: xor %k0, %k0\n"                                           \
+                 "   mov %k0, %%" #seg "\n"                                    \
+                 "   jmp 2b\n"                                                 \
+                 ".popsection\n"                                               \
+                 ".pushsection .ex_table, \"a\"\n"                             \
+                 ".quad 1b, 3b\n"                                              \
+                 ".popsection"                                                 \
+                 :                                                             \
+                 : "r"((unsigned int)(sel))                                    \
+                 : "memory")
+
+static void save_segments(struct vcpu *v)
+{
+    uint64_t active = rdmsr(MSR_GS_BASE), other = rdmsr(MSR_SHADOW_GS_BASE);
+
+    v->arch.fs_base = rdmsr(MSR_FS_BASE);
+    v->arch.gs_base_kernel = v->arch.kernel_mode ? active : other;
+    v->arch.gs_base_user = v->arch.kernel_mode ? other : active;
+}
+
+static void load_segments(struct vcpu *v, const struct cpu_user_regs *r)
+{
+    LOAD_SEG(ds, r->ds);
+    LOAD_SEG(es, r->es);
+    LOAD_SEG(fs, r->fs);
+    LOAD_SEG(gs, r->gs);
+    /* Selector loads clobber the bases; the bases win. */
+    wrmsr(MSR_FS_BASE, v->arch.fs_base);
+    wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel
+                                           : v->arch.gs_base_user);
+    wrmsr(MSR_SHADOW_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_user
+                                                  : v->arch.gs_base_kernel);
+}
+
+void arch_context_switch(struct vcpu *prev, struct vcpu *next,
+                         struct cpu_user_regs *frame);
+void arch_context_switch(struct vcpu *prev, struct vcpu *next,
+                         struct cpu_user_regs *frame)
+{
+    if ( prev )
+    {
+        prev->arch.user_regs = *frame;
+        save_segments(prev);
+        asm volatile("fxsave64 %0" : "=m"(prev->arch.fpu_ctxt));
+    }
+    if ( !next )
+    {
+        /* Idle on Xenia's own tables: prev's may be torn down meanwhile. */
+        write_cr3(xen_va_to_phys(idle_l4));
+        return;
+    }
+    *frame = next->arch.user_regs;
+    write_cr3(pv_guest_cr3(next));
+    load_segments(next, frame);
+    asm volatile("fxrstor64 %0" ::"m"(next->arch.fpu_ctxt));
+    pv_update_vcpu_time(next);
+}
+
+static bool guest_addr_ok(unsigned long va)
+{
+    return va == 0 || guest_range_ok(va, 1);
+}
+
+/*
+ * VCPUOP_initialise: a secondary vCPU's start state, as Linux's
+ * cpu_initialize_context sends it. Only kernel-mode starts make sense for
+ * a PV guest; its page table must validate as an L4.
+ */
+int arch_vcpu_initialise(struct vcpu *v, const struct vcpu_guest_context *c);
+int arch_vcpu_initialise(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    unsigned long l4 = c->ctrlreg[3] >> PAGE_SHIFT;
+    unsigned long ul4 = c->ctrlreg[1] >> PAGE_SHIFT;
+    unsigned int i;
+    int rc;
+
+    if ( !(c->flags & VGCF_in_kernel) || !guest_addr_ok(c->event_callback_eip) ||
+         !guest_addr_ok(c->failsafe_callback_eip) ||
+         !guest_addr_ok(c->syscall_callback_eip) || l4 >= max_page ||
+         ul4 >= max_page || !guest_addr_ok(c->user_regs.rip) )
+        return -EINVAL;
+    for ( i = 0; i < 256; i++ )
+        if ( !guest_addr_ok(c->trap_ctxt[i].address) )
+            return -EINVAL;
+    rc = get_page_and_type(mfn_to_page(_mfn(l4)), v->domain->domain_id,
+                           PGT_l4_page_table);
+    if ( rc )
+        return rc;
+    if ( ul4 && (rc = get_page_and_type(mfn_to_page(_mfn(ul4)),
+                                        v->domain->domain_id,
+                                        PGT_l4_page_table)) )
+    {
+        put_page_and_type(mfn_to_page(_mfn(l4)));
+        return rc;
+    }
+    v->arch.guest_table = l4;
+    v->arch.guest_table_user = ul4;
+    v->arch.user_regs = c->user_regs;
+    v->arch.user_regs.cs |= 3;
+    v->arch.user_regs.ss |= 3;
+    v->arch.user_regs.rflags = (c->user_regs.rflags & ~0x3000UL) | 0x202;
+    memcpy(v->arch.trap_ctxt, c->trap_ctxt, sizeof(v->arch.trap_ctxt));
+    v->arch.event_callback_eip = c->event_callback_eip;
+    v->arch.failsafe_callback_eip = c->failsafe_callback_eip;
+    v->arch.syscall_callback_eip = c->syscall_callback_eip;
+    v->arch.kernel_ss = c->kernel_ss | 3;
+    v->arch.kernel_sp = c->kernel_sp;
+    v->arch.fs_base = c->fs_base;
+    v->arch.gs_base_kernel = c->gs_base_kernel;
+    v->arch.gs_base_user = c->gs_base_user;
+    v->arch.kernel_mode = true;
+    if ( c->flags & VGCF_i387_valid )
+        memcpy(v->arch.fpu_ctxt, c->fpu_ctxt.x, sizeof(v->arch.fpu_ctxt));
+    return 0;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Entering the hypervisor from a 64-bit PV guest by SYSCALL, and leaving. */
+#include <asm/asm_defns.h>
+#include <asm/config.h>
+
+/*
+ * SYSCALL does not switch stacks. Each CPU's trampoline (written by
+ * pv_syscall_init_cpu) has that CPU's guest frame address baked in: it
+ * parks the guest's %rax in the frame's ss slot, switches to the frame,
+ * pushes the guest's %rsp into the rsp slot and jumps here. Interrupts
+ * are off (SFMASK clears IF).
+ */
+        .text
+        .globl  lstar_enter
+lstar_enter:
+        mov     8(%rsp), %rax
+        movq    $FLAT_KERNEL_SS_ASM, 8(%rsp)
+        push    %r11                    /* rflags, as SYSCALL saved them */
+        pushq   $FLAT_KERNEL_CS_ASM
+        push    %rcx                    /* rip */
+        pushq   $0
+        movl    $TRAP_syscall, 4(%rsp)
+        SAVE_ALL
+        mov     %rsp, %rdi
+        xor     %ebp, %ebp              /* guest %rbp is no frame of ours */
+        sti
+        call    pv_syscall_entry
+        jmp     ret_to_guest
+
+        .globl  cstar_enter
+cstar_enter:
+        mov     8(%rsp), %rax
+        movq    $FLAT_KERNEL_SS_ASM, 8(%rsp)
+        push    %r11
+        pushq   $FLAT_RING3_CS32_ASM
+        push    %rcx
+        pushq   $0
+        movl    $TRAP_syscall32, 4(%rsp)
+        SAVE_ALL
+        mov     %rsp, %rdi
+        xor     %ebp, %ebp
+        sti
+        call    pv_syscall_entry
+        jmp     ret_to_guest
+
+/*
+ * With %rsp at the CPU's guest frame: deliver what is pending (events,
+ * reschedule, which may swap the frame's contents for another vCPU) with
+ * interrupts off so nothing new slips in, then return to the guest.
+ */
+        .globl  ret_to_guest
+ret_to_guest:
+        cli
+        mov     %rsp, %rdi
+        call    pv_exit_to_guest
+        RESTORE_ALL
+        add     $8, %rsp
+        iretq
+
+/* Start running the vCPU whose registers are in this CPU's frame. */
+        .globl  pv_enter_first_guest
+pv_enter_first_guest:
+        mov     %rdi, %rsp
+        jmp     ret_to_guest

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Hypercall dispatch for 64-bit PV guests. */
+#include <xenia/errno.h>
+#include <xenia/hypercall.h>
+#include <asm/current.h>
+#include <asm/pv.h>
+
+long do_iret(struct cpu_user_regs *regs);
+
+/* The frame of the hypercall in progress on this CPU, for continuations. */
+static DEFINE_PER_CPU(struct cpu_user_regs *, hypercall_regs);
+/* Inside a multicall, continuations update the entry instead. */
+static DEFINE_PER_CPU(unsigned long *, multicall_args);
+
+void hypercall_redirect_args(unsigned long *args)
+{
+    this_cpu(multicall_args) = args;
+}
+
+/* A switch rather than a table of casted pointers: every call is typed. */
+long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
+{
+    switch ( nr )
+    {
+    case __HYPERVISOR_set_trap_table:
+        return do_set_trap_table(a[0]);
+    case __HYPERVISOR_mmu_update:
+        return do_mmu_update(a[0], a[1], a[2], a[3]);
+    case __HYPERVISOR_mmuext_op:
+        return do_mmuext_op(a[0], a[1], a[2], a[3]);
+    case __HYPERVISOR_update_va_mapping:
+        return do_update_va_mapping(a[0], a[1], a[2]);
+    case __HYPERVISOR_event_channel_op:
+        return do_event_channel_op(a[0], a[1]);
+    case __HYPERVISOR_vcpu_op:
+        return do_vcpu_op(a[0], a[1], a[2]);
+    case __HYPERVISOR_set_timer_op:
+        return do_set_timer_op(a[0]);
+    case __HYPERVISOR_stack_switch:
+        return do_stack_switch(a[0], a[1]);
+    case __HYPERVISOR_set_callbacks:
+        return do_set_callbacks(a[0], a[1], a[2]);
+    case __HYPERVISOR_fpu_taskswitch:
+        return do_fpu_taskswitch(a[0]);
+    case __HYPERVISOR_set_debugreg:
+        return do_set_debugreg(a[0], a[1]);
+    case __HYPERVISOR_get_debugreg:
+        return do_get_debugreg(a[0]);
+    case __HYPERVISOR_multicall:
+        return do_multicall(a[0], a[1]);
+    case __HYPERVISOR_xen_version:
+        return do_xen_version(a[0], a[1]);
+    case __HYPERVISOR_console_io:
+        return do_console_io(a[0], a[1], a[2]);
+    case __HYPERVISOR_vm_assist:
+        return do_vm_assist(a[0], a[1]);
+    case __HYPERVISOR_set_segment_base:
+        return do_set_segment_base(a[0], a[1]);
+    case __HYPERVISOR_sched_op:
+        return do_sched_op(a[0], a[1]);
+    case __HYPERVISOR_callback_op:
+        return do_callback_op(a[0], a[1]);
+    default:
+        return -ENOSYS;
+    }
+}
+
+void hypercall_set_arg(unsigned int i, unsigned long val)
+{
+    struct cpu_user_regs *r = this_cpu(hypercall_regs);
+
+    if ( this_cpu(multicall_args) )
+    {
+        if ( i < 5 )
+            this_cpu(multicall_args)[i] = val;
+        return;
+    }
+    switch ( i )
+    {
+    case 0:
+        r->rdi = val;
+        break;
+    case 1:
+        r->rsi = val;
+        break;
+    case 2:
+        r->rdx = val;
+        break;
+    case 3:
+        r->r10 = val;
+        break;
+    case 4:
+        r->r8 = val;
+        break;
+    }
+}
+
+void pv_hypercall(struct cpu_user_regs *regs)
+{
+    unsigned long args[5] = {regs->rdi, regs->rsi, regs->rdx, regs->r10,
+                             regs->r8};
+    long rc;
+
+    /* iret rewrites the whole frame, so it cannot go through dispatch. */
+    if ( regs->rax == __HYPERVISOR_iret )
+    {
+        regs->rax = do_iret(regs);
+        return;
+    }
+    this_cpu(hypercall_regs) = regs;
+    rc = hypercall_dispatch(regs->rax, args);
+    this_cpu(hypercall_regs) = NULL;
+    if ( rc == -ERESTART )
+        regs->rip -= 2; /* back onto the syscall: the guest calls again */
+    else
+        regs->rax = rc;
+}

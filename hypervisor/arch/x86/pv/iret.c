@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* HYPERVISOR_iret: the guest kernel's return from every exception and event. */
+#include <xenia/console.h>
+#include <xenia/errno.h>
+#include <xenia/guest_access.h>
+#include <xenia/sched.h>
+#include <asm/pv.h>
+
+long do_iret(struct cpu_user_regs *regs);
+
+static bool canonical(unsigned long va)
+{
+    return ((long)va >> 47) == 0 || ((long)va >> 47) == -1;
+}
+
+/*
+ * IRETQ with a bad selector or a non-canonical RIP faults in ring 0, on
+ * Xenia's own instruction, so the frame is checked here: only the ABI's
+ * flat ring-3 code selectors and a canonical RIP may go back.
+ */
+static bool iret_frame_ok(const struct iret_context *ic)
+{
+    uint16_t cs = ic->cs | 3, ss = ic->ss | 3;
+
+    return (cs == FLAT_RING3_CS64 || cs == FLAT_RING3_CS32) &&
+           (ss == FLAT_RING3_SS64 || ss == 3 /* null, 64-bit */) &&
+           canonical(ic->rip);
+}
+
+long do_iret(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current_vcpu();
+    struct iret_context ic;
+
+    if ( copy_from_guest(&ic, regs->rsp, sizeof(ic)) || !iret_frame_ok(&ic) )
+    {
+        gprintk(XENLOG_G_ERR, v, "bad iret frame at %#lx\n",
+                (unsigned long)regs->rsp);
+        domain_shutdown(v->domain, SHUTDOWN_crash);
+        return -EFAULT;
+    }
+    if ( (ic.cs & 3) == 3 && v->arch.kernel_mode )
+    {
+        /* Back to user space: it runs on its own page table. */
+        if ( !v->arch.guest_table_user )
+        {
+            gprintk(XENLOG_G_ERR, v, "iret to user mode with no user page "
+                                     "table\n");
+            domain_shutdown(v->domain, SHUTDOWN_crash);
+            return -EFAULT;
+        }
+        pv_toggle_guest_mode(v);
+    }
+    regs->rip = ic.rip;
+    regs->cs = ic.cs | 3;
+    regs->rsp = ic.rsp;
+    regs->ss = ic.ss | 3;
+    regs->rflags = (ic.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT)) |
+                   X86_EFLAGS_IF;
+    if ( !(ic.flags & VGCF_in_syscall) )
+    {
+        regs->r11 = ic.r11;
+        regs->rcx = ic.rcx;
+    }
+    /* The virtual interrupt flag is the event mask. */
+    v->vcpu_info->evtchn_upcall_mask = !(ic.rflags & X86_EFLAGS_IF);
+    return ic.rax;
+}

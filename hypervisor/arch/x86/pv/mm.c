@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What a PV guest's page-table entries may point to, and safe updates. */
+#include <xenia/console.h>
+#include <xenia/errno.h>
+#include <xenia/mm.h>
+#include <xenia/page_type.h>
+#include <asm/config.h>
+#include <asm/processor.h>
+#include <asm/pv_mm.h>
+
+/*
+ * The rules, level by level (see page_type.h for the counting):
+ *  L1: RAM must belong to the domain (or, for a privileged caller, to the
+ *      domain it maps for); a writable mapping takes a writable type
+ *      reference, so it fails on page tables and descriptor pages.
+ *      Frames that are not RAM (MMIO, firmware) only for a privileged
+ *      domain. _PAGE_USER is forced: the guest kernel runs in ring 3.
+ *  L2, L3: point to an L1 (L2) that validates; no superpages.
+ *  L4: point to an L3 that validates; read-only linear mappings of L4s
+ *      are allowed; slots 256-271 are always Xenia's own.
+ */
+#define L2_L3_DISALLOW _PAGE_PSE
+
+static bool is_guest_l4_slot(unsigned int slot)
+{
+    return slot < HYPERVISOR_L4_FIRST || slot > HYPERVISOR_L4_LAST;
+}
+
+static struct domain *owner_of(struct page_info *pg)
+{
+    return domain_by_id(pg->owner);
+}
+
+static const uint64_t level_type[5] = {
+    0, PGT_l1_page_table, PGT_l2_page_table, PGT_l3_page_table,
+    PGT_l4_page_table,
+};
+
+unsigned int pv_page_table_level(const struct page_info *pg)
+{
+    uint64_t t = pg->type_info;
+
+    if ( !(t & PGT_validated) || !(t & PGT_count_mask) ||
+         !is_page_table_type(t & PGT_type_mask) )
+        return 0;
+    return (t & PGT_type_mask) >> PGT_type_shift;
+}
+
+void pv_init_xen_l4_slots(pte_t *l4)
+{
+    unsigned int i;
+
+    for ( i = HYPERVISOR_L4_FIRST; i <= HYPERVISOR_L4_LAST; i++ )
+        l4[i] = idle_l4[i];
+}
+
+/* Does this entry hold a counted reference on a RAM frame? */
+static bool counted(pte_t e)
+{
+    unsigned long mfn = pte_addr(e) >> PAGE_SHIFT;
+
+    return (e & _PAGE_PRESENT) && mfn < max_page && mfn_is_ram(mfn);
+}
+
+static int get_l1e(pte_t e, struct domain *pg_owner)
+{
+    unsigned long mfn = pte_addr(e) >> PAGE_SHIFT;
+    struct page_info *pg;
+
+    if ( !(e & _PAGE_PRESENT) )
+        return 0;
+    if ( !counted(e) )
+        return pg_owner->is_privileged ? 0 : -EPERM;
+    pg = mfn_to_page(_mfn(mfn));
+    if ( !get_page(pg, pg_owner->domain_id) )
+        return -EPERM;
+    if ( (e & _PAGE_RW) && get_page_type(pg, PGT_writable_page) )
+    {
+        put_page(pg);
+        return -EPERM;
+    }
+    return 0;
+}
+
+static void put_l1e(pte_t e)
+{
+    struct page_info *pg;
+
+    if ( !counted(e) )
+        return;
+    pg = mfn_to_page(_mfn(pte_addr(e) >> PAGE_SHIFT));
+    if ( e & _PAGE_RW )
+        put_page_type(pg);
+    put_page(pg);
+}
+
+/* An entry of a level-`level` table (2-4) living in frame self. */
+static int get_upper_e(pte_t e, unsigned int level, unsigned long self,
+                       struct domain *d)
+{
+    unsigned long mfn = pte_addr(e) >> PAGE_SHIFT;
+    struct page_info *pg;
+
+    if ( !(e & _PAGE_PRESENT) )
+        return 0;
+    if ( (e & L2_L3_DISALLOW) || mfn >= max_page || !mfn_is_ram(mfn) )
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(mfn));
+    if ( level == 4 && !(e & _PAGE_RW) &&
+         (mfn == self || pv_page_table_level(pg) == 4) )
+    {
+        /* A read-only linear map of an L4: itself without a type ref. */
+        if ( !get_page(pg, d->domain_id) )
+            return -EINVAL;
+        if ( mfn != self && get_page_type(pg, PGT_l4_page_table) )
+        {
+            put_page(pg);
+            return -EINVAL;
+        }
+        return 0;
+    }
+    return get_page_and_type(pg, d->domain_id, level_type[level - 1]) ? -EINVAL
+                                                                      : 0;
+}
+
+static void put_upper_e(pte_t e, unsigned int level, unsigned long self)
+{
+    unsigned long mfn = pte_addr(e) >> PAGE_SHIFT;
+    struct page_info *pg;
+
+    if ( !(e & _PAGE_PRESENT) )
+        return;
+    pg = mfn_to_page(_mfn(mfn));
+    if ( level == 4 && mfn == self )
+        put_page(pg);
+    else
+        put_page_and_type(pg);
+}
+
+static int get_entry(pte_t *pl, unsigned int level, unsigned long self,
+                     struct domain *d, struct domain *pg_owner)
+{
+    if ( level == 1 )
+    {
+        if ( *pl & _PAGE_PRESENT )
+            *pl |= _PAGE_USER;
+        return get_l1e(*pl, pg_owner);
+    }
+    if ( *pl & _PAGE_PRESENT )
+        *pl |= _PAGE_USER;
+    return get_upper_e(*pl, level, self, d);
+}
+
+static void put_entry(pte_t e, unsigned int level, unsigned long self)
+{
+    if ( level == 1 )
+        put_l1e(e);
+    else
+        put_upper_e(e, level, self);
+}
+
+static int validate(struct page_info *pg, uint64_t type)
+{
+    unsigned int level = type >> PGT_type_shift, i;
+    unsigned long self = mfn_x(page_to_mfn(pg));
+    pte_t *t = __va((paddr_t)self << PAGE_SHIFT);
+    struct domain *d = owner_of(pg);
+    int rc = 0;
+
+    if ( !d )
+        return -EINVAL;
+    if ( level == 4 )
+        pv_init_xen_l4_slots(t);
+    for ( i = 0; i < PT_ENTRIES; i++ )
+    {
+        if ( level == 4 && !is_guest_l4_slot(i) )
+            continue;
+        rc = get_entry(&t[i], level, self, d, d);
+        if ( rc )
+            break;
+    }
+    if ( !rc )
+        return 0;
+    gdprintk(XENLOG_G_WARNING, d, "bad L%u entry %u in mfn %#lx: %016lx\n",
+             level, i, self, (unsigned long)t[i]);
+    while ( i-- )
+        if ( level != 4 || is_guest_l4_slot(i) )
+            put_entry(t[i], level, self);
+    return rc;
+}
+
+static void devalidate(struct page_info *pg, uint64_t type)
+{
+    unsigned int level = type >> PGT_type_shift, i;
+    unsigned long self = mfn_x(page_to_mfn(pg));
+    pte_t *t = __va((paddr_t)self << PAGE_SHIFT);
+
+    for ( i = 0; i < PT_ENTRIES; i++ )
+        if ( level != 4 || is_guest_l4_slot(i) )
+            put_entry(t[i], level, self);
+}
+
+static void free_frame(struct page_info *pg)
+{
+    /* Only frames the domain gave up (no PGC_allocated) reach zero. */
+    pg->owner = DOMID_INVALID;
+    pg->type_info = 0;
+    free_domheap_pages(page_to_mfn(pg), 0);
+}
+
+static const struct page_type_ops pv_page_type_ops = {
+    .validate = validate,
+    .devalidate = devalidate,
+    .free = free_frame,
+};
+
+void pv_mm_init(void)
+{
+    page_type_init(&pv_page_type_ops);
+}
+
+int pv_mod_entry(struct domain *d, struct domain *pg_owner, pte_t *pl,
+                 unsigned int level, pte_t val, bool preserve_ad)
+{
+    unsigned long self = __pa(pl) >> PAGE_SHIFT;
+    unsigned int slot = ((unsigned long)pl & (PAGE_SIZE - 1)) / sizeof(pte_t);
+    pte_t old;
+    int rc;
+
+    if ( level == 4 && !is_guest_l4_slot(slot) )
+        return -EINVAL;
+    if ( level > 1 && pg_owner != d )
+        return -EINVAL; /* foreign frames only at the leaves */
+    rc = get_entry(&val, level, self, d, pg_owner);
+    if ( rc )
+        return rc;
+    if ( preserve_ad )
+    {
+        old = __atomic_load_n(pl, __ATOMIC_ACQUIRE);
+        while ( !__atomic_compare_exchange_n(
+            pl, &old, val | (old & (_PAGE_ACCESSED | _PAGE_DIRTY)), false,
+            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) )
+            ;
+    }
+    else
+        old = __atomic_exchange_n(pl, val, __ATOMIC_ACQ_REL);
+    put_entry(old, level, self);
+    return 0;
+}

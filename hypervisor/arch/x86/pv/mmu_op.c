@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* mmu_update, mmuext_op and update_va_mapping for 64-bit PV guests. */
+#include <xenia/console.h>
+#include <xenia/errno.h>
+#include <xenia/guest_access.h>
+#include <xenia/hypercall.h>
+#include <xenia/mm.h>
+#include <xenia/page_type.h>
+#include <xenia/sched.h>
+#include <asm/config.h>
+#include <asm/processor.h>
+#include <asm/pv.h>
+#include <asm/pv_mm.h>
+
+#define BATCH 256 /* requests between continuation checks */
+
+/*
+ * A continued call re-enters with this bit in its count and the work
+ * already done in *pdone (internal to the hypervisor, as in Xen: guests
+ * only re-issue the call the hypervisor rewrote).
+ */
+#define MMU_UPDATE_PREEMPTED (1u << 31)
+
+/* DOMID_SELF or the caller's own id: the caller; another id: privileged. */
+static struct domain *foreign_owner(struct domain *d, domid_t foreigndom)
+{
+    if ( foreigndom == DOMID_SELF || foreigndom == d->domain_id )
+        return d;
+    return d->is_privileged ? domain_by_id(foreigndom) : NULL;
+}
+
+static int mmu_normal_update(struct domain *d, struct domain *pg_owner,
+                             uint64_t ptr, uint64_t val, bool preserve_ad)
+{
+    unsigned long mfn = ptr >> PAGE_SHIFT;
+    struct page_info *pg;
+    pte_t *pl;
+    unsigned int level;
+    int rc;
+
+    if ( mfn >= max_page || (ptr & 7) )
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(mfn));
+    if ( !get_page(pg, d->domain_id) )
+        return -EINVAL;
+    pl = (pte_t *)((char *)__va((paddr_t)mfn << PAGE_SHIFT) +
+                   (ptr & (PAGE_SIZE - 8)));
+    level = pv_page_table_level(pg);
+    if ( level )
+        rc = pv_mod_entry(d, pg_owner, pl, level, val, preserve_ad);
+    else if ( (rc = get_page_type(pg, PGT_writable_page)) == 0 )
+    {
+        /* Not a page table in use: an ordinary, checked write. */
+        *pl = val;
+        put_page_type(pg);
+    }
+    put_page(pg);
+    return rc;
+}
+
+static int mmu_machphys_update(struct domain *d, uint64_t ptr, uint64_t val)
+{
+    unsigned long mfn = ptr >> PAGE_SHIFT;
+
+    if ( mfn >= max_page || !get_page(mfn_to_page(_mfn(mfn)), d->domain_id) )
+        return -EINVAL;
+    set_gpfn_from_mfn(mfn, val);
+    put_page(mfn_to_page(_mfn(mfn)));
+    return 0;
+}
+
+long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
+                   domid_t foreigndom)
+{
+    struct domain *d = current_vcpu()->domain;
+    struct domain *pg_owner = foreign_owner(d, foreigndom);
+    unsigned int i, done = 0;
+    struct mmu_update req;
+    long rc = 0;
+
+    if ( !pg_owner )
+        return -ESRCH;
+    if ( count & MMU_UPDATE_PREEMPTED )
+    {
+        count &= ~MMU_UPDATE_PREEMPTED;
+        if ( pdone && copy_from_guest(&done, pdone, sizeof(done)) )
+            return -EFAULT;
+    }
+    for ( i = 0; i < count; i++ )
+    {
+        if ( i && !(i % BATCH) )
+        {
+            hypercall_set_arg(0, ureqs + i * sizeof(req));
+            hypercall_set_arg(1, (count - i) | MMU_UPDATE_PREEMPTED);
+            done += i;
+            if ( pdone && copy_to_guest(pdone, &done, sizeof(done)) )
+                return -EFAULT;
+            return -ERESTART;
+        }
+        if ( copy_from_guest(&req, ureqs + i * sizeof(req), sizeof(req)) )
+        {
+            rc = -EFAULT;
+            break;
+        }
+        switch ( req.ptr & 3 )
+        {
+        case MMU_NORMAL_PT_UPDATE:
+        case MMU_PT_UPDATE_PRESERVE_AD:
+            rc = mmu_normal_update(d, pg_owner, req.ptr & ~3UL, req.val,
+                                   (req.ptr & 3) == MMU_PT_UPDATE_PRESERVE_AD);
+            break;
+        case MMU_MACHPHYS_UPDATE:
+            rc = pg_owner == d ? mmu_machphys_update(d, req.ptr, req.val)
+                               : -EINVAL;
+            break;
+        default:
+            rc = -ENOSYS;
+            break;
+        }
+        if ( rc )
+            break;
+    }
+    /* Entries may have gone: no stale translation may survive the call. */
+    flush_tlb_local();
+    done += i;
+    if ( pdone && copy_to_guest(pdone, &done, sizeof(done)) )
+        return -EFAULT;
+    return rc;
+}
+
+static int pin_table(struct vcpu *v, unsigned long mfn, uint64_t type)
+{
+    struct page_info *pg;
+    int rc;
+
+    if ( mfn >= max_page )
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(mfn));
+    rc = get_page_and_type(pg, v->domain->domain_id, type);
+    if ( rc )
+        return rc;
+    if ( __atomic_fetch_or(&pg->type_info, PGT_pinned, __ATOMIC_ACQ_REL) &
+         PGT_pinned )
+    {
+        put_page_and_type(pg);
+        return -EINVAL; /* already pinned */
+    }
+    return 0;
+}
+
+static int unpin_table(struct vcpu *v, unsigned long mfn)
+{
+    struct page_info *pg;
+
+    if ( mfn >= max_page )
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(mfn));
+    if ( !get_page(pg, v->domain->domain_id) )
+        return -EINVAL;
+    if ( !(__atomic_fetch_and(&pg->type_info, ~PGT_pinned, __ATOMIC_ACQ_REL) &
+           PGT_pinned) )
+    {
+        put_page(pg);
+        return -EINVAL; /* not pinned */
+    }
+    put_page_and_type(pg); /* the pin's references */
+    put_page(pg);
+    return 0;
+}
+
+/* Switch the vCPU's kernel (user) page table to mfn, which must be an L4. */
+static int new_baseptr(struct vcpu *v, unsigned long mfn, bool user)
+{
+    unsigned long *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
+    unsigned long old = *slot;
+    int rc;
+
+    if ( user && !mfn )
+        rc = 0; /* no user page table */
+    else if ( mfn >= max_page )
+        return -EINVAL;
+    else
+        rc = get_page_and_type(mfn_to_page(_mfn(mfn)), v->domain->domain_id,
+                               PGT_l4_page_table);
+    if ( rc )
+        return rc;
+    *slot = mfn;
+    /* Reload only if the table of the mode the vCPU runs in changed. */
+    if ( user != v->arch.kernel_mode )
+        write_cr3(pv_guest_cr3(v));
+    if ( old )
+        put_page_and_type(mfn_to_page(_mfn(old)));
+    return 0;
+}
+
+static int clear_or_copy_page(struct vcpu *v, unsigned long dst, unsigned long src,
+                              bool copy)
+{
+    struct page_info *d = dst < max_page ? mfn_to_page(_mfn(dst)) : NULL;
+    struct page_info *s = src < max_page ? mfn_to_page(_mfn(src)) : NULL;
+    domid_t id = v->domain->domain_id;
+    int rc = -EINVAL;
+
+    if ( !d || get_page_and_type(d, id, PGT_writable_page) )
+        return -EINVAL;
+    if ( !copy )
+    {
+        memset(__va((paddr_t)dst << PAGE_SHIFT), 0, PAGE_SIZE);
+        rc = 0;
+    }
+    else if ( s && get_page(s, id) )
+    {
+        memcpy(__va((paddr_t)dst << PAGE_SHIFT),
+               __va((paddr_t)src << PAGE_SHIFT), PAGE_SIZE);
+        put_page(s);
+        rc = 0;
+    }
+    put_page_and_type(d);
+    return rc;
+}
+
+static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
+{
+    switch ( op->cmd )
+    {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+    case MMUEXT_PIN_L3_TABLE:
+    case MMUEXT_PIN_L4_TABLE:
+        return pin_table(v, op->arg1.mfn,
+                         (uint64_t)(op->cmd + 1) << PGT_type_shift);
+    case MMUEXT_UNPIN_TABLE:
+        return unpin_table(v, op->arg1.mfn);
+    case MMUEXT_NEW_BASEPTR:
+        return new_baseptr(v, op->arg1.mfn, false);
+    case MMUEXT_NEW_USER_BASEPTR:
+        return new_baseptr(v, op->arg1.mfn, true);
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_TLB_FLUSH_ALL:
+        flush_tlb_local(); /* one physical CPU until SMP */
+        return 0;
+    case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_INVLPG_ALL:
+        if ( guest_range_ok(op->arg1.linear_addr, 1) )
+            invlpg(op->arg1.linear_addr);
+        return 0;
+    case MMUEXT_FLUSH_CACHE:
+    case MMUEXT_FLUSH_CACHE_GLOBAL:
+        if ( !v->domain->is_privileged )
+            return -EPERM;
+        asm volatile("wbinvd" ::: "memory");
+        return 0;
+    case MMUEXT_SET_LDT:
+        if ( op->arg2.nr_ents > 8192 ||
+             !guest_range_ok(op->arg1.linear_addr, op->arg2.nr_ents * 8) ||
+             (op->arg1.linear_addr & (PAGE_SIZE - 1)) )
+            return -EINVAL;
+        v->arch.ldt_base = op->arg1.linear_addr;
+        v->arch.ldt_ents = op->arg2.nr_ents;
+        return 0;
+    case MMUEXT_CLEAR_PAGE:
+        return clear_or_copy_page(v, op->arg1.mfn, 0, false);
+    case MMUEXT_COPY_PAGE:
+        return clear_or_copy_page(v, op->arg1.mfn, op->arg2.src_mfn, true);
+    default:
+        return -ENOSYS;
+    }
+}
+
+long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
+                  domid_t foreigndom)
+{
+    struct vcpu *v = current_vcpu();
+    struct mmuext_op op;
+    unsigned int i, done = 0;
+    long rc = 0;
+
+    if ( foreign_owner(v->domain, foreigndom) != v->domain )
+        return -EINVAL; /* foreign extended ops are not supported */
+    if ( count & MMU_UPDATE_PREEMPTED )
+    {
+        count &= ~MMU_UPDATE_PREEMPTED;
+        if ( pdone && copy_from_guest(&done, pdone, sizeof(done)) )
+            return -EFAULT;
+    }
+    for ( i = 0; i < count; i++ )
+    {
+        if ( i && !(i % BATCH) )
+        {
+            hypercall_set_arg(0, uops + i * sizeof(op));
+            hypercall_set_arg(1, (count - i) | MMU_UPDATE_PREEMPTED);
+            done += i;
+            if ( pdone && copy_to_guest(pdone, &done, sizeof(done)) )
+                return -EFAULT;
+            return -ERESTART;
+        }
+        if ( copy_from_guest(&op, uops + i * sizeof(op), sizeof(op)) )
+        {
+            rc = -EFAULT;
+            break;
+        }
+        rc = mmuext_one(v, &op);
+        if ( rc )
+            break;
+    }
+    done += i;
+    if ( pdone && copy_to_guest(pdone, &done, sizeof(done)) )
+        return -EFAULT;
+    return rc;
+}
+
+/* The L1 entry that maps va in the vCPU's current page tables. */
+static pte_t *find_l1e(struct vcpu *v, unsigned long va, struct page_info **pg)
+{
+    pte_t *t = __va(pv_guest_cr3(v));
+    unsigned int level;
+
+    for ( level = 4; level > 1; level-- )
+    {
+        pte_t e = t[pt_index(va, level)];
+
+        if ( !(e & _PAGE_PRESENT) || (e & _PAGE_PSE) )
+            return NULL;
+        t = __va(pte_addr(e));
+    }
+    *pg = mfn_to_page(maddr_to_mfn(__pa(t)));
+    return &t[pt_index(va, 1)];
+}
+
+long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)
+{
+    struct vcpu *v = current_vcpu();
+    struct page_info *pg;
+    pte_t *pl;
+    long rc;
+
+    if ( !guest_range_ok(va, 1) )
+        return -EINVAL;
+    pl = find_l1e(v, va, &pg);
+    if ( !pl || pv_page_table_level(pg) != 1 ||
+         !get_page(pg, v->domain->domain_id) )
+        return -EINVAL;
+    rc = pv_mod_entry(v->domain, v->domain, pl, 1, val, false);
+    put_page(pg);
+    if ( rc )
+        return rc;
+    switch ( flags & UVMF_FLUSHTYPE_MASK )
+    {
+    case UVMF_TLB_FLUSH:
+        flush_tlb_local();
+        break;
+    case UVMF_INVLPG:
+        invlpg(va);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Bouncing exceptions and events into a 64-bit PV guest's own handlers. */
+#include <xenia/console.h>
+#include <xenia/guest_access.h>
+#include <xenia/sched.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/pv.h>
+#include <asm/traps.h>
+#include <asm/asm_defns.h>
+
+#define PFEC_user_mode (1u << 2)
+
+static const char *const trap_name[32] = {
+    "divide error", "debug", "nmi", "int3", "overflow", "bounds",
+    "invalid opcode", "device not available", "double fault",
+    "coprocessor segment overrun", "invalid tss", "segment not found",
+    "stack error", "general protection fault", "page fault",
+    "spurious interrupt", "coprocessor error", "alignment check",
+    "machine check", "simd error",
+};
+
+unsigned long pv_guest_cr3(const struct vcpu *v)
+{
+    return (v->arch.kernel_mode ? v->arch.guest_table
+                                : v->arch.guest_table_user)
+           << PAGE_SHIFT;
+}
+
+/*
+ * Kernel and user isolation for a ring-3 kernel comes only from the two
+ * page tables. The guest's two %gs bases swap with the mode, as SWAPGS
+ * would swap them natively; Xenia itself never uses %gs.
+ */
+void pv_toggle_guest_mode(struct vcpu *v)
+{
+    v->arch.kernel_mode = !v->arch.kernel_mode;
+    asm volatile("swapgs");
+    write_cr3(pv_guest_cr3(v));
+}
+
+static bool has_error_code(unsigned int vector)
+{
+    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
+}
+
+bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
+                            unsigned long eip, bool has_error,
+                            uint32_t error, bool mask_events)
+{
+    struct vcpu_info *vi = v->vcpu_info;
+    uint8_t saved_mask = vi->evtchn_upcall_mask;
+    unsigned long frame[8], rsp, cs = regs->cs;
+    unsigned int n = 0;
+
+    if ( !v->arch.kernel_mode )
+    {
+        pv_toggle_guest_mode(v);
+        rsp = v->arch.kernel_sp;
+    }
+    else
+    {
+        rsp = regs->rsp;
+        cs &= ~3UL; /* kernel frames show RPL 0, as Linux expects */
+    }
+    rsp &= ~15UL;
+
+    /* Lowest address first: rcx, r11, [error], rip, cs, rflags, rsp, ss. */
+    frame[n++] = regs->rcx;
+    frame[n++] = regs->r11;
+    if ( has_error )
+        frame[n++] = error;
+    frame[n++] = regs->rip;
+    frame[n++] = cs | ((unsigned long)saved_mask << 32);
+    frame[n++] = (regs->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
+                 (saved_mask ? 0 : X86_EFLAGS_IF);
+    frame[n++] = regs->rsp;
+    frame[n++] = regs->ss;
+    rsp -= n * sizeof(unsigned long);
+    if ( copy_to_guest(rsp, frame, n * sizeof(unsigned long)) )
+    {
+        gprintk(XENLOG_G_ERR, v, "cannot write a bounce frame at %#lx\n",
+                rsp);
+        domain_shutdown(v->domain, SHUTDOWN_crash);
+        return false;
+    }
+
+    regs->rsp = rsp;
+    regs->rip = eip;
+    regs->cs = FLAT_KERNEL_CS;
+    regs->ss = FLAT_KERNEL_SS;
+    regs->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF |
+                      X86_EFLAGS_VM | X86_EFLAGS_AC);
+    regs->rflags |= X86_EFLAGS_IF; /* real interrupts stay on in guests */
+    if ( mask_events )
+        vi->evtchn_upcall_mask = 1;
+    return true;
+}
+
+void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs,
+                    unsigned int vector, uint32_t error_code)
+{
+    const struct trap_info *ti = &v->arch.trap_ctxt[vector];
+
+    if ( !ti->address )
+    {
+        gprintk(XENLOG_G_ERR, v, "unhandled %s [#%u, ec=%04x] at %#lx\n",
+                vector < 20 ? trap_name[vector] : "trap", vector, error_code,
+                (unsigned long)regs->rip);
+        domain_shutdown(v->domain, SHUTDOWN_crash);
+        return;
+    }
+    pv_create_bounce_frame(v, regs, ti->address, has_error_code(vector),
+                           error_code, TI_GET_IF(ti));
+}
+
+/*
+ * "int n" from a guest reaches us as #GP with the IDT bit in the error
+ * code (our gates are DPL 0). The guest's own gate decides: if its DPL
+ * admits the guest's ring (kernel counts as ring 1), deliver vector n
+ * past the instruction; otherwise it is the #GP it looks like.
+ */
+static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    unsigned int vector = regs->error_code >> 3;
+    const struct trap_info *ti;
+
+    if ( (regs->error_code & 7) != 2 )
+        return false;
+    ti = &v->arch.trap_ctxt[vector];
+    if ( !ti->address || TI_GET_DPL(ti) < (v->arch.kernel_mode ? 1u : 3u) )
+        return false;
+    regs->rip += 2; /* int imm8 */
+    pv_create_bounce_frame(v, regs, ti->address, false, 0, TI_GET_IF(ti));
+    return true;
+}
+
+void pv_handle_exception(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current_vcpu();
+    unsigned int vec = regs->entry_vector;
+    uint32_t ec = regs->error_code;
+
+    switch ( vec )
+    {
+    case 14:
+        v->vcpu_info->arch.cr2 = read_cr2();
+        /* The hardware always says "user": the guest kernel is ring 3. */
+        ec = v->arch.kernel_mode ? ec & ~PFEC_user_mode : ec | PFEC_user_mode;
+        break;
+    case 13:
+        if ( soft_interrupt(v, regs) || pv_emulate_privileged_op(v, regs) )
+            return;
+        break;
+    case 6:
+        if ( pv_emulate_forced_cpuid(v, regs) )
+            return;
+        break;
+    default:
+        break;
+    }
+    pv_inject_trap(v, regs, vec, ec);
+}
+
+void pv_syscall_entry(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current_vcpu();
+
+    if ( regs->entry_vector == TRAP_syscall && v->arch.kernel_mode )
+    {
+        pv_hypercall(regs);
+        return;
+    }
+    /* A system call from guest user mode goes to the guest kernel. */
+    if ( regs->entry_vector == TRAP_syscall && v->arch.syscall_callback_eip )
+        pv_create_bounce_frame(v, regs, v->arch.syscall_callback_eip, false,
+                               0, v->arch.syscall_disables_events);
+    else
+        pv_inject_trap(v, regs, 6, 0); /* #UD, as on a CPU without SYSCALL */
+}
+
+void pv_exit_to_guest(struct cpu_user_regs *regs)
+{
+    for ( ;; )
+    {
+        struct vcpu *v = sched_exit_to_guest(regs);
+        struct vcpu_info *vi = v->vcpu_info;
+
+        if ( vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
+             v->arch.event_callback_eip )
+            pv_create_bounce_frame(v, regs, v->arch.event_callback_eip, false,
+                                   0, true);
+        /* A bounce that crashed the domain means: pick someone else. */
+        if ( !v->domain->is_shutting_down )
+            return;
+    }
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* HYPERVISOR_console_io: a guest's writes to the hypervisor console. */
+#include <xenia/console.h>
+#include <xenia/domain.h>
+#include <xenia/errno.h>
+#include <xenia/guest_access.h>
+#include <xenia/hypercall.h>
+#include <xenia/sched.h>
+
+#define CHUNK 128
+
+/*
+ * Guest output goes out line by line under the guest log level, with a
+ * "(dN) " prefix so a log reads as on Xen. Partial lines wait in a small
+ * buffer until their newline or until it fills.
+ */
+static void guest_console_write(const struct vcpu *v, const char *s, size_t n)
+{
+    static char line[256];
+    static size_t len;
+    size_t i;
+
+    for ( i = 0; i < n; i++ )
+    {
+        char c = s[i];
+
+        if ( c == '\r' )
+            continue;
+        /* Control characters could drive the admin's terminal: drop them. */
+        if ( c != '\n' && (c < 0x20 || c == 0x7f) )
+            c = '?';
+        if ( c != '\n' )
+            line[len++] = c;
+        if ( c == '\n' || len == sizeof(line) - 1 )
+        {
+            line[len] = '\0';
+            printk(XENLOG_G_INFO "(d%u) %s\n", v->domain->domain_id, line);
+            len = 0;
+        }
+    }
+}
+
+long do_console_io(unsigned int cmd, unsigned int count, unsigned long buf)
+{
+    struct vcpu *v = current_vcpu();
+    char chunk[CHUNK];
+    unsigned int done = 0;
+
+    switch ( cmd )
+    {
+    case CONSOLEIO_write:
+        while ( done < count )
+        {
+            unsigned int n = MIN(count - done, (unsigned int)CHUNK);
+
+            if ( copy_from_guest(chunk, buf + done, n) )
+                return -EFAULT;
+            guest_console_write(v, chunk, n);
+            done += n;
+            /* Big writes are bounded: continue later, as Xen does. */
+            if ( done < count && done >= 16 * CHUNK )
+            {
+                hypercall_set_arg(1, count - done);
+                hypercall_set_arg(2, buf + done);
+                return -ERESTART;
+            }
+        }
+        return 0;
+    case CONSOLEIO_read:
+        if ( !v->domain->is_privileged )
+            return -EPERM;
+        return 0; /* serial input is not wired up yet: nothing to read */
+    default:
+        return -ENOSYS;
+    }
+}

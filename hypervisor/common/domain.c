@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Creating domains, giving them memory, and shutting them down. */
+#include <xenia/console.h>
+#include <xenia/domain.h>
+#include <xenia/errno.h>
+#include <xenia/mm.h>
+#include <xenia/page_alloc.h>
+#include <xenia/sched.h>
+#include <xenia/shutdown.h>
+#include <xenia/time.h>
+#include <xenia/xmalloc.h>
+#include <asm/config.h>
+
+static LIST_HEAD(domains);
+static DEFINE_SPINLOCK(domains_lock);
+static struct domain *dom0;
+
+void arch_vcpu_init(struct vcpu *v);
+
+struct domain *hardware_domain(void)
+{
+    return dom0;
+}
+
+struct domain *domain_by_id(domid_t id)
+{
+    struct domain *d, *found = NULL;
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+
+    list_for_each_entry(d, &domains, domain_list)
+        if ( d->domain_id == id )
+        {
+            found = d;
+            break;
+        }
+    spin_unlock_irqrestore(&domains_lock, flags);
+    return found;
+}
+
+static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
+{
+    struct vcpu *v = xzalloc(struct vcpu);
+
+    if ( !v )
+        return NULL;
+    v->domain = d;
+    v->vcpu_id = id;
+    v->vcpu_info = &d->shared_info->vcpu_info[id];
+    v->vcpu_info->evtchn_upcall_mask = 1; /* as the ABI promises at start */
+    v->pause_flags = id ? VPF_down : 0;
+    /* Xen starts every vCPU with a 100 Hz tick until the guest stops it. */
+    v->periodic_period = MILLISECS(10);
+    vcpu_timers_init(v);
+    arch_vcpu_init(v);
+    return v;
+}
+
+struct domain *domain_create(domid_t id, bool privileged,
+                             unsigned int max_vcpus)
+{
+    struct domain *d;
+    unsigned int i;
+    unsigned long flags;
+
+    if ( !max_vcpus || max_vcpus > MAX_VCPUS || domain_by_id(id) )
+        return NULL;
+    d = xzalloc(struct domain);
+    if ( !d )
+        return NULL;
+    d->domain_id = id;
+    d->is_privileged = privileged;
+    d->max_vcpus = max_vcpus;
+    d->page_alloc_lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
+    INIT_LIST_HEAD(&d->page_list);
+
+    d->shared_info = alloc_xenheap_pages(0);
+    if ( !d->shared_info )
+        goto fail;
+    memset(d->shared_info, 0, PAGE_SIZE);
+    d->shared_info_mfn = __pa(d->shared_info) >> PAGE_SHIFT;
+    /* The guest maps shared_info itself, so it must look like its own. */
+    frame_table[d->shared_info_mfn].owner = id;
+    frame_table[d->shared_info_mfn].count_info = PGC_allocated | 1;
+
+    for ( i = 0; i < max_vcpus; i++ )
+        if ( !(d->vcpu[i] = vcpu_create(d, i)) )
+            goto fail;
+    if ( evtchn_domain_create(d) )
+        goto fail;
+
+    flags = spin_lock_irqsave(&domains_lock);
+    list_add_tail(&d->domain_list, &domains);
+    if ( id == 0 )
+        dom0 = d;
+    spin_unlock_irqrestore(&domains_lock, flags);
+    return d;
+
+fail:
+    xfree(d->evtchn);
+    for ( i = 0; i < max_vcpus; i++ )
+        xfree(d->vcpu[i]);
+    free_xenheap_pages(d->shared_info, 0);
+    xfree(d);
+    return NULL;
+}
+
+int domain_alloc_pages(struct domain *d, unsigned int order,
+                       unsigned int max_addr_bits, mfn_t *mfn_out)
+{
+    unsigned long n = 1UL << order, i, flags;
+    mfn_t mfn;
+
+    flags = spin_lock_irqsave(&d->page_alloc_lock);
+    if ( d->tot_pages + n > d->max_pages )
+    {
+        spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+        return -ENOMEM;
+    }
+    d->tot_pages += n;
+    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+
+    mfn = alloc_domheap_pages(order, max_addr_bits);
+    if ( mfn_eq(mfn, INVALID_MFN) )
+    {
+        flags = spin_lock_irqsave(&d->page_alloc_lock);
+        d->tot_pages -= n;
+        spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+        return -ENOMEM;
+    }
+    flags = spin_lock_irqsave(&d->page_alloc_lock);
+    for ( i = 0; i < n; i++ )
+    {
+        struct page_info *pg = mfn_to_page(_mfn(mfn_x(mfn) + i));
+
+        pg->owner = d->domain_id;
+        pg->count_info = PGC_allocated | 1;
+        pg->type_info = 0;
+        list_add_tail(&pg->list, &d->page_list);
+    }
+    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+    *mfn_out = mfn;
+    return 0;
+}
+
+static const char *const shutdown_names[] = {
+    [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+    [SHUTDOWN_suspend] = "suspend",   [SHUTDOWN_crash] = "crash",
+    [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
+};
+
+/* Dom0's end is the machine's, as on Xen. */
+static void __noreturn hardware_domain_shutdown(unsigned int reason)
+{
+    switch ( reason )
+    {
+    case SHUTDOWN_poweroff:
+        printk(XENLOG_INFO "Hardware Dom0 halted: halting machine\n");
+        machine_power_off();
+    case SHUTDOWN_reboot:
+        printk(XENLOG_INFO "Hardware Dom0 shutdown: rebooting machine\n");
+        machine_restart();
+    default:
+        printk(XENLOG_ERR "Hardware Dom0 %s: stopping machine\n",
+               reason < ARRAY_SIZE(shutdown_names) && shutdown_names[reason]
+                   ? shutdown_names[reason]
+                   : "shutdown");
+        machine_fatal_stop();
+    }
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+    unsigned int i;
+
+    if ( d->is_shutting_down )
+        return;
+    d->is_shutting_down = true;
+    d->shutdown_code = reason;
+    printk(XENLOG_INFO "Domain %u shutdown: reason %u (%s)\n", d->domain_id,
+           reason,
+           reason < ARRAY_SIZE(shutdown_names) && shutdown_names[reason]
+               ? shutdown_names[reason]
+               : "unknown");
+    for ( i = 0; i < d->max_vcpus; i++ )
+        sched_sleep(d->vcpu[i]);
+    if ( d == dom0 )
+        hardware_domain_shutdown(reason);
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    v->poll_port = 0;
+    stop_timer(&v->poll_timer);
+    __atomic_fetch_and(&v->pause_flags, ~VPF_blocked, __ATOMIC_SEQ_CST);
+    sched_wake(v);
+}
+
+void vcpu_block(struct vcpu *v)
+{
+    __atomic_fetch_or(&v->pause_flags, VPF_blocked, __ATOMIC_SEQ_CST);
+    /* An event that arrived meanwhile must not be slept through. */
+    if ( v->vcpu_info->evtchn_upcall_pending )
+    {
+        __atomic_fetch_and(&v->pause_flags, ~VPF_blocked, __ATOMIC_SEQ_CST);
+        return;
+    }
+    sched_sleep(v);
+}

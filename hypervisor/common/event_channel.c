@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The event channel state machine: binding, closing and sending on ports. */
+#include <xenia/errno.h>
+#include <xenia/event_channel.h>
+#include <xenia/lib.h>
+
+/*
+ * Each domain has EVTCHN_NR_PORTS ports. A free port becomes UNBOUND
+ * (waiting for a named remote domain), INTERDOMAIN (connected to a port
+ * of another, or the same, domain), VIRQ (a virtual interrupt of one
+ * vCPU) or IPI (one vCPU signalling itself or another of its domain).
+ * Closing one end of an interdomain channel returns the other end to
+ * UNBOUND, so its owner can be reconnected, as Xen does.
+ */
+
+void evtchn_domain_init(struct evtchn_domain *ed, domid_t id,
+                        unsigned int nr_vcpus, const struct evtchn_env *env)
+{
+    memset(ed, 0, sizeof(*ed));
+    ed->domid = id;
+    ed->nr_vcpus = nr_vcpus;
+    ed->env = env;
+    ed->port[0].state = ECS_RESERVED;
+}
+
+bool evtchn_virq_is_global(uint32_t virq)
+{
+    switch ( virq )
+    {
+    case VIRQ_TIMER:
+    case VIRQ_DEBUG:
+    case VIRQ_XENOPROF:
+    case VIRQ_XENPMU:
+        return false;
+    default:
+        return true;
+    }
+}
+
+static bool port_valid(const struct evtchn_domain *ed, uint32_t port)
+{
+    (void)ed;
+    return port < EVTCHN_NR_PORTS;
+}
+
+static int get_free_port(struct evtchn_domain *ed, uint32_t *port)
+{
+    uint32_t p;
+
+    for ( p = 1; p < EVTCHN_NR_PORTS; p++ )
+        if ( ed->port[p].state == ECS_FREE )
+        {
+            *port = p;
+            return 0;
+        }
+    return -ENOSPC;
+}
+
+int evtchn_alloc_unbound(struct evtchn_domain *ed, domid_t remote,
+                         uint32_t *port)
+{
+    int rc = get_free_port(ed, port);
+
+    if ( rc )
+        return rc;
+    ed->port[*port].state = ECS_UNBOUND;
+    ed->port[*port].u.unbound_remote = remote;
+    ed->port[*port].notify_vcpu = 0;
+    return 0;
+}
+
+int evtchn_bind_interdomain(struct evtchn_domain *ed,
+                            struct evtchn_domain *rd, uint32_t rport,
+                            uint32_t *port)
+{
+    struct evtchn *r;
+    int rc;
+
+    if ( !port_valid(rd, rport) )
+        return -EINVAL;
+    r = &rd->port[rport];
+    /* The remote end must be waiting for exactly this domain. */
+    if ( r->state != ECS_UNBOUND || r->u.unbound_remote != ed->domid )
+        return -EINVAL;
+    rc = get_free_port(ed, port);
+    if ( rc )
+        return rc;
+    /* Binding a domain's port to itself: the new port is not the remote one. */
+    ed->port[*port].state = ECS_INTERDOMAIN;
+    ed->port[*port].notify_vcpu = 0;
+    ed->port[*port].u.interdomain.dom = rd->domid;
+    ed->port[*port].u.interdomain.port = rport;
+    r->state = ECS_INTERDOMAIN;
+    r->u.interdomain.dom = ed->domid;
+    r->u.interdomain.port = *port;
+    /* As in Xen: the new connection is announced to the local end. */
+    ed->env->raise(ed, *port, 0);
+    return 0;
+}
+
+int evtchn_bind_virq(struct evtchn_domain *ed, uint32_t virq,
+                     unsigned int vcpu, uint32_t *port)
+{
+    int rc;
+
+    if ( virq >= NR_VIRQS )
+        return -EINVAL;
+    if ( vcpu >= ed->nr_vcpus || (evtchn_virq_is_global(virq) && vcpu) )
+        return -ENOENT;
+    if ( ed->virq_port[vcpu][virq] )
+        return -EEXIST;
+    rc = get_free_port(ed, port);
+    if ( rc )
+        return rc;
+    ed->port[*port].state = ECS_VIRQ;
+    ed->port[*port].notify_vcpu = vcpu;
+    ed->port[*port].u.virq = virq;
+    ed->virq_port[vcpu][virq] = *port;
+    return 0;
+}
+
+int evtchn_bind_ipi(struct evtchn_domain *ed, unsigned int vcpu,
+                    uint32_t *port)
+{
+    int rc;
+
+    if ( vcpu >= ed->nr_vcpus )
+        return -ENOENT;
+    rc = get_free_port(ed, port);
+    if ( rc )
+        return rc;
+    ed->port[*port].state = ECS_IPI;
+    ed->port[*port].notify_vcpu = vcpu;
+    return 0;
+}
+
+int evtchn_close(struct evtchn_domain *ed, uint32_t port)
+{
+    struct evtchn *c;
+
+    if ( !port_valid(ed, port) )
+        return -EINVAL;
+    c = &ed->port[port];
+    switch ( c->state )
+    {
+    case ECS_FREE:
+    case ECS_RESERVED:
+        return -EINVAL;
+    case ECS_VIRQ:
+        /* Global VIRQs are recorded on vCPU 0 wherever they notify. */
+        ed->virq_port[evtchn_virq_is_global(c->u.virq) ? 0 : c->notify_vcpu]
+                     [c->u.virq] = 0;
+        break;
+    case ECS_INTERDOMAIN:
+    {
+        struct evtchn_domain *rd = c->u.interdomain.dom == ed->domid
+                                       ? ed
+                                       : ed->env->lookup(c->u.interdomain.dom);
+
+        if ( rd )
+        {
+            struct evtchn *r = &rd->port[c->u.interdomain.port];
+
+            r->state = ECS_UNBOUND;
+            r->u.unbound_remote = ed->domid;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    memset(c, 0, sizeof(*c));
+    return 0;
+}
+
+int evtchn_send(struct evtchn_domain *ed, uint32_t port)
+{
+    struct evtchn *c;
+    struct evtchn_domain *rd;
+
+    if ( !port_valid(ed, port) )
+        return -EINVAL;
+    c = &ed->port[port];
+    switch ( c->state )
+    {
+    case ECS_INTERDOMAIN:
+        rd = c->u.interdomain.dom == ed->domid
+                 ? ed
+                 : ed->env->lookup(c->u.interdomain.dom);
+        if ( rd )
+            ed->env->raise(rd, c->u.interdomain.port,
+                           rd->port[c->u.interdomain.port].notify_vcpu);
+        return 0;
+    case ECS_IPI:
+        ed->env->raise(ed, port, c->notify_vcpu);
+        return 0;
+    case ECS_UNBOUND:
+        return 0; /* nobody listens yet: dropped, as in Xen */
+    default:
+        return -EINVAL;
+    }
+}
+
+int evtchn_status(struct evtchn_domain *ed, uint32_t port,
+                  struct evtchn_status *st)
+{
+    const struct evtchn *c;
+
+    if ( !port_valid(ed, port) )
+        return -EINVAL;
+    c = &ed->port[port];
+    st->status = c->state == ECS_RESERVED ? EVTCHNSTAT_closed : c->state;
+    st->vcpu = c->notify_vcpu;
+    switch ( c->state )
+    {
+    case ECS_UNBOUND:
+        st->u.unbound.dom = c->u.unbound_remote;
+        break;
+    case ECS_INTERDOMAIN:
+        st->u.interdomain.dom = c->u.interdomain.dom;
+        st->u.interdomain.port = c->u.interdomain.port;
+        break;
+    case ECS_VIRQ:
+        st->u.virq = c->u.virq;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+int evtchn_bind_vcpu(struct evtchn_domain *ed, uint32_t port,
+                     unsigned int vcpu)
+{
+    struct evtchn *c;
+
+    if ( !port_valid(ed, port) )
+        return -EINVAL;
+    if ( vcpu >= ed->nr_vcpus )
+        return -ENOENT;
+    c = &ed->port[port];
+    switch ( c->state )
+    {
+    case ECS_VIRQ:
+        if ( !evtchn_virq_is_global(c->u.virq) )
+            return -EINVAL;
+        __attribute__((fallthrough)); /* global VIRQs follow their port */
+    case ECS_UNBOUND:
+    case ECS_INTERDOMAIN:
+    case ECS_PIRQ:
+        c->notify_vcpu = vcpu;
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+void evtchn_reset(struct evtchn_domain *ed)
+{
+    uint32_t p;
+
+    for ( p = 1; p < EVTCHN_NR_PORTS; p++ )
+        if ( ed->port[p].state != ECS_FREE )
+            evtchn_close(ed, p);
+}
+
+bool evtchn_send_virq(struct evtchn_domain *ed, unsigned int vcpu,
+                      uint32_t virq)
+{
+    uint32_t port;
+
+    if ( virq >= NR_VIRQS || vcpu >= ed->nr_vcpus )
+        return false;
+    if ( evtchn_virq_is_global(virq) )
+        vcpu = 0;
+    port = ed->virq_port[vcpu][virq];
+    if ( !port )
+        return false;
+    ed->env->raise(ed, port, ed->port[port].notify_vcpu);
+    return true;
+}

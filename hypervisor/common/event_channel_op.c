@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* HYPERVISOR_event_channel_op: argument checking, locking, privilege. */
+#include <xenia/console.h>
+#include <xenia/domain.h>
+#include <xenia/errno.h>
+#include <xenia/event_channel.h>
+#include <xenia/guest_access.h>
+#include <xenia/hypercall.h>
+#include <xenia/sched.h>
+#include <xenia/xmalloc.h>
+
+static struct evtchn_domain *env_lookup(domid_t id)
+{
+    struct domain *d = domain_by_id(id);
+
+    return d ? d->evtchn : NULL;
+}
+
+static void env_raise(struct evtchn_domain *ed, uint32_t port,
+                      unsigned int vcpu)
+{
+    struct domain *d = domain_by_id(ed->domid);
+
+    if ( d )
+        evtchn_2l_set_pending(d, port, vcpu);
+}
+
+static const struct evtchn_env hypervisor_env = {
+    .lookup = env_lookup,
+    .raise = env_raise,
+};
+
+int evtchn_domain_create(struct domain *d)
+{
+    d->event_lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
+    d->evtchn = xmalloc(struct evtchn_domain);
+    if ( !d->evtchn )
+        return -ENOMEM;
+    evtchn_domain_init(d->evtchn, d->domain_id, d->max_vcpus, &hypervisor_env);
+    return 0;
+}
+
+void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq)
+{
+    struct domain *d = v->domain;
+    unsigned long flags = spin_lock_irqsave(&d->event_lock);
+
+    evtchn_send_virq(d->evtchn, v->vcpu_id, virq);
+    spin_unlock_irqrestore(&d->event_lock, flags);
+}
+
+/* Two domains' tables, locked in domain-id order so two CPUs agree. */
+static unsigned long lock_pair(struct domain *a, struct domain *b)
+{
+    unsigned long flags = local_irq_save();
+
+    if ( a == b )
+        spin_lock(&a->event_lock);
+    else if ( a->domain_id < b->domain_id )
+        spin_lock(&a->event_lock), spin_lock(&b->event_lock);
+    else
+        spin_lock(&b->event_lock), spin_lock(&a->event_lock);
+    return flags;
+}
+
+static void unlock_pair(struct domain *a, struct domain *b, unsigned long flags)
+{
+    spin_unlock(&a->event_lock);
+    if ( a != b )
+        spin_unlock(&b->event_lock);
+    local_irq_restore(flags);
+}
+
+/* DOMID_SELF or one's own id; another domain only for the privileged. */
+static struct domain *target(struct domain *d, domid_t id)
+{
+    if ( id == DOMID_SELF || id == d->domain_id )
+        return d;
+    return d->is_privileged ? domain_by_id(id) : NULL;
+}
+
+/* One operation on the caller's own table, under its lock. */
+#define LOCKED(d, expr)                                                        \
+    ({                                                                         \
+        unsigned long f_ = spin_lock_irqsave(&(d)->event_lock);               \
+        long r_ = (expr);                                                      \
+        spin_unlock_irqrestore(&(d)->event_lock, f_);                          \
+        r_;                                                                    \
+    })
+
+static long op_alloc_unbound(struct domain *d, unsigned long arg)
+{
+    struct evtchn_alloc_unbound a;
+    struct domain *owner;
+    long rc;
+
+    if ( copy_from_guest(&a, arg, sizeof(a)) )
+        return -EFAULT;
+    owner = target(d, a.dom);
+    if ( !owner )
+        return a.dom == DOMID_SELF || d->is_privileged ? -ESRCH : -EPERM;
+    if ( a.remote_dom == DOMID_SELF )
+        a.remote_dom = d->domain_id;
+    rc = LOCKED(owner, evtchn_alloc_unbound(owner->evtchn, a.remote_dom,
+                                            &a.port));
+    if ( !rc && copy_to_guest(arg, &a, sizeof(a)) )
+        return -EFAULT;
+    return rc;
+}
+
+static long op_bind_interdomain(struct domain *d, unsigned long arg)
+{
+    struct evtchn_bind_interdomain b;
+    struct domain *rd;
+    unsigned long flags;
+    uint32_t port;
+    long rc;
+
+    if ( copy_from_guest(&b, arg, sizeof(b)) )
+        return -EFAULT;
+    rd = b.remote_dom == DOMID_SELF ? d : domain_by_id(b.remote_dom);
+    if ( !rd )
+        return -ESRCH;
+    flags = lock_pair(d, rd);
+    rc = evtchn_bind_interdomain(d->evtchn, rd->evtchn, b.remote_port, &port);
+    unlock_pair(d, rd, flags);
+    b.local_port = port;
+    if ( !rc && copy_to_guest(arg, &b, sizeof(b)) )
+        return -EFAULT;
+    return rc;
+}
+
+static long op_close(struct domain *d, uint32_t port)
+{
+    struct evtchn *c;
+    struct domain *rd = d;
+    unsigned long flags;
+    long rc;
+
+    if ( port >= EVTCHN_NR_PORTS )
+        return -EINVAL;
+    /* Closing an interdomain end touches the remote table too. */
+    flags = spin_lock_irqsave(&d->event_lock);
+    c = &d->evtchn->port[port];
+    if ( c->state == ECS_INTERDOMAIN )
+        rd = domain_by_id(c->u.interdomain.dom);
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    if ( !rd )
+        rd = d;
+    flags = lock_pair(d, rd);
+    rc = evtchn_close(d->evtchn, port);
+    unlock_pair(d, rd, flags);
+    return rc;
+}
+
+static long op_send(struct domain *d, uint32_t port)
+{
+    struct domain *rd = d;
+    struct evtchn *c;
+    unsigned long flags;
+    long rc;
+
+    if ( port >= EVTCHN_NR_PORTS )
+        return -EINVAL;
+    flags = spin_lock_irqsave(&d->event_lock);
+    c = &d->evtchn->port[port];
+    if ( c->state == ECS_INTERDOMAIN )
+        rd = domain_by_id(c->u.interdomain.dom);
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    if ( !rd )
+        return -EINVAL;
+    flags = lock_pair(d, rd);
+    rc = evtchn_send(d->evtchn, port);
+    unlock_pair(d, rd, flags);
+    return rc;
+}
+
+static long op_with_struct(struct domain *d, unsigned int cmd,
+                           unsigned long arg);
+
+long do_event_channel_op(unsigned int cmd, unsigned long arg)
+{
+    struct domain *d = current_vcpu()->domain;
+    uint32_t port;
+
+    switch ( cmd )
+    {
+    case EVTCHNOP_alloc_unbound:
+        return op_alloc_unbound(d, arg);
+    case EVTCHNOP_bind_interdomain:
+        return op_bind_interdomain(d, arg);
+    case EVTCHNOP_close:
+    case EVTCHNOP_send:
+    case EVTCHNOP_unmask:
+        /* struct evtchn_close/send/unmask are all just a port. */
+        if ( copy_from_guest(&port, arg, sizeof(port)) )
+            return -EFAULT;
+        if ( cmd == EVTCHNOP_close )
+            return op_close(d, port);
+        if ( cmd == EVTCHNOP_send )
+            return op_send(d, port);
+        if ( port >= EVTCHN_NR_PORTS )
+            return -EINVAL;
+        evtchn_2l_unmask(d, port);
+        return 0;
+    case EVTCHNOP_init_control:
+    case EVTCHNOP_expand_array:
+    case EVTCHNOP_set_priority:
+        return -ENOSYS; /* FIFO ABI absent: guests use 2-level */
+    case EVTCHNOP_bind_pirq:
+        return -ENOSYS; /* no physical IRQs are passed through yet */
+    default:
+        return op_with_struct(d, cmd, arg);
+    }
+}
+
+static long op_with_struct(struct domain *d, unsigned int cmd,
+                           unsigned long arg)
+{
+    switch ( cmd )
+    {
+    case EVTCHNOP_bind_virq:
+    {
+        struct evtchn_bind_virq b;
+        long rc;
+
+        if ( copy_from_guest(&b, arg, sizeof(b)) )
+            return -EFAULT;
+        rc = LOCKED(d, evtchn_bind_virq(d->evtchn, b.virq, b.vcpu, &b.port));
+        return rc ? rc : copy_to_guest(arg, &b, sizeof(b)) ? -EFAULT : 0;
+    }
+    case EVTCHNOP_bind_ipi:
+    {
+        struct evtchn_bind_ipi b;
+        long rc;
+
+        if ( copy_from_guest(&b, arg, sizeof(b)) )
+            return -EFAULT;
+        rc = LOCKED(d, evtchn_bind_ipi(d->evtchn, b.vcpu, &b.port));
+        return rc ? rc : copy_to_guest(arg, &b, sizeof(b)) ? -EFAULT : 0;
+    }
+    case EVTCHNOP_status:
+    {
+        struct evtchn_status st;
+        struct domain *t;
+        long rc;
+
+        if ( copy_from_guest(&st, arg, sizeof(st)) )
+            return -EFAULT;
+        t = target(d, st.dom);
+        if ( !t )
+            return st.dom == DOMID_SELF || d->is_privileged ? -ESRCH : -EPERM;
+        rc = LOCKED(t, evtchn_status(t->evtchn, st.port, &st));
+        return rc ? rc : copy_to_guest(arg, &st, sizeof(st)) ? -EFAULT : 0;
+    }
+    case EVTCHNOP_bind_vcpu:
+    {
+        struct evtchn_bind_vcpu b;
+
+        if ( copy_from_guest(&b, arg, sizeof(b)) )
+            return -EFAULT;
+        return LOCKED(d, evtchn_bind_vcpu(d->evtchn, b.port, b.vcpu));
+    }
+    case EVTCHNOP_reset:
+    {
+        struct evtchn_reset r;
+        struct domain *t;
+
+        if ( copy_from_guest(&r, arg, sizeof(r)) )
+            return -EFAULT;
+        t = target(d, r.dom);
+        if ( !t )
+            return -EPERM;
+        return LOCKED(t, (evtchn_reset(t->evtchn), 0));
+    }
+    default:
+        return -ENOSYS;
+    }
+}

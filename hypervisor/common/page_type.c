@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The general and type reference counts of machine frames. */
+#include <xenia/errno.h>
+#include <xenia/lib.h>
+#include <xenia/page_type.h>
+
+/*
+ * Counts change with compare-and-swap so that concurrent users of one
+ * frame agree. A type change happens only from a type count of zero, and
+ * whoever makes the change validates the frame while holding the new type
+ * with PGT_validated clear. A reference asked for meanwhile is refused:
+ * with guests on one CPU that can only be a table reaching itself through
+ * its own entries (A -> B -> A), which must fail anyway.
+ */
+static const struct page_type_ops *ops;
+
+void page_type_init(const struct page_type_ops *o)
+{
+    ops = o;
+}
+
+bool get_page(struct page_info *pg, uint32_t owner)
+{
+    uint64_t x = __atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE);
+
+    do
+    {
+        /* Only allocated frames of that owner, and never a counter wrap. */
+        if ( !(x & PGC_allocated) || pg->owner != owner ||
+             (x & PGC_count_mask) == PGC_count_mask || !(x & PGC_count_mask) )
+            return false;
+    } while ( !__atomic_compare_exchange_n(&pg->count_info, &x, x + 1, false,
+                                           __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) );
+    return true;
+}
+
+void put_page(struct page_info *pg)
+{
+    uint64_t x = __atomic_sub_fetch(&pg->count_info, 1, __ATOMIC_ACQ_REL);
+
+    ASSERT((x & PGC_count_mask) != PGC_count_mask); /* no underflow */
+    if ( !(x & PGC_count_mask) && ops && ops->free )
+        ops->free(pg);
+}
+
+int get_page_type(struct page_info *pg, uint64_t type)
+{
+    uint64_t x = __atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE), nx;
+    bool changed;
+    int rc;
+
+    do
+    {
+        if ( (x & PGT_count_mask) == PGT_count_mask )
+            return -EBUSY; /* would overflow */
+        changed = false;
+        if ( !(x & PGT_count_mask) && (x & PGT_type_mask) != type )
+        {
+            /* Unused: it may become the new type, not yet validated. */
+            nx = type | 1;
+            changed = true;
+        }
+        else if ( (x & PGT_type_mask) != type )
+            return -EBUSY;
+        else if ( !(x & PGT_count_mask) && !(x & PGT_validated) )
+        {
+            nx = type | 1; /* same type, but validation is needed again */
+            changed = true;
+        }
+        else
+            nx = x + 1;
+    } while ( !__atomic_compare_exchange_n(&pg->type_info, &x, nx, false,
+                                           __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) );
+
+    if ( !changed )
+    {
+        if ( nx & PGT_validated )
+            return 0;
+        put_page_type(pg); /* still being validated: see above */
+        return -EINVAL;
+    }
+
+    if ( type != PGT_writable_page && type != PGT_none && ops && ops->validate )
+    {
+        rc = ops->validate(pg, type);
+        if ( rc )
+        {
+            /* Back to an unused frame of no type. */
+            __atomic_store_n(&pg->type_info, PGT_none, __ATOMIC_RELEASE);
+            return rc;
+        }
+    }
+    __atomic_fetch_or(&pg->type_info, PGT_validated, __ATOMIC_RELEASE);
+    return 0;
+}
+
+void put_page_type(struct page_info *pg)
+{
+    uint64_t x = __atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE), nx;
+
+    do
+    {
+        ASSERT(x & PGT_count_mask);
+        nx = x - 1;
+        /*
+         * The last reference to a page table: devalidate it now, so the
+         * frame can become writable without stale references behind it.
+         */
+        if ( !(nx & PGT_count_mask) && (nx & PGT_validated) &&
+             is_page_table_type(nx & PGT_type_mask) )
+            nx &= ~(PGT_validated | PGT_pinned);
+    } while ( !__atomic_compare_exchange_n(&pg->type_info, &x, nx, false,
+                                           __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) );
+
+    if ( (x & PGT_validated) && !(nx & PGT_validated) && ops && ops->devalidate )
+        ops->devalidate(pg, x & PGT_type_mask);
+}
+
+int get_page_and_type(struct page_info *pg, uint32_t owner, uint64_t type)
+{
+    int rc;
+
+    if ( !get_page(pg, owner) )
+        return -EINVAL;
+    rc = get_page_type(pg, type);
+    if ( rc )
+        put_page(pg);
+    return rc;
+}
+
+void put_page_and_type(struct page_info *pg)
+{
+    put_page_type(pg);
+    put_page(pg);
+}

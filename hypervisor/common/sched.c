@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Scheduling mechanism: run states, time slices and vCPU switches. */
+#include <xenia/console.h>
+#include <xenia/sched.h>
+#include <xenia/shutdown.h>
+#include <xenia/softirq.h>
+#include <xenia/time.h>
+#include <asm/current.h>
+#include <asm/processor.h>
+#include <asm/pv.h>
+
+void arch_context_switch(struct vcpu *prev, struct vcpu *next,
+                         struct cpu_user_regs *frame);
+
+static const struct scheduler *ops = &sched_rr;
+
+struct sched_cpu {
+    spinlock_t lock;    /* the policy's queue for this CPU */
+    struct vcpu *curr;  /* whose registers are in the CPU's frame */
+    struct timer slice;
+};
+static DEFINE_PER_CPU(struct sched_cpu, sched_cpu);
+
+struct vcpu *current_vcpu(void)
+{
+    return this_cpu(sched_cpu).curr;
+}
+
+static void slice_expired(void *data)
+{
+    (void)data;
+    raise_softirq(smp_processor_id(), SCHEDULE_SOFTIRQ);
+}
+
+void sched_init_cpu(unsigned int cpu)
+{
+    struct sched_cpu *sc = &per_cpu(sched_cpu, cpu);
+
+    sc->lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
+    sc->curr = NULL;
+    init_timer(&sc->slice, slice_expired, NULL, cpu);
+}
+
+/* Account the time spent in the old state, enter the new one. */
+static void runstate_change(struct vcpu *v, int state)
+{
+    s_time_t now = NOW();
+
+    v->runstate.time[v->runstate.state] += now - v->runstate.state_entry_time;
+    v->runstate.state = state;
+    v->runstate.state_entry_time = now;
+}
+
+void sched_add_vcpu(struct vcpu *v)
+{
+    v->processor = 0; /* one CPU until SMP bring-up */
+    v->runstate.state = v->pause_flags ? RUNSTATE_offline : RUNSTATE_runnable;
+    v->runstate.state_entry_time = NOW();
+    if ( !v->pause_flags )
+        sched_wake(v);
+}
+
+void sched_wake(struct vcpu *v)
+{
+    struct sched_cpu *sc = &per_cpu(sched_cpu, v->processor);
+    unsigned long flags = spin_lock_irqsave(&sc->lock);
+
+    if ( !v->pause_flags && !v->is_running && !v->domain->is_shutting_down )
+    {
+        if ( v->runstate.state != RUNSTATE_runnable )
+            runstate_change(v, RUNSTATE_runnable);
+        ops->insert(v->processor, v);
+        if ( !sc->curr )
+            raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+    }
+    spin_unlock_irqrestore(&sc->lock, flags);
+}
+
+void sched_sleep(struct vcpu *v)
+{
+    struct sched_cpu *sc = &per_cpu(sched_cpu, v->processor);
+    unsigned long flags = spin_lock_irqsave(&sc->lock);
+
+    ops->remove(v->processor, v);
+    if ( sc->curr == v )
+        raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+    else if ( v->runstate.state == RUNSTATE_runnable )
+        runstate_change(v, v->pause_flags & VPF_blocked ? RUNSTATE_blocked
+                                                        : RUNSTATE_offline);
+    spin_unlock_irqrestore(&sc->lock, flags);
+}
+
+void sched_yield(void)
+{
+    raise_softirq(smp_processor_id(), SCHEDULE_SOFTIRQ);
+}
+
+static bool any_domain_alive(void)
+{
+    struct domain *d = hardware_domain();
+
+    return d && !d->is_shutting_down;
+}
+
+/* Pick and switch to the next vCPU; NULL if none is runnable. */
+static struct vcpu *do_schedule(struct cpu_user_regs *frame)
+{
+    unsigned int cpu = smp_processor_id();
+    struct sched_cpu *sc = &per_cpu(sched_cpu, cpu);
+    struct vcpu *prev = sc->curr, *next;
+
+    spin_lock(&sc->lock);
+    next = ops->pick(cpu, prev);
+    if ( prev && prev != next )
+    {
+        prev->is_running = false;
+        runstate_change(prev, prev->domain->is_shutting_down ? RUNSTATE_offline
+                              : prev->pause_flags & VPF_blocked
+                                  ? RUNSTATE_blocked
+                              : prev->pause_flags ? RUNSTATE_offline
+                                                  : RUNSTATE_runnable);
+    }
+    if ( next && next != prev )
+    {
+        next->is_running = true;
+        runstate_change(next, RUNSTATE_running);
+    }
+    sc->curr = next;
+    spin_unlock(&sc->lock);
+
+    if ( next != prev )
+        arch_context_switch(prev, next, frame);
+    if ( next )
+        set_timer(&sc->slice, NOW() + ops->slice);
+    else
+        stop_timer(&sc->slice);
+    return next;
+}
+
+struct vcpu *sched_exit_to_guest(struct cpu_user_regs *frame)
+{
+    unsigned int cpu = smp_processor_id();
+    struct vcpu *v = this_cpu(sched_cpu).curr;
+
+    for ( ;; )
+    {
+        if ( test_and_clear_softirq(cpu, SCHEDULE_SOFTIRQ) || !v ||
+             v->pause_flags || v->domain->is_shutting_down )
+            v = do_schedule(frame);
+        if ( v )
+            return v;
+        if ( !any_domain_alive() )
+        {
+            printk(XENLOG_INFO "No domain left to run\n");
+            machine_halt();
+        }
+        /* Idle until an interrupt makes something runnable. */
+        safe_halt();
+        local_irq_disable();
+    }
+}
+
+void sched_start(void)
+{
+    struct cpu_info *ci = get_cpu_info();
+
+    local_irq_disable();
+    raise_softirq(smp_processor_id(), SCHEDULE_SOFTIRQ);
+    printk(XENLOG_INFO "Scheduler: %s, %lu ms slices\n", ops->name,
+           (unsigned long)(ops->slice / 1000000));
+    pv_enter_first_guest(&ci->guest_cpu_user_regs);
+}

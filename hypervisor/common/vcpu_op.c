@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* HYPERVISOR_vcpu_op and set_timer_op: vCPU timers, state and bring-up. */
+#include <xenia/console.h>
+#include <xenia/domain.h>
+#include <xenia/errno.h>
+#include <xenia/guest_access.h>
+#include <xenia/hypercall.h>
+#include <xenia/mm.h>
+#include <xenia/page_type.h>
+#include <xenia/sched.h>
+#include <xenia/time.h>
+#include <xenia/xmalloc.h>
+#include <asm/config.h>
+
+int arch_vcpu_initialise(struct vcpu *v, const struct vcpu_guest_context *c);
+
+/* Both timers raise VIRQ_TIMER; they run in interrupt context. */
+static void singleshot_fired(void *data)
+{
+    send_guest_vcpu_virq(data, VIRQ_TIMER);
+}
+
+static void periodic_fired(void *data)
+{
+    struct vcpu *v = data;
+
+    send_guest_vcpu_virq(v, VIRQ_TIMER);
+    if ( v->periodic_period )
+        set_timer(&v->periodic_timer,
+                  v->periodic_timer.expires + v->periodic_period);
+}
+
+void vcpu_poll_timeout(void *data);
+
+void vcpu_timers_init(struct vcpu *v)
+{
+    init_timer(&v->singleshot_timer, singleshot_fired, v, v->processor);
+    init_timer(&v->periodic_timer, periodic_fired, v, v->processor);
+    init_timer(&v->poll_timer, vcpu_poll_timeout, v, v->processor);
+}
+
+static long set_singleshot(struct vcpu *v, unsigned long arg)
+{
+    struct vcpu_set_singleshot_timer t;
+
+    if ( copy_from_guest(&t, arg, sizeof(t)) )
+        return -EFAULT;
+    if ( (t.flags & VCPU_SSHOTTMR_future) && (s_time_t)t.timeout_abs_ns < NOW() )
+        return -ETIME;
+    /* A deadline in the past fires at once: Linux relies on it. */
+    set_timer(&v->singleshot_timer, (s_time_t)t.timeout_abs_ns);
+    return 0;
+}
+
+static long set_periodic(struct vcpu *v, unsigned long arg)
+{
+    struct vcpu_set_periodic_timer t;
+
+    if ( copy_from_guest(&t, arg, sizeof(t)) )
+        return -EFAULT;
+    if ( t.period_ns < MILLISECS(1) ) /* Xen's lower bound */
+        return -EINVAL;
+    v->periodic_period = t.period_ns;
+    set_timer(&v->periodic_timer, NOW() + v->periodic_period);
+    return 0;
+}
+
+/* vcpu_info moves into a guest page, which stays the guest's (writable). */
+static long register_vcpu_info(struct vcpu *v, unsigned long arg)
+{
+    struct vcpu_register_vcpu_info r;
+    struct page_info *pg;
+    struct vcpu_info *new;
+
+    if ( copy_from_guest(&r, arg, sizeof(r)) )
+        return -EFAULT;
+    if ( r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.mfn >= max_page )
+        return -EINVAL;
+    if ( v->vcpu_info_mfn )
+        return -EINVAL; /* once per vCPU, as in Xen */
+    pg = mfn_to_page(_mfn(r.mfn));
+    if ( get_page_and_type(pg, v->domain->domain_id, PGT_writable_page) )
+        return -EINVAL;
+    new = (struct vcpu_info *)((char *)__va((paddr_t)r.mfn << PAGE_SHIFT) +
+                               r.offset);
+    *new = *v->vcpu_info;
+    /* Whatever was pending must still be seen at the new place. */
+    new->evtchn_pending_sel = ~0UL;
+    new->evtchn_upcall_pending = 1;
+    v->vcpu_info = new;
+    v->vcpu_info_mfn = r.mfn;
+    return 0;
+}
+
+static long get_runstate(struct vcpu *v, unsigned long arg)
+{
+    struct vcpu_runstate_info r = v->runstate;
+
+    r.time[r.state] += NOW() - r.state_entry_time;
+    return copy_to_guest(arg, &r, sizeof(r)) ? -EFAULT : 0;
+}
+
+static long vcpu_initialise(struct vcpu *v, unsigned long arg)
+{
+    struct vcpu_guest_context *c;
+    long rc;
+
+    if ( !(v->pause_flags & VPF_down) )
+        return -EEXIST;
+    c = xmalloc(struct vcpu_guest_context);
+    if ( !c )
+        return -ENOMEM;
+    rc = copy_from_guest(c, arg, sizeof(*c)) ? -EFAULT
+                                             : arch_vcpu_initialise(v, c);
+    xfree(c);
+    return rc;
+}
+
+long do_vcpu_op(unsigned int cmd, unsigned int vcpuid, unsigned long arg)
+{
+    struct domain *d = current_vcpu()->domain;
+    struct vcpu *v;
+
+    if ( vcpuid >= d->max_vcpus )
+        return -ENOENT;
+    v = d->vcpu[vcpuid];
+    switch ( cmd )
+    {
+    case VCPUOP_initialise:
+        return vcpu_initialise(v, arg);
+    case VCPUOP_up:
+        if ( !v->arch.guest_table )
+            return -EINVAL; /* never initialised */
+        __atomic_fetch_and(&v->pause_flags, ~VPF_down, __ATOMIC_SEQ_CST);
+        sched_wake(v);
+        return 0;
+    case VCPUOP_down:
+        __atomic_fetch_or(&v->pause_flags, VPF_down, __ATOMIC_SEQ_CST);
+        sched_sleep(v);
+        return 0;
+    case VCPUOP_is_up:
+        return !(v->pause_flags & VPF_down);
+    case VCPUOP_get_runstate_info:
+        return get_runstate(v, arg);
+    case VCPUOP_register_runstate_memory_area:
+    {
+        struct vcpu_register_runstate_memory_area a;
+
+        if ( copy_from_guest(&a, arg, sizeof(a)) )
+            return -EFAULT;
+        if ( !guest_range_ok(a.addr.p, sizeof(struct vcpu_runstate_info)) )
+            return -EFAULT;
+        v->runstate_guest = a.addr.p;
+        return 0;
+    }
+    case VCPUOP_set_periodic_timer:
+        return set_periodic(v, arg);
+    case VCPUOP_stop_periodic_timer:
+        v->periodic_period = 0;
+        stop_timer(&v->periodic_timer);
+        return 0;
+    case VCPUOP_set_singleshot_timer:
+        if ( v != current_vcpu() )
+            return -EINVAL; /* as in Xen: a vCPU arms its own */
+        return set_singleshot(v, arg);
+    case VCPUOP_stop_singleshot_timer:
+        if ( v != current_vcpu() )
+            return -EINVAL;
+        stop_timer(&v->singleshot_timer);
+        return 0;
+    case VCPUOP_register_vcpu_info:
+        return register_vcpu_info(v, arg);
+    default:
+        return -ENOSYS;
+    }
+}
+
+long do_set_timer_op(uint64_t timeout)
+{
+    struct vcpu *v = current_vcpu();
+
+    if ( !timeout )
+        stop_timer(&v->singleshot_timer);
+    else
+        set_timer(&v->singleshot_timer, (s_time_t)timeout);
+    return 0;
+}

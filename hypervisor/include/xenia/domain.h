@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Domains and their vCPUs. */
+#ifndef XENIA_DOMAIN_H
+#define XENIA_DOMAIN_H
+
+#include <xenia/list.h>
+#include <xenia/spinlock.h>
+#include <xenia/timer.h>
+#include <xen/xen.h>
+#include <xen/vcpu.h>
+#include <xen/sched.h>
+#include <asm/domain.h>
+
+#define MAX_VCPUS XEN_LEGACY_MAX_VCPUS /* vcpu_info slots in shared_info */
+
+/* pause_flags: why a vCPU is not runnable. */
+#define VPF_blocked (1u << 0) /* SCHEDOP_block / poll, until an event */
+#define VPF_down    (1u << 1) /* not brought up, or VCPUOP_down */
+
+struct evtchn_domain; /* event_channel.c */
+
+struct vcpu {
+    unsigned int vcpu_id;
+    struct domain *domain;
+    unsigned int processor;  /* the physical CPU it runs on */
+    unsigned int pause_flags;
+    bool is_running;         /* its registers are on a CPU right now */
+
+    struct vcpu_runstate_info runstate;
+    unsigned long runstate_guest; /* VCPUOP_register_runstate_memory_area VA */
+
+    struct vcpu_info *vcpu_info;  /* in shared_info, or where the guest registered */
+    unsigned long vcpu_info_mfn; /* 0 while it lives in shared_info */
+
+    struct timer singleshot_timer;
+    struct timer periodic_timer;
+    s_time_t periodic_period;
+    uint32_t virq_to_evtchn[NR_VIRQS];
+    uint32_t poll_port;      /* SCHEDOP_poll on one port, 0 if none */
+    struct timer poll_timer; /* SCHEDOP_poll's timeout */
+
+    struct list_head runq_elem;
+    s_time_t slice_end;
+
+    struct pv_vcpu arch;
+};
+
+struct domain {
+    domid_t domain_id;
+    bool is_privileged;
+    unsigned int max_vcpus;
+    struct vcpu *vcpu[MAX_VCPUS];
+
+    spinlock_t page_alloc_lock; /* page_list, tot_pages */
+    struct list_head page_list;
+    unsigned long tot_pages, max_pages;
+
+    struct shared_info *shared_info;
+    unsigned long shared_info_mfn;
+
+    spinlock_t event_lock; /* evtchn */
+    struct evtchn_domain *evtchn;
+
+    bool is_shutting_down;
+    unsigned int shutdown_code; /* SHUTDOWN_* */
+
+    struct list_head domain_list;
+};
+
+/* Create a domain with max_vcpus vCPUs (all down but vCPU 0). */
+struct domain *domain_create(domid_t id, bool privileged,
+                             unsigned int max_vcpus);
+struct domain *domain_by_id(domid_t id);
+struct domain *hardware_domain(void);
+
+/* Record a shutdown (SHUTDOWN_*), stop every vCPU and say why. */
+void domain_shutdown(struct domain *d, unsigned int reason);
+
+/* Give a domain nr frames of 2^order pages each; -ENOMEM on failure. */
+int domain_alloc_pages(struct domain *d, unsigned int order,
+                       unsigned int max_addr_bits, mfn_t *mfn_out);
+
+/* vCPU 0 ... up; nothing runs until the scheduler is started. */
+void vcpu_wake(struct vcpu *v);
+void vcpu_block(struct vcpu *v);
+
+/* Event delivery (event_2l.c): raise port on vcpu; unmask; kick. */
+void evtchn_2l_set_pending(struct domain *d, uint32_t port, unsigned int vcpu);
+void evtchn_2l_unmask(struct domain *d, uint32_t port);
+bool evtchn_2l_is_pending(struct domain *d, uint32_t port);
+/* Raise a VIRQ on v if its domain bound it. */
+void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
+/* The event channel state of a new domain, and its environment. */
+int evtchn_domain_create(struct domain *d);
+
+/* Set up a vCPU's singleshot and periodic timers (vcpu_op.c). */
+void vcpu_timers_init(struct vcpu *v);
+
+/* The vCPU running on this CPU, or NULL in the idle loop. */
+struct vcpu *current_vcpu(void);
+
+#define gprintk(lvl, v, fmt, ...)                                             \
+    printk(lvl "(d%uv%u) " fmt, (v)->domain->domain_id, (v)->vcpu_id,         \
+           ##__VA_ARGS__)
+#define gdprintk(lvl, d, fmt, ...)                                            \
+    printk(lvl "(d%u) " fmt, (d)->domain_id, ##__VA_ARGS__)
+
+#endif /* XENIA_DOMAIN_H */

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Frame reference counts and type counts: the rules PV memory safety rests on. */
+#ifndef XENIA_PAGE_TYPE_H
+#define XENIA_PAGE_TYPE_H
+
+#include <xenia/page.h>
+
+/*
+ * A frame may be used by a domain only while it holds a general
+ * reference (get_page) on it, and in a particular way only while it holds
+ * a type reference for that use (get_page_type). A frame has one type at
+ * a time; it may change type only when its type count is zero. Making a
+ * frame a page table validates it first (every entry must be safe, and
+ * the references the entries need are taken); dropping the last type
+ * reference of a page table devalidates it (those references are put).
+ * So a page table can never be writable: "writable" is another type.
+ *
+ * Validation itself is the caller's business (pv/mm.c knows what an L1
+ * entry may point to); this file only keeps the counts exact.
+ */
+struct page_type_ops {
+    /* Check and take references for every entry of pg as type; 0 or -errno. */
+    int (*validate)(struct page_info *pg, uint64_t type);
+    /* Drop the references validate() took. */
+    void (*devalidate)(struct page_info *pg, uint64_t type);
+    /* The frame's last general reference is gone and it is not allocated. */
+    void (*free)(struct page_info *pg);
+};
+
+void page_type_init(const struct page_type_ops *ops);
+
+/* A general reference for domain owner; false if not its frame (or full). */
+bool get_page(struct page_info *pg, uint32_t owner);
+void put_page(struct page_info *pg);
+
+/*
+ * A type reference. -EBUSY: the frame has another type in use;
+ * -EINVAL (or validate()'s error): it cannot be that type.
+ */
+int get_page_type(struct page_info *pg, uint64_t type);
+void put_page_type(struct page_info *pg);
+
+int get_page_and_type(struct page_info *pg, uint32_t owner, uint64_t type);
+void put_page_and_type(struct page_info *pg);
+
+static inline bool is_page_table_type(uint64_t type)
+{
+    return type >= PGT_l1_page_table && type <= PGT_l4_page_table;
+}
+
+#endif /* XENIA_PAGE_TYPE_H */

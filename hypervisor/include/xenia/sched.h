@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The scheduler interface: which vCPU runs next on a CPU. */
+#ifndef XENIA_SCHED_H
+#define XENIA_SCHED_H
+
+#include <xenia/domain.h>
+
+/*
+ * A scheduler keeps the runnable vCPUs of each CPU. sched.c owns the
+ * mechanism (run states, slices, the SCHEDULE softirq, context switch);
+ * a policy only answers these calls, so a weighted policy can replace
+ * round robin without touching the rest. Calls come with the CPU's
+ * schedule lock held and interrupts off.
+ */
+struct scheduler {
+    const char *name;
+    s_time_t slice;
+    void (*insert)(unsigned int cpu, struct vcpu *v);  /* became runnable */
+    void (*remove)(unsigned int cpu, struct vcpu *v);  /* no longer runnable */
+    /* Next vCPU to run (removed from the queue), or NULL to idle. */
+    struct vcpu *(*pick)(unsigned int cpu, struct vcpu *prev);
+};
+
+extern const struct scheduler sched_rr;
+
+void sched_init_cpu(unsigned int cpu);
+void sched_add_vcpu(struct vcpu *v);
+/* Mark v runnable/not runnable; raises the SCHEDULE softirq as needed. */
+void sched_wake(struct vcpu *v);
+void sched_sleep(struct vcpu *v);
+/* Give up the CPU at the next exit to the guest (SCHEDOP_yield). */
+void sched_yield(void);
+
+/*
+ * On the way back to a guest: run a pending reschedule, switching the
+ * registers in regs (the CPU's guest frame) to the chosen vCPU's. Idles
+ * in place while nothing is runnable. Returns the vCPU to resume.
+ */
+struct vcpu *sched_exit_to_guest(struct cpu_user_regs *regs);
+
+/* Enter the first guest on this CPU; never returns. */
+void __noreturn sched_start(void);
+
+#endif /* XENIA_SCHED_H */
