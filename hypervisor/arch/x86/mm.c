@@ -18,6 +18,7 @@ unsigned long max_page;
 static DEFINE_SPINLOCK(heap_lock);
 static struct memmap ram_map; /* the firmware's map, for mfn_is_ram() */
 static unsigned long m2p_frames;
+static paddr_t m2p_chunks[4096]; /* machine address of each 2 MiB chunk */
 
 /*
  * Before the buddy allocator exists, page tables and the frame table come
@@ -249,6 +250,8 @@ static void m2p_init(void)
             panic("no memory for the M2P table\n");
         memset(chunk, 0xff, MB(2)); /* INVALID_M2P_ENTRY */
         mfn = maddr_to_mfn(__pa(chunk));
+        if ( done / MB(2) < ARRAY_SIZE(m2p_chunks) )
+            m2p_chunks[done / MB(2)] = __pa(chunk);
         if ( map_pages_to_xen(RDWR_MPT_VIRT_START + done, mfn, 512,
                               PAGE_HYPERVISOR_RW | _PAGE_NX) ||
              map_pages_to_xen(RO_MPT_VIRT_START + done, mfn, 512,
@@ -303,6 +306,16 @@ void mm_init(const struct boot_info *bi, paddr_t image_start, paddr_t image_end)
     buddy_ready = true;
     xmalloc_init(&heap_source);
     m2p_init();
+}
+
+paddr_t __pa_of_m2p_chunk(unsigned int i)
+{
+    return i < ARRAY_SIZE(m2p_chunks) ? m2p_chunks[i] : 0;
+}
+
+const struct memmap *machine_memmap(void)
+{
+    return &ram_map;
 }
 
 bool mfn_is_ram(unsigned long mfn)

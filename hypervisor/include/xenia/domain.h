@@ -4,6 +4,7 @@
 #define XENIA_DOMAIN_H
 
 #include <xenia/list.h>
+#include <xenia/memmap.h>
 #include <xenia/spinlock.h>
 #include <xenia/timer.h>
 #include <xen/xen.h>
@@ -54,6 +55,8 @@ struct domain {
     spinlock_t page_alloc_lock; /* page_list, tot_pages */
     struct list_head page_list;
     unsigned long tot_pages, max_pages;
+    unsigned long max_gpfn;        /* highest pseudo-physical frame given */
+    struct memmap *guest_memmap;   /* XENMEM_memory_map, NULL: none set */
 
     struct shared_info *shared_info;
     unsigned long shared_info_mfn;

@@ -33,6 +33,7 @@ long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags);
 long do_event_channel_op(unsigned int cmd, unsigned long arg);
 long do_vcpu_op(unsigned int cmd, unsigned int vcpuid, unsigned long arg);
 long do_set_timer_op(uint64_t timeout);
+long do_memory_op(unsigned long cmd, unsigned long arg);
 long do_multicall(unsigned long calls, unsigned int nr_calls);
 
 /* One call by number, as the guest made it (used by multicall too). */

@@ -39,6 +39,10 @@ void free_domheap_pages(mfn_t mfn, unsigned int order);
 /* Is this frame RAM according to the firmware's memory map? */
 bool mfn_is_ram(unsigned long mfn);
 
+/* The firmware's memory map, and where the M2P's 2 MiB chunks live. */
+const struct memmap *machine_memmap(void);
+paddr_t __pa_of_m2p_chunk(unsigned int i);
+
 /* M2P entry for a machine frame (writes go through the hypervisor alias). */
 void set_gpfn_from_mfn(unsigned long mfn, unsigned long gpfn);
 

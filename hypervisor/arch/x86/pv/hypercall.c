@@ -36,6 +36,8 @@ long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
         return do_vcpu_op(a[0], a[1], a[2]);
     case __HYPERVISOR_set_timer_op:
         return do_set_timer_op(a[0]);
+    case __HYPERVISOR_memory_op:
+        return do_memory_op(a[0], a[1]);
     case __HYPERVISOR_stack_switch:
         return do_stack_switch(a[0], a[1]);
     case __HYPERVISOR_set_callbacks:
@@ -114,4 +116,34 @@ void pv_hypercall(struct cpu_user_regs *regs)
         regs->rip -= 2; /* back onto the syscall: the guest calls again */
     else
         regs->rax = rc;
+}
+
+/*
+ * The hypercall page a kernel asks for with XEN_ELFNOTE_HYPERCALL_PAGE:
+ * 32 bytes per hypercall, each saving the registers SYSCALL clobbers:
+ *   push %rcx; push %r11; mov $nr, %eax; syscall; pop %r11; pop %rcx; ret
+ * iret never returns to its stub, so it pushes %rax as part of the frame
+ * (struct iret_context) instead:
+ *   push %rcx; push %r11; push %rax; mov $23, %eax; syscall
+ */
+void pv_write_hypercall_page(uint8_t *page)
+{
+    static const uint8_t tail[] = {0x0f, 0x05, 0x41, 0x5b, 0x59, 0xc3};
+    static const uint8_t iret[] = {0x51, 0x41, 0x53, 0x50, 0xb8,
+                                   __HYPERVISOR_iret, 0, 0, 0, 0x0f, 0x05};
+    unsigned int i;
+
+    memset(page, 0xcc, PAGE_SIZE); /* int3 between the stubs */
+    for ( i = 0; i < PAGE_SIZE / 32; i++ )
+    {
+        uint8_t *p = page + i * 32;
+
+        p[0] = 0x51;
+        p[1] = 0x41;
+        p[2] = 0x53;
+        p[3] = 0xb8;
+        memcpy(p + 4, &i, 4);
+        memcpy(p + 8, tail, sizeof(tail));
+    }
+    memcpy(page + __HYPERVISOR_iret * 32, iret, sizeof(iret));
 }

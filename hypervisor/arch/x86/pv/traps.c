@@ -144,6 +144,8 @@ void pv_handle_exception(struct cpu_user_regs *regs)
     switch ( vec )
     {
     case 14:
+        if ( pv_ptwr_emulate(v, regs, read_cr2(), ec) )
+            return;
         v->vcpu_info->arch.cr2 = read_cr2();
         /* The hardware always says "user": the guest kernel is ring 3. */
         ec = v->arch.kernel_mode ? ec & ~PFEC_user_mode : ec | PFEC_user_mode;

@@ -40,12 +40,19 @@ void pv_exit_to_guest(struct cpu_user_regs *regs);
 /* Set up this CPU's SYSCALL MSRs and trampoline. */
 void pv_syscall_init_cpu(unsigned int cpu, unsigned long stack_block);
 
+/* A write fault on one of the guest's own L1 tables: emulate it. */
+bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
+                     unsigned long addr, uint32_t ec);
+
 /* Emulation of what a ring-3 kernel may not do itself: true if handled. */
 bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs);
 bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_user_regs *regs);
 
 /* Refresh the vCPU's pvclock record in its vcpu_info. */
 void pv_update_vcpu_time(struct vcpu *v);
+
+/* Fill a guest's hypercall page (XEN_ELFNOTE_HYPERCALL_PAGE). */
+void pv_write_hypercall_page(uint8_t *page);
 
 void __noreturn pv_enter_first_guest(struct cpu_user_regs *frame);
 

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Writable page-table emulation: guest writes straight into its own L1s. */
+#include <xenia/console.h>
+#include <xenia/guest_access.h>
+#include <xenia/mm.h>
+#include <xenia/page_type.h>
+#include <asm/config.h>
+#include <asm/pv.h>
+#include <asm/pv_mm.h>
+
+/*
+ * Linux writes L1 entries of pinned tables with plain instructions (mov
+ * while building, xchg in ptep_get_and_clear, lock and / lock btr to
+ * clear bits; shared/research/linux-pv-abi.md, section 3.4). The table is
+ * mapped read-only, so each such write faults; Xenia decodes it, computes
+ * the new entry and installs it through the same checks as mmu_update.
+ */
+
+struct insn {
+    unsigned int len;      /* bytes to skip */
+    unsigned int opsize;   /* 1, 4 or 8 */
+    int reg;               /* ModRM.reg with REX.R: the register operand */
+    uint64_t imm;
+    enum { OP_MOV, OP_XCHG, OP_CMPXCHG, OP_AND, OP_OR, OP_BTR, OP_BTS } op;
+};
+
+static uint64_t *gpr(struct cpu_user_regs *r, int n)
+{
+    switch ( n )
+    {
+    case 0: return &r->rax;
+    case 1: return &r->rcx;
+    case 2: return &r->rdx;
+    case 3: return &r->rbx;
+    case 4: return &r->rsp;
+    case 5: return &r->rbp;
+    case 6: return &r->rsi;
+    case 7: return &r->rdi;
+    case 8: return &r->r8;
+    case 9: return &r->r9;
+    case 10: return &r->r10;
+    case 11: return &r->r11;
+    case 12: return &r->r12;
+    case 13: return &r->r13;
+    case 14: return &r->r14;
+    default: return &r->r15;
+    }
+}
+
+/* Length of a ModRM memory operand (ModRM byte included) at p. */
+static int modrm_len(const uint8_t *p, unsigned int avail)
+{
+    unsigned int mod = p[0] >> 6, rm = p[0] & 7, n = 1;
+
+    if ( mod == 3 )
+        return -1; /* a register operand: not a memory write */
+    if ( rm == 4 )
+    {
+        if ( avail < 2 )
+            return -1;
+        n++;
+        if ( mod == 0 && (p[1] & 7) == 5 )
+            n += 4; /* SIB with no base: disp32 */
+    }
+    if ( mod == 0 && rm == 5 )
+        n += 4; /* RIP-relative */
+    else if ( mod == 1 )
+        n += 1;
+    else if ( mod == 2 )
+        n += 4;
+    return n <= avail ? (int)n : -1;
+}
+
+static bool decode(const uint8_t *b, unsigned int avail, struct insn *in)
+{
+    unsigned int i = 0, rex = 0;
+    int m;
+
+    if ( i < avail && b[i] == 0xf0 ) /* lock */
+        i++;
+    if ( i < avail && (b[i] & 0xf0) == 0x40 )
+        rex = b[i++];
+    if ( i + 2 > avail )
+        return false;
+    in->opsize = (rex & 8) ? 8 : 4;
+    in->imm = 0;
+    if ( b[i] == 0x0f ) /* two-byte opcodes */
+    {
+        uint8_t op2 = b[i + 1];
+
+        i += 2;
+        if ( i >= avail || (m = modrm_len(b + i, avail - i)) < 0 )
+            return false;
+        in->reg = ((b[i] >> 3) & 7) | ((rex & 4) ? 8 : 0);
+        if ( op2 == 0xb1 )
+            in->op = OP_CMPXCHG;
+        else if ( op2 == 0xb3 || op2 == 0xab )
+            in->op = op2 == 0xb3 ? OP_BTR : OP_BTS;
+        else if ( op2 == 0xba && (((b[i] >> 3) & 7) == 6 || ((b[i] >> 3) & 7) == 5) )
+        {
+            in->op = ((b[i] >> 3) & 7) == 6 ? OP_BTR : OP_BTS;
+            in->reg = -1;
+            if ( i + m >= avail )
+                return false;
+            in->imm = b[i + m];
+            m++;
+        }
+        else
+            return false;
+        in->len = i + m;
+        return true;
+    }
+    {
+        uint8_t op = b[i++];
+
+        if ( (m = modrm_len(b + i, avail - i)) < 0 )
+            return false;
+        in->reg = ((b[i] >> 3) & 7) | ((rex & 4) ? 8 : 0);
+        switch ( op )
+        {
+        case 0x89:
+            in->op = OP_MOV;
+            break;
+        case 0x87:
+            in->op = OP_XCHG;
+            break;
+        case 0xc7: /* mov $imm32 (sign-extended) */
+            if ( ((b[i] >> 3) & 7) || i + m + 4 > avail )
+                return false;
+            in->op = OP_MOV;
+            in->reg = -1;
+            in->imm = (uint64_t)(int64_t) * (const int32_t *)(b + i + m);
+            m += 4;
+            break;
+        case 0x80: /* and/or $imm8 on a byte */
+            if ( i + m + 1 > avail )
+                return false;
+            if ( ((b[i] >> 3) & 7) == 4 )
+                in->op = OP_AND;
+            else if ( ((b[i] >> 3) & 7) == 1 )
+                in->op = OP_OR;
+            else
+                return false;
+            in->opsize = 1;
+            in->reg = -1;
+            in->imm = b[i + m];
+            m++;
+            break;
+        default:
+            return false;
+        }
+        in->len = i + m;
+        return true;
+    }
+}
+
+/* The guest L1 entry that maps va, in its current tables (NULL if none). */
+static pte_t *l1e_of(struct vcpu *v, unsigned long va)
+{
+    pte_t *t = __va(pv_guest_cr3(v));
+    unsigned int level;
+
+    for ( level = 4; level > 1; level-- )
+    {
+        pte_t e = t[pt_index(va, level)];
+
+        if ( !(e & _PAGE_PRESENT) || (e & _PAGE_PSE) )
+            return NULL;
+        t = __va(pte_addr(e));
+    }
+    return &t[pt_index(va, 1)];
+}
+
+/* Apply the instruction to the 8-byte entry; false for unsupported forms. */
+static bool compute(struct cpu_user_regs *regs, const struct insn *in,
+                    unsigned int byte, uint64_t old, uint64_t *new)
+{
+    uint64_t src = in->reg >= 0 ? *gpr(regs, in->reg) : in->imm;
+    uint64_t mask, cur;
+
+    if ( in->opsize == 1 )
+    {
+        mask = 0xffUL << (byte * 8);
+        cur = (old & mask) >> (byte * 8);
+        cur = in->op == OP_AND ? (cur & src) : (cur | src);
+        *new = (old & ~mask) | ((cur & 0xff) << (byte * 8));
+        return true;
+    }
+    if ( byte || in->opsize != 8 )
+        return false; /* Linux writes whole 64-bit entries */
+    switch ( in->op )
+    {
+    case OP_MOV:
+        *new = src;
+        return true;
+    case OP_XCHG:
+        *new = src;
+        *gpr(regs, in->reg) = old;
+        return true;
+    case OP_CMPXCHG:
+        if ( regs->rax != old )
+        {
+            regs->rax = old; /* compare failed: ZF clear, nothing written */
+            regs->rflags &= ~0x40UL;
+            *new = old;
+            return true;
+        }
+        regs->rflags |= 0x40UL;
+        *new = src;
+        return true;
+    case OP_BTR:
+    case OP_BTS:
+        src &= 63;
+        regs->rflags = (regs->rflags & ~1UL) | ((old >> src) & 1); /* CF */
+        *new = in->op == OP_BTR ? old & ~(1UL << src) : old | (1UL << src);
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
+                     unsigned long addr, uint32_t ec)
+{
+    uint8_t bytes[15];
+    unsigned int avail = sizeof(bytes);
+    struct page_info *pg;
+    struct insn in;
+    pte_t *map, *target;
+    uint64_t old, new;
+    unsigned long mfn;
+    bool ok;
+
+    /* A write to a present read-only page, from the guest kernel. */
+    if ( (ec & 3) != 3 || !v->arch.kernel_mode ||
+         !guest_range_ok(addr, 1) || !(map = l1e_of(v, addr)) ||
+         !(*map & _PAGE_PRESENT) )
+        return false;
+    mfn = pte_addr(*map) >> PAGE_SHIFT;
+    if ( mfn >= max_page )
+        return false;
+    pg = mfn_to_page(_mfn(mfn));
+    if ( pv_page_table_level(pg) != 1 || !get_page(pg, v->domain->domain_id) )
+        return false;
+    while ( avail && copy_from_guest(bytes, regs->rip, avail) )
+        avail--;
+    ok = avail && decode(bytes, avail, &in);
+    target = (pte_t *)((char *)__va((paddr_t)mfn << PAGE_SHIFT) +
+                       (addr & (PAGE_SIZE - 8)));
+    old = *target;
+    ok = ok && compute(regs, &in, addr & 7, old, &new);
+    if ( ok && new != old )
+        ok = pv_mod_entry(v->domain, v->domain, target, 1, new, false) == 0;
+    put_page(pg);
+    if ( !ok )
+        return false; /* bounced to the guest as the #PF it was */
+    regs->rip += in.len;
+    flush_tlb_local();
+    return true;
+}

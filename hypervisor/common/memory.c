@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* HYPERVISOR_memory_op: reservations, memory maps, the M2P's location. */
+#include <xenia/console.h>
+#include <xenia/domain.h>
+#include <xenia/errno.h>
+#include <xenia/guest_access.h>
+#include <xenia/hypercall.h>
+#include <xenia/mm.h>
+#include <xenia/page_type.h>
+#include <xenia/sched.h>
+#include <xen/memory.h>
+#include <asm/config.h>
+
+/* The extent to resume at travels in the command's upper bits, as in Xen. */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK     ((1u << MEMOP_EXTENT_SHIFT) - 1)
+#define EXTENTS_PER_BATCH  512
+
+const struct memmap *machine_memmap(void);
+
+static struct domain *memop_target(struct domain *d, domid_t id)
+{
+    if ( id == DOMID_SELF || id == d->domain_id )
+        return d;
+    return d->is_privileged ? domain_by_id(id) : NULL;
+}
+
+/*
+ * Take a frame away from its domain: drop the allocation reference. It
+ * returns to the heap once nothing maps or uses it any more.
+ */
+static int release_page(struct domain *d, unsigned long mfn)
+{
+    struct page_info *pg;
+    unsigned long flags;
+
+    if ( mfn >= max_page )
+        return -EINVAL;
+    pg = mfn_to_page(_mfn(mfn));
+    if ( !get_page(pg, d->domain_id) )
+        return -EINVAL;
+    if ( !(__atomic_fetch_and(&pg->count_info, ~PGC_allocated,
+                              __ATOMIC_ACQ_REL) & PGC_allocated) )
+    {
+        put_page(pg);
+        return -EINVAL;
+    }
+    flags = spin_lock_irqsave(&d->page_alloc_lock);
+    list_del(&pg->list);
+    d->tot_pages--;
+    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+    set_gpfn_from_mfn(mfn, ~0UL);
+    put_page(pg); /* ours */
+    put_page(pg); /* the allocation's: frees unless still in use */
+    return 0;
+}
+
+/*
+ * One extent of increase/decrease/populate. For a PV guest (whose guest
+ * frames are machine frames), the list holds MFNs for decrease and is
+ * filled with MFNs by increase; populate reads GPFNs and returns MFNs.
+ */
+static int one_extent(unsigned int op, struct domain *d,
+                      const struct xen_memory_reservation *r, unsigned long i)
+{
+    unsigned long slot = (unsigned long)r->extent_start.p + i * sizeof(xen_pfn_t);
+    unsigned int order = r->extent_order;
+    xen_pfn_t val = 0;
+    mfn_t mfn;
+    unsigned long j;
+    int rc;
+
+    if ( op != XENMEM_increase_reservation &&
+         copy_from_guest(&val, slot, sizeof(val)) )
+        return -EFAULT;
+    if ( op == XENMEM_decrease_reservation )
+    {
+        for ( j = 0; j < (1UL << order); j++ )
+            if ( (rc = release_page(d, val + j)) )
+                return rc;
+        return 0;
+    }
+    rc = domain_alloc_pages(d, order, XENMEMF_get_address_bits(r->mem_flags),
+                            &mfn);
+    if ( rc )
+        return rc;
+    for ( j = 0; j < (1UL << order); j++ )
+    {
+        unsigned long gpfn = op == XENMEM_populate_physmap ? val + j : ~0UL;
+
+        set_gpfn_from_mfn(mfn_x(mfn) + j, gpfn);
+        if ( gpfn != ~0UL && gpfn > d->max_gpfn )
+            d->max_gpfn = gpfn;
+    }
+    val = mfn_x(mfn);
+    return copy_to_guest(slot, &val, sizeof(val)) ? -EFAULT : 0;
+}
+
+static long reservation_op(unsigned int op, unsigned long start,
+                           unsigned long arg)
+{
+    struct domain *d = current_vcpu()->domain, *t;
+    struct xen_memory_reservation r;
+    unsigned long i;
+
+    if ( copy_from_guest(&r, arg, sizeof(r)) )
+        return -EFAULT;
+    t = memop_target(d, r.domid);
+    if ( !t )
+        return -ESRCH;
+    if ( r.extent_order > 9 && !d->is_privileged )
+        return -EPERM; /* larger than a superpage: privileged only */
+    if ( r.extent_order > 18 || r.nr_extents > (1UL << 32) ||
+         !guest_range_ok((unsigned long)r.extent_start.p,
+                         r.nr_extents * sizeof(xen_pfn_t)) )
+        return -EINVAL;
+    for ( i = start; i < r.nr_extents; i++ )
+    {
+        if ( i > start && !((i - start) % EXTENTS_PER_BATCH) )
+        {
+            hypercall_set_arg(0, op | (i << MEMOP_EXTENT_SHIFT));
+            return -ERESTART;
+        }
+        if ( one_extent(op, t, &r, i) )
+            break;
+    }
+    return i; /* the number of extents done */
+}
+
+static long copy_memmap(const struct memmap *m, unsigned long arg)
+{
+    struct xen_memory_map map;
+    unsigned int i, n;
+
+    if ( copy_from_guest(&map, arg, sizeof(map)) )
+        return -EFAULT;
+    n = MIN(map.nr_entries, m->nr);
+    for ( i = 0; i < n; i++ )
+    {
+        struct __packed {
+            uint64_t addr, size;
+            uint32_t type;
+        } e = {m->map[i].addr, m->map[i].size, m->map[i].type};
+
+        if ( copy_to_guest((unsigned long)map.buffer.p + i * sizeof(e), &e,
+                           sizeof(e)) )
+            return -EFAULT;
+    }
+    map.nr_entries = n;
+    return copy_to_guest(arg, &map, sizeof(map)) ? -EFAULT : 0;
+}
+
+static long machphys_mfn_list(unsigned long arg)
+{
+    struct xen_machphys_mfn_list l;
+    unsigned int i, n;
+
+    if ( copy_from_guest(&l, arg, sizeof(l)) )
+        return -EFAULT;
+    n = MIN(l.max_extents,
+            (unsigned int)(ROUNDUP(max_page * 8, MB(2)) / MB(2)));
+    for ( i = 0; i < n; i++ )
+    {
+        /* The M2P is mapped with 2 MiB pages of physically whole chunks. */
+        xen_pfn_t mfn = __pa_of_m2p_chunk(i) >> PAGE_SHIFT;
+
+        if ( copy_to_guest((unsigned long)l.extent_start.p + i * sizeof(mfn),
+                           &mfn, sizeof(mfn)) )
+            return -EFAULT;
+    }
+    l.nr_extents = n;
+    return copy_to_guest(arg, &l, sizeof(l)) ? -EFAULT : 0;
+}
+
+static long domain_query(unsigned int op, unsigned long arg)
+{
+    struct domain *d = current_vcpu()->domain, *t;
+    domid_t id;
+
+    if ( copy_from_guest(&id, arg, sizeof(id)) )
+        return -EFAULT;
+    t = memop_target(d, id);
+    if ( !t )
+        return -ESRCH;
+    switch ( op )
+    {
+    case XENMEM_current_reservation:
+        return t->tot_pages;
+    case XENMEM_maximum_reservation:
+        return t->max_pages;
+    default: /* XENMEM_maximum_gpfn */
+        return t->max_gpfn;
+    }
+}
+
+long do_memory_op(unsigned long cmd, unsigned long arg)
+{
+    struct domain *d = current_vcpu()->domain;
+    unsigned int op = cmd & MEMOP_CMD_MASK;
+    unsigned long start = cmd >> MEMOP_EXTENT_SHIFT;
+
+    switch ( op )
+    {
+    case XENMEM_increase_reservation:
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap:
+        return reservation_op(op, start, arg);
+    case XENMEM_maximum_ram_page:
+        return max_page - 1;
+    case XENMEM_current_reservation:
+    case XENMEM_maximum_reservation:
+    case XENMEM_maximum_gpfn:
+        return domain_query(op, arg);
+    case XENMEM_machphys_mapping:
+    {
+        struct xen_machphys_mapping m = {
+            .v_start = RO_MPT_VIRT_START,
+            .v_end = RO_MPT_VIRT_START + ROUNDUP(max_page * 8, MB(2)),
+            .max_mfn = max_page - 1,
+        };
+
+        return copy_to_guest(arg, &m, sizeof(m)) ? -EFAULT : 0;
+    }
+    case XENMEM_machphys_mfn_list:
+        return machphys_mfn_list(arg);
+    case XENMEM_memory_map:
+        return d->guest_memmap ? copy_memmap(d->guest_memmap, arg) : -ENOSYS;
+    case XENMEM_machine_memory_map:
+        if ( !d->is_privileged )
+            return -EPERM;
+        return copy_memmap(machine_memmap(), arg);
+    default:
+        return -ENOSYS;
+    }
+}
