@@ -11,6 +11,7 @@
 #include <asm/io.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
 
 struct page_info *frame_table;
 unsigned long max_page;
@@ -132,6 +133,21 @@ int map_pages_to_xen(unsigned long va, mfn_t mfn, unsigned long nr,
         va += PAGE_SIZE, m++, nr--;
     }
     return 0;
+}
+
+pte_t *pv_xen_l1e(unsigned long va)
+{
+    pte_t *t = idle_l4;
+    unsigned int level;
+
+    for ( level = 4; level > 1; level-- )
+    {
+        pte_t e = t[pt_index(va, level)];
+
+        ASSERT((e & _PAGE_PRESENT) && !(e & _PAGE_PSE));
+        t = __va(pte_addr(e));
+    }
+    return &t[pt_index(va, 1)];
 }
 
 void *ioremap(paddr_t pa, size_t len)
@@ -305,6 +321,14 @@ void mm_init(const struct boot_info *bi, paddr_t image_start, paddr_t image_end)
     }
     buddy_ready = true;
     xmalloc_init(&heap_source);
+    /*
+     * Every hypervisor slot gets its L3 now: guest L4s copy the slots
+     * when they are validated, so a slot filled in later would be
+     * missing from them.
+     */
+    for ( i = HYPERVISOR_L4_FIRST; i <= HYPERVISOR_L4_LAST; i++ )
+        if ( !(idle_l4[i] & _PAGE_PRESENT) )
+            next_table(&idle_l4[i], i == HYPERVISOR_L4_FIRST);
     m2p_init();
 }
 

@@ -256,6 +256,7 @@ void start_xenia(uint32_t magic, uint32_t info_pa)
     sched_init_cpu(0);
     pv_mm_init();
     pv_syscall_init_cpu(0, (unsigned long)cpu0_stack);
+    pv_gdt_init_cpu(0, cpu0_gdt);
     /* Guests use SSE; Xenia saves their state with FXSAVE. */
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
     report_cpus();

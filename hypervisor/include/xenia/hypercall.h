@@ -34,6 +34,8 @@ long do_event_channel_op(unsigned int cmd, unsigned long arg);
 long do_vcpu_op(unsigned int cmd, unsigned int vcpuid, unsigned long arg);
 long do_set_timer_op(uint64_t timeout);
 long do_memory_op(unsigned long cmd, unsigned long arg);
+long do_set_gdt(unsigned long frame_list, unsigned int entries);
+long do_update_descriptor(uint64_t maddr, uint64_t desc);
 long do_multicall(unsigned long calls, unsigned int nr_calls);
 
 /* One call by number, as the guest made it (used by multicall too). */

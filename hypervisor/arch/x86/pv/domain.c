@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Switching a CPU from one PV vCPU to another, and a vCPU's initial state. */
+#include <xenia/console.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
 #include <xenia/lib.h>
@@ -56,23 +57,28 @@ void pv_update_vcpu_time(struct vcpu *v)
 }
 
 /*
- * Load a data segment selector the guest chose; a selector that no
- * longer loads becomes null rather than faulting in the hypervisor.
+ * Load a data segment selector the guest chose. One that no longer loads
+ * (its descriptor changed) becomes null and makes the macro false, so
+ * the guest can be told through its failsafe callback.
  */
 #define LOAD_SEG(seg, sel)                                                     \
-    asm volatile("1: mov %k0, %%" #seg "\n"                                    \
-                 "2:\n"                                                        \
-                 ".pushsection .fixup, \"ax\"\n"                               \
-                 "3: xor %k0, %k0\n"                                           \
-                 "   mov %k0, %%" #seg "\n"                                    \
-                 "   jmp 2b\n"                                                 \
-                 ".popsection\n"                                               \
-                 ".pushsection .ex_table, \"a\"\n"                             \
-                 ".quad 1b, 3b\n"                                              \
-                 ".popsection"                                                 \
-                 :                                                             \
-                 : "r"((unsigned int)(sel))                                    \
-                 : "memory")
+    ({                                                                         \
+        unsigned int ok_ = 1;                                                  \
+        asm volatile("1: mov %k1, %%" #seg "\n"                                \
+                     "2:\n"                                                    \
+                     ".pushsection .fixup, \"ax\"\n"                           \
+                     "3: xor %k0, %k0\n"                                       \
+                     "   mov %k0, %%" #seg "\n"                                \
+                     "   jmp 2b\n"                                             \
+                     ".popsection\n"                                           \
+                     ".pushsection .ex_table, \"a\"\n"                         \
+                     ".quad 1b, 3b\n"                                          \
+                     ".popsection"                                             \
+                     : "+r"(ok_)                                               \
+                     : "r"((unsigned int)(sel))                                \
+                     : "memory");                                              \
+        ok_;                                                                   \
+    })
 
 static void save_segments(struct vcpu *v)
 {
@@ -83,18 +89,71 @@ static void save_segments(struct vcpu *v)
     v->arch.gs_base_user = v->arch.kernel_mode ? other : active;
 }
 
-static void load_segments(struct vcpu *v, const struct cpu_user_regs *r)
+/*
+ * The failsafe frame (Xen's load_segments), from the new RSP upward:
+ * rcx, r11, ds, es, fs, gs, rip, cs (with the event mask at bit 32),
+ * rflags, rsp, ss. The guest compares the saved selectors with the live
+ * ones to see which failed.
+ */
+static void failsafe_bounce(struct vcpu *v, struct cpu_user_regs *r)
 {
-    LOAD_SEG(ds, r->ds);
-    LOAD_SEG(es, r->es);
-    LOAD_SEG(fs, r->fs);
-    LOAD_SEG(gs, r->gs);
+    unsigned long frame[11], rsp;
+    struct vcpu_info *vi = v->vcpu_info;
+    bool from_user;
+
+    if ( !v->arch.failsafe_callback_eip )
+    {
+        gprintk(XENLOG_G_ERR, v, "bad segment selector and no failsafe "
+                                 "callback\n");
+        domain_shutdown(v->domain, SHUTDOWN_crash);
+        return;
+    }
+    from_user = !v->arch.kernel_mode;
+    if ( from_user )
+        pv_toggle_guest_mode(v);
+    rsp = (from_user ? v->arch.kernel_sp : r->rsp) & ~15UL;
+    frame[0] = r->rcx;
+    frame[1] = r->r11;
+    frame[2] = r->ds;
+    frame[3] = r->es;
+    frame[4] = r->fs;
+    frame[5] = r->gs;
+    frame[6] = r->rip;
+    frame[7] = r->cs | ((unsigned long)vi->evtchn_upcall_mask << 32);
+    frame[8] = r->rflags;
+    frame[9] = r->rsp;
+    frame[10] = r->ss;
+    rsp -= sizeof(frame);
+    if ( copy_to_guest(rsp, frame, sizeof(frame)) )
+    {
+        gprintk(XENLOG_G_ERR, v, "cannot write the failsafe frame\n");
+        domain_shutdown(v->domain, SHUTDOWN_crash);
+        return;
+    }
+    r->rsp = rsp;
+    r->rip = v->arch.failsafe_callback_eip;
+    r->cs = FLAT_KERNEL_CS;
+    r->ss = FLAT_KERNEL_SS;
+    r->ds = r->es = r->fs = r->gs = 0;
+    if ( v->arch.failsafe_disables_events )
+        vi->evtchn_upcall_mask = 1;
+}
+
+static void load_segments(struct vcpu *v, struct cpu_user_regs *r)
+{
+    bool ok = LOAD_SEG(ds, r->ds);
+
+    ok &= LOAD_SEG(es, r->es);
+    ok &= LOAD_SEG(fs, r->fs);
+    ok &= LOAD_SEG(gs, r->gs);
     /* Selector loads clobber the bases; the bases win. */
     wrmsr(MSR_FS_BASE, v->arch.fs_base);
     wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel
                                            : v->arch.gs_base_user);
     wrmsr(MSR_SHADOW_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_user
                                                   : v->arch.gs_base_kernel);
+    if ( !ok )
+        failsafe_bounce(v, r);
 }
 
 void arch_context_switch(struct vcpu *prev, struct vcpu *next,
@@ -116,6 +175,7 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next,
     }
     *frame = next->arch.user_regs;
     write_cr3(pv_guest_cr3(next));
+    pv_load_gdt(next);
     load_segments(next, frame);
     asm volatile("fxrstor64 %0" ::"m"(next->arch.fpu_ctxt));
     pv_update_vcpu_time(next);

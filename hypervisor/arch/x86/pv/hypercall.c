@@ -38,6 +38,10 @@ long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
         return do_set_timer_op(a[0]);
     case __HYPERVISOR_memory_op:
         return do_memory_op(a[0], a[1]);
+    case __HYPERVISOR_set_gdt:
+        return do_set_gdt(a[0], a[1]);
+    case __HYPERVISOR_update_descriptor:
+        return do_update_descriptor(a[0], a[1]);
     case __HYPERVISOR_stack_switch:
         return do_stack_switch(a[0], a[1]);
     case __HYPERVISOR_set_callbacks:

@@ -7,6 +7,7 @@
 #include <asm/config.h>
 #include <asm/processor.h>
 #include <asm/pv_mm.h>
+#include <asm/pv.h>
 
 /*
  * The rules, level by level (see page_type.h for the counting):
@@ -162,6 +163,9 @@ static void put_entry(pte_t e, unsigned int level, unsigned long self)
 static int validate(struct page_info *pg, uint64_t type)
 {
     unsigned int level = type >> PGT_type_shift, i;
+
+    if ( type == PGT_seg_desc_page )
+        return pv_validate_seg_desc_page(pg);
     unsigned long self = mfn_x(page_to_mfn(pg));
     pte_t *t = __va((paddr_t)self << PAGE_SHIFT);
     struct domain *d = owner_of(pg);
@@ -192,6 +196,9 @@ static int validate(struct page_info *pg, uint64_t type)
 static void devalidate(struct page_info *pg, uint64_t type)
 {
     unsigned int level = type >> PGT_type_shift, i;
+
+    if ( !is_page_table_type(type) )
+        return; /* descriptor pages hold no references */
     unsigned long self = mfn_x(page_to_mfn(pg));
     pte_t *t = __va((paddr_t)self << PAGE_SHIFT);
 

@@ -4,6 +4,8 @@
 #define ASM_PV_H
 
 #include <xenia/domain.h>
+#include <asm/page.h>
+#include <xenia/page.h>
 
 #define X86_EFLAGS_TF   0x00000100
 #define X86_EFLAGS_IOPL 0x00003000
@@ -50,6 +52,13 @@ bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_user_regs *regs);
 
 /* Refresh the vCPU's pvclock record in its vcpu_info. */
 void pv_update_vcpu_time(struct vcpu *v);
+
+/* Guest descriptor tables (descriptor.c). */
+int pv_validate_seg_desc_page(struct page_info *pg);
+void pv_gdt_init_cpu(unsigned int cpu, void *gdt);
+void pv_load_gdt(struct vcpu *v);
+/* The L1 entry mapping one of Xenia's own 4 KiB pages. */
+pte_t *pv_xen_l1e(unsigned long va);
 
 /* Fill a guest's hypercall page (XEN_ELFNOTE_HYPERCALL_PAGE). */
 void pv_write_hypercall_page(uint8_t *page);
