@@ -218,9 +218,23 @@ static void *heap_alloc(unsigned int order)
     return alloc_xenheap_pages(order);
 }
 
+static DEFINE_SPINLOCK(xmalloc_lock);
+
+static unsigned long heap_lock_fn(void)
+{
+    return spin_lock_irqsave(&xmalloc_lock);
+}
+
+static void heap_unlock_fn(unsigned long flags)
+{
+    spin_unlock_irqrestore(&xmalloc_lock, flags);
+}
+
 static const struct xmalloc_page_source heap_source = {
     .alloc_pages = heap_alloc,
     .free_pages = free_xenheap_pages,
+    .lock = heap_lock_fn,
+    .unlock = heap_unlock_fn,
 };
 
 /* Low 4 GiB are mapped at boot; map the rest of RAM in the direct map. */

@@ -19,6 +19,7 @@
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/pv_mm.h>
+#include <asm/pv_dom0.h>
 #include <xenia/sched.h>
 
 void __noreturn start_xenia(uint32_t magic, uint32_t info_pa);
@@ -41,6 +42,7 @@ static char mod_cmdline_copy[BOOT_MAX_MODULES][256];
 static char loader_copy[64];
 static uint8_t rsdp_copy[36] __aligned(16); /* ACPI 2.0 RSDP size */
 static const char *dom0_args;
+static char dom0_cmdline[1024];
 
 /* Xen options Xenia accepts so that a Xen grub.cfg boots it unchanged. */
 static uint64_t opt_dom0_mem;
@@ -96,13 +98,15 @@ static const void *boot_p2v(paddr_t pa, size_t len)
 }
 
 /*
- * Multiboot loaders (GRUB, QEMU) pass the image's path as the first word
- * of the command line; like Xen, drop it.
+ * Most Multiboot loaders (QEMU, GRUB legacy) put the image's path first
+ * on each command line; GRUB 2 does not. Drop it where it is, as Xen does.
  */
-static const char *skip_image_name(const char *s)
+static const char *skip_image_name(const char *s, const char *loader)
 {
     while ( *s == ' ' )
         s++;
+    if ( !strncmp(loader, "GRUB 2", 6) )
+        return s;
     while ( *s && *s != ' ' )
         s++;
     while ( *s == ' ' )
@@ -114,14 +118,15 @@ static void copy_boot_strings(void)
 {
     unsigned int i;
 
-    strlcpy(cmdline_copy, skip_image_name(boot_info.cmdline),
-            sizeof(cmdline_copy));
-    boot_info.cmdline = cmdline_copy;
     strlcpy(loader_copy, boot_info.loader_name, sizeof(loader_copy));
     boot_info.loader_name = loader_copy;
+    strlcpy(cmdline_copy, skip_image_name(boot_info.cmdline, loader_copy),
+            sizeof(cmdline_copy));
+    boot_info.cmdline = cmdline_copy;
     for ( i = 0; i < boot_info.nr_modules; i++ )
     {
-        strlcpy(mod_cmdline_copy[i], boot_info.mods[i].cmdline,
+        strlcpy(mod_cmdline_copy[i],
+                skip_image_name(boot_info.mods[i].cmdline, loader_copy),
                 sizeof(mod_cmdline_copy[i]));
         boot_info.mods[i].cmdline = mod_cmdline_copy[i];
     }
@@ -192,10 +197,11 @@ static void report_cpus(void)
            acpi_info.nr_cpus, acpi_info.nr_cpus_listed, ids, apic_id());
 }
 
-/* Xenia has no domains yet: say what Dom0 would have been, then stop. */
-static void __noreturn report_dom0_and_halt(void)
+/* Build Dom0 from the first module (the second is its initrd) and run it. */
+static void __noreturn start_dom0(void)
 {
     const struct boot_module *m = boot_info.mods;
+    int rc;
 
     if ( !boot_info.nr_modules )
     {
@@ -216,9 +222,17 @@ static void __noreturn report_dom0_and_halt(void)
     if ( opt_dom0_mem )
         printk(XENLOG_INFO "dom0_mem: %luk\n",
                (unsigned long)(opt_dom0_mem >> 10));
-    printk(XENLOG_ERR "Dom0 construction is not implemented yet: nothing to "
-                      "run\n");
-    machine_halt();
+    /* Xen appends what follows "--" to Dom0's own command line. */
+    snprintf(dom0_cmdline, sizeof(dom0_cmdline), "%s%s%s", m[0].cmdline,
+             dom0_args && *m[0].cmdline ? " " : "", dom0_args ? dom0_args : "");
+    rc = dom0_construct(&m[0], boot_info.nr_modules > 1 ? &m[1] : NULL,
+                        dom0_cmdline, opt_dom0_mem);
+    if ( rc )
+    {
+        printk(XENLOG_ERR "Could not build Dom0 (error %d)\n", rc);
+        machine_halt();
+    }
+    sched_start();
 }
 
 void start_xenia(uint32_t magic, uint32_t info_pa)
@@ -271,5 +285,5 @@ void start_xenia(uint32_t magic, uint32_t info_pa)
            (unsigned long)(boot_ns / 1000 % 1000),
            page_alloc_free_frames() * 4);
     selftest_fault();
-    report_dom0_and_halt();
+    start_dom0();
 }

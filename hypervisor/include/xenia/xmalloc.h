@@ -7,12 +7,15 @@
 
 /*
  * The heap asks its page source for 2^order naturally aligned, mapped
- * pages and returns them when they are wholly free. Not thread-safe: the
- * hypervisor wraps calls in its heap lock.
+ * pages and returns them when they are wholly free. The heap holds no
+ * lock of its own: lock/unlock (may be NULL) bracket every call, and the
+ * page calls happen outside them.
  */
 struct xmalloc_page_source {
     void *(*alloc_pages)(unsigned int order);          /* NULL when out */
     void (*free_pages)(void *va, unsigned int order);
+    unsigned long (*lock)(void);
+    void (*unlock)(unsigned long flags);
 };
 
 void xmalloc_init(const struct xmalloc_page_source *src);
