@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Start of day: record the boot state, map shared_info, install traps and callbacks, run the test. */
+#include "guest.h"
+
+struct boot_regs boot_regs;
+start_info_t *start_info;
+shared_info_t *shared_info;
+vcpu_info_t *vcpu0;
+enum hypercall_path hypercall_path = HCALL_PAGE;
+
+uint8_t boot_stack[BOOT_STACK_SIZE] __attribute__((aligned(16)));
+/* A page of our own VA space that shared_info is mapped over. */
+static uint8_t shared_info_va[PAGE_SIZE]
+    __attribute__((aligned(PAGE_SIZE), section(".bss.page_aligned")));
+
+void runtime_main(start_info_t *si);
+void runtime_main(start_info_t *si)
+{
+    long rc;
+
+    start_info = si;
+    printk("--- guest test: %s\n", test_title);
+    mm_init();
+    rc = map_mfn((unsigned long)shared_info_va, si->shared_info >> 12,
+                 PTE_P | PTE_RW | PTE_A | PTE_D);
+    if ( rc )
+        test_error("mapping shared_info: update_va_mapping %ld", rc);
+    shared_info = (shared_info_t *)shared_info_va;
+    vcpu0 = &shared_info->vcpu_info[0];
+    traps_init();
+    events_init();
+    test_main();
+    test_finish();
+}
