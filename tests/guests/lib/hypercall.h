@@ -104,6 +104,11 @@ static inline long hypercall_stack_switch(unsigned long ss, unsigned long sp)
     return HC(__HYPERVISOR_stack_switch, ss, sp, 0, 0, 0);
 }
 
+static inline long hypercall_fpu_taskswitch(int set)
+{
+    return HC(__HYPERVISOR_fpu_taskswitch, set, 0, 0, 0, 0);
+}
+
 static inline long hypercall_memory_op(unsigned int cmd, void *arg)
 {
     return HC(__HYPERVISOR_memory_op, cmd, arg, 0, 0, 0);

@@ -85,7 +85,7 @@ void trap_dispatch(struct trap_regs *regs)
     if ( hook && hook(regs) )
         goto out;
     e = extable_find(regs->rip);
-    if ( e && regs->vector < 32 )
+    if ( e && regs->vector < VEC_EVENT )
     {
         record(regs);
         regs->rip = e->fixup;

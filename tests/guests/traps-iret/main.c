@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Checks exception bounces to the trap table, the 64-bit PV frame layout and HYPERVISOR_iret. */
+#include "guest.h"
+
+const char test_title[] = "traps-iret: exception bounces, frame layout, iret";
+
+#define RCX_PATTERN 0x0123456789abcdefULL
+#define R11_PATTERN 0x0fedcba987654300ULL
+
+/*
+ * regs_probe(out): loads a distinct pattern into every GPR but rsp, hits
+ * ud2 (resumed after it by the exception table) and stores the registers
+ * to out[0..14] in the order rax rbx rcx rdx rsi rdi rbp r8..r15.
+ */
+void regs_probe(uint64_t *out);
+asm(".pushsection .text\n"
+    "regs_probe:\n\t"
+    "push %rbx\n\tpush %rbp\n\tpush %r12\n\tpush %r13\n\t"
+    "push %r14\n\tpush %r15\n\tpush %rdi\n\t"
+    "mov $0xa0, %eax\n\tmov $0xb0, %ebx\n\tmov $0xc0, %ecx\n\t"
+    "mov $0xd0, %edx\n\tmov $0x50, %esi\n\tmov $0xd1, %edi\n\t"
+    "mov $0xbb, %ebp\n\tmov $0x08, %r8d\n\tmov $0x09, %r9d\n\t"
+    "mov $0x10, %r10d\n\tmov $0x11, %r11d\n\tmov $0x12, %r12d\n\t"
+    "mov $0x13, %r13d\n\tmov $0x14, %r14d\n\tmov $0x15, %r15d\n"
+    "regs_probe_ud2:\n\t"
+    "ud2\n"
+    "regs_probe_resume:\n\t"
+    "xchg %rax, (%rsp)\n\t"
+    "mov %rbx, 8(%rax)\n\tmov %rcx, 16(%rax)\n\tmov %rdx, 24(%rax)\n\t"
+    "mov %rsi, 32(%rax)\n\tmov %rdi, 40(%rax)\n\tmov %rbp, 48(%rax)\n\t"
+    "mov %r8, 56(%rax)\n\tmov %r9, 64(%rax)\n\tmov %r10, 72(%rax)\n\t"
+    "mov %r11, 80(%rax)\n\tmov %r12, 88(%rax)\n\tmov %r13, 96(%rax)\n\t"
+    "mov %r14, 104(%rax)\n\tmov %r15, 112(%rax)\n\t"
+    "pop %rbx\n\tmov %rbx, 0(%rax)\n\t"
+    "pop %r15\n\tpop %r14\n\tpop %r13\n\tpop %r12\n\t"
+    "pop %rbp\n\tpop %rbx\n\tret\n\t" EXTABLE(regs_probe_ud2,
+                                             regs_probe_resume)
+    ".popsection");
+
+static unsigned int traps_before;
+
+static void expect_trap(unsigned int vector, uint64_t rip, const char *what)
+{
+    bool hit = last_trap.count == traps_before + 1;
+
+    test_check(hit && last_trap.vector == vector && last_trap.rip == rip,
+               "%s: vector %lu at %#lx (want %u at %#lx)", what,
+               hit ? last_trap.vector : ~0UL, last_trap.rip, vector, rip);
+}
+
+static void check_int3_ud2_de(void)
+{
+    uint64_t at;
+
+    traps_before = last_trap.count;
+    /* #BP is a trap: the frame's rip is after the int3. */
+    asm volatile("lea 2f(%%rip), %0\n\tint3\n2:\n\t" EXTABLE(2b, 2b)
+                 : "=r"(at));
+    expect_trap(3, at, "int3");
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n1:\tud2\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=r"(at));
+    expect_trap(6, at, "ud2 #UD");
+    test_check(last_trap.error_code == 0, "#UD pushes no error code");
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n\txor %%ecx, %%ecx\n\t"
+                 "1:\tdiv %%ecx\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=r"(at)
+                 :
+                 : "rax", "rcx", "rdx");
+    expect_trap(0, at, "div by zero #DE");
+}
+
+static void check_gp(void)
+{
+    uint64_t at, v = 0;
+
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n\tmovabs $0x8000000000000000, %%rax\n"
+                 "1:\tmov (%%rax), %%rax\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=r"(at)
+                 :
+                 : "rax", "memory");
+    expect_trap(13, at, "non-canonical load #GP");
+    test_check(last_trap.error_code == 0, "#GP error code %#lx == 0",
+               last_trap.error_code);
+    /* An unknown MSR: the hypervisor's emulation must inject #GP(0). */
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n\tmov $0x4b564d99, %%ecx\n"
+                 "1:\trdmsr\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=r"(at), "+A"(v)
+                 :
+                 : "rcx", "memory");
+    expect_trap(13, at, "rdmsr of an unknown MSR #GP");
+}
+
+static void check_pf(void)
+{
+    static uint8_t ro_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+    volatile uint64_t *unmapped = (volatile uint64_t *)0x5000;
+    int vec;
+
+    traps_before = last_trap.count;
+    vec = probe_read(unmapped, NULL);
+    test_check(vec == 14 && last_trap.cr2 == (uint64_t)unmapped,
+               "read of unmapped %p: #PF, arch.cr2 %#lx", (void *)unmapped,
+               last_trap.cr2);
+    /* Xen reports U/S by guest mode: a kernel-mode fault has it clear. */
+    test_check(last_trap.error_code == 0, "error code %#lx (not present, "
+                                          "read, kernel)",
+               last_trap.error_code);
+    vec = probe_write(unmapped + 1, 1);
+    test_check(vec == 14 && last_trap.error_code == 2 &&
+                   last_trap.cr2 == (uint64_t)(unmapped + 1),
+               "write to unmapped: #PF err %#lx cr2 %#lx",
+               last_trap.error_code, last_trap.cr2);
+    if ( set_page_rw(ro_page, false) )
+        test_error("cannot make a page read-only");
+    vec = probe_write(ro_page + 8, 1);
+    test_check(vec == 14 && last_trap.error_code == 3 &&
+                   last_trap.cr2 == (uint64_t)(ro_page + 8),
+               "write to read-only page: #PF err %#lx cr2 %#lx",
+               last_trap.error_code, last_trap.cr2);
+    set_page_rw(ro_page, true);
+    test_check(probe_write(ro_page + 8, 1) < 0, "writable again after "
+                                                "update_va_mapping");
+}
+
+/*
+ * The bounce frame, from the stub's entry rsp upwards: rcx, r11,
+ * [error code], rip, cs (saved upcall mask in bits 32-39), rflags, rsp,
+ * ss; it sits just below the interrupted rsp aligned down to 16.
+ */
+static void check_frame(void)
+{
+    uint64_t sp, at, words;
+
+    traps_before = last_trap.count;
+    asm volatile("mov %[c], %%rcx\n\tmov %[r], %%r11\n\t"
+                 "lea 1f(%%rip), %[at]\n\tmov %%rsp, %[sp]\n"
+                 "1:\tud2\n2:\n\t" EXTABLE(1b, 2b)
+                 : [sp] "=&r"(sp), [at] "=&r"(at)
+                 : [c] "i"(RCX_PATTERN & 0x7fffffff),
+                   [r] "i"(R11_PATTERN & 0x7fffffff)
+                 : "rcx", "r11", "memory");
+    expect_trap(6, at, "ud2 for the frame checks");
+    test_check(last_trap.rcx == (RCX_PATTERN & 0x7fffffff) &&
+                   last_trap.r11 == (R11_PATTERN & 0x7fffffff),
+               "frame holds the interrupted rcx %#lx and r11 %#lx",
+               last_trap.rcx, last_trap.r11);
+    test_check(last_trap.rsp == sp, "frame rsp %#lx == interrupted rsp",
+               last_trap.rsp);
+    words = ((sp & ~15UL) - last_trap.entry_rsp) / 8;
+    test_check(words == 7, "frame is 7 words (rcx r11 rip cs rflags rsp "
+                           "ss) below rsp&~15: %lu",
+               words);
+    test_check((last_trap.cs & 0xffff) == (FLAT_KERNEL_CS & ~3),
+               "frame cs %#lx: RPL cleared for a kernel-mode trap",
+               last_trap.cs & 0xffff);
+    test_check(((last_trap.cs >> 32) & 0xff) == 1,
+               "cs bits 32-39 carry the saved upcall mask (1)");
+    test_check(!(last_trap.rflags & 0x200),
+               "frame rflags %#lx: IF = !upcall_mask = 0", last_trap.rflags);
+    traps_before = last_trap.count;
+    probe_read((void *)0x6000, NULL);
+    words = ((last_trap.rsp & ~15UL) - last_trap.entry_rsp) / 8;
+    test_check(words == 8, "#PF frame has the error code: 8 words (%lu)",
+               words);
+}
+
+static void check_regs_restored(void)
+{
+    static const uint64_t want[15] = {
+        0xa0, 0xb0, 0xc0, 0xd0, 0x50, 0xd1, 0xbb, 0x08,
+        0x09, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15,
+    };
+    uint64_t out[15];
+    int page;
+
+    for ( page = 0; page < 2; page++ )
+    {
+        iret_use_page = page;
+        memset(out, 0, sizeof(out));
+        regs_probe(out);
+        test_check(!memcmp(out, want, sizeof(want)),
+                   "all GPRs restored by HYPERVISOR_iret (%s)",
+                   page ? "hypercall page" : "syscall");
+    }
+    iret_use_page = 0;
+}
+
+static int mask_in_handler = -1;
+static int set_if_on_return = -1;
+
+/* A #UD hook: notes the upcall mask seen inside and picks the iret IF. */
+static bool ud_hook(struct trap_regs *regs)
+{
+    mask_in_handler = vcpu0->evtchn_upcall_mask;
+    last_trap.cs = regs->cs;
+    last_trap.rflags = regs->rflags;
+    if ( set_if_on_return == 1 )
+        regs->rflags |= 0x200;
+    else if ( set_if_on_return == 0 )
+        regs->rflags &= ~0x200UL;
+    regs->rip += 2;
+    return true;
+}
+
+static void ud2_once(void)
+{
+    asm volatile("ud2" ::: "memory");
+}
+
+/*
+ * HYPERVISOR_iret sets evtchn_upcall_mask = !rflags.IF, and a trap entry
+ * flagged "interrupt gate" (trap_info.flags bit 2) masks on delivery.
+ */
+static void check_iret_if(void)
+{
+    struct trap_info gate[2] = {
+        { 6, 4, FLAT_KERNEL_CS, (unsigned long)trap_entry_6 },
+        { 0, 0, 0, 0 },
+    };
+
+    trap_set_hook(6, ud_hook);
+    vcpu0->evtchn_upcall_mask = 0;
+    set_if_on_return = -1;
+    ud2_once();
+    test_check(mask_in_handler == 0 && (last_trap.rflags & 0x200) &&
+                   ((last_trap.cs >> 32) & 0xff) == 0,
+               "unmasked trap: frame IF=1, saved mask 0, mask stays 0 in "
+               "handler");
+    test_check(vcpu0->evtchn_upcall_mask == 0, "iret with IF=1 leaves "
+                                               "events unmasked");
+    set_if_on_return = 0;
+    ud2_once();
+    test_check(vcpu0->evtchn_upcall_mask == 1, "iret with IF=0 masks events");
+    set_if_on_return = 1;
+    ud2_once();
+    test_check(vcpu0->evtchn_upcall_mask == 0, "iret with IF=1 unmasks "
+                                               "events");
+    /* Rewrites only vector 6, as Linux's xen_write_idt_entry relies on. */
+    test_rc(hypercall_set_trap_table(gate), 0,
+            "set_trap_table of one entry (interrupt gate)");
+    set_if_on_return = -1;
+    ud2_once();
+    test_check(mask_in_handler == 1, "interrupt-gate trap masks events on "
+                                     "delivery");
+    gate[0].flags = 0;
+    hypercall_set_trap_table(gate);
+    vcpu0->evtchn_upcall_mask = 0;
+    ud2_once();
+    test_check(mask_in_handler == 0, "trap gate again after rewriting the "
+                                     "entry");
+    vcpu0->evtchn_upcall_mask = 1;
+    trap_set_hook(6, NULL);
+}
+
+/*
+ * The #GP error code of a refused "int n" names the IDT entry: n << 3 | 2
+ * architecturally. QEMU TCG's 64-bit interrupt path reports n * 16 + 2
+ * (the byte offset of the 16-byte gate) instead, and Xen passes the
+ * hardware code through unchanged, so both forms are accepted.
+ */
+static bool is_idt_error_code(uint64_t err, unsigned int vec)
+{
+    return err == ((vec << 3) | 2) || err == ((vec << 4) | 2);
+}
+
+static void check_soft_int(void)
+{
+    uint64_t at;
+
+    traps_before = last_trap.count;
+    asm volatile("lea 2f(%%rip), %0\n\tint $0x80\n2:\n\t" EXTABLE(2b, 2b)
+                 : "=r"(at));
+    expect_trap(128, at, "int $0x80 (DPL 3 entry)");
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n1:\tint $0x81\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=r"(at));
+    expect_trap(13, at, "int $0x81 (no entry) -> #GP");
+    test_check(is_idt_error_code(last_trap.error_code, 0x81),
+               "#GP error code %#lx names IDT entry 0x81",
+               last_trap.error_code);
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n1:\tint $6\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=r"(at));
+    expect_trap(13, at, "int $6 (DPL 0 entry) from the kernel -> #GP");
+    test_check(is_idt_error_code(last_trap.error_code, 6),
+               "#GP error code %#lx names IDT entry 6", last_trap.error_code);
+}
+
+static unsigned int nm_count;
+
+static bool nm_hook(struct trap_regs *regs)
+{
+    (void)regs;
+    nm_count++;
+    /* clts: the faulting x87 instruction is then re-executed. */
+    return hypercall_fpu_taskswitch(0) == 0;
+}
+
+static unsigned int db_count;
+static uint64_t db_rip;
+
+static bool db_hook(struct trap_regs *regs)
+{
+    db_count++;
+    db_rip = regs->rip;
+    regs->rflags &= ~0x100UL;
+    return true;
+}
+
+static void check_nm_db(void)
+{
+    uint64_t at;
+
+    trap_set_hook(7, nm_hook);
+    test_rc(hypercall_fpu_taskswitch(1), 0, "fpu_taskswitch(1) sets TS");
+    asm volatile("fnop" ::: "memory");
+    test_check(nm_count == 1, "x87 instruction with TS: one #NM (%u)",
+               nm_count);
+    asm volatile("fnop" ::: "memory");
+    test_check(nm_count == 1, "after fpu_taskswitch(0): no #NM");
+    trap_set_hook(1, db_hook);
+    asm volatile("pushfq\n\torq $0x100, (%%rsp)\n\tpopfq\n\t"
+                 "nop\n\tlea 1f(%%rip), %0\n1:\tnop\n"
+                 : "=r"(at)
+                 :
+                 : "memory", "cc");
+    test_check(db_count >= 1, "single-step (TF) delivers #DB (%u)",
+               db_count);
+    trap_set_hook(1, NULL);
+    trap_set_hook(7, NULL);
+}
+
+void test_main(void)
+{
+    check_int3_ud2_de();
+    check_gp();
+    check_pf();
+    check_frame();
+    check_regs_restored();
+    check_iret_if();
+    check_soft_int();
+    check_nm_db();
+}
