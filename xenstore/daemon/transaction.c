@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* A transaction: a private overlay of the tree, committed atomically. */
+#include "transaction.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/xalloc.h"
+#include "db.h"
+
+/* Generations shown for overlay nodes never collide with the tree's. */
+#define TX_GEN_BIT (1ULL << 63)
+
+void txn_init(struct txn *tx, struct tree *base, bool track, uint32_t max)
+{
+    memset(tx, 0, sizeof(*tx));
+    tx->base = base;
+    tx->track_reads = track;
+    tx->max_nodes = max;
+    hmap_init(&tx->nodes);
+}
+
+static void tn_clear(struct tnode *t)
+{
+    free(t->data);
+    free(t->perms);
+    free(t->kids);
+    t->data = NULL;
+    t->perms = NULL;
+    t->kids = NULL;
+    t->datalen = t->nperms = t->kidslen = 0;
+}
+
+void txn_destroy(struct txn *tx)
+{
+    size_t it = 0;
+    void *v;
+    uint32_t i;
+
+    while ( hmap_next(&tx->nodes, &it, NULL, &v) )
+    {
+        struct tnode *t = v;
+
+        tn_clear(t);
+        free(t->path);
+        free(t);
+    }
+    hmap_free(&tx->nodes);
+    for ( i = 0; i < tx->nev; i++ )
+    {
+        free(tx->ev[i].path);
+        free(tx->ev[i].perms);
+        free(tx->ev[i].old_perms);
+    }
+    free(tx->ev);
+    free(tx->od);
+    memset(tx, 0, sizeof(*tx));
+}
+
+static int tn_get(struct txn *tx, const char *path, struct tnode **out)
+{
+    struct tnode *t = hmap_get(&tx->nodes, path);
+    struct node *b;
+
+    if ( t )
+    {
+        *out = t;
+        return 0;
+    }
+    if ( tx->nodes.len >= tx->max_nodes )
+        return -ENOSPC;
+    t = xzalloc(sizeof(*t));
+    t->path = xstrdup(path);
+    b = tree_get(tx->base, path);
+    t->base_gen = b ? b->gen : 0;
+    t->exists = b != NULL;
+    if ( hmap_put(&tx->nodes, t->path, t) )
+        abort();
+    *out = t;
+    return 0;
+}
+
+/* Takes a private copy of the node's current state before changing it. */
+static void materialize(struct txn *tx, struct tnode *t)
+{
+    struct node *b;
+
+    if ( t->modified )
+        return;
+    t->modified = true;
+    b = tree_get(tx->base, t->path);
+    t->exists = b != NULL;
+    if ( b )
+    {
+        t->data = b->datalen ? xmemdup(b->data, b->datalen) : NULL;
+        t->datalen = b->datalen;
+        t->perms = xmemdup(b->perms, b->nperms * sizeof(*b->perms));
+        t->nperms = b->nperms;
+    }
+}
+
+static void ensure_kids(struct txn *tx, struct tnode *t)
+{
+    struct node *b;
+
+    if ( t->kids_valid )
+        return;
+    t->kids_valid = true;
+    b = tree_get(tx->base, t->path);
+    if ( b && b->kidslen )
+    {
+        t->kids = xmalloc(b->kidslen);
+        t->kidslen = (uint32_t)node_kids_packed(b, t->kids);
+    }
+}
+
+int txn_lookup(struct txn *tx, const char *path, struct vnode *v)
+{
+    struct tnode *t = hmap_get(&tx->nodes, path);
+    struct node *b;
+    int rc;
+
+    memset(v, 0, sizeof(*v));
+    if ( !t && tx->track_reads )
+    {
+        rc = tn_get(tx, path, &t);
+        if ( rc )
+            return rc;
+    }
+    if ( t && t->modified )
+    {
+        v->t = t;
+        v->exists = t->exists;
+        v->data = t->data;
+        v->datalen = t->datalen;
+        v->perms = t->perms;
+        v->nperms = t->nperms;
+        v->gen = t->gen;
+        if ( t->kids_valid )
+            v->kidslen = t->kidslen;
+        else if ( (b = tree_get(tx->base, path)) )
+            v->kidslen = b->kidslen;
+        return 0;
+    }
+    b = tree_get(tx->base, path);
+    v->t = t;
+    v->b = b;
+    if ( b )
+    {
+        v->exists = true;
+        v->data = b->data;
+        v->datalen = b->datalen;
+        v->perms = b->perms;
+        v->nperms = b->nperms;
+        v->kidslen = b->kidslen;
+        v->gen = b->gen;
+    }
+    return 0;
+}
+
+uint32_t txn_kids(struct txn *tx, const char *path, const struct vnode *v,
+                  char *buf)
+{
+    struct node *b;
+
+    if ( v->t && v->t->modified && v->t->kids_valid )
+    {
+        if ( buf && v->t->kidslen )
+            memcpy(buf, v->t->kids, v->t->kidslen);
+        return v->t->kidslen;
+    }
+    b = tree_get(tx->base, path);
+    if ( !b )
+        return 0;
+    if ( buf )
+        node_kids_packed(b, buf);
+    return b->kidslen;
+}
+
+static void owner_add(struct txn *tx, uint32_t domid, int64_t d)
+{
+    uint32_t i;
+
+    for ( i = 0; i < tx->nod; i++ )
+        if ( tx->od[i].domid == domid )
+        {
+            tx->od[i].nodes += d;
+            return;
+        }
+    tx->od = xrealloc(tx->od, (tx->nod + 1) * sizeof(*tx->od));
+    tx->od[tx->nod].domid = domid;
+    tx->od[tx->nod++].nodes = d;
+}
+
+int64_t txn_owner_delta(const struct txn *tx, uint32_t domid)
+{
+    uint32_t i;
+
+    for ( i = 0; i < tx->nod; i++ )
+        if ( tx->od[i].domid == domid )
+            return tx->od[i].nodes;
+    return 0;
+}
+
+static void set_state(struct txn *tx, struct tnode *t, const void *data,
+                      uint32_t datalen, const struct xs_perm *perms,
+                      uint32_t nperms)
+{
+    if ( data != t->data )
+    {
+        free(t->data);
+        t->data = datalen ? xmemdup(data, datalen) : NULL;
+    }
+    t->datalen = datalen;
+    if ( perms != t->perms )
+    {
+        free(t->perms);
+        t->perms = xmemdup(perms, nperms * sizeof(*perms));
+    }
+    t->nperms = nperms;
+    t->gen = TX_GEN_BIT | ++tx->gen;
+}
+
+int txn_set(struct txn *tx, const char *path, const void *data,
+            uint32_t datalen, const struct xs_perm *perms, uint32_t nperms)
+{
+    struct tnode *t;
+    int rc = tn_get(tx, path, &t);
+
+    if ( rc )
+        return rc;
+    materialize(tx, t);
+    if ( !t->exists )
+        return -ENOENT;
+    if ( t->perms[0].domid != perms[0].domid )
+    {
+        owner_add(tx, t->perms[0].domid, -1);
+        owner_add(tx, perms[0].domid, 1);
+    }
+    set_state(tx, t, data, datalen, perms, nperms);
+    return 0;
+}
+
+/* The parent of an absolute path; NULL for "/" and @special names. */
+static char *parent_of(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    char *p;
+
+    if ( path[0] != '/' || !path[1] )
+        return NULL;
+    if ( s == path )
+        return xstrdup("/");
+    p = xmalloc((size_t)(s - path) + 1);
+    memcpy(p, path, (size_t)(s - path));
+    p[s - path] = 0;
+    return p;
+}
+
+static int parent_kids_edit(struct txn *tx, const char *path, bool add)
+{
+    char *pp = parent_of(path);
+    const char *base = strrchr(path, '/') + 1;
+    uint32_t bl = (uint32_t)strlen(base) + 1, off;
+    struct tnode *p;
+    int rc;
+
+    if ( !pp )
+        return 0;
+    rc = tn_get(tx, pp, &p);
+    free(pp);
+    if ( rc )
+        return rc;
+    materialize(tx, p);
+    ensure_kids(tx, p);
+    p->gen = TX_GEN_BIT | ++tx->gen;
+    if ( add )
+    {
+        p->kids = xrealloc(p->kids, p->kidslen + bl);
+        memcpy(p->kids + p->kidslen, base, bl);
+        p->kidslen += bl;
+        return 0;
+    }
+    for ( off = 0; off < p->kidslen; off += (uint32_t)strlen(p->kids + off) + 1 )
+        if ( !strcmp(p->kids + off, base) )
+        {
+            memmove(p->kids + off, p->kids + off + bl, p->kidslen - off - bl);
+            p->kidslen -= bl;
+            break;
+        }
+    return 0;
+}
+
+int txn_create(struct txn *tx, const char *path, const void *data,
+               uint32_t datalen, const struct xs_perm *perms,
+               uint32_t nperms)
+{
+    struct tnode *t;
+    int rc = tn_get(tx, path, &t);
+
+    if ( rc )
+        return rc;
+    materialize(tx, t);
+    if ( t->exists )
+        return -EEXIST;
+    t->recreated = tree_get(tx->base, path) != NULL;
+    t->exists = true;
+    tn_clear(t);
+    t->kids_valid = true;
+    t->order = ++tx->order;
+    set_state(tx, t, data, datalen, perms, nperms);
+    owner_add(tx, perms[0].domid, 1);
+    return parent_kids_edit(tx, path, true);
+}
+
+static int remove_rec(struct txn *tx, const char *path, bool root)
+{
+    struct vnode v;
+    struct tnode *t;
+    char *kids, *k;
+    uint32_t kl;
+    int rc = txn_lookup(tx, path, &v);
+
+    if ( rc || !v.exists )
+        return rc;
+    kl = txn_kids(tx, path, &v, NULL);
+    kids = xmalloc(kl + 1);
+    txn_kids(tx, path, &v, kids);
+    for ( k = kids; !rc && k < kids + kl; k += strlen(k) + 1 )
+    {
+        size_t pl = strlen(path);
+        char *cp = xmalloc(pl + strlen(k) + 2);
+
+        strcpy(cp, path);
+        if ( strcmp(path, "/") )
+            cp[pl++] = '/';
+        strcpy(cp + pl, k);
+        rc = remove_rec(tx, cp, false);
+        free(cp);
+    }
+    free(kids);
+    if ( rc )
+        return rc;
+    rc = tn_get(tx, path, &t);
+    if ( rc )
+        return rc;
+    materialize(tx, t);
+    txn_event(tx, path, root ? EV_RMROOT : EV_EXACT, t->perms, t->nperms,
+              NULL, 0);
+    owner_add(tx, t->perms[0].domid, -1);
+    t->exists = false;
+    tn_clear(t);
+    t->kids_valid = true;
+    t->gen = TX_GEN_BIT | ++tx->gen;
+    return 0;
+}
+
+int txn_remove(struct txn *tx, const char *path)
+{
+    int rc = remove_rec(tx, path, true);
+
+    return rc ? rc : parent_kids_edit(tx, path, false);
+}
+
+void txn_event(struct txn *tx, const char *path, enum ev_kind kind,
+               const struct xs_perm *perms, uint32_t nperms,
+               const struct xs_perm *old, uint32_t nold)
+{
+    struct event *e;
+
+    if ( tx->nev == tx->capev )
+    {
+        tx->capev = tx->capev ? tx->capev * 2 : 4;
+        tx->ev = xrealloc(tx->ev, tx->capev * sizeof(*tx->ev));
+    }
+    e = &tx->ev[tx->nev++];
+    e->path = xstrdup(path);
+    e->kind = kind;
+    e->perms = perms ? xmemdup(perms, nperms * sizeof(*perms)) : NULL;
+    e->nperms = perms ? nperms : 0;
+    e->old_perms = old ? xmemdup(old, nold * sizeof(*old)) : NULL;
+    e->nold = old ? nold : 0;
+}
+
+static int cmp_tnode(const void *a, const void *b)
+{
+    const struct tnode *x = *(struct tnode *const *)a;
+    const struct tnode *y = *(struct tnode *const *)b;
+    size_t dx = path_depth(x->path), dy = path_depth(y->path);
+
+    if ( dx != dy )
+        return dx < dy ? -1 : 1;
+    if ( x->order != y->order )
+        return x->order < y->order ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+static int persist(struct txn *tx, struct db *db, struct tnode **m,
+                   size_t n, uint64_t *seqs)
+{
+    size_t i;
+    int rc = db_begin(db);
+
+    for ( i = 0; !rc && i < n; i++ )
+    {
+        struct node *b = tree_get(tx->base, m[i]->path);
+
+        if ( m[i]->exists )
+        {
+            uint8_t *rec;
+            size_t len;
+
+            seqs[i] = (b && !m[i]->recreated) ? b->seq : ++tx->base->seq;
+            len = node_rec_encode(seqs[i], m[i]->perms, m[i]->nperms,
+                                  m[i]->data, m[i]->datalen, &rec);
+            rc = db_put(db, m[i]->path, rec, len);
+            free(rec);
+        }
+        else if ( b )
+            rc = db_delete(db, m[i]->path);
+    }
+    if ( rc )
+    {
+        db_abort(db);
+        return -EIO;
+    }
+    return db_commit(db) ? -EIO : 0;
+}
+
+static void apply(struct txn *tx, struct tnode **m, size_t n,
+                  const uint64_t *seqs)
+{
+    size_t i;
+
+    for ( i = 0; i < n; i++ )
+    {
+        struct node *b;
+
+        if ( m[i]->exists && !m[i]->recreated )
+            continue;
+        if ( (b = tree_get(tx->base, m[i]->path)) )
+            tree_remove(tx->base, b);
+    }
+    for ( i = 0; i < n; i++ )
+    {
+        struct node *b;
+        char *pp;
+
+        if ( !m[i]->exists )
+            continue;
+        if ( (b = tree_get(tx->base, m[i]->path)) )
+        {
+            tree_set(tx->base, b, m[i]->data, m[i]->datalen, m[i]->perms,
+                     m[i]->nperms);
+            continue;
+        }
+        pp = parent_of(m[i]->path);
+        tree_add(tx->base, pp ? tree_get(tx->base, pp) : NULL, m[i]->path,
+                 m[i]->data, m[i]->datalen, m[i]->perms, m[i]->nperms,
+                 seqs[i]);
+        free(pp);
+    }
+}
+
+int txn_commit(struct txn *tx, struct db *db)
+{
+    struct tnode **m = xmalloc((tx->nodes.len + 1) * sizeof(*m));
+    uint64_t *seqs;
+    size_t it = 0, n = 0;
+    void *v;
+    int rc = 0;
+
+    while ( hmap_next(&tx->nodes, &it, NULL, &v) )
+    {
+        struct tnode *t = v;
+        struct node *b = tree_get(tx->base, t->path);
+
+        /* Optimistic concurrency: anything we saw must be unchanged. */
+        if ( tx->track_reads && (b ? b->gen : 0) != t->base_gen )
+            rc = -EAGAIN;
+        if ( t->modified )
+            m[n++] = t;
+    }
+    if ( rc || !n )
+    {
+        free(m);
+        return rc;
+    }
+    qsort(m, n, sizeof(*m), cmp_tnode);
+    seqs = xzalloc(n * sizeof(*seqs));
+    rc = persist(tx, db, m, n, seqs);
+    if ( !rc )
+        apply(tx, m, n, seqs);
+    free(seqs);
+    free(m);
+    return rc;
+}
