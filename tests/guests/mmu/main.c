@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Checks mmu_update, mmuext_op pin/unpin/new_baseptr/TLB ops, update_va_mapping and their refusals. */
+#include "guest.h"
+
+const char test_title[] = "mmu: mmu_update, mmuext_op, update_va_mapping";
+
+/* A private hierarchy hangs off kernel L4 slot 2. */
+#define SLOT 2
+#define SLOT_VA ((unsigned long)SLOT << 39)
+
+#define TABLE_FLAGS (PTE_P | PTE_RW | PTE_US | PTE_A)
+#define DATA_FLAGS  (PTE_P | PTE_RW | PTE_A | PTE_D)
+
+static uint64_t *l1, *l2, *l3, *data;
+
+static uint64_t pte_of(const void *va, uint64_t flags)
+{
+    return ((uint64_t)virt_to_mfn(va) << 12) | flags;
+}
+
+static long make_ro(const void *va)
+{
+    return set_page_rw(va, false);
+}
+
+/* update_va_mapping: alias a page, unmap it, map it back. */
+static void check_update_va_mapping(void)
+{
+    uint64_t *a = alloc_page(), *b = alloc_page();
+    unsigned long a_mfn = virt_to_mfn(a);
+    long rc;
+
+    b[0] = 0xb0b0;
+    rc = map_mfn((unsigned long)a, virt_to_mfn(b), DATA_FLAGS);
+    test_rc(rc, 0, "update_va_mapping(a -> frame of b)");
+    test_check(a[0] == 0xb0b0, "a aliases b after UVMF_INVLPG");
+    a[1] = 0xa1;
+    test_check(b[1] == 0xa1, "writes through the alias reach b");
+    rc = hypercall_update_va_mapping((unsigned long)a, 0,
+                                     UVMF_TLB_FLUSH | UVMF_LOCAL);
+    test_rc(rc, 0, "update_va_mapping(a -> not present), TLB_FLUSH");
+    test_check(probe_read(a, NULL) == 14, "unmapped page faults");
+    rc = hypercall_update_va_mapping((unsigned long)a,
+                                     ((uint64_t)a_mfn << 12) | DATA_FLAGS,
+                                     UVMF_INVLPG | UVMF_ALL);
+    test_rc(rc, 0, "update_va_mapping(a back), INVLPG|ALL");
+    test_check(probe_write(a, 1) < 0, "a writable again");
+    /* No L1 covers this VA: there is no entry to update. */
+    rc = hypercall_update_va_mapping(SLOT_VA, pte_of(b, DATA_FLAGS),
+                                     UVMF_INVLPG);
+    test_rc(rc, -XEN_EINVAL, "update_va_mapping of a VA without an L1");
+}
+
+/* mmu_update of an L1 entry by machine address, batches, M2P updates. */
+static void check_mmu_update(void)
+{
+    uint64_t *win = alloc_page(), *x = alloc_page(), *y = alloc_page();
+    uint64_t pte_ma = virt_to_maddr(l1_entry((unsigned long)win));
+    uint64_t orig = *l1_entry((unsigned long)win);
+    mmu_update_t req[3];
+    unsigned int done = 0;
+    long rc;
+
+    x[0] = 0x11;
+    y[0] = 0x22;
+    rc = mmu_update_one(pte_ma | MMU_NORMAL_PT_UPDATE, pte_of(x, DATA_FLAGS));
+    test_rc(rc, 0, "mmu_update(NORMAL_PT_UPDATE) of an L1 entry");
+    test_rc(mmuext_simple(MMUEXT_INVLPG_LOCAL, (unsigned long)win), 0,
+            "MMUEXT_INVLPG_LOCAL");
+    test_check(win[0] == 0x11, "window maps the new frame");
+    req[0] = (mmu_update_t){ pte_ma | MMU_PT_UPDATE_PRESERVE_AD,
+                             pte_of(y, DATA_FLAGS) };
+    req[1] = (mmu_update_t){ pte_ma | MMU_NORMAL_PT_UPDATE,
+                             pte_of(x, DATA_FLAGS) };
+    req[2] = (mmu_update_t){ pte_ma | MMU_NORMAL_PT_UPDATE, orig };
+    rc = hypercall_mmu_update(req, 3, &done, DOMID_SELF);
+    test_check(rc == 0 && done == 3, "batch of 3 (PRESERVE_AD, NORMAL x2): "
+                                     "rc %ld done %u",
+               rc, done);
+    test_rc(mmuext_simple(MMUEXT_TLB_FLUSH_LOCAL, 0), 0,
+            "MMUEXT_TLB_FLUSH_LOCAL");
+    win[0] = 0x33;
+    test_check(x[0] == 0x11 && y[0] == 0x22, "window back on its own frame");
+    rc = mmu_update_one(((uint64_t)virt_to_mfn(x) << 12) |
+                            MMU_MACHPHYS_UPDATE,
+                        virt_to_pfn(x));
+    test_rc(rc, 0, "MMU_MACHPHYS_UPDATE (same pfn)");
+    test_check(M2P[virt_to_mfn(x)] == virt_to_pfn(x), "M2P entry intact");
+    /*
+     * Xen treats a target frame of type "writable page" as plain memory:
+     * mmu_update just stores the value (no validation, rc 0).
+     */
+    rc = mmu_update_one(virt_to_maddr(x), 0x1234);
+    test_rc(rc, 0, "mmu_update into an ordinary data frame");
+    test_check(x[0] == 0x1234, "stored as a plain write");
+}
+
+/* L1 -> data, L2 -> L1, L3 -> L2 for SLOT_VA; pinned bottom-up. */
+static void build_and_pin_chain(void)
+{
+    long rc;
+
+    l1 = alloc_page();
+    l2 = alloc_page();
+    l3 = alloc_page();
+    data = alloc_page();
+    data[0] = 0xda7a;
+    l1[0] = pte_of(data, DATA_FLAGS);
+    l2[0] = pte_of(l1, TABLE_FLAGS);
+    l3[0] = pte_of(l2, TABLE_FLAGS);
+    rc = pin_table(1, virt_to_mfn(l1));
+    test_rc(rc, -XEN_EINVAL, "pin L1 that still has a writable mapping");
+    if ( make_ro(l1) || make_ro(l2) || make_ro(l3) )
+        test_error("cannot make page-table pages read-only");
+    test_rc(pin_table(1, virt_to_mfn(l1)), 0, "MMUEXT_PIN_L1_TABLE");
+    rc = pin_table(1, virt_to_mfn(l1));
+    test_rc(rc, -XEN_EINVAL, "pinning it again");
+    test_rc(pin_table(2, virt_to_mfn(l2)), 0, "MMUEXT_PIN_L2_TABLE");
+    test_rc(pin_table(3, virt_to_mfn(l3)), 0, "MMUEXT_PIN_L3_TABLE");
+    /* Xen: the frame's type is busy, so not -EINVAL. */
+    rc = set_page_rw(l1, true);
+    test_rc(rc, -XEN_EBUSY, "mapping a pinned L1 writable");
+    rc = pin_table(2, virt_to_mfn(data));
+    test_rc(rc, -XEN_EINVAL, "pin L2 of a writable data page");
+}
+
+static void hook_slot(uint64_t l4_mfn, uint64_t val, const char *what)
+{
+    uint64_t ma = ((uint64_t)l4_mfn << 12) + SLOT * 8;
+
+    test_rc(mmu_update_one(ma | MMU_NORMAL_PT_UPDATE, val), 0,
+            "mmu_update of L4 slot %d: %s", SLOT, what);
+}
+
+/* A second L4 with the same guest slots: pin it and switch to it. */
+static uint64_t *build_l4(void)
+{
+    uint64_t *l4 = alloc_page();
+    const uint64_t *cur = mfn_to_virt(cur_l4_mfn);
+    unsigned int i;
+
+    for ( i = 0; i < 512; i++ )
+    {
+        /* Slots 256-271 belong to the hypervisor; it fills them itself. */
+        if ( i < 256 || i >= 272 )
+            l4[i] = cur[i];
+    }
+    if ( make_ro(l4) )
+        test_error("cannot make the new L4 read-only");
+    return l4;
+}
+
+static void check_baseptr(void)
+{
+    unsigned long old = cur_l4_mfn, new;
+    uint64_t *l4;
+    long rc;
+
+    hook_slot(old, pte_of(l3, TABLE_FLAGS), "hook the pinned L3");
+    test_check(probe_read((void *)SLOT_VA, NULL) < 0 &&
+                   *(uint64_t *)SLOT_VA == 0xda7a,
+               "data visible at %#lx through the new chain", SLOT_VA);
+    l4 = build_l4();
+    new = virt_to_mfn(l4);
+    test_rc(pin_table(4, new), 0, "MMUEXT_PIN_L4_TABLE of a copy");
+    test_rc(mmuext_simple(MMUEXT_NEW_BASEPTR, new), 0, "MMUEXT_NEW_BASEPTR");
+    cur_l4_mfn = new;
+    test_check(*(uint64_t *)SLOT_VA == 0xda7a, "still running; slot "
+                                               "visible in the new L4");
+    /* Linux unpins the old L4 while it is in CR3; so do we, here. */
+    test_rc(unpin_table(new), 0, "unpin the L4 in use");
+    test_rc(pin_table(4, new), 0, "pin it again");
+    hook_slot(new, 0, "clear it in the new L4");
+    mmuext_simple(MMUEXT_TLB_FLUSH_LOCAL, 0);
+    test_check(probe_read((void *)SLOT_VA, NULL) == 14,
+               "slot gone in the new L4");
+    test_rc(mmuext_simple(MMUEXT_NEW_BASEPTR, old), 0,
+            "MMUEXT_NEW_BASEPTR back to the boot L4");
+    cur_l4_mfn = old;
+    test_check(probe_read((void *)SLOT_VA, NULL) < 0,
+               "slot visible again in the boot L4");
+    test_rc(unpin_table(new), 0, "MMUEXT_UNPIN_TABLE of the copy");
+    rc = unpin_table(new);
+    test_rc(rc, -XEN_EINVAL, "unpinning an unpinned table");
+    test_rc(set_page_rw(l4, true), 0, "unpinned, unused L4 can be made "
+                                      "writable");
+}
+
+static void check_teardown(void)
+{
+    long rc;
+
+    rc = unpin_table(virt_to_mfn(l1));
+    test_rc(rc, 0, "unpin the L1 while an L2 still references it");
+    rc = set_page_rw(l1, true);
+    test_rc(rc, -XEN_EBUSY, "still typed through the L2: map writable");
+    hook_slot(cur_l4_mfn, 0, "unhook");
+    mmuext_simple(MMUEXT_TLB_FLUSH_LOCAL, 0);
+    test_rc(unpin_table(virt_to_mfn(l3)), 0, "unpin L3");
+    test_rc(unpin_table(virt_to_mfn(l2)), 0, "unpin L2");
+    test_rc(set_page_rw(l1, true), 0, "type released down the chain: L1 "
+                                      "writable");
+    test_rc(set_page_rw(l3, true), 0, "L3 writable again");
+    test_rc(mmuext_simple(MMUEXT_TLB_FLUSH_ALL, 0), 0, "MMUEXT_TLB_FLUSH_ALL");
+    test_rc(mmuext_simple(MMUEXT_INVLPG_ALL, (unsigned long)data), 0,
+            "MMUEXT_INVLPG_ALL");
+}
+
+static void check_bad_baseptr(void)
+{
+    uint64_t *p = alloc_page();
+    long rc;
+
+    rc = mmuext_simple(MMUEXT_NEW_BASEPTR, virt_to_mfn(p));
+    test_rc(rc, -XEN_EINVAL, "NEW_BASEPTR of a writable data page");
+    rc = mmuext_simple(99, 0);
+    test_rc(rc, -XEN_ENOSYS, "unknown mmuext command");
+}
+
+void test_main(void)
+{
+    check_update_va_mapping();
+    check_mmu_update();
+    build_and_pin_chain();
+    check_baseptr();
+    check_teardown();
+    check_bad_baseptr();
+}
