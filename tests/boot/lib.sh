@@ -46,11 +46,12 @@ stop_qemu() {
 
 # Checks on the current $log; each failure is printed and remembered.
 case_errors=()
+# The serial line ends lines with CR LF; checks see plain lines.
 expect() {
-    grep -Eq -- "$1" "$log" || case_errors+=("missing /$1/")
+    tr -d '\r' < "$log" | grep -Eq -- "$1" || case_errors+=("missing /$1/")
 }
 expect_not() {
-    ! grep -Eq -- "$1" "$log" || case_errors+=("unexpected /$1/")
+    ! tr -d '\r' < "$log" | grep -Eq -- "$1" || case_errors+=("unexpected /$1/")
 }
 expect_alive() {
     sleep "${1:-1}"

@@ -41,12 +41,14 @@ static void print_symbol_line(const char *prefix, unsigned long addr)
 
 /*
  * Walk the frame-pointer chain (the hypervisor is built with frame
- * pointers). Every step is checked against the stack block, so a
- * corrupted chain ends the trace instead of faulting again.
+ * pointers). Every step is checked against this CPU's stack block (the
+ * IST stacks are part of it), so a corrupted chain or a wild stack
+ * pointer ends the trace instead of faulting again.
  */
-static void show_trace(unsigned long rip, unsigned long rbp, unsigned long sp)
+static void show_trace(unsigned long rip, unsigned long rbp)
 {
-    unsigned long lo = stack_block_base(sp), hi = lo + STACK_SIZE;
+    unsigned long lo = stack_block_base((unsigned long)__builtin_frame_address(0));
+    unsigned long hi = lo + STACK_SIZE;
     unsigned int depth = 0;
 
     printk(XENLOG_ERR "Xenia call trace:\n");
@@ -67,8 +69,15 @@ static void show_stack_words(unsigned long sp)
 {
     unsigned long top = stack_block_base(sp) + STACK_SIZE, i;
     const unsigned long *p = (const unsigned long *)sp;
+    unsigned long here = (unsigned long)__builtin_frame_address(0);
 
     printk(XENLOG_ERR "Xenia stack trace from rsp=%016lx:\n", sp);
+    /* Only read a stack that is this CPU's: rsp may be the very fault. */
+    if ( stack_block_base(sp) != stack_block_base(here) )
+    {
+        printk(XENLOG_ERR "   (not on this CPU's hypervisor stack)\n");
+        return;
+    }
     for ( i = 0; i < 24 && (unsigned long)(p + i) < top; i += 4 )
         printk(XENLOG_ERR "   %016lx %016lx %016lx %016lx\n", p[i], p[i + 1],
                p[i + 2], p[i + 3]);
@@ -99,14 +108,14 @@ void show_execution_state(const struct cpu_user_regs *r)
     printk(XENLOG_ERR "cr3: %016lx   cr2: %016lx\n", read_cr3(), read_cr2());
     printk(XENLOG_ERR "ss: %04x   cs: %04x\n", r->ss, r->cs);
     show_stack_words(r->rsp);
-    show_trace(r->rip, r->rbp, r->rsp);
+    show_trace(r->rip, r->rbp);
 }
 
 void show_stack_here(void)
 {
     unsigned long rbp = (unsigned long)__builtin_frame_address(0);
 
-    show_trace((unsigned long)show_stack_here, rbp, rbp);
+    show_trace((unsigned long)show_stack_here, rbp);
 }
 
 static void __noreturn fatal_trap(const struct cpu_user_regs *regs)
