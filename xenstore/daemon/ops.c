@@ -117,7 +117,7 @@ static int get_node(struct opctx *c, const char *path, unsigned perm,
                     struct vnode *v)
 {
     struct vnode a;
-    int rc = txn_lookup(c->tx, path, v);
+    int ok, rc = txn_lookup(c->tx, path, v);
 
     if ( rc )
         return rc;
@@ -131,8 +131,10 @@ static int get_node(struct opctx *c, const char *path, unsigned perm,
     }
     else
         rc = -ENOENT;
-    if ( nearest(c, path, &a, NULL) )
-        return -EACCES;
+    a.perms = NULL;
+    ok = nearest(c, path, &a, NULL);
+    if ( ok )
+        return ok == -ENOENT ? -EACCES : ok;
     if ( !(perms_access(c->who, a.perms, a.nperms) & perm) )
         return -EACCES;
     return rc;

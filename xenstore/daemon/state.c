@@ -149,7 +149,8 @@ int state_load(void)
     rc = db_iterate(xsd.db, collect, &a);
     if ( rc )
         return rc;
-    qsort(a.v, a.n, sizeof(*a.v), cmp_loaded);
+    if ( a.n )
+        qsort(a.v, a.n, sizeof(*a.v), cmp_loaded);
     for ( i = 0; i < a.n; i++ )
     {
         if ( !insert(&a.v[i]) )
