@@ -44,13 +44,13 @@ static inline long hypercall_via_page(unsigned int nr, unsigned long a1,
     return rax;
 }
 
-static inline long hypercall_via_syscall(unsigned int nr, unsigned long a1,
+static inline long hypercall_via_syscall(unsigned long nr, unsigned long a1,
                                          unsigned long a2, unsigned long a3,
                                          unsigned long a4, unsigned long a5)
 {
     register unsigned long r10 asm("r10") = a4;
     register unsigned long r8 asm("r8") = a5;
-    long rax = nr;
+    long rax = (long)nr;
 
     asm volatile("syscall"
                  : "+a"(rax), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10),
