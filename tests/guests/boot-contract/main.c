@@ -11,7 +11,7 @@ static volatile uint64_t data_marker = 0x1122334455667788ULL;
 static volatile uint64_t bss_block[64];
 
 /* From boot.conf, passed by the runner. */
-#define MODULE_BYTES 5000
+#define MODULE_BYTES  5000
 #define CMDLINE_TOKEN "boot.contract=1"
 
 #define ROUND_UP(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1UL))
@@ -38,8 +38,7 @@ static void check_fields(void)
     test_check(si->mod_len == MODULE_BYTES, "mod_len %lu", si->mod_len);
     test_check(si->mod_start &&
                    !memcmp((void *)si->mod_start, "XENIA-MODULE", 12),
-               "module at mod_start %#lx starts 'XENIA-MODULE'",
-               si->mod_start);
+               "module at mod_start %#lx starts 'XENIA-MODULE'", si->mod_start);
     test_check(((uint8_t *)si->mod_start)[MODULE_BYTES - 1] ==
                    ((MODULE_BYTES - 1) & 0xff),
                "module's last byte intact");
@@ -105,8 +104,10 @@ static void check_region_mapping(void)
             ro_ok++;
     }
     region_end = va;
-    test_check(!bad, "region maps pfn N at VIRT_BASE+N*4K, RW except "
-                     "page tables (%lu bad)", bad);
+    test_check(!bad,
+               "region maps pfn N at VIRT_BASE+N*4K, RW except "
+               "page tables (%lu bad)",
+               bad);
     test_check(ro_ok == si->nr_pt_frames, "%lu of %lu pt frames mapped RO",
                ro_ok, si->nr_pt_frames);
 }
@@ -143,7 +144,7 @@ static void check_page_tables(void)
 static void check_p2m_m2p(void)
 {
     const start_info_t *si = start_info;
-    struct xen_machphys_mapping mm = { 0 };
+    struct xen_machphys_mapping mm = {0};
     unsigned long pfn, bad = 0, n = 0;
     long rc;
 
@@ -196,7 +197,8 @@ static void check_shared_info(void)
     test_check(masked == XEN_LEGACY_MAX_VCPUS,
                "all %u vcpu_info slots start with upcalls masked", masked);
     test_check(vcpu0->time.tsc_to_system_mul != 0,
-               "vcpu0 time: tsc_to_system_mul %#x", vcpu0->time.tsc_to_system_mul);
+               "vcpu0 time: tsc_to_system_mul %#x",
+               vcpu0->time.tsc_to_system_mul);
     test_check(!(vcpu0->time.version & 1) && vcpu0->time.system_time,
                "vcpu0 time: version %u even, system_time %lu ns",
                vcpu0->time.version, vcpu0->time.system_time);

@@ -45,7 +45,7 @@ static bool pending_sel_has(evtchn_port_t port)
 
 static evtchn_port_t check_ipi(void)
 {
-    struct evtchn_bind_ipi ipi = { .vcpu = 0 };
+    struct evtchn_bind_ipi ipi = {.vcpu = 0};
     struct evtchn_send send;
     struct evtchn_status st;
     unsigned int before;
@@ -64,8 +64,7 @@ static evtchn_port_t check_ipi(void)
     before = upcall_count;
     let_events_in();
     test_check(upcall_count == before + 1 && event_count[ipi.port] == 1,
-               "upcall delivered once unmasked (%u)",
-               upcall_count - before);
+               "upcall delivered once unmasked (%u)", upcall_count - before);
     test_check(mask_seen_in_upcall == 1, "upcall runs with events masked "
                                          "(CALLBACKF_mask_events)");
     test_check(!evtchn_is_pending(ipi.port) && !vcpu0->evtchn_upcall_pending,
@@ -75,8 +74,8 @@ static evtchn_port_t check_ipi(void)
 
 static void check_port_mask(evtchn_port_t port)
 {
-    struct evtchn_send send = { .port = port };
-    struct evtchn_unmask um = { .port = port };
+    struct evtchn_send send = {.port = port};
+    struct evtchn_unmask um = {.port = port};
 
     evtchn_mask(port);
     vcpu0->evtchn_pending_sel = 0;
@@ -95,9 +94,9 @@ static void check_port_mask(evtchn_port_t port)
 
 static void check_loopback(void)
 {
-    struct evtchn_alloc_unbound au = { .dom = DOMID_SELF,
-                                       .remote_dom = DOMID_SELF };
-    struct evtchn_bind_interdomain bi = { .remote_dom = DOMID_SELF };
+    struct evtchn_alloc_unbound au = {.dom = DOMID_SELF,
+                                      .remote_dom = DOMID_SELF};
+    struct evtchn_bind_interdomain bi = {.remote_dom = DOMID_SELF};
     struct evtchn_send send;
     struct evtchn_close cl;
     struct evtchn_status st;
@@ -130,21 +129,20 @@ static void check_loopback(void)
     test_rc(evtchn_op(EVTCHNOP_close, &cl), 0, "close one end");
     test_check(!status_of(au.port, &st) && st.status == EVTCHNSTAT_unbound,
                "peer falls back to unbound");
-    test_check(!status_of(bi.local_port, &st) &&
-                   st.status == EVTCHNSTAT_closed,
+    test_check(!status_of(bi.local_port, &st) && st.status == EVTCHNSTAT_closed,
                "closed port reports closed");
     cl.port = au.port;
     test_rc(evtchn_op(EVTCHNOP_close, &cl), 0, "close the other end");
     test_rc(evtchn_op(EVTCHNOP_close, &cl), -XEN_EINVAL,
             "closing a closed port");
     send.port = au.port;
-    test_rc(evtchn_op(EVTCHNOP_send, &send), -XEN_EINVAL, "send on a closed "
-                                                         "port");
+    test_rc(evtchn_op(EVTCHNOP_send, &send), -XEN_EINVAL,
+            "send on a closed port");
 }
 
 static evtchn_port_t check_bind_virq(void)
 {
-    struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+    struct evtchn_bind_virq bv = {.virq = VIRQ_TIMER, .vcpu = 0};
     struct evtchn_bind_virq again = bv;
     struct evtchn_status st;
 
@@ -162,8 +160,8 @@ static evtchn_port_t check_bind_virq(void)
 
 static long set_timer(uint64_t abs_ns, uint32_t flags)
 {
-    struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = abs_ns,
-                                           .flags = flags };
+    struct vcpu_set_singleshot_timer t = {.timeout_abs_ns = abs_ns,
+                                          .flags = flags};
 
     return hypercall_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t);
 }
@@ -192,8 +190,8 @@ static void check_timer(evtchn_port_t tport)
     test_check(event_count[tport] == before + 2, "past deadline fires");
     rc = set_timer(1, VCPU_SSHOTTMR_future);
     test_check(rc == -XEN_ETIME || rc == 0,
-               "VCPU_SSHOTTMR_future in the past: %ld (%s; may be ignored)",
-               rc, errno_name(rc));
+               "VCPU_SSHOTTMR_future in the past: %ld (%s; may be ignored)", rc,
+               errno_name(rc));
     let_events_in();
     test_rc(hypercall_vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL), 0,
             "VCPUOP_stop_singleshot_timer");

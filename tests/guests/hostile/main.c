@@ -5,10 +5,10 @@
 const char test_title[] = "hostile: refused mappings, bad pointers, ports, "
                           "counts";
 
-#define XEN_VA 0xffff830000000000UL       /* Xen's direct map */
-#define M2P_END_VA (MACH2PHYS_VIRT_END - 8) /* far beyond the mapped M2P */
+#define XEN_VA      0xffff830000000000UL     /* Xen's direct map */
+#define M2P_END_VA  (MACH2PHYS_VIRT_END - 8) /* far beyond the mapped M2P */
 #define KERNEL_HOLE (GUEST_VIRT_BASE + (512UL << 20))
-#define NONCANON 0x8000000000000000UL
+#define NONCANON    0x8000000000000000UL
 
 static uint64_t *scratch;
 
@@ -19,8 +19,7 @@ static void check_hypervisor_area(void)
     long rc;
 
     rc = hypercall_update_va_mapping(XEN_VA, pte, UVMF_INVLPG);
-    test_rc(rc, -XEN_EINVAL, "update_va_mapping at %#lx (Xen's area)",
-            XEN_VA);
+    test_rc(rc, -XEN_EINVAL, "update_va_mapping at %#lx (Xen's area)", XEN_VA);
     rc = hypercall_update_va_mapping(MACH2PHYS_VIRT_START, pte, UVMF_INVLPG);
     test_rc(rc, -XEN_EINVAL, "update_va_mapping over the M2P");
     rc = mmu_update_one(l4_ma + 256 * 8, pte | PTE_US);
@@ -38,7 +37,7 @@ static void check_hypervisor_area(void)
 
 static void check_foreign_frames(void)
 {
-    struct xen_machphys_mfn_list ml = { .max_extents = 1 };
+    struct xen_machphys_mfn_list ml = {.max_extents = 1};
     xen_pfn_t m2p_mfn = 0;
     unsigned long va = (unsigned long)scratch;
     long rc;
@@ -63,7 +62,7 @@ static void check_foreign_frames(void)
 static void check_own_page_tables(void)
 {
     unsigned long pt = start_info->pt_base;
-    struct mmuext_op op = { .cmd = MMUEXT_UNPIN_TABLE };
+    struct mmuext_op op = {.cmd = MMUEXT_UNPIN_TABLE};
     long rc;
 
     rc = set_page_rw((void *)pt, true);
@@ -88,10 +87,10 @@ static void check_bad_pointers(void)
         unsigned long p;
         const char *what;
     } ptrs[] = {
-        { 0x5000, "unmapped user VA" },
-        { KERNEL_HOLE, "unmapped kernel VA" },
-        { XEN_VA, "hypervisor VA" },
-        { NONCANON, "non-canonical" },
+        {0x5000, "unmapped user VA"},
+        {KERNEL_HOLE, "unmapped kernel VA"},
+        {XEN_VA, "hypervisor VA"},
+        {NONCANON, "non-canonical"},
     };
     unsigned int i;
     unsigned long p;
@@ -110,8 +109,7 @@ static void check_bad_pointers(void)
                 -XEN_EFAULT, "  memory_op(machphys_mapping)");
         test_rc(hypercall_event_channel_op(EVTCHNOP_status, (void *)p),
                 -XEN_EFAULT, "  event_channel_op(status)");
-        test_rc(hypercall_multicall((void *)p, 1), -XEN_EFAULT,
-                "  multicall");
+        test_rc(hypercall_multicall((void *)p, 1), -XEN_EFAULT, "  multicall");
         test_rc(hypercall_mmu_update((void *)p, 1, NULL, DOMID_SELF),
                 -XEN_EFAULT, "  mmu_update");
         test_rc(hypercall_mmuext_op((void *)p, 1, NULL, DOMID_SELF),
@@ -134,9 +132,9 @@ static void check_bad_pointers(void)
 
 static void check_bad_ports(void)
 {
-    static const uint32_t ports[] = { 4096, 5000, 0x7fffffff, 0xffffffff };
-    struct evtchn_bind_virq bv = { .virq = 1000, .vcpu = 0 };
-    struct evtchn_bind_ipi bi = { .vcpu = 99 };
+    static const uint32_t ports[] = {4096, 5000, 0x7fffffff, 0xffffffff};
+    struct evtchn_bind_virq bv = {.virq = 1000, .vcpu = 0};
+    struct evtchn_bind_ipi bi = {.vcpu = 99};
     unsigned int i, bad = 0;
     evtchn_port_t port;
     long rc;
@@ -151,8 +149,8 @@ static void check_bad_ports(void)
         rc = hypercall_event_channel_op(EVTCHNOP_unmask, &port);
         bad += rc != -XEN_EINVAL;
     }
-    test_check(!bad, "send/close/unmask of ports >= 4096: all -EINVAL "
-                     "(%u wrong)",
+    test_check(!bad,
+               "send/close/unmask of ports >= 4096: all -EINVAL (%u wrong)",
                bad);
     rc = hypercall_event_channel_op(EVTCHNOP_bind_virq, &bv);
     test_rc(rc, -XEN_EINVAL, "bind_virq of virq 1000");

@@ -88,7 +88,7 @@ static void check_version(void)
 {
     xen_extraversion_t extra;
     xen_capabilities_info_t caps;
-    xen_platform_parameters_t pp = { 0 };
+    xen_platform_parameters_t pp = {0};
     long rc;
 
     rc = hypercall_xen_version(XENVER_version, NULL);
@@ -105,21 +105,20 @@ static void check_version(void)
                "[%s] XENVER_capabilities '%s'", path_name(), caps);
     rc = hypercall_xen_version(XENVER_platform_parameters, &pp);
     test_check(!rc && pp.virt_start == HYPERVISOR_VIRT_START,
-               "[%s] XENVER_platform_parameters virt_start %#lx",
-               path_name(), pp.virt_start);
+               "[%s] XENVER_platform_parameters virt_start %#lx", path_name(),
+               pp.virt_start);
     rc = hypercall_xen_version(XENVER_pagesize, NULL);
     test_rc(rc, PAGE_SIZE, "[%s] XENVER_pagesize", path_name());
     /* Xen's answer to an unknown sub-op is -ENOSYS, not -EINVAL. */
     rc = hypercall_xen_version(0x7777, NULL);
     test_rc(rc, -XEN_ENOSYS, "[%s] unknown XENVER sub-op", path_name());
     rc = hypercall_xen_version(XENVER_extraversion, NULL);
-    test_rc(rc, -XEN_EFAULT, "[%s] XENVER_extraversion to NULL",
-            path_name());
+    test_rc(rc, -XEN_EFAULT, "[%s] XENVER_extraversion to NULL", path_name());
 }
 
 static void check_features(void)
 {
-    xen_feature_info_t fi = { .submap_idx = 0 };
+    xen_feature_info_t fi = {.submap_idx = 0};
     uint32_t must = (1u << XENFEAT_mmu_pt_update_preserve_ad) |
                     (1u << XENFEAT_gnttab_map_avail_bits) |
                     (1u << XENFEAT_dom0);
@@ -132,8 +131,7 @@ static void check_features(void)
     long rc;
 
     rc = hypercall_xen_version(XENVER_get_features, &fi);
-    test_rc(rc, 0, "[%s] XENVER_get_features(0) = %#x", path_name(),
-            fi.submap);
+    test_rc(rc, 0, "[%s] XENVER_get_features(0) = %#x", path_name(), fi.submap);
     test_check((fi.submap & must) == must,
                "[%s] features include preserve_ad, map_avail_bits, dom0",
                path_name());
@@ -143,8 +141,8 @@ static void check_features(void)
                path_name());
     fi.submap_idx = XENFEAT_NR_SUBMAPS;
     rc = hypercall_xen_version(XENVER_get_features, &fi);
-    test_rc(rc, -XEN_EINVAL, "[%s] XENVER_get_features(submap %u)",
-            path_name(), XENFEAT_NR_SUBMAPS);
+    test_rc(rc, -XEN_EINVAL, "[%s] XENVER_get_features(submap %u)", path_name(),
+            XENFEAT_NR_SUBMAPS);
 }
 
 static void check_console(void)
@@ -157,8 +155,7 @@ static void check_console(void)
     rc = hypercall_console_io(CONSOLEIO_write, 0, msg);
     test_rc(rc, 0, "[%s] console_io(write, 0 bytes)", path_name());
     rc = hypercall_console_io(CONSOLEIO_write, 16, NULL);
-    test_rc(rc, -XEN_EFAULT, "[%s] console_io(write) from NULL",
-            path_name());
+    test_rc(rc, -XEN_EFAULT, "[%s] console_io(write) from NULL", path_name());
     rc = hypercall_console_io(CONSOLEIO_read, 0, msg);
     test_rc(rc, 0, "[%s] console_io(read, 0 bytes)", path_name());
     rc = hypercall_console_io(99, 1, msg);
@@ -169,13 +166,12 @@ static void check_vm_assist(void)
 {
     long rc;
 
-    rc = hypercall_vm_assist(VMASST_CMD_enable,
-                             VMASST_TYPE_writable_pagetables);
+    rc =
+        hypercall_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables);
     test_rc(rc, 0, "[%s] vm_assist enable writable_pagetables", path_name());
     rc = hypercall_vm_assist(VMASST_CMD_enable,
                              VMASST_TYPE_runstate_update_flag);
-    test_rc(rc, 0, "[%s] vm_assist enable runstate_update_flag",
-            path_name());
+    test_rc(rc, 0, "[%s] vm_assist enable runstate_update_flag", path_name());
     rc = hypercall_vm_assist(VMASST_CMD_enable, 31);
     test_rc(rc, -XEN_EINVAL, "[%s] vm_assist unknown type 31", path_name());
     rc = hypercall_vm_assist(7, VMASST_TYPE_writable_pagetables);
@@ -188,8 +184,8 @@ static void check_unknown_numbers(void)
      * Gaps in the table and the arch slots x86 leaves empty (48 is mca and
      * 49 paging_domctl_cont on Xen), then numbers beyond the table.
      */
-    static const unsigned long nrs[] = { 11, 43, 47, 50, 55, 63, 64, 127 };
-    static const unsigned long big[] = { 128, 1000, 0xffffffffUL };
+    static const unsigned long nrs[] = {11, 43, 47, 50, 55, 63, 64, 127};
+    static const unsigned long big[] = {128, 1000, 0xffffffffUL};
     unsigned int i, bad = 0;
     long rc;
 
@@ -221,7 +217,7 @@ static void check_sched(void)
 
 void test_main(void)
 {
-    enum hypercall_path paths[] = { HCALL_PAGE, HCALL_SYSCALL };
+    enum hypercall_path paths[] = {HCALL_PAGE, HCALL_SYSCALL};
     unsigned int i;
 
     check_hypercall_page();

@@ -56,9 +56,9 @@
 #define UC_ARG    80
 
 #ifdef __ASSEMBLY__
-#define GLOBAL(name)                                                          \
-    .globl name;                                                              \
-    name:
+#define GLOBAL(name)                                                           \
+    .globl name;                                                               \
+name:
 #endif
 
 #endif

@@ -141,10 +141,10 @@ static void put_conversion(struct out *o, const char **fmt, va_list *ap)
         s = va_arg(*ap, const char *);
         if ( !s )
             s = "(null)";
-        put_padded(o, &sp, s,
-                   strnlen(s, sp.precision < 0 ? (size_t)-1
-                                               : (size_t)sp.precision),
-                   "");
+        put_padded(
+            o, &sp, s,
+            strnlen(s, sp.precision < 0 ? (size_t)-1 : (size_t)sp.precision),
+            "");
         break;
     case '%':
         put(o, '%');
@@ -161,7 +161,7 @@ static void put_conversion(struct out *o, const char **fmt, va_list *ap)
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-    struct out o = { .buf = buf, .size = size };
+    struct out o = {.buf = buf, .size = size};
     va_list aq;
 
     va_copy(aq, ap);

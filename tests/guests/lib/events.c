@@ -56,14 +56,13 @@ static bool upcall(struct trap_regs *regs)
     (void)regs;
     upcall_count++;
     vcpu0->evtchn_upcall_pending = 0;
-    sel = __atomic_exchange_n(&vcpu0->evtchn_pending_sel, 0,
-                              __ATOMIC_SEQ_CST);
+    sel = __atomic_exchange_n(&vcpu0->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
     while ( sel )
     {
         word = __builtin_ctzl(sel);
         sel &= sel - 1;
-        pend = shared_info->evtchn_pending[word] &
-               ~shared_info->evtchn_mask[word];
+        pend =
+            shared_info->evtchn_pending[word] & ~shared_info->evtchn_mask[word];
         while ( pend )
         {
             bit = __builtin_ctzl(pend);

@@ -99,9 +99,9 @@ void trap_set_hook(unsigned int vector, trap_hook_t hook);
  * Exception table: a faulting instruction at label 1 resumes at label 2.
  * EXTABLE(1b, 2b) inside an asm statement records the pair.
  */
-#define EXTABLE(fault, fixup)                                                 \
-    ".pushsection .ex_table, \"a\"\n\t"                                       \
-    ".quad " #fault ", " #fixup "\n\t"                                        \
+#define EXTABLE(fault, fixup)                                                  \
+    ".pushsection .ex_table, \"a\"\n\t"                                        \
+    ".quad " #fault ", " #fixup "\n\t"                                         \
     ".popsection\n\t"
 
 /* Reads or writes memory, returning the vector of a fault or -1. */
@@ -146,15 +146,15 @@ bool evtchn_is_pending(evtchn_port_t port);
 
 /* ---- memory (mm.c) ---- */
 
-#define PTE_P   0x001ULL
-#define PTE_RW  0x002ULL
-#define PTE_US  0x004ULL
-#define PTE_A   0x020ULL
-#define PTE_D   0x040ULL
-#define PTE_PS  0x080ULL
-#define PTE_NX  (1ULL << 63)
+#define PTE_P        0x001ULL
+#define PTE_RW       0x002ULL
+#define PTE_US       0x004ULL
+#define PTE_A        0x020ULL
+#define PTE_D        0x040ULL
+#define PTE_PS       0x080ULL
+#define PTE_NX       (1ULL << 63)
 #define PTE_MFN_MASK 0x000ffffffffff000ULL
-#define PTE_MFN(pte) (((pte) & PTE_MFN_MASK) >> 12)
+#define PTE_MFN(pte) (((pte)&PTE_MFN_MASK) >> 12)
 
 static inline unsigned int pt_index(unsigned long va, unsigned int level)
 {

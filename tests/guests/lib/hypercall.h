@@ -37,8 +37,7 @@ static inline long hypercall_via_page(unsigned int nr, unsigned long a1,
     long rax = (long)(hypercall_page + nr * 32);
 
     asm volatile("call *%%rax"
-                 : "+a"(rax), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10),
-                   "+r"(r8)
+                 : "+a"(rax), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
                  :
                  : "rcx", "r11", "memory");
     return rax;
@@ -53,8 +52,7 @@ static inline long hypercall_via_syscall(unsigned long nr, unsigned long a1,
     long rax = (long)nr;
 
     asm volatile("syscall"
-                 : "+a"(rax), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10),
-                   "+r"(r8)
+                 : "+a"(rax), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
                  :
                  : "rcx", "r11", "memory");
     return rax;
@@ -69,8 +67,8 @@ static inline long hypercall5(unsigned int nr, unsigned long a1,
     return hypercall_via_page(nr, a1, a2, a3, a4, a5);
 }
 
-#define HC(nr, a1, a2, a3, a4, a5)                                            \
-    hypercall5(nr, (unsigned long)(a1), (unsigned long)(a2),                  \
+#define HC(nr, a1, a2, a3, a4, a5)                                             \
+    hypercall5(nr, (unsigned long)(a1), (unsigned long)(a2),                   \
                (unsigned long)(a3), (unsigned long)(a4), (unsigned long)(a5))
 
 static inline long hypercall_set_trap_table(const struct trap_info *t)
@@ -79,21 +77,20 @@ static inline long hypercall_set_trap_table(const struct trap_info *t)
 }
 
 static inline long hypercall_mmu_update(const mmu_update_t *req,
-                                        unsigned int count,
-                                        unsigned int *done, domid_t dom)
+                                        unsigned int count, unsigned int *done,
+                                        domid_t dom)
 {
     return HC(__HYPERVISOR_mmu_update, req, count, done, dom, 0);
 }
 
 static inline long hypercall_mmuext_op(const struct mmuext_op *op,
-                                       unsigned int count,
-                                       unsigned int *done, domid_t dom)
+                                       unsigned int count, unsigned int *done,
+                                       domid_t dom)
 {
     return HC(__HYPERVISOR_mmuext_op, op, count, done, dom, 0);
 }
 
-static inline long hypercall_update_va_mapping(unsigned long va,
-                                               uint64_t pte,
+static inline long hypercall_update_va_mapping(unsigned long va, uint64_t pte,
                                                unsigned long flags)
 {
     return HC(__HYPERVISOR_update_va_mapping, va, pte, flags, 0, 0);

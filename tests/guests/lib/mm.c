@@ -16,7 +16,8 @@ void mm_init(void)
 {
     p2m = (const unsigned long *)start_info->mfn_list;
     cur_l4_mfn = virt_to_mfn((void *)start_info->pt_base);
-    free_next = (uint8_t *)((boot_regs.rsp + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1UL));
+    free_next =
+        (uint8_t *)((boot_regs.rsp + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1UL));
     free_end = free_next + BOOT_PADDING;
 }
 
@@ -106,7 +107,7 @@ long set_page_rw(const void *va, bool writable)
 
 long mmuext_simple(unsigned int cmd, unsigned long arg)
 {
-    struct mmuext_op op = { .cmd = cmd };
+    struct mmuext_op op = {.cmd = cmd};
 
     op.arg1.mfn = arg;
     return hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF);
@@ -124,7 +125,7 @@ long unpin_table(unsigned long mfn)
 
 long mmu_update_one(uint64_t ptr, uint64_t val)
 {
-    mmu_update_t req = { .ptr = ptr, .val = val };
+    mmu_update_t req = {.ptr = ptr, .val = val};
 
     return hypercall_mmu_update(&req, 1, NULL, DOMID_SELF);
 }

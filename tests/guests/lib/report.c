@@ -72,33 +72,33 @@ const char *errno_name(long rc)
         long rc;
         const char *name;
     } names[] = {
-        { 0, "0" },
-        { -XEN_EPERM, "-EPERM" },
-        { -XEN_ENOENT, "-ENOENT" },
-        { -XEN_ESRCH, "-ESRCH" },
-        { -XEN_EIO, "-EIO" },
-        { -XEN_ENXIO, "-ENXIO" },
-        { -XEN_E2BIG, "-E2BIG" },
-        { -XEN_EBADF, "-EBADF" },
-        { -XEN_EAGAIN, "-EAGAIN" },
-        { -XEN_ENOMEM, "-ENOMEM" },
-        { -XEN_EACCES, "-EACCES" },
-        { -XEN_EFAULT, "-EFAULT" },
-        { -XEN_EBUSY, "-EBUSY" },
-        { -XEN_EEXIST, "-EEXIST" },
-        { -XEN_EXDEV, "-EXDEV" },
-        { -XEN_ENODEV, "-ENODEV" },
-        { -XEN_EINVAL, "-EINVAL" },
-        { -XEN_ENOSPC, "-ENOSPC" },
-        { -XEN_ERANGE, "-ERANGE" },
-        { -XEN_ENOSYS, "-ENOSYS" },
-        { -XEN_EOPNOTSUPP, "-EOPNOTSUPP" },
-        { -XEN_ENOEXEC, "-ENOEXEC" },
-        { -XEN_EDOM, "-EDOM" },
-        { -XEN_ENODATA, "-ENODATA" },
-        { -XEN_EOVERFLOW, "-EOVERFLOW" },
-        { -XEN_EMLINK, "-EMLINK" },
-        { -XEN_ETIME, "-ETIME" },
+        {0, "0"},
+        {-XEN_EPERM, "-EPERM"},
+        {-XEN_ENOENT, "-ENOENT"},
+        {-XEN_ESRCH, "-ESRCH"},
+        {-XEN_EIO, "-EIO"},
+        {-XEN_ENXIO, "-ENXIO"},
+        {-XEN_E2BIG, "-E2BIG"},
+        {-XEN_EBADF, "-EBADF"},
+        {-XEN_EAGAIN, "-EAGAIN"},
+        {-XEN_ENOMEM, "-ENOMEM"},
+        {-XEN_EACCES, "-EACCES"},
+        {-XEN_EFAULT, "-EFAULT"},
+        {-XEN_EBUSY, "-EBUSY"},
+        {-XEN_EEXIST, "-EEXIST"},
+        {-XEN_EXDEV, "-EXDEV"},
+        {-XEN_ENODEV, "-ENODEV"},
+        {-XEN_EINVAL, "-EINVAL"},
+        {-XEN_ENOSPC, "-ENOSPC"},
+        {-XEN_ERANGE, "-ERANGE"},
+        {-XEN_ENOSYS, "-ENOSYS"},
+        {-XEN_EOPNOTSUPP, "-EOPNOTSUPP"},
+        {-XEN_ENOEXEC, "-ENOEXEC"},
+        {-XEN_EDOM, "-EDOM"},
+        {-XEN_ENODATA, "-ENODATA"},
+        {-XEN_EOVERFLOW, "-EOVERFLOW"},
+        {-XEN_EMLINK, "-EMLINK"},
+        {-XEN_ETIME, "-ETIME"},
     };
     unsigned int i;
 
@@ -126,7 +126,7 @@ bool test_rc(long rc, long want, const char *fmt, ...)
 
 static void __attribute__((noreturn)) shutdown(const char *verdict)
 {
-    struct sched_shutdown sd = { .reason = SHUTDOWN_poweroff };
+    struct sched_shutdown sd = {.reason = SHUTDOWN_poweroff};
 
     finished = true;
     /* The runner keys on this exact line; nothing may follow on it. */

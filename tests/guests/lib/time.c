@@ -21,9 +21,9 @@ uint64_t pvclock_read(const vcpu_time_info_t *t)
             delta <<= t->tsc_shift;
         else
             delta >>= -t->tsc_shift;
-        ns = t->system_time +
-             (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >>
-                        32);
+        ns =
+            t->system_time +
+            (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
         barrier();
     } while ( (version & 1) ||
               version != __atomic_load_n(&t->version, __ATOMIC_ACQUIRE) );

@@ -13,19 +13,21 @@ extern const struct extable_entry _ex_table_start[], _ex_table_end[];
 static trap_hook_t hooks[VEC_SYSCALL + 1];
 static unsigned int depth;
 
-#define TRAP(vec, dpl)                                                        \
-    { vec, dpl, FLAT_KERNEL_CS, (unsigned long)trap_entry_##vec }
+#define TRAP(vec, dpl)                                                         \
+    {                                                                          \
+        vec, dpl, FLAT_KERNEL_CS, (unsigned long)trap_entry_##vec              \
+    }
 
 /*
  * flags bits 0-1: the lowest privilege allowed to raise the vector with a
  * software int; int3/into/int $0x80 are allowed from user mode.
  */
 static const struct trap_info trap_table[] = {
-    TRAP(0, 0),  TRAP(1, 0),  TRAP(2, 0),  TRAP(3, 3),  TRAP(4, 3),
-    TRAP(5, 0),  TRAP(6, 0),  TRAP(7, 0),  TRAP(8, 0),  TRAP(9, 0),
-    TRAP(10, 0), TRAP(11, 0), TRAP(12, 0), TRAP(13, 0), TRAP(14, 0),
-    TRAP(16, 0), TRAP(17, 0), TRAP(18, 0), TRAP(19, 0), TRAP(20, 0),
-    TRAP(21, 0), TRAP(128, 3), { 0, 0, 0, 0 },
+    TRAP(0, 0),  TRAP(1, 0),   TRAP(2, 0),   TRAP(3, 3),  TRAP(4, 3),
+    TRAP(5, 0),  TRAP(6, 0),   TRAP(7, 0),   TRAP(8, 0),  TRAP(9, 0),
+    TRAP(10, 0), TRAP(11, 0),  TRAP(12, 0),  TRAP(13, 0), TRAP(14, 0),
+    TRAP(16, 0), TRAP(17, 0),  TRAP(18, 0),  TRAP(19, 0), TRAP(20, 0),
+    TRAP(21, 0), TRAP(128, 3), {0, 0, 0, 0},
 };
 
 void trap_set_hook(unsigned int vector, trap_hook_t hook)
@@ -67,8 +69,8 @@ static void __attribute__((noreturn)) unexpected(const struct trap_regs *r)
            "rsp %#lx cr2 %#lx\n",
            r->vector, r->error_code, r->rip, r->cs, r->rflags, r->rsp,
            vcpu0 ? vcpu0->arch.cr2 : 0);
-    printk("  rax %#lx rbx %#lx rcx %#lx rdx %#lx rsi %#lx rdi %#lx\n",
-           r->rax, r->rbx, r->rcx, r->rdx, r->rsi, r->rdi);
+    printk("  rax %#lx rbx %#lx rcx %#lx rdx %#lx rsi %#lx rdi %#lx\n", r->rax,
+           r->rbx, r->rcx, r->rdx, r->rsi, r->rdi);
     test_error("unexpected trap %lu at %#lx", r->vector, r->rip);
 }
 
@@ -77,8 +79,7 @@ void trap_dispatch(struct trap_regs *regs);
 void trap_dispatch(struct trap_regs *regs)
 {
     const struct extable_entry *e;
-    trap_hook_t hook = regs->vector <= VEC_SYSCALL ? hooks[regs->vector]
-                                                   : NULL;
+    trap_hook_t hook = regs->vector <= VEC_SYSCALL ? hooks[regs->vector] : NULL;
 
     if ( ++depth > 4 )
         test_error("trap recursion (vector %lu)", regs->vector);
@@ -102,8 +103,8 @@ void failsafe_report(const uint64_t *frame)
 {
     printk("failsafe callback: rcx %#lx r11 %#lx ds %#lx es %#lx fs %#lx "
            "gs %#lx rip %#lx cs %#lx\n",
-           frame[0], frame[1], frame[2], frame[3], frame[4], frame[5],
-           frame[6], frame[7]);
+           frame[0], frame[1], frame[2], frame[3], frame[4], frame[5], frame[6],
+           frame[7]);
     test_error("failsafe callback at rip %#lx", frame[6]);
 }
 

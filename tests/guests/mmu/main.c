@@ -5,7 +5,7 @@
 const char test_title[] = "mmu: mmu_update, mmuext_op, update_va_mapping";
 
 /* A private hierarchy hangs off kernel L4 slot 2. */
-#define SLOT 2
+#define SLOT    2
 #define SLOT_VA ((unsigned long)SLOT << 39)
 
 #define TABLE_FLAGS (PTE_P | PTE_RW | PTE_US | PTE_A)
@@ -68,21 +68,19 @@ static void check_mmu_update(void)
     test_rc(mmuext_simple(MMUEXT_INVLPG_LOCAL, (unsigned long)win), 0,
             "MMUEXT_INVLPG_LOCAL");
     test_check(win[0] == 0x11, "window maps the new frame");
-    req[0] = (mmu_update_t){ pte_ma | MMU_PT_UPDATE_PRESERVE_AD,
-                             pte_of(y, DATA_FLAGS) };
-    req[1] = (mmu_update_t){ pte_ma | MMU_NORMAL_PT_UPDATE,
-                             pte_of(x, DATA_FLAGS) };
-    req[2] = (mmu_update_t){ pte_ma | MMU_NORMAL_PT_UPDATE, orig };
+    req[0] = (mmu_update_t){pte_ma | MMU_PT_UPDATE_PRESERVE_AD,
+                            pte_of(y, DATA_FLAGS)};
+    req[1] =
+        (mmu_update_t){pte_ma | MMU_NORMAL_PT_UPDATE, pte_of(x, DATA_FLAGS)};
+    req[2] = (mmu_update_t){pte_ma | MMU_NORMAL_PT_UPDATE, orig};
     rc = hypercall_mmu_update(req, 3, &done, DOMID_SELF);
-    test_check(rc == 0 && done == 3, "batch of 3 (PRESERVE_AD, NORMAL x2): "
-                                     "rc %ld done %u",
-               rc, done);
+    test_check(rc == 0 && done == 3,
+               "batch of 3 (PRESERVE_AD, NORMAL x2): rc %ld done %u", rc, done);
     test_rc(mmuext_simple(MMUEXT_TLB_FLUSH_LOCAL, 0), 0,
             "MMUEXT_TLB_FLUSH_LOCAL");
     win[0] = 0x33;
     test_check(x[0] == 0x11 && y[0] == 0x22, "window back on its own frame");
-    rc = mmu_update_one(((uint64_t)virt_to_mfn(x) << 12) |
-                            MMU_MACHPHYS_UPDATE,
+    rc = mmu_update_one(((uint64_t)virt_to_mfn(x) << 12) | MMU_MACHPHYS_UPDATE,
                         virt_to_pfn(x));
     test_rc(rc, 0, "MMU_MACHPHYS_UPDATE (same pfn)");
     test_check(M2P[virt_to_mfn(x)] == virt_to_pfn(x), "M2P entry intact");
@@ -182,8 +180,8 @@ static void check_baseptr(void)
     test_rc(unpin_table(new), 0, "MMUEXT_UNPIN_TABLE of the copy");
     rc = unpin_table(new);
     test_rc(rc, -XEN_EINVAL, "unpinning an unpinned table");
-    test_rc(set_page_rw(l4, true), 0, "unpinned, unused L4 can be made "
-                                      "writable");
+    test_rc(set_page_rw(l4, true), 0,
+            "unpinned, unused L4 can be made writable");
 }
 
 static void check_teardown(void)
@@ -198,8 +196,8 @@ static void check_teardown(void)
     mmuext_simple(MMUEXT_TLB_FLUSH_LOCAL, 0);
     test_rc(unpin_table(virt_to_mfn(l3)), 0, "unpin L3");
     test_rc(unpin_table(virt_to_mfn(l2)), 0, "unpin L2");
-    test_rc(set_page_rw(l1, true), 0, "type released down the chain: L1 "
-                                      "writable");
+    test_rc(set_page_rw(l1, true), 0,
+            "type released down the chain: L1 writable");
     test_rc(set_page_rw(l3, true), 0, "L3 writable again");
     test_rc(mmuext_simple(MMUEXT_TLB_FLUSH_ALL, 0), 0, "MMUEXT_TLB_FLUSH_ALL");
     test_rc(mmuext_simple(MMUEXT_INVLPG_ALL, (unsigned long)data), 0,

@@ -19,10 +19,9 @@ static void check_mixed_batch(void)
 {
     static const char msg[] = "  info console_io from inside a multicall\n";
     static uint64_t page[PAGE_SIZE / 8] __attribute__((aligned(PAGE_SIZE)));
-    struct mmuext_op flush = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+    struct mmuext_op flush = {.cmd = MMUEXT_TLB_FLUSH_LOCAL};
     multicall_entry_t mc[8];
-    uint64_t pte = ((uint64_t)virt_to_mfn(page) << 12) | PTE_P | PTE_A |
-                   PTE_D;
+    uint64_t pte = ((uint64_t)virt_to_mfn(page) << 12) | PTE_P | PTE_A | PTE_D;
     long rc;
 
     set_call(&mc[0], __HYPERVISOR_xen_version, XENVER_version, 0, 0);
@@ -81,21 +80,20 @@ static void check_long_batch(void)
     rc = hypercall_multicall(mc, ARRAY_SIZE(mc));
     for ( i = 0; i < ARRAY_SIZE(mc); i++ )
         bad += mc[i].result != (i % 2 ? PAGE_SIZE : (unsigned long)-XEN_ENOSYS);
-    test_check(!rc && !bad, "200 entries, every result right (rc %ld, %u "
-                            "bad)",
+    test_check(!rc && !bad, "200 entries, every result right (rc %ld, %u bad)",
                rc, bad);
 }
 
 void test_main(void)
 {
-    enum hypercall_path paths[] = { HCALL_PAGE, HCALL_SYSCALL };
+    enum hypercall_path paths[] = {HCALL_PAGE, HCALL_SYSCALL};
     unsigned int i;
 
     for ( i = 0; i < ARRAY_SIZE(paths); i++ )
     {
         hypercall_path = paths[i];
-        test_note("through the %s", i ? "syscall instruction"
-                                      : "hypercall page");
+        test_note("through the %s",
+                  i ? "syscall instruction" : "hypercall page");
         check_mixed_batch();
         check_nested_and_empty();
         check_long_batch();

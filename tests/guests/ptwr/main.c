@@ -5,8 +5,8 @@
 const char test_title[] = "ptwr: emulated writes to a pinned L1 page table";
 
 /* The test L1 maps a window in an unused part of the kernel's L2. */
-#define WIN (GUEST_VIRT_BASE + (256UL << 20))
-#define WIN_PAGE(i) ((volatile uint64_t *)(WIN + (i) * PAGE_SIZE))
+#define WIN         (GUEST_VIRT_BASE + (256UL << 20))
+#define WIN_PAGE(i) ((volatile uint64_t *)(WIN + (i)*PAGE_SIZE))
 
 #define DATA_FLAGS (PTE_P | PTE_RW | PTE_A | PTE_D)
 /* Bits a hypervisor may adjust in a stored L1e: U/S and software bits. */
@@ -101,8 +101,7 @@ static void check_bit_ops(void)
                last_trap.error_code);
     /* Linux's ptep_test_and_clear_young. */
     asm volatile("lock btrq $5, %0" : "+m"(l1[2]) : : "memory", "cc");
-    test_check(!(l1[2] & PTE_A), "lock btr $5 cleared Accessed: %#lx",
-               l1[2]);
+    test_check(!(l1[2] & PTE_A), "lock btr $5 cleared Accessed: %#lx", l1[2]);
     asm volatile("movl %1, %0"
                  : "=m"(*(volatile uint32_t *)&l1[2])
                  : "r"((uint32_t)pte_of(d[3], PTE_P | PTE_A))
@@ -156,9 +155,9 @@ void test_main(void)
 {
     setup();
     probe_without_assist();
-    test_rc(hypercall_vm_assist(VMASST_CMD_enable,
-                                VMASST_TYPE_writable_pagetables),
-            0, "vm_assist(enable, writable_pagetables)");
+    test_rc(
+        hypercall_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables),
+        0, "vm_assist(enable, writable_pagetables)");
     check_mov();
     check_xchg_cmpxchg();
     check_bit_ops();

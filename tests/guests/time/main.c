@@ -39,7 +39,7 @@ static void check_pvclock(void)
 
 static uint64_t block_until_timer(uint64_t deadline)
 {
-    struct vcpu_set_singleshot_timer st = { .timeout_abs_ns = deadline };
+    struct vcpu_set_singleshot_timer st = {.timeout_abs_ns = deadline};
     unsigned int spins = 0;
 
     fired_at = 0;
@@ -63,21 +63,20 @@ static void check_rate(void)
     block_until_timer(ns0 + 20000000);
     tsc1 = rdtsc();
     ns1 = system_time_ns();
-    want = (uint64_t)(((unsigned __int128)(tsc1 - tsc0) *
-                       t->tsc_to_system_mul) >>
-                      32);
+    want =
+        (uint64_t)(((unsigned __int128)(tsc1 - tsc0) * t->tsc_to_system_mul) >>
+                   32);
     want = t->tsc_shift < 0 ? want >> -t->tsc_shift : want << t->tsc_shift;
     err = (int64_t)(ns1 - ns0) - (int64_t)want;
     test_check(ns1 - ns0 >= 20000000, "20 ms sleep took %lu ns of pvclock",
                ns1 - ns0);
     test_check(err < (int64_t)want / 20 && -err < (int64_t)want / 20,
-               "pvclock advanced like the TSC: error %ld ns of %lu", err,
-               want);
+               "pvclock advanced like the TSC: error %ld ns of %lu", err, want);
 }
 
 static void check_deadlines(void)
 {
-    static const uint64_t deltas[] = { 10000000, 1000000, 3000000, 10000000 };
+    static const uint64_t deltas[] = {10000000, 1000000, 3000000, 10000000};
     unsigned int i, early = 0, missing = 0, late = 0;
     uint64_t deadline, at;
 
@@ -112,7 +111,7 @@ static void check_wallclock(void)
 static void check_runstate(void)
 {
     static struct vcpu_runstate_info rs;
-    struct vcpu_register_runstate_memory_area area = { .addr.v = &rs };
+    struct vcpu_register_runstate_memory_area area = {.addr.v = &rs};
     struct vcpu_runstate_info got;
 
     test_rc(hypercall_vcpu_op(VCPUOP_register_runstate_memory_area, 0, &area),
@@ -122,8 +121,8 @@ static void check_runstate(void)
                "runstate area: running, entered at %lu ns",
                (unsigned long)(rs.state_entry_time & ~XEN_RUNSTATE_UPDATE));
     test_check(rs.time[RUNSTATE_running] && rs.time[RUNSTATE_blocked],
-               "time running %lu ns, blocked %lu ns",
-               rs.time[RUNSTATE_running], rs.time[RUNSTATE_blocked]);
+               "time running %lu ns, blocked %lu ns", rs.time[RUNSTATE_running],
+               rs.time[RUNSTATE_blocked]);
     memset(&got, 0, sizeof(got));
     test_rc(hypercall_vcpu_op(VCPUOP_get_runstate_info, 0, &got), 0,
             "VCPUOP_get_runstate_info");
@@ -134,8 +133,8 @@ static void check_runstate(void)
 static void check_vcpu_info(void)
 {
     static uint8_t page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
-    struct vcpu_register_vcpu_info vi = { .mfn = virt_to_mfn(page),
-                                          .offset = 128 };
+    struct vcpu_register_vcpu_info vi = {.mfn = virt_to_mfn(page),
+                                         .offset = 128};
     vcpu_info_t *nv = (vcpu_info_t *)(page + 128);
     uint64_t t0;
 
@@ -147,13 +146,13 @@ static void check_vcpu_info(void)
     t0 = system_time_ns();
     test_check(block_until_timer(t0 + 2000000) >= t0 + 2000000,
                "timer upcall and pvclock through the new vcpu_info");
-    test_rc(hypercall_vcpu_op(VCPUOP_register_vcpu_info, 0, &vi),
-            -XEN_EINVAL, "registering it a second time");
+    test_rc(hypercall_vcpu_op(VCPUOP_register_vcpu_info, 0, &vi), -XEN_EINVAL,
+            "registering it a second time");
 }
 
 void test_main(void)
 {
-    struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+    struct evtchn_bind_virq bv = {.virq = VIRQ_TIMER, .vcpu = 0};
 
     if ( hypercall_event_channel_op(EVTCHNOP_bind_virq, &bv) )
         test_error("bind_virq(VIRQ_TIMER) failed");

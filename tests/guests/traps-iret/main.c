@@ -34,8 +34,7 @@ asm(".pushsection .text\n"
     "pop %rbx\n\tmov %rbx, 0(%rax)\n\t"
     "pop %r15\n\tpop %r14\n\tpop %r13\n\tpop %r12\n\t"
     "pop %rbp\n\tpop %rbx\n\tret\n\t" EXTABLE(regs_probe_ud2,
-                                             regs_probe_resume)
-    ".popsection");
+                                              regs_probe_resume) ".popsection");
 
 static unsigned int traps_before;
 
@@ -106,14 +105,14 @@ static void check_pf(void)
                "read of unmapped %p: #PF, arch.cr2 %#lx", (void *)unmapped,
                last_trap.cr2);
     /* Xen reports U/S by guest mode: a kernel-mode fault has it clear. */
-    test_check(last_trap.error_code == 0, "error code %#lx (not present, "
-                                          "read, kernel)",
+    test_check(last_trap.error_code == 0,
+               "error code %#lx (not present, read, kernel)",
                last_trap.error_code);
     vec = probe_write(unmapped + 1, 1);
     test_check(vec == 14 && last_trap.error_code == 2 &&
                    last_trap.cr2 == (uint64_t)(unmapped + 1),
-               "write to unmapped: #PF err %#lx cr2 %#lx",
-               last_trap.error_code, last_trap.cr2);
+               "write to unmapped: #PF err %#lx cr2 %#lx", last_trap.error_code,
+               last_trap.cr2);
     if ( set_page_rw(ro_page, false) )
         test_error("cannot make a page read-only");
     vec = probe_write(ro_page + 8, 1);
@@ -136,13 +135,13 @@ static void check_frame(void)
     uint64_t sp, at, words;
 
     traps_before = last_trap.count;
-    asm volatile("mov %[c], %%rcx\n\tmov %[r], %%r11\n\t"
-                 "lea 1f(%%rip), %[at]\n\tmov %%rsp, %[sp]\n"
-                 "1:\tud2\n2:\n\t" EXTABLE(1b, 2b)
-                 : [sp] "=&r"(sp), [at] "=&r"(at)
-                 : [c] "i"(RCX_PATTERN & 0x7fffffff),
-                   [r] "i"(R11_PATTERN & 0x7fffffff)
-                 : "rcx", "r11", "memory");
+    asm volatile(
+        "mov %[c], %%rcx\n\tmov %[r], %%r11\n\t"
+        "lea 1f(%%rip), %[at]\n\tmov %%rsp, %[sp]\n"
+        "1:\tud2\n2:\n\t" EXTABLE(1b, 2b)
+        : [sp] "=&r"(sp), [at] "=&r"(at)
+        : [c] "i"(RCX_PATTERN & 0x7fffffff), [r] "i"(R11_PATTERN & 0x7fffffff)
+        : "rcx", "r11", "memory");
     expect_trap(6, at, "ud2 for the frame checks");
     test_check(last_trap.rcx == (RCX_PATTERN & 0x7fffffff) &&
                    last_trap.r11 == (R11_PATTERN & 0x7fffffff),
@@ -151,8 +150,9 @@ static void check_frame(void)
     test_check(last_trap.rsp == sp, "frame rsp %#lx == interrupted rsp",
                last_trap.rsp);
     words = ((sp & ~15UL) - last_trap.entry_rsp) / 8;
-    test_check(words == 7, "frame is 7 words (rcx r11 rip cs rflags rsp "
-                           "ss) below rsp&~15: %lu",
+    test_check(words == 7,
+               "frame is 7 words (rcx r11 rip cs rflags rsp "
+               "ss) below rsp&~15: %lu",
                words);
     test_check((last_trap.cs & 0xffff) == (FLAT_KERNEL_CS & ~3),
                "frame cs %#lx: RPL cleared for a kernel-mode trap",
@@ -218,8 +218,8 @@ static void ud2_once(void)
 static void check_iret_if(void)
 {
     struct trap_info gate[2] = {
-        { 6, 4, FLAT_KERNEL_CS, (unsigned long)trap_entry_6 },
-        { 0, 0, 0, 0 },
+        {6, 4, FLAT_KERNEL_CS, (unsigned long)trap_entry_6},
+        {0, 0, 0, 0},
     };
 
     trap_set_hook(6, ud_hook);
@@ -328,8 +328,7 @@ static void check_nm_db(void)
                  : "=r"(at)
                  :
                  : "memory", "cc");
-    test_check(db_count >= 1, "single-step (TF) delivers #DB (%u)",
-               db_count);
+    test_check(db_count >= 1, "single-step (TF) delivers #DB (%u)", db_count);
     trap_set_hook(1, NULL);
     trap_set_hook(7, NULL);
 }

@@ -7,11 +7,11 @@ const char test_title[] = "user-mode: user L4, iret to user, syscall "
                           "callback, user traps";
 
 /* Mapped only in the user L4 (slot 0). */
-#define USER_DATA_VA 0x400000UL
+#define USER_DATA_VA  0x400000UL
 #define USER_FAULT_VA 0x5000UL
 
-#define SYS_ECHO 1
-#define SYS_EXIT 2
+#define SYS_ECHO  1
+#define SYS_EXIT  2
 #define EXIT_CODE 0x600d
 
 /*
@@ -42,8 +42,7 @@ asm(".pushsection .text\n"
     "mov $2, %eax\n\tmov $0x600d, %edi\n\t"
     "syscall\n\t"
     "ud2\n\t" EXTABLE(user_after_int3, user_after_int3)
-    EXTABLE(user_fault, user_after_fault)
-    ".popsection");
+        EXTABLE(user_fault, user_after_fault) ".popsection");
 extern const char user_after_syscall[], user_after_int3[], user_fault[];
 
 static uint8_t kstack[8192] __attribute__((aligned(16)));
@@ -137,9 +136,8 @@ static void run_user(void)
     uctx.rflags = 0x202;
     uctx.arg = 41;
     ret = user_enter(&uctx);
-    test_check(ret == EXIT_CODE, "user program ran and exited by syscall "
-                                 "(%#lx)",
-               ret);
+    test_check(ret == EXIT_CODE,
+               "user program ran and exited by syscall (%#lx)", ret);
     test_check(udata[2] == 0x5eed, "user read its own mapping at %#lx",
                USER_DATA_VA);
     test_check(udata[1] == 42, "echo syscall returned to user with rax %lu",
@@ -153,10 +151,8 @@ static void check_syscall_frame(void)
 {
     unsigned long top = (unsigned long)kstack + sizeof(kstack);
 
-    test_check(sys.rip == (uint64_t)user_after_syscall &&
-                   sys.rcx == sys.rip,
-               "syscall frame rip = rcx = after the syscall (%#lx)",
-               sys.rip);
+    test_check(sys.rip == (uint64_t)user_after_syscall && sys.rcx == sys.rip,
+               "syscall frame rip = rcx = after the syscall (%#lx)", sys.rip);
     test_check((sys.cs & 0xffff) == FLAT_USER_CS && sys.ss == FLAT_USER_SS,
                "syscall frame cs %#lx ss %#lx are the user selectors",
                sys.cs & 0xffff, sys.ss);
