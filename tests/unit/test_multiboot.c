@@ -706,6 +706,50 @@ static void test_fuzz(void)
     CHECK(verdicts[0] > 100 && verdicts[1] > 1000);
 }
 
+/* The same for Multiboot 1: damage the info block and its memory map. */
+static void test_fuzz_mb1(void)
+{
+    static uint8_t map[512];
+    size_t map_len;
+    int inconsistent = 0, ok = 0, einval = 0, odd_rc = 0;
+
+    mmap_len = 0;
+    for ( int i = 0; i < 6; i++ )
+        mmap_entry(20 + 4 * (i % 3), 0x100000 * i, 0x80000, 1 + i % 3);
+    map_len = mmap_len;
+    memcpy(map, mmap_buf, map_len);
+
+    srand(33);
+    for ( int k = 0; k < 20000; k++ )
+    {
+        struct mb1_info info = {0};
+        uint8_t bad[512];
+        int rc;
+
+        mem_reset();
+        memcpy(bad, map, map_len);
+        for ( int n = rand() % 3; n; n-- )
+            bad[rand() % map_len] = rand();
+        info.flags = MB1_FLAG_MMAP | MB1_FLAG_CMDLINE | MB1_FLAG_MODS;
+        info.flags ^= rand() % 4 ? 0 : 1u << (rand() % 13);
+        info.cmdline = place_str("a b c");
+        info.mods_count = rand() % 4 ? 1 : rand() % 40;
+        info.mods_addr =
+            place(&(struct mb1_module){0x10000, 0x20000, info.cmdline, 0},
+                  sizeof(struct mb1_module));
+        info.mmap_addr = place(bad, map_len);
+        info.mmap_length = rand() % 4 ? map_len : rand() % (map_len + 8);
+        rc = multiboot1_parse(mb1_place(&info), p2v, &bi);
+        inconsistent += !consistent(&bi);
+        ok += rc == 0;
+        einval += rc == -EINVAL;
+        odd_rc += rc && rc != -EINVAL && rc != -E2BIG && rc != -ENOSPC;
+    }
+    CHECK_EQ(inconsistent, 0);
+    CHECK_EQ(odd_rc, 0);
+    CHECK(ok > 1000 && einval > 1000);
+}
+
 static void run_tests(void)
 {
     test_mb1_full();
@@ -719,5 +763,6 @@ static void run_tests(void)
     test_mb2_framing();
     test_mb2_modules();
     test_fuzz();
+    test_fuzz_mb1();
     mem_reset();
 }

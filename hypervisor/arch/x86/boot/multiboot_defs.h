@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Multiboot 1 and 2 boot information layouts, written from the specifications. */
+/* Multiboot 1 and 2 information layouts, written from the specifications. */
 #ifndef XENIA_MULTIBOOT_DEFS_H
 #define XENIA_MULTIBOOT_DEFS_H
 
