@@ -166,6 +166,33 @@ static long set_timer(uint64_t abs_ns, uint32_t flags)
     return hypercall_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t);
 }
 
+/*
+ * With upcalls masked the hypervisor must still record the timer event:
+ * pending bit, selector bit and evtchn_upcall_pending, and no upcall.
+ */
+static void check_masked_timer(evtchn_port_t tport)
+{
+    uint64_t deadline = system_time_ns() + 1000000;
+    unsigned int ups = upcall_count;
+
+    vcpu0->evtchn_pending_sel = 0;
+    test_rc(set_timer(deadline, 0), 0,
+            "set_singleshot_timer(now + 1 ms), "
+            "masked");
+    while ( !vcpu0->evtchn_upcall_pending &&
+            system_time_ns() < deadline + 2000000000ULL )
+        hypercall_sched_op(SCHEDOP_yield, NULL);
+    test_check(vcpu0->evtchn_upcall_pending && evtchn_is_pending(tport) &&
+                   pending_sel_has(tport),
+               "timer fired while masked: upcall_pending, pending and "
+               "selector bits set");
+    test_check(upcall_count == ups, "no upcall while masked");
+    test_check(system_time_ns() >= deadline, "not before the deadline");
+    let_events_in();
+    test_check(upcall_count == ups + 1 && !evtchn_is_pending(tport),
+               "delivered through the event callback once unmasked");
+}
+
 static void check_timer(evtchn_port_t tport)
 {
     unsigned int before = event_count[tport];
@@ -213,4 +240,5 @@ void test_main(void)
     check_loopback();
     tport = check_bind_virq();
     check_timer(tport);
+    check_masked_timer(tport);
 }
