@@ -2,6 +2,7 @@
 /* The guest side of the host ring backend: a ring page and two FIFOs. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,31 @@ static void hg_cleanup(void *arg)
     free(g);
 }
 
+/*
+ * Another process may have used the ring before us: ask the daemon for
+ * a clean slate (no stale replies, watches or transactions), as a guest
+ * kernel does when it takes over a ring.
+ */
+static void reconnect(struct hostguest *g)
+{
+    struct pollfd p = {g->down, POLLIN, 0};
+    int i;
+
+    if ( !(g->intf->server_features & XENSTORE_SERVER_FEATURE_RECONNECTION) )
+        return;
+    __atomic_store_n(&g->intf->connection, XENSTORE_RECONNECT,
+                     __ATOMIC_SEQ_CST);
+    hg_notify(g);
+    for ( i = 0; i < 500; i++ )
+    {
+        if ( __atomic_load_n(&g->intf->connection, __ATOMIC_SEQ_CST) ==
+             XENSTORE_CONNECTED )
+            return;
+        poll(&p, 1, 10);
+        hg_ack(g);
+    }
+}
+
 struct xs_handle *xs_open_hostring(const char *dir, unsigned int domid)
 {
     struct hostguest *g = calloc(1, sizeof(*g));
@@ -111,6 +137,7 @@ struct xs_handle *xs_open_hostring(const char *dir, unsigned int domid)
         munmap(page, 4096);
         goto fail;
     }
+    reconnect(g);
     return xs_open_ring_cleanup(g->intf, hg_notify, g->down, hg_ack, g,
                                 hg_cleanup);
 fail:

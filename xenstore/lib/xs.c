@@ -508,17 +508,26 @@ static char **pop_event(struct xs_handle *h, unsigned int *num)
 }
 
 /* Frames whatever has arrived; events land in the queue. */
-static int absorb(struct xs_handle *h, bool block)
+static int frame_all(struct xs_handle *h)
 {
     struct xsd_sockmsg m;
     char *body;
-    int rc = fill(h, block);
+    int rc;
 
-    if ( rc < 0 )
-        return rc;
     while ( (rc = take_message(h, &m, &body)) > 0 )
         free(body); /* a reply nobody waits for: dropped */
     return rc;
+}
+
+static int absorb(struct xs_handle *h, bool block)
+{
+    int rc = frame_all(h);
+
+    /* Bytes that came in with an earlier reply may hold events. */
+    if ( rc < 0 || h->ev_head )
+        return rc;
+    rc = fill(h, block);
+    return rc < 0 ? rc : frame_all(h);
 }
 
 char **xs_check_watch(struct xs_handle *h)
