@@ -158,6 +158,16 @@ void test_main(void)
         test_error("bind_virq(VIRQ_TIMER) failed");
     timer_port = bv.port;
     event_set_hook(hook);
+    /*
+     * A PV vCPU starts with a 10 ms periodic VIRQ_TIMER; stop it (as Linux
+     * does) so that only our one-shot deadlines wake us, and drain a tick
+     * that may already be pending.
+     */
+    test_rc(hypercall_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0,
+            "VCPUOP_stop_periodic_timer");
+    vcpu0->evtchn_upcall_mask = 0;
+    hypercall_xen_version(XENVER_version, NULL);
+    vcpu0->evtchn_upcall_mask = 1;
     check_pvclock();
     check_wallclock();
     check_rate();
