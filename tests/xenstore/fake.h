@@ -19,7 +19,8 @@ struct fake {
     size_t len;
 };
 
-static __attribute__((unused)) ssize_t fake_read(struct conn *c, void *buf, size_t len)
+static __attribute__((unused)) ssize_t fake_read(struct conn *c, void *buf,
+                                                 size_t len)
 {
     (void)c;
     (void)buf;
@@ -46,7 +47,8 @@ static __attribute__((unused)) void fake_store(struct db *db)
         abort();
 }
 
-static __attribute__((unused)) struct fake *fake_client(uint32_t domid, bool priv)
+static __attribute__((unused)) struct fake *fake_client(uint32_t domid,
+                                                        bool priv)
 {
     struct caller who = {domid, priv, -1};
     struct fake *f = calloc(1, sizeof(*f));
@@ -77,7 +79,8 @@ static __attribute__((unused)) void fake_drain(struct fake *f)
 }
 
 /* Pops the next message: returns its type, copies the body (NUL-ended). */
-static __attribute__((unused)) int fake_next(struct fake *f, struct xsd_sockmsg *m, char *body)
+static __attribute__((unused)) int fake_next(struct fake *f,
+                                             struct xsd_sockmsg *m, char *body)
 {
     fake_drain(f);
     if ( f->len < sizeof(*m) )
@@ -91,8 +94,9 @@ static __attribute__((unused)) int fake_next(struct fake *f, struct xsd_sockmsg 
 }
 
 /* Sends a request of NUL-terminated parts given as one buffer. */
-static __attribute__((unused)) void fake_send(struct fake *f, uint32_t type, uint32_t tx,
-                      const char *payload, uint32_t len)
+static __attribute__((unused)) void fake_send(struct fake *f, uint32_t type,
+                                              uint32_t tx, const char *payload,
+                                              uint32_t len)
 {
     static uint32_t req = 100;
     struct xsd_sockmsg h = {type, ++req, tx, len};
@@ -104,9 +108,10 @@ static __attribute__((unused)) void fake_send(struct fake *f, uint32_t type, uin
 }
 
 /* Request and reply in one; returns the reply type, body in out. */
-static __attribute__((unused)) int fake_call(struct fake *f, uint32_t type, uint32_t tx,
-                     const char *payload, uint32_t len, char *out,
-                     uint32_t *olen)
+static __attribute__((unused)) int fake_call(struct fake *f, uint32_t type,
+                                             uint32_t tx, const char *payload,
+                                             uint32_t len, char *out,
+                                             uint32_t *olen)
 {
     struct xsd_sockmsg m;
     int t;

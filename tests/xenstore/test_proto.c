@@ -56,13 +56,18 @@ static void test_basic(struct fake *f)
     CHECK_EQ(fake_next(f, &m, body), XS_GET_DOMAIN_PATH);
     CHECK_STR(body, "/local/domain/7");
     CHECK(m.req_id > 100);
-    CHECK_EQ(call(f, XS_IS_DOMAIN_INTRODUCED, 0, S("9")), XS_IS_DOMAIN_INTRODUCED);
+    CHECK_EQ(call(f, XS_IS_DOMAIN_INTRODUCED, 0, S("9")),
+             XS_IS_DOMAIN_INTRODUCED);
     CHECK_STR(body, "F");
-    CHECK_EQ(call(f, XS_IS_DOMAIN_INTRODUCED, 0, S("0")), XS_IS_DOMAIN_INTRODUCED);
+    CHECK_EQ(call(f, XS_IS_DOMAIN_INTRODUCED, 0, S("0")),
+             XS_IS_DOMAIN_INTRODUCED);
     CHECK_STR(body, "T");
     CHECK_EQ(call(f, XS_RELEASE, 0, S("9")), XS_ERROR);
     CHECK_STR(body, "ENOENT");
-    CHECK_EQ(call(f, XS_SET_TARGET, 0, S("9\0" "10")), XS_ERROR);
+    CHECK_EQ(call(f, XS_SET_TARGET, 0,
+                  S("9\0"
+                    "10")),
+             XS_ERROR);
     CHECK_STR(body, "ENOENT");
     /* Relative paths of dom0's tools live under /local/domain/0. */
     CHECK_EQ(call(f, XS_WRITE, 0, "rel\0v", 5), XS_WRITE);
@@ -190,7 +195,10 @@ static void test_transactions(struct fake *f, struct fake *g)
 {
     uint32_t t1, t2;
 
-    call(f, XS_WRITE, 0, "/tx/n\0" "1", 7);
+    call(f, XS_WRITE, 0,
+         "/tx/n\0"
+         "1",
+         7);
     call(f, XS_TRANSACTION_START, 0, "", 1);
     t1 = (uint32_t)strtoul(body, NULL, 10);
     call(g, XS_TRANSACTION_START, 0, "", 1);
@@ -198,10 +206,18 @@ static void test_transactions(struct fake *f, struct fake *g)
     CHECK_EQ(call(f, XS_TRANSACTION_START, t1, "", 1), XS_ERROR);
     CHECK_STR(body, "EBUSY");
     CHECK_EQ(call(f, XS_READ, t1, S("/tx/n")), XS_READ);
-    CHECK_EQ(call(f, XS_WRITE, t1, "/tx/n\0" "2", 7), XS_WRITE);
+    CHECK_EQ(call(f, XS_WRITE, t1,
+                  "/tx/n\0"
+                  "2",
+                  7),
+             XS_WRITE);
     CHECK_EQ(call(g, XS_READ, t2, S("/tx/n")), XS_READ);
     CHECK_EQ(body[0], '1');
-    CHECK_EQ(call(g, XS_WRITE, t2, "/tx/n\0" "3", 7), XS_WRITE);
+    CHECK_EQ(call(g, XS_WRITE, t2,
+                  "/tx/n\0"
+                  "3",
+                  7),
+             XS_WRITE);
     CHECK_EQ(call(f, XS_TRANSACTION_END, t1, S("X")), XS_ERROR);
     CHECK_STR(body, "EINVAL");
     CHECK_EQ(call(f, XS_TRANSACTION_END, t1, S("T")), XS_TRANSACTION_END);
@@ -235,7 +251,11 @@ static void test_unprivileged(struct fake *f)
     CHECK_EQ(call(u, XS_READ, 0, S("data/x")), XS_READ);
     CHECK_EQ(call(u, XS_READ, 0, S("/tool")), XS_ERROR);
     CHECK_STR(body, "EACCES");
-    CHECK_EQ(call(u, XS_INTRODUCE, 0, S("4\0" "1\0" "1")), XS_ERROR);
+    CHECK_EQ(call(u, XS_INTRODUCE, 0,
+                  S("4\0"
+                    "1\0"
+                    "1")),
+             XS_ERROR);
     CHECK_STR(body, "EACCES");
     CHECK_EQ(call(u, XS_CONTROL, 0, S("check")), XS_ERROR);
     CHECK_STR(body, "EACCES");
@@ -280,7 +300,10 @@ static void test_control(struct fake *f)
     CHECK_STR(body, "OK");
     CHECK_EQ(call(f, XS_CONTROL, 0, S("quota")), XS_CONTROL);
     CHECK(strstr(body, "nodes") && strstr(body, "1000"));
-    CHECK_EQ(call(f, XS_CONTROL, 0, S("quota\0nodes\0" "2000")), XS_CONTROL);
+    CHECK_EQ(call(f, XS_CONTROL, 0,
+                  S("quota\0nodes\0"
+                    "2000")),
+             XS_CONTROL);
     CHECK_EQ(quotas[Q_NODES].val, 2000);
     quota_set(Q_NODES, "1000");
     CHECK_EQ(call(f, XS_CONTROL, 0, S("memreport")), XS_CONTROL);

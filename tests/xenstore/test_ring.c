@@ -117,8 +117,8 @@ static void reconnect(struct xs_handle *h)
     /* The guest asks for a reset and waits for the daemon's answer. */
     __atomic_store_n(&page->connection, XENSTORE_RECONNECT, __ATOMIC_SEQ_CST);
     g_notify(NULL);
-    for ( i = 0; i < 500 && __atomic_load_n(&page->connection,
-                                            __ATOMIC_SEQ_CST); i++ )
+    for ( i = 0;
+          i < 500 && __atomic_load_n(&page->connection, __ATOMIC_SEQ_CST); i++ )
         usleep(2000);
     CHECK_EQ(page->connection, XENSTORE_CONNECTED);
     CHECK_EQ(page->req_prod, 0);
@@ -142,11 +142,10 @@ static void run_tests(void)
     fake_store(NULL);
     tree_add(&xsd.tree, tree_get(&xsd.tree, "/"), "/local", NULL, 0,
              &(struct xs_perm){0, XSP_NONE}, 1, 90);
-    tree_add(&xsd.tree, tree_get(&xsd.tree, "/local"), "/local/domain",
-             NULL, 0, &(struct xs_perm){0, XSP_NONE}, 1, 91);
-    tree_add(&xsd.tree, tree_get(&xsd.tree, "/local/domain"),
-             "/local/domain/7", NULL, 0, &(struct xs_perm){7, XSP_NONE}, 1,
-             92);
+    tree_add(&xsd.tree, tree_get(&xsd.tree, "/local"), "/local/domain", NULL, 0,
+             &(struct xs_perm){0, XSP_NONE}, 1, 91);
+    tree_add(&xsd.tree, tree_get(&xsd.tree, "/local/domain"), "/local/domain/7",
+             NULL, 0, &(struct xs_perm){7, XSP_NONE}, 1, 92);
     ring_backend = &be;
     d->domid = 7;
     d->port.intf = page;

@@ -34,13 +34,20 @@ const char *escape_value(const char *val, unsigned int len)
         buf[used++] = '\\';
         switch ( c )
         {
-        case '\t': buf[used++] = 't'; break;
-        case '\n': buf[used++] = 'n'; break;
-        case '\r': buf[used++] = 'r'; break;
-        case '\\': buf[used++] = '\\'; break;
+        case '\t':
+            buf[used++] = 't';
+            break;
+        case '\n':
+            buf[used++] = 'n';
+            break;
+        case '\r':
+            buf[used++] = 'r';
+            break;
+        case '\\':
+            buf[used++] = '\\';
+            break;
         default:
-            used += (size_t)sprintf(buf + used, c < 010 ? "%03o" : "x%02x",
-                                    c);
+            used += (size_t)sprintf(buf + used, c < 010 ? "%03o" : "x%02x", c);
         }
     }
     buf[used] = 0;
@@ -86,18 +93,38 @@ void unescape_value(char *out, unsigned int *len, const char *in)
             c = (unsigned char)*ip++;
             switch ( c )
             {
-            case 't': c = '\t'; break;
-            case 'n': c = '\n'; break;
-            case 'r': c = '\r'; break;
-            case '\\': c = '\\'; break;
-            case 'x': c = scan(&ip, 16, 2); break;
-            case '0': case '1': case '2': case '3':
-            case '4': case '5': case '6': case '7':
+            case 't':
+                c = '\t';
+                break;
+            case 'n':
+                c = '\n';
+                break;
+            case 'r':
+                c = '\r';
+                break;
+            case '\\':
+                c = '\\';
+                break;
+            case 'x':
+                c = scan(&ip, 16, 2);
+                break;
+            case '0':
+            case '1':
+            case '2':
+            case '3':
+            case '4':
+            case '5':
+            case '6':
+            case '7':
                 ip--;
                 c = scan(&ip, 8, 3);
                 break;
-            case 0: ip--; c = '\\'; break;
-            default: break;
+            case 0:
+                ip--;
+                c = '\\';
+                break;
+            default:
+                break;
             }
         }
         *op++ = (char)c;

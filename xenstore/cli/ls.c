@@ -24,8 +24,8 @@ static void print_value(const char *val, unsigned int len, int *linewid,
     *linewid += printf(" = \"%s\"", s);
     if ( o->perms )
     {
-        int lim = o->desired_width < o->max_width ? o->desired_width
-                                                   : o->max_width;
+        int lim =
+            o->desired_width < o->max_width ? o->desired_width : o->max_width;
 
         putchar(' ');
         for ( (*linewid)++; *linewid < lim; (*linewid)++ )
@@ -33,8 +33,7 @@ static void print_value(const char *val, unsigned int len, int *linewid,
     }
 }
 
-static void print_perms(struct xs_handle *h, const char *path,
-                        const char *name)
+static void print_perms(struct xs_handle *h, const char *path, const char *name)
 {
     struct xs_permissions *p;
     unsigned int n, i;

@@ -14,8 +14,16 @@
 #include "cli.h"
 
 enum mode {
-    M_UNKNOWN, M_CHMOD, M_EXISTS, M_LIST, M_LS, M_READ, M_RM, M_WRITE,
-    M_WATCH, M_CONTROL
+    M_UNKNOWN,
+    M_CHMOD,
+    M_EXISTS,
+    M_LIST,
+    M_LS,
+    M_READ,
+    M_RM,
+    M_WRITE,
+    M_WATCH,
+    M_CONTROL
 };
 
 struct opts {
@@ -62,8 +70,8 @@ static void outputf(const char *fmt, ...)
 static void usage(int code, enum mode m, int with_mode, const char *prog)
 {
     static const char *const names[] = {
-        "", "chmod ", "exists ", "list ", "ls ", "read ", "rm ", "write ",
-        "watch ", "control "};
+        "",      "chmod ", "exists ", "list ",  "ls ",
+        "read ", "rm ",    "write ",  "watch ", "control "};
     const char *ms = with_mode ? names[m] : "";
 
     switch ( m )
@@ -202,11 +210,20 @@ static void chmod_mode(struct xs_handle *h, xs_transaction_t t, int argc,
         p[i].id = (unsigned int)atoi(s + 1);
         switch ( s[0] )
         {
-        case 'n': p[i].perms = XS_PERM_NONE; break;
-        case 'r': p[i].perms = XS_PERM_READ; break;
-        case 'w': p[i].perms = XS_PERM_WRITE; break;
-        case 'b': p[i].perms = XS_PERM_READ | XS_PERM_WRITE; break;
-        default: errx(1, "Invalid permission specification: '%c'", s[0]);
+        case 'n':
+            p[i].perms = XS_PERM_NONE;
+            break;
+        case 'r':
+            p[i].perms = XS_PERM_READ;
+            break;
+        case 'w':
+            p[i].perms = XS_PERM_WRITE;
+            break;
+        case 'b':
+            p[i].perms = XS_PERM_READ | XS_PERM_WRITE;
+            break;
+        default:
+            errx(1, "Invalid permission specification: '%c'", s[0]);
         }
     }
     do_chmod(h, t, path, p, n, o, o->upto, o->recurse);
@@ -376,26 +393,29 @@ static int perform(struct xs_handle *h, xs_transaction_t t, int argc,
 static void parse_opts(int argc, char **argv, int sw, struct opts *o)
 {
     static const struct option lo[] = {
-        {"help", 0, NULL, 'h'},   {"flat", 0, NULL, 'f'},
-        {"socket", 0, NULL, 's'}, {"prefix", 0, NULL, 'p'},
-        {"tidy", 0, NULL, 't'},   {"upto", 0, NULL, 'u'},
+        {"help", 0, NULL, 'h'},    {"flat", 0, NULL, 'f'},
+        {"socket", 0, NULL, 's'},  {"prefix", 0, NULL, 'p'},
+        {"tidy", 0, NULL, 't'},    {"upto", 0, NULL, 'u'},
         {"recurse", 0, NULL, 'r'}, {"number", 1, NULL, 'n'},
-        {"raw", 0, NULL, 'R'},    {NULL, 0, NULL, 0}};
+        {"raw", 0, NULL, 'R'},     {NULL, 0, NULL, 0}};
     enum mode m = o->mode;
     const char *prog = argv[0];
     int c;
 
     if ( m == M_CONTROL )
         return;
-    while ( (c = getopt_long(argc - sw, argv + sw, "hfspturn:R", lo,
-                             NULL)) != -1 )
+    while ( (c = getopt_long(argc - sw, argv + sw, "hfspturn:R", lo, NULL)) !=
+            -1 )
     {
         bool ok = true;
 
         switch ( c )
         {
-        case 'h': usage(0, m, sw, prog); break;
-        case 's': break;
+        case 'h':
+            usage(0, m, sw, prog);
+            break;
+        case 's':
+            break;
         case 'f':
             ok = m == M_LS;
             o->ls.max_width = INT_MAX / 2;
@@ -406,12 +426,29 @@ static void parse_opts(int argc, char **argv, int sw, struct opts *o)
             ok = m == M_READ || m == M_LIST || m == M_LS;
             o->prefix = o->ls.perms = true;
             break;
-        case 't': ok = m == M_RM; o->tidy = true; break;
-        case 'u': ok = m == M_CHMOD; o->upto = true; break;
-        case 'r': ok = m == M_CHMOD; o->recurse = true; break;
-        case 'n': ok = m == M_WATCH; o->nr_watches = atoi(optarg); break;
-        case 'R': ok = m == M_READ || m == M_WRITE; o->raw = true; break;
-        default: ok = false; break;
+        case 't':
+            ok = m == M_RM;
+            o->tidy = true;
+            break;
+        case 'u':
+            ok = m == M_CHMOD;
+            o->upto = true;
+            break;
+        case 'r':
+            ok = m == M_CHMOD;
+            o->recurse = true;
+            break;
+        case 'n':
+            ok = m == M_WATCH;
+            o->nr_watches = atoi(optarg);
+            break;
+        case 'R':
+            ok = m == M_READ || m == M_WRITE;
+            o->raw = true;
+            break;
+        default:
+            ok = false;
+            break;
         }
         if ( !ok )
             usage(1, m, sw, prog);
@@ -422,10 +459,16 @@ static bool wants_transaction(enum mode m, int nargs)
 {
     switch ( m )
     {
-    case M_READ: return nargs > 1;
-    case M_WRITE: return nargs > 2;
-    case M_LS: case M_WATCH: case M_CONTROL: return false;
-    default: return true;
+    case M_READ:
+        return nargs > 1;
+    case M_WRITE:
+        return nargs > 2;
+    case M_LS:
+    case M_WATCH:
+    case M_CONTROL:
+        return false;
+    default:
+        return true;
     }
 }
 

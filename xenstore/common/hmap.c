@@ -126,8 +126,7 @@ void *hmap_del(struct hmap *m, const char *key)
     return val;
 }
 
-int hmap_next(const struct hmap *m, size_t *iter, const char **key,
-              void **val)
+int hmap_next(const struct hmap *m, size_t *iter, const char **key, void **val)
 {
     while ( *iter < m->cap )
     {

@@ -27,7 +27,6 @@ int hmap_put(struct hmap *m, const char *key, void *val);
 void *hmap_del(struct hmap *m, const char *key);
 
 /* Iteration: for ( i = 0; hmap_next(m, &i, &k, &v); ) */
-int hmap_next(const struct hmap *m, size_t *iter, const char **key,
-              void **val);
+int hmap_next(const struct hmap *m, size_t *iter, const char **key, void **val);
 
 #endif

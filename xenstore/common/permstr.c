@@ -45,8 +45,8 @@ int perm_parse(const char *s, struct xs_perm *out)
 size_t perm_format(const struct xs_perm *p, char *buf)
 {
     static const char letters[] = "nrwb";
-    int n = snprintf(buf, 12, "%c%u", letters[p->perms & 3u],
-                     (unsigned)p->domid);
+    int n =
+        snprintf(buf, 12, "%c%u", letters[p->perms & 3u], (unsigned)p->domid);
 
     return (size_t)n + 1;
 }

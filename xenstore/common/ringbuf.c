@@ -62,8 +62,8 @@ ssize_t ring_srv_read(struct xenstore_domain_interface *intf, void *buf,
     return take(intf->req, &intf->req_cons, &intf->req_prod, buf, len);
 }
 
-ssize_t ring_srv_write(struct xenstore_domain_interface *intf,
-                       const void *buf, size_t len)
+ssize_t ring_srv_write(struct xenstore_domain_interface *intf, const void *buf,
+                       size_t len)
 {
     return put(intf->rsp, &intf->rsp_cons, &intf->rsp_prod, buf, len);
 }
@@ -75,12 +75,11 @@ bool ring_srv_can_read(const struct xenstore_domain_interface *intf)
 
 bool ring_srv_can_write(const struct xenstore_domain_interface *intf)
 {
-    return load(&intf->rsp_prod) - load(&intf->rsp_cons) !=
-           XENSTORE_RING_SIZE;
+    return load(&intf->rsp_prod) - load(&intf->rsp_cons) != XENSTORE_RING_SIZE;
 }
 
-ssize_t ring_cli_write(struct xenstore_domain_interface *intf,
-                       const void *buf, size_t len)
+ssize_t ring_cli_write(struct xenstore_domain_interface *intf, const void *buf,
+                       size_t len)
 {
     return put(intf->req, &intf->req_cons, &intf->req_prod, buf, len);
 }

@@ -101,8 +101,8 @@ bool conn_wants_input(const struct conn *c)
 static void message_done(struct conn *c)
 {
     c->in[c->hdr.len] = 0;
-    trace_msg("IN", c->serial, c->hdr.type, c->hdr.req_id, c->hdr.tx_id,
-              c->in, c->hdr.len);
+    trace_msg("IN", c->serial, c->hdr.type, c->hdr.req_id, c->hdr.tx_id, c->in,
+              c->hdr.len);
     c->hdr_used = 0;
     c->in_body = false;
     proto_handle(c, &c->hdr, c->in);
@@ -167,8 +167,8 @@ void conn_pump_in(struct conn *c)
 
     while ( !c->dead && conn_wants_input(c) )
     {
-        size_t want = c->in_body ? c->hdr.len - c->in_used
-                                 : sizeof(c->hdr) - c->hdr_used;
+        size_t want =
+            c->in_body ? c->hdr.len - c->in_used : sizeof(c->hdr) - c->hdr_used;
         ssize_t n = c->ops->read(c, buf, want);
 
         if ( n < 0 )
@@ -205,8 +205,7 @@ bool conn_pump_out(struct conn *c)
 }
 
 static void enqueue(struct conn *c, uint32_t type, uint32_t req_id,
-                    uint32_t tx_id, const void *data, uint32_t len,
-                    bool event)
+                    uint32_t tx_id, const void *data, uint32_t len, bool event)
 {
     struct xsd_sockmsg h = {type, req_id, tx_id, len};
     struct outbuf *o = xmalloc(sizeof(*o) + sizeof(h) + len);
@@ -230,8 +229,8 @@ static void enqueue(struct conn *c, uint32_t type, uint32_t req_id,
         c->out_replies++;
 }
 
-void conn_reply(struct conn *c, uint32_t type, uint32_t req_id,
-                uint32_t tx_id, const void *data, uint32_t len)
+void conn_reply(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
+                const void *data, uint32_t len)
 {
     if ( c->dead )
         return;

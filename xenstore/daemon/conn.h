@@ -40,8 +40,8 @@ struct conn_tx {
 
 struct conn {
     const struct conn_ops *ops;
-    int fd;               /* socket clients; -1 for rings */
-    struct domain *dom;   /* ring clients */
+    int fd;             /* socket clients; -1 for rings */
+    struct domain *dom; /* ring clients */
     struct caller who;
     uint64_t serial;
     /* Input: the message being assembled. */
@@ -60,8 +60,8 @@ struct conn {
     struct conn_tx *tx;
     uint32_t ntx, next_txid;
     bool dead;
-    bool retired; /* its domain was released; freed by the main loop */
-    bool rtried;  /* a read() was already tried in this poll round */
+    bool retired;     /* its domain was released; freed by the main loop */
+    bool rtried;      /* a read() was already tried in this poll round */
     bool proto_error; /* closed for breaking the protocol */
     struct conn *prev, *next;
 };
@@ -82,8 +82,8 @@ bool conn_pump_out(struct conn *c);
 /* Whether the connection should be polled for input now. */
 bool conn_wants_input(const struct conn *c);
 
-void conn_reply(struct conn *c, uint32_t type, uint32_t req_id,
-                uint32_t tx_id, const void *data, uint32_t len);
+void conn_reply(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
+                const void *data, uint32_t len);
 void conn_event(struct conn *c, const char *path, const char *token);
 
 /* Connects the watch table to connection delivery. */

@@ -89,8 +89,7 @@ struct check_arg {
     int bad;
 };
 
-static int check_record(const char *key, const void *val, size_t len,
-                        void *arg)
+static int check_record(const char *key, const void *val, size_t len, void *arg)
 {
     struct check_arg *a = arg;
     struct node_rec r;
@@ -191,8 +190,7 @@ static int quota_cmd(struct sbuf *b, const char **v, unsigned n)
         {
             sb_printf(b, "%-17s: %8u\n", "watches", dom->conn->watches.n);
             sb_printf(b, "%-17s: %8u\n", "transactions", dom->conn->ntx);
-            sb_printf(b, "%-17s: %8u\n", "outstanding",
-                      dom->conn->out_replies);
+            sb_printf(b, "%-17s: %8u\n", "outstanding", dom->conn->out_replies);
         }
         return 0;
     }
@@ -236,8 +234,7 @@ static const char help_text[] = "check\t\n"
                                 "quota\t[[<domid>]|[max]|[<quota> <val>]]\n"
                                 "help\t\n";
 
-int control_handle(struct conn *c, const struct xsd_sockmsg *h,
-                   const char *p)
+int control_handle(struct conn *c, const struct xsd_sockmsg *h, const char *p)
 {
     const char *v[8];
     unsigned n = 0;

@@ -9,8 +9,7 @@
 
 struct conn;
 
-int control_handle(struct conn *c, const struct xsd_sockmsg *h,
-                   const char *p);
+int control_handle(struct conn *c, const struct xsd_sockmsg *h, const char *p);
 /* The memory report text (malloc'd), also used by the benchmark. */
 char *control_memreport(void);
 /* Verifies the tree against itself and the database; 0 if sound. */

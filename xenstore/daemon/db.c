@@ -122,8 +122,7 @@ struct iter_arg {
     int rc;
 };
 
-static int iter_one(struct tdb_context *tdb, TDB_DATA k, TDB_DATA v,
-                    void *p)
+static int iter_one(struct tdb_context *tdb, TDB_DATA k, TDB_DATA v, void *p)
 {
     struct iter_arg *ia = p;
     char *key = xmalloc(k.dsize + 1);

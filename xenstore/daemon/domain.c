@@ -13,8 +13,8 @@
 #include "state.h"
 #include "watch.h"
 
-#define DOMID_SELF_VAL    0x7FF0u
-#define DOMID_FIRST_RSVD  0x7FF0u
+#define DOMID_SELF_VAL   0x7FF0u
+#define DOMID_FIRST_RSVD 0x7FF0u
 
 struct domain *domain_list;
 
@@ -37,8 +37,8 @@ bool domain_is_introduced(uint32_t domid)
 void domain_fire_special(const char *name)
 {
     struct node *n = tree_get(&xsd.tree, name);
-    struct event ev = {(char *)name, EV_CHANGE, n ? n->perms : NULL,
-                       n ? n->nperms : 0, NULL, 0};
+    struct event ev = {(char *)name,      EV_CHANGE, n ? n->perms : NULL,
+                       n ? n->nperms : 0, NULL,      0};
 
     watch_fire(&xsd.watches, &ev);
 }

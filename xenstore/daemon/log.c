@@ -105,8 +105,7 @@ void trace_msg(const char *dir, uint64_t conn, uint32_t type, uint32_t req,
     if ( !trace_enabled() )
         return;
     for ( i = 0; i < len && i < XS_TRACE_MAX; i++ )
-        body[i] = (payload[i] >= 0x20 && payload[i] < 0x7f) ? payload[i]
-                                                            : ' ';
+        body[i] = (payload[i] >= 0x20 && payload[i] < 0x7f) ? payload[i] : ' ';
     body[i] = 0;
     now = time(NULL);
     localtime_r(&now, &tm);

@@ -9,8 +9,7 @@
 #define XS_TRACE_MAX 4096
 
 void log_init(bool to_stderr);
-void xlog(int prio, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void xlog(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The trace file (-T, CONTROL log/logfile): one line per message. */
 int trace_open(const char *path);

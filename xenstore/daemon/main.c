@@ -92,25 +92,57 @@ static int parse_opt(int opt, struct options *o)
 {
     switch ( opt )
     {
-    case 'N': o->fork = false; return 0;
-    case 'F': o->pidfile = optarg; return 0;
-    case 'P': o->print_pid = true; return 0;
-    case 'T': o->tracefile = optarg; return 0;
-    case 'E': return set_quota(Q_NODES, optarg);
-    case 'S': return set_quota(Q_NODE_SIZE, optarg);
-    case 'W': return set_quota(Q_WATCHES, optarg);
-    case 't': return set_quota(Q_TRANS, optarg);
-    case 'A': return set_quota(Q_NODE_PERMS, optarg);
-    case 'M': return set_quota(Q_PATH_MAX, optarg);
-    case 'Q': return quota_set_option(optarg);
-    case 'K': xsd.keep_orphans = true; return 0;
-    case 'q': case 'w': case 'R': case 'V': case 'e': case 'm': case 'p':
+    case 'N':
+        o->fork = false;
         return 0;
-    case 1: o->dbfile = optarg; return 0;
-    case 2: o->sync = true; return 0;
-    case 3: o->ringdir = optarg; return 0;
-    case 'H': usage(stdout); exit(0);
-    default: return -EINVAL;
+    case 'F':
+        o->pidfile = optarg;
+        return 0;
+    case 'P':
+        o->print_pid = true;
+        return 0;
+    case 'T':
+        o->tracefile = optarg;
+        return 0;
+    case 'E':
+        return set_quota(Q_NODES, optarg);
+    case 'S':
+        return set_quota(Q_NODE_SIZE, optarg);
+    case 'W':
+        return set_quota(Q_WATCHES, optarg);
+    case 't':
+        return set_quota(Q_TRANS, optarg);
+    case 'A':
+        return set_quota(Q_NODE_PERMS, optarg);
+    case 'M':
+        return set_quota(Q_PATH_MAX, optarg);
+    case 'Q':
+        return quota_set_option(optarg);
+    case 'K':
+        xsd.keep_orphans = true;
+        return 0;
+    case 'q':
+    case 'w':
+    case 'R':
+    case 'V':
+    case 'e':
+    case 'm':
+    case 'p':
+        return 0;
+    case 1:
+        o->dbfile = optarg;
+        return 0;
+    case 2:
+        o->sync = true;
+        return 0;
+    case 3:
+        o->ringdir = optarg;
+        return 0;
+    case 'H':
+        usage(stdout);
+        exit(0);
+    default:
+        return -EINVAL;
     }
 }
 
@@ -137,8 +169,8 @@ static void parse_args(int argc, char **argv, struct options *o)
         if ( parse_opt(opt, o) )
         {
             if ( opt != '?' )
-                fprintf(stderr, "xenstored: invalid value for -%c: %s\n",
-                        opt, optarg ? optarg : "");
+                fprintf(stderr, "xenstored: invalid value for -%c: %s\n", opt,
+                        optarg ? optarg : "");
             usage(stderr);
             exit(1);
         }
@@ -369,9 +401,9 @@ static void main_loop(int lfd)
 
 static void open_store(const struct options *o)
 {
-    char *dbfile = o->dbfile ? xstrdup(o->dbfile)
-                             : env_path("XENSTORED_ROOTDIR",
-                                        "/var/lib/xenstored", "tdb");
+    char *dbfile =
+        o->dbfile ? xstrdup(o->dbfile)
+                  : env_path("XENSTORED_ROOTDIR", "/var/lib/xenstored", "tdb");
     int rc;
 
     dirname_mkdirs(dbfile);

@@ -150,8 +150,8 @@ int ops_get_perms(struct opctx *c, const char *path, struct vnode *out)
     return get_node(c, path, XSP_READ, out);
 }
 
-int ops_directory(struct opctx *c, const char *path, char **buf,
-                  uint32_t *len, uint64_t *gen)
+int ops_directory(struct opctx *c, const char *path, char **buf, uint32_t *len,
+                  uint64_t *gen)
 {
     struct vnode v;
     int rc = get_node(c, path, XSP_READ, &v);
@@ -170,8 +170,7 @@ static int check_size(struct opctx *c, uint32_t nperms, uint32_t datalen,
 {
     if ( c->who->priv )
         return 0;
-    return quota_exceeded(Q_NODE_SIZE,
-                          node_acc_size(nperms, datalen, kidslen))
+    return quota_exceeded(Q_NODE_SIZE, node_acc_size(nperms, datalen, kidslen))
                ? -ENOSPC
                : 0;
 }
@@ -241,8 +240,7 @@ static int create_chain(struct opctx *c, const char *path, const void *data,
     return rc;
 }
 
-int ops_write(struct opctx *c, const char *path, const void *data,
-              uint32_t len)
+int ops_write(struct opctx *c, const char *path, const void *data, uint32_t len)
 {
     struct vnode v;
     struct xs_perm *perms;

@@ -24,8 +24,8 @@ char *ops_canon(const struct caller *who, const char *in, bool special,
 
 int ops_read(struct opctx *c, const char *path, struct vnode *out);
 /* *buf is malloc'd, the names each followed by a NUL. */
-int ops_directory(struct opctx *c, const char *path, char **buf,
-                  uint32_t *len, uint64_t *gen);
+int ops_directory(struct opctx *c, const char *path, char **buf, uint32_t *len,
+                  uint64_t *gen);
 int ops_get_perms(struct opctx *c, const char *path, struct vnode *out);
 int ops_write(struct opctx *c, const char *path, const void *data,
               uint32_t len);

@@ -4,7 +4,8 @@
 
 static bool is_me(const struct caller *c, uint32_t domid)
 {
-    return domid == c->domid || (c->target >= 0 && domid == (uint32_t)c->target);
+    return domid == c->domid ||
+           (c->target >= 0 && domid == (uint32_t)c->target);
 }
 
 unsigned perms_access(const struct caller *c, const struct xs_perm *p,

@@ -66,8 +66,7 @@ static const char *onearg(const char *p, uint32_t len)
 }
 
 /* Fills up to n string pointers; returns how many strings there are. */
-static unsigned strings(const char *p, uint32_t len, const char **v,
-                        unsigned n)
+static unsigned strings(const char *p, uint32_t len, const char **v, unsigned n)
 {
     unsigned i = 0;
     uint32_t off = 0;
@@ -277,8 +276,8 @@ static int do_directory_part(struct conn *c, const struct xsd_sockmsg *h,
     return rc;
 }
 
-static int do_write(struct conn *c, const struct xsd_sockmsg *h,
-                    const char *p, struct conn_tx *t)
+static int do_write(struct conn *c, const struct xsd_sockmsg *h, const char *p,
+                    struct conn_tx *t)
 {
     struct req r = {c, h, NULL, NULL, 0, NULL, 0};
     const char *nul = memchr(p, 0, h->len);
@@ -331,8 +330,8 @@ static int do_set_perms(struct conn *c, const struct xsd_sockmsg *h,
     return rc;
 }
 
-static int do_watch(struct conn *c, const struct xsd_sockmsg *h,
-                    const char *p, struct conn_tx *t)
+static int do_watch(struct conn *c, const struct xsd_sockmsg *h, const char *p,
+                    struct conn_tx *t)
 {
     const char *v[2];
     uint32_t strip;
@@ -386,7 +385,8 @@ static int do_tx_start(struct conn *c, const struct xsd_sockmsg *h,
     txn_init(&t->tx, &xsd.tree, true,
              c->who.priv ? UINT32_MAX : quotas[Q_TRANS_NODES].val);
     t->tx.id = t->id;
-    proto_reply(c, h, buf, (uint32_t)snprintf(buf, sizeof(buf), "%u", t->id) + 1);
+    proto_reply(c, h, buf,
+                (uint32_t)snprintf(buf, sizeof(buf), "%u", t->id) + 1);
     return 0;
 }
 
@@ -407,8 +407,8 @@ static int commit_tx(struct conn *c, struct conn_tx *t)
     return txn_commit(&t->tx, xsd.db);
 }
 
-static int do_tx_end(struct conn *c, const struct xsd_sockmsg *h,
-                     const char *p, struct conn_tx *t)
+static int do_tx_end(struct conn *c, const struct xsd_sockmsg *h, const char *p,
+                     struct conn_tx *t)
 {
     const char *arg = onearg(p, h->len);
     int rc = 0;
@@ -441,8 +441,8 @@ static int domid_arg(const char *s, uint32_t *domid)
     return 0;
 }
 
-static int do_domain(struct conn *c, const struct xsd_sockmsg *h,
-                     const char *p, struct conn_tx *t)
+static int do_domain(struct conn *c, const struct xsd_sockmsg *h, const char *p,
+                     struct conn_tx *t)
 {
     const char *v[3];
     uint32_t d, d2 = 0, port;

@@ -64,8 +64,7 @@ static void reconnect(struct conn *c)
     intf->req_cons = intf->req_prod = 0;
     intf->rsp_cons = intf->rsp_prod = 0;
     intf->error = XENSTORE_ERROR_NONE;
-    __atomic_store_n(&intf->connection, XENSTORE_CONNECTED,
-                     __ATOMIC_RELEASE);
+    __atomic_store_n(&intf->connection, XENSTORE_CONNECTED, __ATOMIC_RELEASE);
     c->dom->kick = true;
 }
 
@@ -89,13 +88,13 @@ void ring_service(struct conn *c)
             c->dead = true;
     }
     if ( c->dead && !intf->error )
-        intf->error = c->proto_error ? XENSTORE_ERROR_PROTO
-                                     : XENSTORE_ERROR_COMM;
+        intf->error =
+            c->proto_error ? XENSTORE_ERROR_PROTO : XENSTORE_ERROR_COMM;
     if ( c->dead && !d->ignored )
     {
         /* Like Xen: stop talking to the domain but keep it known. */
-        xlog(4, "domain %u: connection ignored (error %u)",
-             (unsigned)d->domid, (unsigned)intf->error);
+        xlog(4, "domain %u: connection ignored (error %u)", (unsigned)d->domid,
+             (unsigned)intf->error);
         d->ignored = true;
         conn_reset(c);
         d->kick = true;

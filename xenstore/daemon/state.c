@@ -86,8 +86,8 @@ static struct node *insert(const struct loaded *l)
     perms = xmalloc(r.nperms * sizeof(*perms));
     for ( i = 0; i < r.nperms; i++ )
         node_rec_perm(&r, i, &perms[i]);
-    n = tree_add(&xsd.tree, parent, l->path, r.data, r.datalen, perms,
-                 r.nperms, r.seq);
+    n = tree_add(&xsd.tree, parent, l->path, r.data, r.datalen, perms, r.nperms,
+                 r.seq);
     free(perms);
     return n;
 }
@@ -110,8 +110,7 @@ static int add_initial(const char *path)
     rc = db_put(xsd.db, path, rec, len);
     free(rec);
     if ( !rc )
-        tree_add(&xsd.tree, parent, path, NULL, 0, &none, 1,
-                 xsd.tree.seq + 1);
+        tree_add(&xsd.tree, parent, path, NULL, 0, &none, 1, xsd.tree.seq + 1);
     return rc;
 }
 

@@ -282,7 +282,8 @@ static int parent_kids_edit(struct txn *tx, const char *path, bool add)
         p->kidslen += bl;
         return 0;
     }
-    for ( off = 0; off < p->kidslen; off += (uint32_t)strlen(p->kids + off) + 1 )
+    for ( off = 0; off < p->kidslen;
+          off += (uint32_t)strlen(p->kids + off) + 1 )
         if ( !strcmp(p->kids + off, base) )
         {
             memmove(p->kids + off, p->kids + off + bl, p->kidslen - off - bl);
@@ -293,8 +294,7 @@ static int parent_kids_edit(struct txn *tx, const char *path, bool add)
 }
 
 int txn_create(struct txn *tx, const char *path, const void *data,
-               uint32_t datalen, const struct xs_perm *perms,
-               uint32_t nperms)
+               uint32_t datalen, const struct xs_perm *perms, uint32_t nperms)
 {
     struct tnode *t;
     int rc = tn_get(tx, path, &t);
@@ -346,8 +346,8 @@ static int remove_rec(struct txn *tx, const char *path, bool root)
     if ( rc )
         return rc;
     materialize(tx, t);
-    txn_event(tx, path, root ? EV_RMROOT : EV_EXACT, t->perms, t->nperms,
-              NULL, 0);
+    txn_event(tx, path, root ? EV_RMROOT : EV_EXACT, t->perms, t->nperms, NULL,
+              0);
     owner_add(tx, t->perms[0].domid, -1);
     t->exists = false;
     tn_clear(t);
@@ -396,8 +396,8 @@ static int cmp_tnode(const void *a, const void *b)
     return strcmp(x->path, y->path);
 }
 
-static int persist(struct txn *tx, struct db *db, struct tnode **m,
-                   size_t n, uint64_t *seqs)
+static int persist(struct txn *tx, struct db *db, struct tnode **m, size_t n,
+                   uint64_t *seqs)
 {
     size_t i;
     int rc = db_begin(db);
@@ -457,8 +457,7 @@ static void apply(struct txn *tx, struct tnode **m, size_t n,
         }
         pp = parent_of(m[i]->path);
         tree_add(tx->base, pp ? tree_get(tx->base, pp) : NULL, m[i]->path,
-                 m[i]->data, m[i]->datalen, m[i]->perms, m[i]->nperms,
-                 seqs[i]);
+                 m[i]->data, m[i]->datalen, m[i]->perms, m[i]->nperms, seqs[i]);
         free(pp);
     }
 }

@@ -62,7 +62,7 @@ struct txn {
     uint32_t id;
     struct tree *base;
     struct hmap nodes;
-    bool track_reads;  /* explicit transactions detect conflicts */
+    bool track_reads; /* explicit transactions detect conflicts */
     uint32_t max_nodes;
     uint64_t order;
     uint64_t gen;
@@ -85,8 +85,7 @@ uint32_t txn_kids(struct txn *tx, const char *path, const struct vnode *v,
 int txn_set(struct txn *tx, const char *path, const void *data,
             uint32_t datalen, const struct xs_perm *perms, uint32_t nperms);
 int txn_create(struct txn *tx, const char *path, const void *data,
-               uint32_t datalen, const struct xs_perm *perms,
-               uint32_t nperms);
+               uint32_t datalen, const struct xs_perm *perms, uint32_t nperms);
 int txn_remove(struct txn *tx, const char *path);
 void txn_event(struct txn *tx, const char *path, enum ev_kind kind,
                const struct xs_perm *perms, uint32_t nperms,

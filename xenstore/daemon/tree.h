@@ -11,16 +11,16 @@
 #include "../common/permstr.h"
 
 struct node {
-    struct node *parent;  /* NULL for "/" and the @special nodes */
-    struct node **kids;   /* in creation order, as Xen lists them */
+    struct node *parent; /* NULL for "/" and the @special nodes */
+    struct node **kids;  /* in creation order, as Xen lists them */
     uint32_t nkids, capkids;
-    uint32_t kidslen;     /* bytes of the NUL-separated child names */
+    uint32_t kidslen; /* bytes of the NUL-separated child names */
     uint32_t datalen;
     uint8_t *data;
     struct xs_perm *perms;
     uint32_t nperms;
-    uint64_t gen;         /* bumped on every change, kids included */
-    uint64_t seq;         /* creation order, persisted */
+    uint64_t gen; /* bumped on every change, kids included */
+    uint64_t seq; /* creation order, persisted */
     char path[];
 };
 

@@ -10,7 +10,7 @@
 #include "transaction.h"
 
 struct watch {
-    char *path;  /* absolute, or @introduceDomain / @releaseDomain */
+    char *path; /* absolute, or @introduceDomain / @releaseDomain */
     char *token;
     uint32_t strip; /* relative watches: prefix to drop from event paths */
 };

@@ -184,10 +184,10 @@ static void ring_close(struct xs_transport *t)
     free(r);
 }
 
-struct xs_transport *
-xs_transport_ring(struct xenstore_domain_interface *intf,
-                  void (*notify)(void *), int wait_fd, void (*ack)(void *),
-                  void *arg, void (*cleanup)(void *))
+struct xs_transport *xs_transport_ring(struct xenstore_domain_interface *intf,
+                                       void (*notify)(void *), int wait_fd,
+                                       void (*ack)(void *), void *arg,
+                                       void (*cleanup)(void *))
 {
     struct ring_tp *r = calloc(1, sizeof(*r));
 

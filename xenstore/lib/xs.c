@@ -127,8 +127,7 @@ int xs_fileno(struct xs_handle *h)
     return h->epfd;
 }
 
-static void queue_event(struct xs_handle *h, const char *data,
-                        unsigned int len)
+static void queue_event(struct xs_handle *h, const char *data, unsigned int len)
 {
     struct event *e = malloc(sizeof(*e) + len + 2);
     char c = 1;
@@ -152,8 +151,7 @@ static void queue_event(struct xs_handle *h, const char *data,
  * Takes one complete message out of the buffer. Events are queued and
  * reported as type XS_WATCH_EVENT so callers can keep waiting.
  */
-static int take_message(struct xs_handle *h, struct xsd_sockmsg *m,
-                        char **body)
+static int take_message(struct xs_handle *h, struct xsd_sockmsg *m, char **body)
 {
     if ( h->used < sizeof(*m) )
         return 0;
@@ -390,8 +388,8 @@ static char *directory_parts(struct xs_handle *h, xs_transaction_t t,
     return NULL;
 }
 
-char **xs_directory(struct xs_handle *h, xs_transaction_t t,
-                    const char *path, unsigned int *num)
+char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path,
+                    unsigned int *num)
 {
     unsigned int len;
     char *r = talk1(h, t, XS_DIRECTORY, path, &len);
@@ -402,8 +400,7 @@ char **xs_directory(struct xs_handle *h, xs_transaction_t t,
 }
 
 struct xs_permissions *xs_get_permissions(struct xs_handle *h,
-                                          xs_transaction_t t,
-                                          const char *path,
+                                          xs_transaction_t t, const char *path,
                                           unsigned int *num)
 {
     unsigned int len, n = 0, i;
@@ -585,8 +582,7 @@ bool xs_transaction_end(struct xs_handle *h, xs_transaction_t t, bool abort)
     return talk_ok(talk1(h, t, XS_TRANSACTION_END, abort ? "F" : "T", NULL));
 }
 
-static char *domid_talk(struct xs_handle *h, uint32_t type,
-                        unsigned int domid)
+static char *domid_talk(struct xs_handle *h, uint32_t type, unsigned int domid)
 {
     char buf[16];
 
@@ -620,8 +616,7 @@ bool xs_resume_domain(struct xs_handle *h, unsigned int domid)
     return talk_ok(domid_talk(h, XS_RESUME, domid));
 }
 
-bool xs_set_target(struct xs_handle *h, unsigned int domid,
-                   unsigned int target)
+bool xs_set_target(struct xs_handle *h, unsigned int domid, unsigned int target)
 {
     char d[16], t[16];
     const void *iov[2] = {d, t};
@@ -672,8 +667,7 @@ bool xs_perm_to_string(const struct xs_permissions *p, char *buf,
 {
     static const char letters[] = "nrwb";
 
-    return snprintf(buf, len, "%c%u", letters[p->perms & 3u], p->id) <
-           (int)len;
+    return snprintf(buf, len, "%c%u", letters[p->perms & 3u], p->id) < (int)len;
 }
 
 bool xs_strings_to_perms(struct xs_permissions *perms, unsigned int num,
@@ -688,11 +682,21 @@ bool xs_strings_to_perms(struct xs_permissions *perms, unsigned int num,
 
         switch ( *p )
         {
-        case 'n': perms[i].perms = XS_PERM_NONE; break;
-        case 'r': perms[i].perms = XS_PERM_READ; break;
-        case 'w': perms[i].perms = XS_PERM_WRITE; break;
-        case 'b': perms[i].perms = XS_PERM_READ | XS_PERM_WRITE; break;
-        default: errno = EINVAL; return false;
+        case 'n':
+            perms[i].perms = XS_PERM_NONE;
+            break;
+        case 'r':
+            perms[i].perms = XS_PERM_READ;
+            break;
+        case 'w':
+            perms[i].perms = XS_PERM_WRITE;
+            break;
+        case 'b':
+            perms[i].perms = XS_PERM_READ | XS_PERM_WRITE;
+            break;
+        default:
+            errno = EINVAL;
+            return false;
         }
         if ( !p[1] )
         {

@@ -165,8 +165,8 @@ static void tx_rate(int clients, double secs, bool shared)
         wait(NULL);
     }
     close(pfd[0]);
-    printf("transaction commits, %d client%s%s: %.0f/s (%ld EAGAIN)\n",
-           clients, clients > 1 ? "s" : "", shared ? " on one key" : "",
+    printf("transaction commits, %d client%s%s: %.0f/s (%ld EAGAIN)\n", clients,
+           clients > 1 ? "s" : "", shared ? " on one key" : "",
            (double)commits / (now() - t0), retries);
 }
 

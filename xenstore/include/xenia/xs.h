@@ -56,11 +56,10 @@ bool xs_write(struct xs_handle *h, xs_transaction_t t, const char *path,
               const void *data, unsigned int len);
 bool xs_mkdir(struct xs_handle *h, xs_transaction_t t, const char *path);
 bool xs_rm(struct xs_handle *h, xs_transaction_t t, const char *path);
-char **xs_directory(struct xs_handle *h, xs_transaction_t t,
-                    const char *path, unsigned int *num);
+char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path,
+                    unsigned int *num);
 struct xs_permissions *xs_get_permissions(struct xs_handle *h,
-                                          xs_transaction_t t,
-                                          const char *path,
+                                          xs_transaction_t t, const char *path,
                                           unsigned int *num);
 bool xs_set_permissions(struct xs_handle *h, xs_transaction_t t,
                         const char *path, struct xs_permissions *perms,
@@ -78,8 +77,7 @@ char **xs_check_watch(struct xs_handle *h);
 
 xs_transaction_t xs_transaction_start(struct xs_handle *h);
 /* abort=false commits; false with errno EAGAIN means: retry it all. */
-bool xs_transaction_end(struct xs_handle *h, xs_transaction_t t,
-                        bool abort);
+bool xs_transaction_end(struct xs_handle *h, xs_transaction_t t, bool abort);
 
 bool xs_introduce_domain(struct xs_handle *h, unsigned int domid,
                          unsigned long mfn, unsigned int eventchn);
