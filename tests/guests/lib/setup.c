@@ -8,6 +8,14 @@ shared_info_t *shared_info;
 vcpu_info_t *vcpu0;
 enum hypercall_path hypercall_path = HCALL_PAGE;
 
+/* head.S addresses these structures by the offsets in asm.h. */
+_Static_assert(offsetof(struct boot_regs, rsp) == BR_RSP, "boot_regs");
+_Static_assert(offsetof(struct boot_regs, r15) == BR_R15, "boot_regs");
+_Static_assert(offsetof(struct boot_regs, gs) == BR_GS, "boot_regs");
+_Static_assert(offsetof(struct user_ctx, ksp) == UC_KSP, "user_ctx");
+_Static_assert(offsetof(struct user_ctx, arg) == UC_ARG, "user_ctx");
+_Static_assert(sizeof(struct trap_regs) == 22 * 8, "trap_regs");
+
 uint8_t boot_stack[BOOT_STACK_SIZE] __attribute__((aligned(16)));
 /* A page of our own VA space that shared_info is mapped over. */
 static uint8_t shared_info_va[PAGE_SIZE]
