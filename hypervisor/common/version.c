@@ -82,8 +82,9 @@ long do_xen_version(unsigned int cmd, unsigned long arg)
 
         if ( copy_from_guest(&fi, arg, sizeof(fi)) )
             return -EFAULT;
-        /* Submaps beyond the first are all zero. */
-        fi.submap = fi.submap_idx == 0 ? pv_features(d) : 0;
+        if ( fi.submap_idx >= XENFEAT_NR_SUBMAPS )
+            return -EINVAL;
+        fi.submap = pv_features(d);
         return copy_to_guest(arg, &fi, sizeof(fi)) ? -EFAULT : 0;
     }
     case XENVER_pagesize:

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* A 64-bit Xen PV kernel image: parsing it and laying out its start of day. */
+#ifndef XENIA_PV_IMAGE_H
+#define XENIA_PV_IMAGE_H
+
+#include <xenia/types.h>
+
+/*
+ * Pure code shared by the hypervisor (Dom0 at boot) and, later, the
+ * toolstack (DomUs): no printing; failures return -errno and a reason
+ * string for the caller's one-line message.
+ */
+
+#define PV_MAX_SEGMENTS 8
+
+struct pv_segment {
+    uint64_t vaddr;  /* where it runs: p_paddr + virt_base - paddr_offset */
+    uint64_t file_off, filesz, memsz;
+};
+
+struct pv_kernel {
+    const uint8_t *image;
+    size_t len;
+    uint64_t virt_base, paddr_offset, entry;
+    uint64_t hypercall_page;   /* 0: none asked for */
+    uint64_t virt_kstart, virt_kend;
+    uint32_t features_required, features_supported; /* XENFEAT_ bits */
+    bool has_supported_note;
+    bool mod_start_pfn;        /* initrd may be handed over by pfn */
+    unsigned int nr_segments;
+    struct pv_segment seg[PV_MAX_SEGMENTS];
+};
+
+/*
+ * Check an ELF64 x86-64 image and read its Xen notes. supported is the
+ * set of XENFEAT_ bits the hypervisor can give; a kernel requiring more
+ * is refused.
+ */
+int pv_kernel_parse(const void *image, size_t len, uint32_t supported,
+                    struct pv_kernel *k, const char **why);
+
+/* What the builder is asked to build. */
+struct pv_build_params {
+    unsigned long nr_pages;       /* pages the domain owns */
+    size_t initrd_len;            /* 0: none */
+    const char *cmdline;
+    uint64_t shared_info_maddr;
+    uint32_t si_flags;            /* SIF_PRIVILEGED | SIF_INITDOMAIN for Dom0 */
+    bool domu;                    /* reserve xenstore and console pages */
+    uint64_t store_mfn, console_mfn;  /* domU: filled in by the caller */
+    uint32_t store_evtchn, console_evtchn;
+};
+
+/* Where everything goes: virtual addresses in the bootstrap region. */
+struct pv_layout {
+    uint64_t v_start, v_end;
+    uint64_t kernel_start, kernel_end;
+    uint64_t initrd_start;        /* 0: none */
+    uint64_t p2m_start;
+    uint64_t start_info;
+    uint64_t store_page, console_page; /* domU only */
+    uint64_t pt_start;            /* L4, L3, L2, then the L1s */
+    unsigned long nr_pt_frames;
+    uint64_t stack_start;
+    uint64_t entry, stack_top;
+};
+
+int pv_layout_compute(const struct pv_kernel *k,
+                      const struct pv_build_params *p, struct pv_layout *l,
+                      const char **why);
+
+/* The domain's memory, as the builder sees it. */
+struct pv_build_mem {
+    void *ctx;
+    void *(*map_pfn)(void *ctx, unsigned long pfn); /* a writable page */
+    uint64_t (*pfn_to_mfn)(void *ctx, unsigned long pfn);
+};
+
+/*
+ * Write the image: kernel segments, initrd (copied from initrd), p2m,
+ * start_info and the bootstrap page tables (read-only where they map
+ * page tables). The hypervisor's L4 slots are left for the validation
+ * that types the L4.
+ */
+int pv_build(const struct pv_kernel *k, const struct pv_build_params *p,
+             const struct pv_layout *l, const struct pv_build_mem *mem,
+             const void *initrd, const char **why);
+
+static inline unsigned long pv_va_to_pfn(const struct pv_layout *l, uint64_t va)
+{
+    return (unsigned long)((va - l->v_start) >> PAGE_SHIFT);
+}
+
+#endif /* XENIA_PV_IMAGE_H */
