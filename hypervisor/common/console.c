@@ -164,6 +164,19 @@ void printk(const char *fmt, ...)
     va_end(ap);
 }
 
+void console_write_raw(const char *s, size_t len)
+{
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+    size_t i;
+
+    for ( i = 0; i < len; i++ )
+    {
+        emit(s[i], serial_enabled);
+        at_line_start = s[i] == '\n';
+    }
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
 size_t console_ring_read(char *buf, size_t len, uint64_t *pos)
 {
     unsigned long flags = spin_lock_irqsave(&console_lock);

@@ -10,9 +10,10 @@
 #define CHUNK 128
 
 /*
- * Guest output goes out line by line under the guest log level, with a
- * "(dN) " prefix so a log reads as on Xen. Partial lines wait in a small
- * buffer until their newline or until it fills.
+ * Dom0's console is the machine's: its bytes go out as they are, as on
+ * Xen. Other domains' output goes out line by line with a "(dN) " prefix
+ * under the guest log level, so a guest cannot flood the console;
+ * partial lines wait in a small buffer until their newline.
  */
 static void guest_console_write(const struct vcpu *v, const char *s, size_t n)
 {
@@ -20,6 +21,11 @@ static void guest_console_write(const struct vcpu *v, const char *s, size_t n)
     static size_t len;
     size_t i;
 
+    if ( v->domain->is_privileged )
+    {
+        console_write_raw(s, n);
+        return;
+    }
     for ( i = 0; i < n; i++ )
     {
         char c = s[i];
@@ -69,6 +75,8 @@ long do_console_io(unsigned int cmd, unsigned int count, unsigned long buf)
     case CONSOLEIO_read:
         if ( !v->domain->is_privileged )
             return -EPERM;
+        if ( count > 0x7fffffffu )
+            return -E2BIG; /* the result is an int count, as in Xen */
         return 0; /* serial input is not wired up yet: nothing to read */
     default:
         return -ENOSYS;

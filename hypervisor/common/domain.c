@@ -82,6 +82,13 @@ struct domain *domain_create(domid_t id, bool privileged,
     frame_table[d->shared_info_mfn].owner = id;
     frame_table[d->shared_info_mfn].count_info = PGC_allocated | 1;
 
+    /* Wall time at system time 0; even version: not being updated. */
+    d->shared_info->wc_sec = (uint32_t)(wallclock_at_boot_ns() / 1000000000ULL);
+    d->shared_info->wc_nsec = (uint32_t)(wallclock_at_boot_ns() % 1000000000ULL);
+    d->shared_info->wc_sec_hi = (uint32_t)(wallclock_at_boot_ns() / 1000000000ULL >> 32);
+    /* Every slot starts masked, used or not, as the ABI promises. */
+    for ( i = 0; i < MAX_VCPUS; i++ )
+        d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
     for ( i = 0; i < max_vcpus; i++ )
         if ( !(d->vcpu[i] = vcpu_create(d, i)) )
             goto fail;

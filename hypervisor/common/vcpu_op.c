@@ -11,6 +11,7 @@
 #include <xenia/time.h>
 #include <xenia/xmalloc.h>
 #include <asm/config.h>
+#include <asm/pv.h>
 
 int arch_vcpu_initialise(struct vcpu *v, const struct vcpu_guest_context *c);
 
@@ -151,6 +152,13 @@ long do_vcpu_op(unsigned int cmd, unsigned int vcpuid, unsigned long arg)
         if ( !guest_range_ok(a.addr.p, sizeof(struct vcpu_runstate_info)) )
             return -EFAULT;
         v->runstate_guest = a.addr.p;
+        if ( v == current_vcpu() )
+        {
+            /* Written at once, with the time in the current state so far. */
+            v->runstate.time[v->runstate.state] += NOW() - v->runstate.state_entry_time;
+            v->runstate.state_entry_time = NOW();
+            pv_update_runstate_area(v);
+        }
         return 0;
     }
     case VCPUOP_set_periodic_timer:

@@ -268,7 +268,7 @@ static void extend_direct_map(const struct memmap *map)
 static void m2p_init(void)
 {
     unsigned long bytes = ROUNDUP(max_page * sizeof(unsigned long), MB(2));
-    unsigned long done;
+    unsigned long done, i;
 
     m2p_frames = bytes >> PAGE_SHIFT;
     for ( done = 0; done < bytes; done += MB(2) )
@@ -280,6 +280,9 @@ static void m2p_init(void)
             panic("no memory for the M2P table\n");
         memset(chunk, 0xff, MB(2)); /* INVALID_M2P_ENTRY */
         mfn = maddr_to_mfn(__pa(chunk));
+        /* Guests may map the M2P read-only by frame, as on Xen. */
+        for ( i = 0; i < 512; i++ )
+            frame_table[mfn_x(mfn) + i].count_info |= PGC_shared_ro;
         if ( done / MB(2) < ARRAY_SIZE(m2p_chunks) )
             m2p_chunks[done / MB(2)] = __pa(chunk);
         if ( map_pages_to_xen(RDWR_MPT_VIRT_START + done, mfn, 512,

@@ -265,6 +265,7 @@ void start_xenia(uint32_t magic, uint32_t info_pa)
     i8259_mask_all();
     io_apic_init();
     time_init();
+    rtc_init();
     apic_init_bsp();
     timers_init_cpu(0);
     sched_init_cpu(0);

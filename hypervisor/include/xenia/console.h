@@ -30,6 +30,9 @@ void console_init_early(void);
 /* Apply console=, com1=, loglvl= once the command line is parsed. */
 void console_init_postparse(void);
 
+/* A guest's console bytes as they are: no prefix, no level (Dom0, as on Xen). */
+void console_write_raw(const char *s, size_t len);
+
 /* Read the ring from *pos on; returns bytes copied and advances *pos. */
 size_t console_ring_read(char *buf, size_t len, uint64_t *pos);
 

@@ -36,6 +36,11 @@ s_time_t NOW(void);
  */
 void time_pvclock_sample(uint64_t *tsc, s_time_t *now, struct time_scale *ts);
 
+/* The wall clock (CMOS RTC), read once at boot after time_init(). */
+void rtc_init(void);
+/* Nanoseconds since the Unix epoch at system time 0. */
+uint64_t wallclock_at_boot_ns(void);
+
 /* Busy-wait; only after time_init(). */
 void udelay(unsigned long us);
 

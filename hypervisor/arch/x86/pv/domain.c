@@ -158,14 +158,26 @@ static void load_segments(struct vcpu *v, struct cpu_user_regs *r)
 
 void arch_context_switch(struct vcpu *prev, struct vcpu *next,
                          struct cpu_user_regs *frame);
+/* The guest's copy of its run state, written while its tables are live. */
+void pv_update_runstate_area(struct vcpu *v)
+{
+    if ( v->runstate_guest )
+        copy_to_guest(v->runstate_guest, &v->runstate, sizeof(v->runstate));
+}
+
 void arch_context_switch(struct vcpu *prev, struct vcpu *next,
                          struct cpu_user_regs *frame)
 {
     if ( prev )
     {
         prev->arch.user_regs = *frame;
+        /* The CPU never stores data selectors in the frame: read them. */
+        asm volatile("mov %%ds, %k0; mov %%es, %k1; mov %%fs, %k2; mov %%gs, %k3"
+                     : "=r"(prev->arch.user_regs.ds), "=r"(prev->arch.user_regs.es),
+                       "=r"(prev->arch.user_regs.fs), "=r"(prev->arch.user_regs.gs));
         save_segments(prev);
         asm volatile("fxsave64 %0" : "=m"(prev->arch.fpu_ctxt));
+        pv_update_runstate_area(prev);
     }
     if ( !next )
     {
@@ -179,6 +191,7 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next,
     load_segments(next, frame);
     asm volatile("fxrstor64 %0" ::"m"(next->arch.fpu_ctxt));
     pv_update_vcpu_time(next);
+    pv_update_runstate_area(next);
 }
 
 static bool guest_addr_ok(unsigned long va)

@@ -6,6 +6,7 @@
 #include <xenia/page_type.h>
 #include <asm/config.h>
 #include <asm/processor.h>
+#include <asm/page.h>
 #include <asm/pv_mm.h>
 #include <asm/pv.h>
 
@@ -55,14 +56,39 @@ void pv_init_xen_l4_slots(pte_t *l4)
         l4[i] = idle_l4[i];
 }
 
+static bool is_shared_ro(unsigned long mfn)
+{
+    return mfn < max_page && (frame_table[mfn].count_info & PGC_shared_ro);
+}
+
 /* Does this entry hold a counted reference on a RAM frame? */
 static bool counted(pte_t e)
 {
     unsigned long mfn = pte_addr(e) >> PAGE_SHIFT;
 
-    return (e & _PAGE_PRESENT) && mfn < max_page && mfn_is_ram(mfn);
+    return (e & _PAGE_PRESENT) && mfn < max_page && mfn_is_ram(mfn) &&
+           !is_shared_ro(mfn);
 }
 
+/* Frames beyond what the CPU can address exist nowhere: no one maps them. */
+static bool mfn_addressable(unsigned long mfn)
+{
+    static unsigned int bits;
+
+    if ( !bits )
+    {
+        uint32_t a, b, c, d;
+
+        cpuid_count(0x80000008, 0, &a, &b, &c, &d);
+        bits = (a & 0xff) ? (a & 0xff) : 36;
+    }
+    return mfn < (1UL << (bits - PAGE_SHIFT));
+}
+
+/*
+ * Xen's answers: a frame that is not the domain's is -EPERM; one of its
+ * own that is in use as something else (a page table) is -EBUSY.
+ */
 static int get_l1e(pte_t e, struct domain *pg_owner)
 {
     unsigned long mfn = pte_addr(e) >> PAGE_SHIFT;
@@ -70,15 +96,20 @@ static int get_l1e(pte_t e, struct domain *pg_owner)
 
     if ( !(e & _PAGE_PRESENT) )
         return 0;
+    if ( is_shared_ro(mfn) )
+        return (e & _PAGE_RW) ? -EBUSY : 0;
     if ( !counted(e) )
-        return pg_owner->is_privileged ? 0 : -EPERM;
+        return pg_owner->is_privileged && mfn_addressable(mfn) &&
+                       !(mfn < max_page && mfn_is_ram(mfn))
+                   ? 0
+                   : -EPERM;
     pg = mfn_to_page(_mfn(mfn));
     if ( !get_page(pg, pg_owner->domain_id) )
         return -EPERM;
     if ( (e & _PAGE_RW) && get_page_type(pg, PGT_writable_page) )
     {
         put_page(pg);
-        return -EPERM;
+        return -EBUSY;
     }
     return 0;
 }

@@ -138,7 +138,7 @@ static int pin_table(struct vcpu *v, unsigned long mfn, uint64_t type)
     pg = mfn_to_page(_mfn(mfn));
     rc = get_page_and_type(pg, v->domain->domain_id, type);
     if ( rc )
-        return rc;
+        return -EINVAL; /* Xen's answer for any refusal to pin */
     if ( __atomic_fetch_or(&pg->type_info, PGT_pinned, __ATOMIC_ACQ_REL) &
          PGT_pinned )
     {
@@ -183,7 +183,7 @@ static int new_baseptr(struct vcpu *v, unsigned long mfn, bool user)
         rc = get_page_and_type(mfn_to_page(_mfn(mfn)), v->domain->domain_id,
                                PGT_l4_page_table);
     if ( rc )
-        return rc;
+        return -EINVAL;
     *slot = mfn;
     /* Reload only if the table of the mode the vCPU runs in changed. */
     if ( user != v->arch.kernel_mode )

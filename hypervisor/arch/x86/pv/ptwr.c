@@ -76,13 +76,15 @@ static bool decode(const uint8_t *b, unsigned int avail, struct insn *in)
     unsigned int i = 0, rex = 0;
     int m;
 
-    if ( i < avail && b[i] == 0xf0 ) /* lock */
-        i++;
+    bool opsize16 = false;
+
+    while ( i < avail && (b[i] == 0xf0 || b[i] == 0x66) ) /* lock, opsize */
+        opsize16 |= b[i++] == 0x66;
     if ( i < avail && (b[i] & 0xf0) == 0x40 )
         rex = b[i++];
     if ( i + 2 > avail )
         return false;
-    in->opsize = (rex & 8) ? 8 : 4;
+    in->opsize = (rex & 8) ? 8 : opsize16 ? 2 : 4;
     in->imm = 0;
     if ( b[i] == 0x0f ) /* two-byte opcodes */
     {
@@ -124,14 +126,19 @@ static bool decode(const uint8_t *b, unsigned int avail, struct insn *in)
         case 0x87:
             in->op = OP_XCHG;
             break;
-        case 0xc7: /* mov $imm32 (sign-extended) */
-            if ( ((b[i] >> 3) & 7) || i + m + 4 > avail )
+        case 0xc7: /* mov $imm32 (sign-extended), or $imm16 */
+        {
+            unsigned int isz = in->opsize == 2 ? 2 : 4;
+
+            if ( ((b[i] >> 3) & 7) || i + m + isz > avail )
                 return false;
             in->op = OP_MOV;
             in->reg = -1;
-            in->imm = (uint64_t)(int64_t) * (const int32_t *)(b + i + m);
-            m += 4;
+            in->imm = isz == 2 ? *(const uint16_t *)(b + i + m)
+                               : (uint64_t)(int64_t) * (const int32_t *)(b + i + m);
+            m += isz;
             break;
+        }
         case 0x80: /* and/or $imm8 on a byte */
             if ( i + m + 1 > avail )
                 return false;
@@ -186,8 +193,18 @@ static bool compute(struct cpu_user_regs *regs, const struct insn *in,
         *new = (old & ~mask) | ((cur & 0xff) << (byte * 8));
         return true;
     }
+    if ( in->op == OP_MOV && (byte || in->opsize != 8) )
+    {
+        /* A partial write (movl of one half, say): merge into the entry. */
+        if ( byte + in->opsize > 8 )
+            return false;
+        mask = (in->opsize == 8 ? ~0UL : (1UL << (in->opsize * 8)) - 1)
+               << (byte * 8);
+        *new = (old & ~mask) | ((src << (byte * 8)) & mask);
+        return true;
+    }
     if ( byte || in->opsize != 8 )
-        return false; /* Linux writes whole 64-bit entries */
+        return false; /* the read-modify-write forms Linux uses are 64-bit */
     switch ( in->op )
     {
     case OP_MOV:

@@ -122,12 +122,18 @@ void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs,
  */
 static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
 {
-    unsigned int vector = regs->error_code >> 3;
     const struct trap_info *ti;
+    uint8_t insn[2];
 
-    if ( (regs->error_code & 7) != 2 )
+    /*
+     * The vector comes from the instruction, not the error code: QEMU's
+     * TCG reports n * 16 + 2 rather than n * 8 + 2, and an error code is
+     * no index to trust anyway.
+     */
+    if ( (regs->error_code & 3) != 2 ||
+         copy_from_guest(insn, regs->rip, sizeof(insn)) || insn[0] != 0xcd )
         return false;
-    ti = &v->arch.trap_ctxt[vector];
+    ti = &v->arch.trap_ctxt[insn[1]];
     if ( !ti->address || TI_GET_DPL(ti) < (v->arch.kernel_mode ? 1u : 3u) )
         return false;
     regs->rip += 2; /* int imm8 */
