@@ -404,10 +404,10 @@ static void fill_start_info(const struct pv_build_params *p,
     si->mod_len = p->initrd_len;
     if ( p->domu )
     {
-        si->store_mfn = p->store_mfn;
-        si->store_evtchn = p->store_evtchn;
-        si->console.domU.mfn = p->console_mfn;
-        si->console.domU.evtchn = p->console_evtchn;
+        si->store_mfn = p->xs_mfn;
+        si->store_evtchn = p->xs_evtchn;
+        si->console.domU.mfn = p->cons_mfn;
+        si->console.domU.evtchn = p->cons_evtchn;
     }
     if ( p->cmdline )
         strlcpy((char *)si->cmd_line, p->cmdline, sizeof(si->cmd_line));

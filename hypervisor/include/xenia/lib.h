@@ -54,6 +54,23 @@ void __noreturn assert_failed(const char *expr, const char *file, int line);
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+/* glibc gained strlcpy only in 2.38; pure code may use it everywhere. */
+#if !defined(strlcpy) && !(defined(__GLIBC__) && __GLIBC_PREREQ(2, 38))
+static inline size_t xenia_host_strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t len = strlen(src);
+
+    if ( size )
+    {
+        size_t n = len < size - 1 ? len : size - 1;
+
+        memcpy(dst, src, n);
+        dst[n] = '\0';
+    }
+    return len;
+}
+#define strlcpy xenia_host_strlcpy
+#endif
 #else
 #include <stdarg.h>
 void *memcpy(void *dst, const void *src, size_t n);

@@ -47,8 +47,8 @@ struct pv_build_params {
     uint64_t shared_info_maddr;
     uint32_t si_flags;            /* SIF_PRIVILEGED | SIF_INITDOMAIN for Dom0 */
     bool domu;                    /* reserve xenstore and console pages */
-    uint64_t store_mfn, console_mfn;  /* domU: filled in by the caller */
-    uint32_t store_evtchn, console_evtchn;
+    uint64_t xs_mfn, cons_mfn;  /* domU: filled in by the caller */
+    uint32_t xs_evtchn, cons_evtchn;
 };
 
 /* Where everything goes: virtual addresses in the bootstrap region. */
