@@ -6,6 +6,7 @@
 #
 #   DOM0_KERNEL=path  DOM0_INITRD=path   (default: none)
 #   XEN_CMDLINE="..."  DOM0_CMDLINE="..."  ISO=build/xenia.iso
+#   XEN_IMAGE=path (default build/xenia; e.g. Xen's own, to compare)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -16,7 +17,8 @@ kernel=${DOM0_KERNEL:-}
 initrd=${DOM0_INITRD:-}
 
 die() { echo "mkiso: $*" >&2; exit 1; }
-[ -f "$build/xenia" ] || die "no hypervisor image at $build/xenia: run make first"
+image=${XEN_IMAGE:-$build/xenia}
+[ -f "$image" ] || die "no hypervisor image at $image: run make first"
 [ -z "$kernel" ] || [ -f "$kernel" ] || die "DOM0_KERNEL '$kernel' not found"
 [ -z "$initrd" ] || [ -f "$initrd" ] || die "DOM0_INITRD '$initrd' not found"
 [ -z "$initrd" ] || [ -n "$kernel" ] || die "DOM0_INITRD given without DOM0_KERNEL"
@@ -25,7 +27,7 @@ command -v grub-mkrescue >/dev/null || die "grub-mkrescue missing (apt-get insta
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/boot/grub"
-cp "$build/xenia" "$stage/boot/xenia"
+cp "$image" "$stage/boot/xenia"
 {
     echo "serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1"
     echo "terminal_input serial console"
