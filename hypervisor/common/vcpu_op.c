@@ -106,7 +106,8 @@ static long vcpu_initialise(struct vcpu *v, unsigned long arg)
     struct vcpu_guest_context *c;
     long rc;
 
-    if ( !(v->pause_flags & VPF_down) )
+    /* Once initialised (it has page tables), never again: as in Xen. */
+    if ( v->arch.guest_table )
         return -EEXIST;
     c = xmalloc(struct vcpu_guest_context);
     if ( !c )
@@ -132,7 +133,11 @@ long do_vcpu_op(unsigned int cmd, unsigned int vcpuid, unsigned long arg)
     case VCPUOP_up:
         if ( !v->arch.guest_table )
             return -EINVAL; /* never initialised */
-        __atomic_fetch_and(&v->pause_flags, ~VPF_down, __ATOMIC_SEQ_CST);
+        if ( !(__atomic_fetch_and(&v->pause_flags, ~VPF_down, __ATOMIC_SEQ_CST) &
+               VPF_down) )
+            return 0; /* already up */
+        if ( v->periodic_period )
+            set_timer(&v->periodic_timer, NOW() + v->periodic_period);
         sched_wake(v);
         return 0;
     case VCPUOP_down:

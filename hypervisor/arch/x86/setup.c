@@ -66,7 +66,9 @@ static int parse_dom0_mem(const char *s)
     return 0;
 }
 custom_param("dom0_mem", parse_dom0_mem);
-ignored_param("dom0_max_vcpus");
+/* Dom0's vCPUs (all on CPU 0 until SMP); vCPU 0 starts, the rest wait. */
+static unsigned int opt_dom0_max_vcpus = 1;
+integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
 ignored_param("dom0_vcpus_pin");
 ignored_param("guest_loglvl_rate");
 ignored_param("iommu");
@@ -226,7 +228,7 @@ static void __noreturn start_dom0(void)
     snprintf(dom0_cmdline, sizeof(dom0_cmdline), "%s%s%s", m[0].cmdline,
              dom0_args && *m[0].cmdline ? " " : "", dom0_args ? dom0_args : "");
     rc = dom0_construct(&m[0], boot_info.nr_modules > 1 ? &m[1] : NULL,
-                        dom0_cmdline, opt_dom0_mem);
+                        dom0_cmdline, opt_dom0_mem, opt_dom0_max_vcpus);
     if ( rc )
     {
         printk(XENLOG_ERR "Could not build Dom0 (error %d)\n", rc);

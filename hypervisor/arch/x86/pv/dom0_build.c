@@ -98,16 +98,24 @@ static void set_entry_state(struct vcpu *v, const struct dom0_image *img)
 
 int dom0_construct(const struct boot_module *kernel,
                    const struct boot_module *initrd, const char *cmdline,
-                   uint64_t opt_dom0_mem)
+                   uint64_t opt_dom0_mem, unsigned int nr_vcpus)
 {
-    struct domain *d = domain_create(0, true, 1);
+    struct domain *d;
     struct vcpu *v;
     struct dom0_image img;
     unsigned long nr, *p2m;
     int rc;
 
+    if ( !nr_vcpus || nr_vcpus > MAX_VCPUS )
+    {
+        printk(XENLOG_WARNING "dom0_max_vcpus=%u out of range: using 1\n",
+               nr_vcpus);
+        nr_vcpus = 1;
+    }
+    d = domain_create(0, true, nr_vcpus);
     if ( !d )
         return -ENOMEM;
+    printk(XENLOG_INFO "Dom0: %u vCPU%s\n", nr_vcpus, nr_vcpus > 1 ? "s" : "");
     v = d->vcpu[0];
     nr = dom0_pages(opt_dom0_mem);
     p2m = xmalloc_bytes(nr * sizeof(*p2m), 0);

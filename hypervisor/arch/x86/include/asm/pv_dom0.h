@@ -29,6 +29,6 @@ int dom0_build_image(struct domain *d, const struct boot_module *kernel,
 /* Create and build Dom0, ready to be scheduled. */
 int dom0_construct(const struct boot_module *kernel,
                    const struct boot_module *initrd, const char *cmdline,
-                   uint64_t opt_dom0_mem);
+                   uint64_t opt_dom0_mem, unsigned int nr_vcpus);
 
 #endif /* ASM_PV_DOM0_H */
