@@ -192,6 +192,9 @@ void domain_shutdown(struct domain *d, unsigned int reason)
         sched_sleep(d->vcpu[i]);
     if ( d == dom0 )
         hardware_domain_shutdown(reason);
+    /* The toolstack learns of it through Dom0's VIRQ_DOM_EXC. */
+    if ( dom0 && !dom0->is_shutting_down )
+        send_guest_vcpu_virq(dom0->vcpu[0], VIRQ_DOM_EXC);
 }
 
 void vcpu_wake(struct vcpu *v)

@@ -147,6 +147,18 @@ static void do_nmi(const struct cpu_user_regs *regs)
            smp_processor_id(), regs->rip);
 }
 
+/*
+ * A #DB in ring 0 can only come from a breakpoint a guest armed on its
+ * own memory (set_debugreg refuses Xenia's addresses) being hit while
+ * Xenia copied to or from that memory. It is the guest's business: clear
+ * it and carry on, as Xen does with hypervisor-mode debug traps.
+ */
+static void do_debug_hypervisor(struct cpu_user_regs *regs)
+{
+    (void)regs;
+    asm volatile("mov %0, %%db6" ::"r"(0xffff0ff0UL));
+}
+
 void do_trap(struct cpu_user_regs *regs)
 {
     unsigned int vec = regs->entry_vector;
@@ -156,6 +168,8 @@ void do_trap(struct cpu_user_regs *regs)
         do_irq(regs);
     else if ( vec == 2 )
         do_nmi(regs);
+    else if ( vec == 1 && !guest_mode(regs) )
+        do_debug_hypervisor(regs);
     else if ( guest_mode(regs) )
         pv_handle_exception(regs);
     else if ( (fixup = search_exception_table(regs->rip)) != 0 )

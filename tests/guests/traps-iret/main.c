@@ -333,6 +333,44 @@ static void check_nm_db(void)
     trap_set_hook(7, NULL);
 }
 
+static volatile uint64_t watched;
+
+/* A data breakpoint armed through set_debugreg: the write traps. */
+static void check_debugregs(void)
+{
+    unsigned int before;
+    long dr6;
+
+    test_rc(HC(__HYPERVISOR_set_debugreg, 0, 0xffff82d080000000UL, 0, 0, 0),
+            -XEN_EPERM, "set_debugreg of a hypervisor address");
+    test_rc(HC(__HYPERVISOR_set_debugreg, 9, 0, 0, 0, 0), -XEN_ENODEV,
+            "set_debugreg of a register that does not exist");
+    test_rc(HC(__HYPERVISOR_set_debugreg, 0, (unsigned long)&watched, 0, 0, 0),
+            0, "set_debugreg DR0 = a guest variable");
+    test_check(HC(__HYPERVISOR_get_debugreg, 0, 0, 0, 0, 0) ==
+                   (long)(unsigned long)&watched,
+               "get_debugreg reads DR0 back");
+    /* L0, write-only (RW=01), 8 bytes (LEN=10). */
+    test_rc(HC(__HYPERVISOR_set_debugreg, 7, 0x1 | (0x1UL << 16) | (0x2UL << 18),
+               0, 0, 0),
+            0, "set_debugreg DR7 arms it");
+    trap_set_hook(1, db_hook);
+    /* db_count changes behind the compiler's back, in the #DB hook. */
+    before = *(volatile unsigned int *)&db_count;
+    watched = 42;
+    test_check(*(volatile unsigned int *)&db_count == before + 1,
+               "a write to the watched variable delivers #DB (%u)",
+               *(volatile unsigned int *)&db_count - before);
+    dr6 = HC(__HYPERVISOR_get_debugreg, 6, 0, 0, 0, 0);
+    test_check(dr6 & 1, "get_debugreg(6) shows breakpoint 0 hit (%#lx)", dr6);
+    test_rc(HC(__HYPERVISOR_set_debugreg, 7, 0, 0, 0, 0), 0, "disarm DR7");
+    before = *(volatile unsigned int *)&db_count;
+    watched = 43;
+    test_check(*(volatile unsigned int *)&db_count == before,
+               "disarmed: no #DB");
+    trap_set_hook(1, NULL);
+}
+
 void test_main(void)
 {
     check_int3_ud2_de();
@@ -343,4 +381,5 @@ void test_main(void)
     check_iret_if();
     check_soft_int();
     check_nm_db();
+    check_debugregs();
 }

@@ -209,10 +209,22 @@ long do_fpu_taskswitch(unsigned int set)
 
 #define DR7_RESERVED_ONES 0x400
 
+/* DR4 and DR5 are the old aliases of DR6 and DR7 (CR4.DE is clear). */
+static int debugreg_index(unsigned int reg)
+{
+    if ( reg > 7 )
+        return -ENODEV;
+    return reg == 4 || reg == 5 ? (int)reg + 2 : (int)reg;
+}
+
 long do_set_debugreg(unsigned int reg, unsigned long value)
 {
     struct vcpu *v = current_vcpu();
+    int i = debugreg_index(reg);
 
+    if ( i < 0 )
+        return i;
+    reg = i;
     switch ( reg )
     {
     case 0:
@@ -236,16 +248,17 @@ long do_set_debugreg(unsigned int reg, unsigned long value)
         return -EINVAL;
     }
     v->arch.debugreg[reg] = value;
+    pv_load_debugregs(v); /* the caller is the running vCPU */
     return 0;
 }
 
 long do_get_debugreg(unsigned int reg)
 {
-    struct vcpu *v = current_vcpu();
+    int i = debugreg_index(reg);
 
-    if ( reg > 7 || reg == 4 || reg == 5 )
-        return -EINVAL;
-    return v->arch.debugreg[reg];
+    if ( i < 0 )
+        return i;
+    return current_vcpu()->arch.debugreg[i];
 }
 
 long do_vm_assist(unsigned int cmd, unsigned int type)

@@ -158,6 +158,32 @@ static void load_segments(struct vcpu *v, struct cpu_user_regs *r)
 
 void arch_context_switch(struct vcpu *prev, struct vcpu *next,
                          struct cpu_user_regs *frame);
+#define DR_ACCESSORS(n)                                                        \
+    static void write_dr##n(unsigned long v)                                   \
+    {                                                                          \
+        asm volatile("mov %0, %%db" #n ::"r"(v));                              \
+    }
+DR_ACCESSORS(0)
+DR_ACCESSORS(1)
+DR_ACCESSORS(2)
+DR_ACCESSORS(3)
+DR_ACCESSORS(6)
+DR_ACCESSORS(7)
+
+/* Arm the vCPU's breakpoints (set_debugreg checked every value). */
+void pv_load_debugregs(const struct vcpu *v)
+{
+    const unsigned long *dr = v->arch.debugreg;
+
+    write_dr7(0x400); /* disarm while the addresses change */
+    write_dr0(dr[0]);
+    write_dr1(dr[1]);
+    write_dr2(dr[2]);
+    write_dr3(dr[3]);
+    write_dr6(dr[6] ? dr[6] : 0xffff0ff0UL);
+    write_dr7(dr[7] ? dr[7] : 0x400);
+}
+
 /* The guest's copy of its run state, written while its tables are live. */
 void pv_update_runstate_area(struct vcpu *v)
 {
@@ -192,6 +218,8 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next,
     asm volatile("fxrstor64 %0" ::"m"(next->arch.fpu_ctxt));
     pv_update_vcpu_time(next);
     pv_update_runstate_area(next);
+    if ( (next->arch.debugreg[7] | (prev ? prev->arch.debugreg[7] : 0)) & 0xff )
+        pv_load_debugregs(next);
 }
 
 static bool guest_addr_ok(unsigned long va)

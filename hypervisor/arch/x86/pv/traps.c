@@ -164,6 +164,16 @@ void pv_handle_exception(struct cpu_user_regs *regs)
         if ( pv_emulate_forced_cpuid(v, regs) )
             return;
         break;
+    case 1:
+    {
+        /* The guest reads which breakpoint fired with get_debugreg(6). */
+        unsigned long dr6;
+
+        asm volatile("mov %%db6, %0" : "=r"(dr6));
+        asm volatile("mov %0, %%db6" ::"r"(0xffff0ff0UL));
+        v->arch.debugreg[6] = dr6;
+        break;
+    }
     default:
         break;
     }

@@ -53,6 +53,9 @@ bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_user_regs *regs);
 /* Write the run state where the guest registered it (current vCPU). */
 void pv_update_runstate_area(struct vcpu *v);
 
+/* Load the vCPU's debug registers into the CPU. */
+void pv_load_debugregs(const struct vcpu *v);
+
 /* Refresh the vCPU's pvclock record in its vcpu_info. */
 void pv_update_vcpu_time(struct vcpu *v);
 
