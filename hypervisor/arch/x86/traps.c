@@ -20,7 +20,7 @@ BUILD_BUG_ON(offsetof(struct cpu_user_regs, rsp) != UREGS_rsp);
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, es) != UREGS_es);
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, entry_vector) != UREGS_entry_vector);
 
-static const char *const trap_names[32] = {
+const char *const trap_names[32] = {
     "divide error", "debug", "nmi", "int3", "overflow", "bounds",
     "invalid opcode", "device not available", "double fault",
     "coprocessor segment overrun", "invalid TSS", "segment not found",

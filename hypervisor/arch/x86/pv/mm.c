@@ -48,6 +48,25 @@ unsigned int pv_page_table_level(const struct page_info *pg)
     return (t & PGT_type_mask) >> PGT_type_shift;
 }
 
+pte_t *pv_guest_l1e(const struct vcpu *v, unsigned long va,
+                    struct page_info **pg)
+{
+    pte_t *t = __va(pv_guest_cr3(v));
+    unsigned int level;
+
+    for ( level = 4; level > 1; level-- )
+    {
+        pte_t e = t[pt_index(va, level)];
+
+        if ( !(e & _PAGE_PRESENT) || (e & _PAGE_PSE) )
+            return NULL;
+        t = __va(pte_addr(e));
+    }
+    if ( pg )
+        *pg = mfn_to_page(maddr_to_mfn(__pa(t)));
+    return &t[pt_index(va, 1)];
+}
+
 void pv_init_xen_l4_slots(pte_t *l4)
 {
     unsigned int i;

@@ -311,24 +311,6 @@ long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
     return rc;
 }
 
-/* The L1 entry that maps va in the vCPU's current page tables. */
-static pte_t *find_l1e(struct vcpu *v, unsigned long va, struct page_info **pg)
-{
-    pte_t *t = __va(pv_guest_cr3(v));
-    unsigned int level;
-
-    for ( level = 4; level > 1; level-- )
-    {
-        pte_t e = t[pt_index(va, level)];
-
-        if ( !(e & _PAGE_PRESENT) || (e & _PAGE_PSE) )
-            return NULL;
-        t = __va(pte_addr(e));
-    }
-    *pg = mfn_to_page(maddr_to_mfn(__pa(t)));
-    return &t[pt_index(va, 1)];
-}
-
 long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)
 {
     struct vcpu *v = current_vcpu();
@@ -338,7 +320,7 @@ long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)
 
     if ( !guest_range_ok(va, 1) )
         return -EINVAL;
-    pl = find_l1e(v, va, &pg);
+    pl = pv_guest_l1e(v, va, &pg);
     if ( !pl || pv_page_table_level(pg) != 1 ||
          !get_page(pg, v->domain->domain_id) )
         return -EINVAL;

@@ -161,23 +161,6 @@ static bool decode(const uint8_t *b, unsigned int avail, struct insn *in)
     }
 }
 
-/* The guest L1 entry that maps va, in its current tables (NULL if none). */
-static pte_t *l1e_of(struct vcpu *v, unsigned long va)
-{
-    pte_t *t = __va(pv_guest_cr3(v));
-    unsigned int level;
-
-    for ( level = 4; level > 1; level-- )
-    {
-        pte_t e = t[pt_index(va, level)];
-
-        if ( !(e & _PAGE_PRESENT) || (e & _PAGE_PSE) )
-            return NULL;
-        t = __va(pte_addr(e));
-    }
-    return &t[pt_index(va, 1)];
-}
-
 /* Apply the instruction to the 8-byte entry; false for unsupported forms. */
 static bool compute(struct cpu_user_regs *regs, const struct insn *in,
                     unsigned int byte, uint64_t old, uint64_t *new)
@@ -250,7 +233,7 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
 
     /* A write to a present read-only page, from the guest kernel. */
     if ( (ec & 3) != 3 || !v->arch.kernel_mode ||
-         !guest_range_ok(addr, 1) || !(map = l1e_of(v, addr)) ||
+         !guest_range_ok(addr, 1) || !(map = pv_guest_l1e(v, addr, NULL)) ||
          !(*map & _PAGE_PRESENT) )
         return false;
     mfn = pte_addr(*map) >> PAGE_SHIFT;

@@ -11,15 +11,6 @@
 
 #define PFEC_user_mode (1u << 2)
 
-static const char *const trap_name[32] = {
-    "divide error", "debug", "nmi", "int3", "overflow", "bounds",
-    "invalid opcode", "device not available", "double fault",
-    "coprocessor segment overrun", "invalid tss", "segment not found",
-    "stack error", "general protection fault", "page fault",
-    "spurious interrupt", "coprocessor error", "alignment check",
-    "machine check", "simd error",
-};
-
 unsigned long pv_guest_cr3(const struct vcpu *v)
 {
     return (v->arch.kernel_mode ? v->arch.guest_table
@@ -105,7 +96,8 @@ void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs,
     if ( !ti->address )
     {
         gprintk(XENLOG_G_ERR, v, "unhandled %s [#%u, ec=%04x] at %#lx\n",
-                vector < 20 ? trap_name[vector] : "trap", vector, error_code,
+                vector < 32 && trap_names[vector] ? trap_names[vector] : "trap",
+                vector, error_code,
                 (unsigned long)regs->rip);
         domain_shutdown(v->domain, SHUTDOWN_crash);
         return;

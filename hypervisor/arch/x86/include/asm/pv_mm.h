@@ -21,6 +21,13 @@ int pv_mod_entry(struct domain *d, struct domain *pg_owner, pte_t *pl,
 /* The level (1-4) a frame is validated as, or 0 if it is no page table. */
 unsigned int pv_page_table_level(const struct page_info *pg);
 
+/*
+ * The L1 entry that maps va in the vCPU's current page tables, and the
+ * frame of that L1 (pg may be NULL); NULL if no L1 maps va.
+ */
+pte_t *pv_guest_l1e(const struct vcpu *v, unsigned long va,
+                    struct page_info **pg);
+
 /* Copy Xenia's L4 slots into a guest L4 page. */
 void pv_init_xen_l4_slots(pte_t *l4);
 

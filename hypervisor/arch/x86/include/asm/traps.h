@@ -20,6 +20,9 @@ static inline bool guest_mode(const struct cpu_user_regs *regs)
 /* An exception in a PV guest: emulate it, or bounce it to the guest. */
 void pv_handle_exception(struct cpu_user_regs *regs);
 
+/* "page fault" etc., by vector; NULL for reserved vectors. */
+extern const char *const trap_names[32];
+
 /* Print a register dump and call trace for regs. */
 void show_execution_state(const struct cpu_user_regs *regs);
 
