@@ -72,3 +72,8 @@ void ns16550_putc(char c)
         ;
     outb((uint8_t)c, uart_port + UART_THR);
 }
+
+uint16_t ns16550_io_base(void)
+{
+    return uart_port;
+}

@@ -23,5 +23,7 @@ int serial_parse_config(const char *val, struct serial_config *cfg);
 
 int ns16550_init(const struct serial_config *cfg);
 void ns16550_putc(char c);
+/* The UART Xenia owns (0: none), which no guest may touch. */
+uint16_t ns16550_io_base(void);
 
 #endif /* XENIA_SERIAL_H */

@@ -6,6 +6,7 @@
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
+#include <asm/regs.h>
 #include <xenia/hypercall.h>
 #include <xen/xen.h>
 
@@ -132,6 +133,9 @@ static bool emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
     case 0x277: /* PAT: the power-on value Xenia runs with */
         val = 0x0007040600070406UL;
         break;
+    case 0x8b: /* microcode revision: none loaded that a guest may know of */
+        val = 0;
+        break;
     default:
         return false; /* #GP, as Xen does for MSRs it does not know */
     }
@@ -155,43 +159,76 @@ static bool emulate_wrmsr(struct cpu_user_regs *regs)
         return do_set_segment_base(SEGBASE_GS_USER, val) == 0;
     case 0x1a0: /* MISC_ENABLE */
     case 0x277: /* PAT */
+    case 0x8b:  /* microcode revision: Intel's read protocol writes 0 first */
         return true; /* accepted and ignored, as Xen does for PV */
     default:
         return false;
     }
 }
 
-/*
- * Port I/O from a guest kernel that has no access to the port reads as
- * all ones and drops writes, as absent hardware would: Linux probes ports
- * with no fault handler (shared/research/linux-pv-abi.md, section 0.7).
- * in/out with an 8-bit immediate port (e4-e7) or %dx (ec-ef); 0x66
- * selects 16-bit operands.
- */
-static bool emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
-                       const uint8_t *insn, unsigned int len)
-{
-    unsigned int pfx = insn[0] == 0x66, n;
-    uint8_t op;
-    unsigned int size;
+/* CR4 bits a PV kernel may set in its own view; the rest are Xenia's. */
+#define PV_CR4_GUEST_MASK X86_CR4_TSD
 
-    if ( len < pfx + 1 || !v->arch.kernel_mode )
+/*
+ * mov to/from a control register (0f 20 / 0f 22, always a register
+ * operand). The guest sees the real CR0 with its own virtual TS, and the
+ * real CR4 plus the few bits it owns; Linux reads CR4 natively to seed its
+ * shadow and writes it back when it toggles bits (research, 3.3). A write
+ * is accepted and reduced to what the guest may own, as Xen does.
+ */
+static bool emulate_mov_cr(struct vcpu *v, struct cpu_user_regs *regs,
+                           const uint8_t *insn, unsigned int len)
+{
+    unsigned int i = 0, rex = 0, cr, modrm;
+    uint64_t *reg;
+
+    if ( len > 0 && (insn[0] & 0xf0) == 0x40 )
+        rex = insn[i++];
+    if ( len < i + 3 || insn[i] != 0x0f ||
+         (insn[i + 1] != 0x20 && insn[i + 1] != 0x22) )
         return false;
-    op = insn[pfx];
-    if ( (op & 0xf4) != 0xe4 )
-        return false;
-    n = pfx + ((op & 0x08) ? 1 : 2);
-    if ( n > len )
-        return false;
-    size = (op & 1) ? (pfx ? 2 : 4) : 1;
-    if ( !(op & 2) ) /* in */
+    modrm = insn[i + 2];
+    cr = ((modrm >> 3) & 7) | ((rex & 4) << 1);
+    reg = guest_gpr(regs, (modrm & 7) | ((rex & 1) << 3));
+    if ( insn[i + 1] == 0x20 )
     {
-        if ( size == 4 )
-            regs->rax = 0xffffffffUL; /* 32-bit results zero-extend */
-        else
-            regs->rax |= (1UL << (size * 8)) - 1;
+        switch ( cr )
+        {
+        case 0:
+            *reg = (read_cr0() & ~X86_CR0_TS) |
+                   (v->arch.ctrlreg[0] & X86_CR0_TS);
+            break;
+        case 2:
+            *reg = v->vcpu_info->arch.cr2;
+            break;
+        case 3:
+            *reg = pv_guest_cr3(v);
+            break;
+        case 4:
+            *reg = (read_cr4() & ~PV_CR4_GUEST_MASK) |
+                   (v->arch.ctrlreg[4] & PV_CR4_GUEST_MASK);
+            break;
+        default:
+            return false;
+        }
     }
-    regs->rip += n;
+    else
+    {
+        switch ( cr )
+        {
+        case 0: /* only TS may change, as with fpu_taskswitch */
+            if ( (*reg ^ read_cr0()) & ~(uint64_t)X86_CR0_TS )
+                return false;
+            do_fpu_taskswitch(!!(*reg & X86_CR0_TS));
+            break;
+        case 4:
+            v->arch.ctrlreg[4] = *reg & PV_CR4_GUEST_MASK;
+            break;
+        default: /* CR2, CR3 and the rest go through hypercalls */
+            return false;
+        }
+    }
+    regs->rip += i + 3;
     return true;
 }
 
@@ -218,5 +255,26 @@ bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs)
         regs->rip += 2;
         return true;
     }
-    return emulate_io(v, regs, insn, len);
+    if ( len >= 2 && insn[0] == 0x0f && insn[1] == 0x09 && v->arch.kernel_mode )
+    {
+        /* wbinvd: Dom0's drivers may need it; nobody else can tell. */
+        if ( v->domain->is_privileged )
+            asm volatile("wbinvd" ::: "memory");
+        regs->rip += 2;
+        return true;
+    }
+    if ( (insn[0] == 0xfa || insn[0] == 0xfb) && pv_iopl_ok(v) )
+    {
+        /*
+         * cli/sti with the IOPL for them: a no-op, as on Xen. Linux runs
+         * pushf;cli;...;popf in its cmpxchg16b emulation before patching
+         * alternatives; the real interrupt flag stays Xenia's, and popf
+         * could not restore a virtual one anyway.
+         */
+        regs->rip += 1;
+        return true;
+    }
+    if ( v->arch.kernel_mode && emulate_mov_cr(v, regs, insn, len) )
+        return true;
+    return pv_emulate_io(v, regs, insn, len);
 }

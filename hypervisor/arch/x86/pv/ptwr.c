@@ -6,6 +6,7 @@
 #include <xenia/page_type.h>
 #include <asm/config.h>
 #include <asm/pv.h>
+#include <asm/regs.h>
 #include <asm/pv_mm.h>
 
 /*
@@ -23,29 +24,6 @@ struct insn {
     uint64_t imm;
     enum { OP_MOV, OP_XCHG, OP_CMPXCHG, OP_AND, OP_OR, OP_BTR, OP_BTS } op;
 };
-
-static uint64_t *gpr(struct cpu_user_regs *r, int n)
-{
-    switch ( n )
-    {
-    case 0: return &r->rax;
-    case 1: return &r->rcx;
-    case 2: return &r->rdx;
-    case 3: return &r->rbx;
-    case 4: return &r->rsp;
-    case 5: return &r->rbp;
-    case 6: return &r->rsi;
-    case 7: return &r->rdi;
-    case 8: return &r->r8;
-    case 9: return &r->r9;
-    case 10: return &r->r10;
-    case 11: return &r->r11;
-    case 12: return &r->r12;
-    case 13: return &r->r13;
-    case 14: return &r->r14;
-    default: return &r->r15;
-    }
-}
 
 /* Length of a ModRM memory operand (ModRM byte included) at p. */
 static int modrm_len(const uint8_t *p, unsigned int avail)
@@ -78,7 +56,13 @@ static bool decode(const uint8_t *b, unsigned int avail, struct insn *in)
 
     bool opsize16 = false;
 
-    while ( i < avail && (b[i] == 0xf0 || b[i] == 0x66) ) /* lock, opsize */
+    /*
+     * lock, operand size, and segment overrides: the address comes from
+     * CR2, and Linux on one CPU patches its lock prefixes into ds (0x3e).
+     */
+    while ( i < avail && (b[i] == 0xf0 || b[i] == 0x66 || b[i] == 0x2e ||
+                          b[i] == 0x36 || b[i] == 0x3e || b[i] == 0x26 ||
+                          b[i] == 0x64 || b[i] == 0x65) )
         opsize16 |= b[i++] == 0x66;
     if ( i < avail && (b[i] & 0xf0) == 0x40 )
         rex = b[i++];
@@ -165,7 +149,7 @@ static bool decode(const uint8_t *b, unsigned int avail, struct insn *in)
 static bool compute(struct cpu_user_regs *regs, const struct insn *in,
                     unsigned int byte, uint64_t old, uint64_t *new)
 {
-    uint64_t src = in->reg >= 0 ? *gpr(regs, in->reg) : in->imm;
+    uint64_t src = in->reg >= 0 ? *guest_gpr(regs, in->reg) : in->imm;
     uint64_t mask, cur;
 
     if ( in->opsize == 1 )
@@ -195,7 +179,7 @@ static bool compute(struct cpu_user_regs *regs, const struct insn *in,
         return true;
     case OP_XCHG:
         *new = src;
-        *gpr(regs, in->reg) = old;
+        *guest_gpr(regs, in->reg) = old;
         return true;
     case OP_CMPXCHG:
         if ( regs->rax != old )

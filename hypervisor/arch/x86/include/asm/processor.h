@@ -11,6 +11,7 @@
 #define X86_CR0_WP 0x00010000
 #define X86_CR0_PG 0x80000000
 
+#define X86_CR4_TSD        0x00000004
 #define X86_CR4_PSE        0x00000010
 #define X86_CR4_PAE        0x00000020
 #define X86_CR4_PGE        0x00000080
