@@ -55,6 +55,34 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     return v;
 }
 
+/*
+ * Wall time at system time 0, published the pvclock way: an odd version
+ * while the fields change, so a guest reading concurrently retries.
+ */
+void domain_update_wallclock(struct domain *d)
+{
+    uint64_t ns = wallclock_at_boot_ns();
+    struct shared_info *si = d->shared_info;
+
+    si->wc_version |= 1;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    si->wc_sec = (uint32_t)(ns / 1000000000ULL);
+    si->wc_nsec = (uint32_t)(ns % 1000000000ULL);
+    si->wc_sec_hi = (uint32_t)(ns / 1000000000ULL >> 32);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    si->wc_version++;
+}
+
+void domains_update_wallclock(void)
+{
+    struct domain *d;
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+
+    list_for_each_entry(d, &domains, domain_list)
+        domain_update_wallclock(d);
+    spin_unlock_irqrestore(&domains_lock, flags);
+}
+
 struct domain *domain_create(domid_t id, bool privileged,
                              unsigned int max_vcpus)
 {
@@ -82,10 +110,7 @@ struct domain *domain_create(domid_t id, bool privileged,
     frame_table[d->shared_info_mfn].owner = id;
     frame_table[d->shared_info_mfn].count_info = PGC_allocated | 1;
 
-    /* Wall time at system time 0; even version: not being updated. */
-    d->shared_info->wc_sec = (uint32_t)(wallclock_at_boot_ns() / 1000000000ULL);
-    d->shared_info->wc_nsec = (uint32_t)(wallclock_at_boot_ns() % 1000000000ULL);
-    d->shared_info->wc_sec_hi = (uint32_t)(wallclock_at_boot_ns() / 1000000000ULL >> 32);
+    domain_update_wallclock(d);
     /* Every slot starts masked, used or not, as the ABI promises. */
     for ( i = 0; i < MAX_VCPUS; i++ )
         d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;

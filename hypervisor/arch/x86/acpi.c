@@ -98,12 +98,16 @@ static void madt_entry(const uint8_t *e)
         uint32_t id = e[0] == 0 ? e[3] : *(const uint32_t *)(e + 4);
         uint32_t flags = e[0] == 0 ? *(const uint32_t *)(e + 4)
                                    : *(const uint32_t *)(e + 8);
+        uint32_t uid = e[0] == 0 ? e[2] : *(const uint32_t *)(e + 12);
 
         ai->nr_cpus_listed++;
         printk(XENLOG_INFO "ACPI: LAPIC (apic_id[%#04x] %s)\n", id,
                flags & 1 ? "enabled" : "disabled");
         if ( (flags & 1) && ai->nr_cpus < CONFIG_NR_CPUS )
+        {
+            ai->cpu_acpi_id[ai->nr_cpus] = uid;
             ai->cpu_apic_id[ai->nr_cpus++] = id;
+        }
         break;
     }
     case 1: /* IO-APIC: id, reserved, address, GSI base */

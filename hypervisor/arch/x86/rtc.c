@@ -71,3 +71,8 @@ uint64_t wallclock_at_boot_ns(void)
 {
     return boot_wall_ns;
 }
+
+void wallclock_set(uint64_t secs, uint32_t nsecs, s_time_t system_time)
+{
+    boot_wall_ns = secs * 1000000000ULL + nsecs - (uint64_t)system_time;
+}

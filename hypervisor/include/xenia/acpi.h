@@ -25,6 +25,7 @@ struct acpi_info {
     unsigned int nr_cpus;       /* enabled CPUs found */
     unsigned int nr_cpus_listed; /* including disabled ones */
     uint32_t cpu_apic_id[CONFIG_NR_CPUS];
+    uint32_t cpu_acpi_id[CONFIG_NR_CPUS]; /* the MADT's processor UID */
     unsigned int nr_ioapics;
     struct acpi_ioapic ioapic[ACPI_MAX_IOAPICS];
     unsigned int nr_isos;

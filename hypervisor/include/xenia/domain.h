@@ -74,6 +74,9 @@ struct domain {
 struct domain *domain_create(domid_t id, bool privileged,
                              unsigned int max_vcpus);
 struct domain *domain_by_id(domid_t id);
+/* Publish the current wall clock in one domain's shared_info, or all. */
+void domain_update_wallclock(struct domain *d);
+void domains_update_wallclock(void);
 struct domain *hardware_domain(void);
 
 /* Record a shutdown (SHUTDOWN_*), stop every vCPU and say why. */

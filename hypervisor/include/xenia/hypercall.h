@@ -36,6 +36,8 @@ long do_set_timer_op(uint64_t timeout);
 long do_memory_op(unsigned long cmd, unsigned long arg);
 long do_set_gdt(unsigned long frame_list, unsigned int entries);
 long do_update_descriptor(uint64_t maddr, uint64_t desc);
+long do_physdev_op(unsigned int cmd, unsigned long arg);
+long do_platform_op(unsigned long arg);
 long do_multicall(unsigned long calls, unsigned int nr_calls);
 
 /* One call by number, as the guest made it (used by multicall too). */

@@ -40,6 +40,8 @@ void time_pvclock_sample(uint64_t *tsc, s_time_t *now, struct time_scale *ts);
 void rtc_init(void);
 /* Nanoseconds since the Unix epoch at system time 0. */
 uint64_t wallclock_at_boot_ns(void);
+/* Dom0 sets the time of day: secs.nsecs was wall time at system_time. */
+void wallclock_set(uint64_t secs, uint32_t nsecs, s_time_t system_time);
 
 /* Busy-wait; only after time_init(). */
 void udelay(unsigned long us);

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Hypercall dispatch for 64-bit PV guests. */
 #include <xenia/errno.h>
+#include <xenia/console.h>
 #include <xenia/hypercall.h>
+#include <xenia/boot_param.h>
+#include <xenia/domain.h>
 #include <asm/current.h>
 #include <asm/pv.h>
 
@@ -64,6 +67,10 @@ long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
         return do_set_segment_base(a[0], a[1]);
     case __HYPERVISOR_sched_op:
         return do_sched_op(a[0], a[1]);
+    case __HYPERVISOR_physdev_op:
+        return do_physdev_op(a[0], a[1]);
+    case __HYPERVISOR_platform_op:
+        return do_platform_op(a[0]);
     case __HYPERVISOR_callback_op:
         return do_callback_op(a[0], a[1]);
     default:
@@ -101,6 +108,23 @@ void hypercall_set_arg(unsigned int i, unsigned long val)
     }
 }
 
+/*
+ * hypercall_trace=<n> logs a guest's first n hypercalls and their results:
+ * the quickest way to see where an unfamiliar kernel stops on Xenia, and to
+ * diff its conversation against Xen's (its own tracing needs a debug build).
+ */
+static unsigned int opt_hypercall_trace;
+integer_param("hypercall_trace", opt_hypercall_trace);
+
+static void trace(const struct cpu_user_regs *regs, const unsigned long a[5],
+                  long rc)
+{
+    gprintk(XENLOG_G_DEBUG, current_vcpu(),
+            "hypercall %lu(%#lx, %#lx, %#lx, %#lx, %#lx) = %ld at %#lx\n",
+            (unsigned long)regs->rax, a[0], a[1], a[2], a[3], a[4],
+           rc, (unsigned long)regs->rip);
+}
+
 void pv_hypercall(struct cpu_user_regs *regs)
 {
     unsigned long args[5] = {regs->rdi, regs->rsi, regs->rdx, regs->r10,
@@ -116,6 +140,11 @@ void pv_hypercall(struct cpu_user_regs *regs)
     this_cpu(hypercall_regs) = regs;
     rc = hypercall_dispatch(regs->rax, args);
     this_cpu(hypercall_regs) = NULL;
+    if ( opt_hypercall_trace )
+    {
+        opt_hypercall_trace--;
+        trace(regs, args, rc);
+    }
     if ( rc == -ERESTART )
         regs->rip -= 2; /* back onto the syscall: the guest calls again */
     else

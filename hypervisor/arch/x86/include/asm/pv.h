@@ -48,6 +48,10 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
 
 /* Emulation of what a ring-3 kernel may not do itself: true if handled. */
 bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs);
+/* May the vCPU, in its current mode, do port I/O (and cli/sti)? */
+bool pv_iopl_ok(const struct vcpu *v);
+bool pv_emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
+                   const uint8_t *insn, unsigned int len);
 bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_user_regs *regs);
 
 /* Write the run state where the guest registered it (current vCPU). */
@@ -63,6 +67,7 @@ void pv_update_vcpu_time(struct vcpu *v);
 int pv_validate_seg_desc_page(struct page_info *pg);
 void pv_gdt_init_cpu(unsigned int cpu, void *gdt);
 void pv_load_gdt(struct vcpu *v);
+bool pv_iret_selector_ok(const struct vcpu *v, uint16_t sel, bool code);
 /* The L1 entry mapping one of Xenia's own 4 KiB pages. */
 pte_t *pv_xen_l1e(unsigned long va);
 
