@@ -27,6 +27,8 @@ static DEFINE_PER_CPU(unsigned long, gdt_mapped[FIRST_RESERVED_GDT_PAGE]);
 #define DESC_P   (1UL << 47)
 #define DESC_S   (1UL << 44) /* code/data, not system */
 #define DESC_DPL (3UL << 45)
+#define DESC_CODE (1UL << 43)
+#define DESC_WRITABLE (1UL << 41) /* data segments */
 
 /*
  * The rules Xen applies (shared/research/linux-pv-abi.md, section 1.8):
@@ -43,6 +45,38 @@ static bool check_descriptor(uint64_t *d)
         return false;
     *d |= DESC_DPL;
     return true;
+}
+
+/*
+ * May IRETQ load sel into CS (code) or SS (!code) for ring 3? Only a
+ * present code (or writable data) descriptor of the guest's GDT, or one of
+ * the ABI's flat selectors, passes: anything else would fault on Xenia's
+ * own IRETQ. A null SS is fine in 64-bit mode. No LDT: Xenia maps none.
+ */
+bool pv_iret_selector_ok(const struct vcpu *v, uint16_t sel, bool code)
+{
+    unsigned int idx = sel >> 3;
+    uint64_t d;
+    const uint64_t *t;
+
+    if ( !code && idx == 0 && !(sel & 4) )
+        return true;
+    if ( sel & 4 )
+        return false;
+    if ( idx >= FIRST_RESERVED_GDT_ENTRY )
+    {
+        sel |= 3;
+        return code ? sel == FLAT_RING3_CS64 || sel == FLAT_RING3_CS32
+                    : sel == FLAT_RING3_SS64 || sel == FLAT_RING3_SS32;
+    }
+    if ( idx >= v->arch.gdt_ents || !v->arch.gdt_frames[idx / 512] )
+        return false;
+    t = __va(mfn_to_maddr(_mfn(v->arch.gdt_frames[idx / 512])));
+    d = t[idx % 512];
+    if ( !(d & DESC_P) || !(d & DESC_S) )
+        return false;
+    return code ? (d & DESC_CODE) != 0
+                : !(d & DESC_CODE) && (d & DESC_WRITABLE);
 }
 
 int pv_validate_seg_desc_page(struct page_info *pg)

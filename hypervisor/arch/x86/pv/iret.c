@@ -15,16 +15,16 @@ static bool canonical(unsigned long va)
 
 /*
  * IRETQ with a bad selector or a non-canonical RIP faults in ring 0, on
- * Xenia's own instruction, so the frame is checked here: only the ABI's
- * flat ring-3 code selectors and a canonical RIP may go back.
+ * Xenia's own instruction, so the frame is checked here: ring-3 code and
+ * stack selectors from the ABI's flat set or the guest's own GDT (Linux
+ * returns to user space on its __USER_CS/__USER_DS), and a canonical RIP.
+ * Descriptors cannot change between this check and the IRETQ while one
+ * CPU runs guests; with several, a fault fixup on the IRETQ must back it.
  */
-static bool iret_frame_ok(const struct iret_context *ic)
+static bool iret_frame_ok(const struct vcpu *v, const struct iret_context *ic)
 {
-    uint16_t cs = ic->cs | 3, ss = ic->ss | 3;
-
-    return (cs == FLAT_RING3_CS64 || cs == FLAT_RING3_CS32) &&
-           (ss == FLAT_RING3_SS64 || ss == 3 /* null, 64-bit */) &&
-           canonical(ic->rip);
+    return pv_iret_selector_ok(v, ic->cs | 3, true) &&
+           pv_iret_selector_ok(v, ic->ss | 3, false) && canonical(ic->rip);
 }
 
 long do_iret(struct cpu_user_regs *regs)
@@ -32,7 +32,7 @@ long do_iret(struct cpu_user_regs *regs)
     struct vcpu *v = current_vcpu();
     struct iret_context ic;
 
-    if ( copy_from_guest(&ic, regs->rsp, sizeof(ic)) || !iret_frame_ok(&ic) )
+    if ( copy_from_guest(&ic, regs->rsp, sizeof(ic)) || !iret_frame_ok(v, &ic) )
     {
         gprintk(XENLOG_G_ERR, v, "bad iret frame at %#lx\n",
                 (unsigned long)regs->rsp);

@@ -80,13 +80,23 @@ static bool is_shared_ro(unsigned long mfn)
     return mfn < max_page && (frame_table[mfn].count_info & PGC_shared_ro);
 }
 
+/*
+ * The first MiB (BIOS data, EBDA, VGA, option ROMs) is never handed out by
+ * the allocator; like Xen's dom_io frames there, Dom0 maps it as I/O memory
+ * even where the firmware calls it RAM, and Linux does (research, 5.2).
+ */
+static bool is_low_io(unsigned long mfn)
+{
+    return mfn < (MB(1) >> PAGE_SHIFT);
+}
+
 /* Does this entry hold a counted reference on a RAM frame? */
 static bool counted(pte_t e)
 {
     unsigned long mfn = pte_addr(e) >> PAGE_SHIFT;
 
     return (e & _PAGE_PRESENT) && mfn < max_page && mfn_is_ram(mfn) &&
-           !is_shared_ro(mfn);
+           !is_shared_ro(mfn) && !is_low_io(mfn);
 }
 
 /* Frames beyond what the CPU can address exist nowhere: no one maps them. */
@@ -119,7 +129,7 @@ static int get_l1e(pte_t e, struct domain *pg_owner)
         return (e & _PAGE_RW) ? -EBUSY : 0;
     if ( !counted(e) )
         return pg_owner->is_privileged && mfn_addressable(mfn) &&
-                       !(mfn < max_page && mfn_is_ram(mfn))
+                       (is_low_io(mfn) || !(mfn < max_page && mfn_is_ram(mfn)))
                    ? 0
                    : -EPERM;
     pg = mfn_to_page(_mfn(mfn));
