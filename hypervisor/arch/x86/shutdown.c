@@ -31,6 +31,13 @@ void machine_power_off(void)
     printk(XENLOG_INFO "Powering off\n");
     local_irq_disable();
     acpi_enter_s5();
+    {
+        /* The chipset may take a moment to cut power: don't cry wolf. */
+        s_time_t end = NOW() + MILLISECS(500);
+
+        while ( NOW() < end )
+            cpu_relax();
+    }
     printk(XENLOG_WARNING "ACPI power-off unavailable\n");
     machine_halt();
 }
