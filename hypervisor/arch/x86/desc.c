@@ -99,7 +99,15 @@ void desc_init_cpu(unsigned int cpu, void *gdt_page, unsigned long stack_block)
         gdt[FIRST_RESERVED_GDT_ENTRY + i] = reserved_gdt[i];
 
     memset(t, 0, sizeof(*t));
-    t->rsp[0] = stack_block + STACK_SIZE - CPU_INFO_RESERVE;
+    /*
+     * An interrupt or exception from a guest must build its frame exactly
+     * over cpu_info's guest_cpu_user_regs, where SYSCALL entries put it
+     * too: the exit path recognises guest frames by that address and
+     * delivers events and reschedules only for them. The hardware pushes
+     * ss last-in-first, so RSP0 is just past the frame's ss slot.
+     */
+    t->rsp[0] = stack_block + STACK_SIZE - CPU_INFO_RESERVE +
+                offsetof(struct cpu_user_regs, es);
     t->ist[IST_DF - 1] = stack_block + (IST_DF_PAGE + 1) * 4096;
     t->ist[IST_NMI - 1] = stack_block + (IST_NMI_PAGE + 1) * 4096;
     t->ist[IST_MC - 1] = stack_block + (IST_MC_PAGE + 1) * 4096;

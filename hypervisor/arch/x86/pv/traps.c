@@ -3,6 +3,8 @@
 #include <xenia/console.h>
 #include <xenia/guest_access.h>
 #include <xenia/sched.h>
+#include <xenia/softirq.h>
+#include <asm/current.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
@@ -200,8 +202,13 @@ void pv_exit_to_guest(struct cpu_user_regs *regs)
              v->arch.event_callback_eip )
             pv_create_bounce_frame(v, regs, v->arch.event_callback_eip, false,
                                    0, true);
-        /* A bounce that crashed the domain means: pick someone else. */
-        if ( !v->domain->is_shutting_down )
+        /*
+         * A bounce that crashed the domain means: pick someone else; and a
+         * reschedule asked for meanwhile must not wait for a timer that
+         * may no longer be armed.
+         */
+        if ( !v->domain->is_shutting_down &&
+             !softirq_pending(smp_processor_id(), SCHEDULE_SOFTIRQ) )
             return;
     }
 }
