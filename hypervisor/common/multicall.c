@@ -21,6 +21,8 @@ static long run_entry(unsigned long addr, struct multicall_entry *e)
     hypercall_redirect_args((unsigned long *)e->args);
     result = hypercall_dispatch(e->op, (const unsigned long *)e->args);
     hypercall_redirect_args(NULL);
+    hypercall_note_multicall_entry(e->op, (const unsigned long *)e->args,
+                                   result);
     if ( result == -ERESTART &&
          copy_to_guest(addr + offsetof(struct multicall_entry, args), e->args,
                        sizeof(e->args)) )

@@ -155,32 +155,45 @@ static void put_gdt_frames(struct vcpu *v)
     v->arch.gdt_ents = 0;
 }
 
-long do_set_gdt(unsigned long frame_list, unsigned int entries)
+/* Make frames[] (entries descriptors) the vCPU's GDT; frames[] is trusted
+ * memory but its values are the guest's. */
+int pv_set_gdt(struct vcpu *v, const unsigned long *frames, unsigned int entries)
 {
-    struct vcpu *v = current_vcpu();
-    unsigned long frames[FIRST_RESERVED_GDT_PAGE] = {0};
+    unsigned long mine[FIRST_RESERVED_GDT_PAGE] = {0};
     unsigned int nr = (entries * 8 + PAGE_SIZE - 1) / PAGE_SIZE, i;
     int rc = 0;
 
     if ( entries > FIRST_RESERVED_GDT_ENTRY )
         return -EINVAL;
-    if ( copy_from_guest(frames, frame_list, nr * sizeof(unsigned long)) )
-        return -EFAULT;
+    memcpy(mine, frames, nr * sizeof(unsigned long));
     /* The frames become descriptor pages: read-only, checked. */
     for ( i = 0; i < nr; i++ )
-        if ( frames[i] >= max_page ||
-             (rc = get_page_and_type(mfn_to_page(_mfn(frames[i])),
+        if ( mine[i] >= max_page ||
+             (rc = get_page_and_type(mfn_to_page(_mfn(mine[i])),
                                      v->domain->domain_id, PGT_seg_desc_page)) )
         {
             while ( i-- )
-                put_page_and_type(mfn_to_page(_mfn(frames[i])));
+                put_page_and_type(mfn_to_page(_mfn(mine[i])));
             return rc ? rc : -EINVAL;
         }
     put_gdt_frames(v);
-    memcpy(v->arch.gdt_frames, frames, sizeof(frames));
+    memcpy(v->arch.gdt_frames, mine, sizeof(mine));
     v->arch.gdt_ents = entries;
-    pv_load_gdt(v);
+    if ( v == current_vcpu() )
+        pv_load_gdt(v);
     return 0;
+}
+
+long do_set_gdt(unsigned long frame_list, unsigned int entries)
+{
+    unsigned long frames[FIRST_RESERVED_GDT_PAGE] = {0};
+    unsigned int nr = (entries * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
+
+    if ( entries > FIRST_RESERVED_GDT_ENTRY )
+        return -EINVAL;
+    if ( copy_from_guest(frames, frame_list, nr * sizeof(unsigned long)) )
+        return -EFAULT;
+    return pv_set_gdt(current_vcpu(), frames, entries);
 }
 
 long do_update_descriptor(uint64_t maddr, uint64_t desc)

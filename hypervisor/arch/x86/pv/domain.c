@@ -259,12 +259,27 @@ int arch_vcpu_initialise(struct vcpu *v, const struct vcpu_guest_context *c)
         put_page_and_type(mfn_to_page(_mfn(l4)));
         return rc;
     }
+    /* Linux starts its secondary vCPUs on its own GDT and __KERNEL_CS. */
+    if ( c->gdt_ents > FIRST_RESERVED_GDT_ENTRY )
+        rc = -EINVAL;
+    else if ( c->gdt_ents )
+        rc = pv_set_gdt(v, c->gdt_frames, c->gdt_ents);
+    if ( rc )
+        goto put_tables;
+    if ( !pv_iret_selector_ok(v, c->user_regs.cs | 3, true) ||
+         !pv_iret_selector_ok(v, c->user_regs.ss | 3, false) )
+    {
+        rc = -EINVAL;
+        goto put_tables;
+    }
     v->arch.guest_table = l4;
     v->arch.guest_table_user = ul4;
     v->arch.user_regs = c->user_regs;
     v->arch.user_regs.cs |= 3;
     v->arch.user_regs.ss |= 3;
     v->arch.user_regs.rflags = (c->user_regs.rflags & ~0x3000UL) | 0x202;
+    /* The IOPL field carries the vCPU's virtual IOPL (Linux asks for 1). */
+    v->arch.iopl = (c->user_regs.rflags >> 12) & 3;
     memcpy(v->arch.trap_ctxt, c->trap_ctxt, sizeof(v->arch.trap_ctxt));
     v->arch.event_callback_eip = c->event_callback_eip;
     v->arch.failsafe_callback_eip = c->failsafe_callback_eip;
@@ -278,4 +293,10 @@ int arch_vcpu_initialise(struct vcpu *v, const struct vcpu_guest_context *c)
     if ( c->flags & VGCF_i387_valid )
         memcpy(v->arch.fpu_ctxt, c->fpu_ctxt.x, sizeof(v->arch.fpu_ctxt));
     return 0;
+
+ put_tables:
+    if ( ul4 )
+        put_page_and_type(mfn_to_page(_mfn(ul4)));
+    put_page_and_type(mfn_to_page(_mfn(l4)));
+    return rc;
 }

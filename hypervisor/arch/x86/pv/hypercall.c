@@ -115,6 +115,9 @@ void hypercall_set_arg(unsigned int i, unsigned long val)
  */
 static unsigned int opt_hypercall_trace;
 integer_param("hypercall_trace", opt_hypercall_trace);
+/* hypercall_errors logs every hypercall that fails, however many. */
+static bool opt_hypercall_errors;
+boolean_param("hypercall_errors", opt_hypercall_errors);
 
 static void trace(const struct cpu_user_regs *regs, const unsigned long a[5],
                   long rc)
@@ -123,6 +126,15 @@ static void trace(const struct cpu_user_regs *regs, const unsigned long a[5],
             "hypercall %lu(%#lx, %#lx, %#lx, %#lx, %#lx) = %ld at %#lx\n",
             (unsigned long)regs->rax, a[0], a[1], a[2], a[3], a[4],
            rc, (unsigned long)regs->rip);
+}
+
+void hypercall_note_multicall_entry(unsigned long nr, const unsigned long a[5],
+                                    long rc)
+{
+    if ( opt_hypercall_errors && rc < 0 && rc != -ERESTART )
+        gprintk(XENLOG_G_DEBUG, current_vcpu(),
+                "multicall entry %lu(%#lx, %#lx, %#lx, %#lx, %#lx) = %ld\n",
+                nr, a[0], a[1], a[2], a[3], a[4], rc);
 }
 
 void pv_hypercall(struct cpu_user_regs *regs)
@@ -145,6 +157,8 @@ void pv_hypercall(struct cpu_user_regs *regs)
         opt_hypercall_trace--;
         trace(regs, args, rc);
     }
+    else if ( opt_hypercall_errors && rc < 0 && rc != -ERESTART )
+        trace(regs, args, rc);
     if ( rc == -ERESTART )
         regs->rip -= 2; /* back onto the syscall: the guest calls again */
     else

@@ -67,6 +67,8 @@ void pv_update_vcpu_time(struct vcpu *v);
 int pv_validate_seg_desc_page(struct page_info *pg);
 void pv_gdt_init_cpu(unsigned int cpu, void *gdt);
 void pv_load_gdt(struct vcpu *v);
+int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
+               unsigned int entries);
 bool pv_iret_selector_ok(const struct vcpu *v, uint16_t sel, bool code);
 /* The L1 entry mapping one of Xenia's own 4 KiB pages. */
 pte_t *pv_xen_l1e(unsigned long va);
