@@ -12,6 +12,7 @@ pkgs=(
     grub-pc-bin grub-common xorriso mtools       # GRUB2 boot ISO
     clang libclang-rt-14-dev                     # libFuzzer
     xenstore-utils                               # reference xenstore clients
+    xz-utils                                     # XZ decoder unit tests
 )
 missing=()
 for p in "${pkgs[@]}"; do
