@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Dom0's image: the kernel module checked, laid out and written into memory. */
+#include <xenia/bzimage.h>
 #include <xenia/console.h>
 #include <xenia/errno.h>
 #include <xenia/lib.h>
+#include <xenia/mm.h>
+#include <xenia/page_alloc.h>
 #include <xenia/pv_image.h>
+#include <xenia/time.h>
+#include <xenia/xmalloc.h>
 #include <xen/features.h>
 #include <asm/config.h>
 #include <asm/pv_dom0.h>
@@ -25,6 +30,107 @@ static void *map_pfn(void *ctx, unsigned long pfn)
 static uint64_t pfn_to_mfn(void *ctx, unsigned long pfn)
 {
     return ((struct p2m_ctx *)ctx)->p2m[pfn];
+}
+
+/*
+ * The kernel as pv_kernel_parse() reads it: the module itself when it is
+ * an ELF, else the ELF unpacked from a bzImage (as Debian ships Linux)
+ * into xenheap frames that are freed once the image is built.
+ */
+struct kernel_elf {
+    const void *image;
+    size_t len;
+    void *frames; /* NULL: not unpacked */
+    unsigned int order;
+};
+
+/* Tenths of a MiB, rounded, for messages. */
+static unsigned long mib10(size_t bytes)
+{
+    return (unsigned long)((bytes * 10 + MB(1) / 2) / MB(1));
+}
+
+/*
+ * Dom0's memory is already allocated when this runs, so the unpacked
+ * kernel takes none of it but must fit in what Dom0 left free (without
+ * dom0_mem=, the 1/16 reserve). It needs one contiguous block, rounded up
+ * to a power of two of frames as the allocator hands them out, because
+ * the decoder writes, and copies its matches back from, one flat buffer.
+ */
+static int unpack_bzimage(const void *mod, size_t mod_len, struct kernel_elf *ke)
+{
+    struct bzimage bz;
+    struct xz_workspace *ws;
+    const char *why;
+    s_time_t t;
+    int rc;
+
+    rc = bzimage_parse(mod, mod_len, &bz, &why);
+    if ( rc )
+    {
+        printk(XENLOG_ERR "Dom0 kernel is not usable: %s%s%s\n", why,
+               rc == -EOPNOTSUPP && bz.format ? ": it is " : "",
+               rc == -EOPNOTSUPP && bz.format ? bz.format : "");
+        return rc;
+    }
+    for ( ke->order = 0; (PAGE_SIZE << ke->order) < bz.uncompressed_len;
+          ke->order++ )
+        ;
+    ke->frames = ke->order <= MAX_ORDER ? alloc_xenheap_pages(ke->order) : NULL;
+    ws = xmalloc(struct xz_workspace);
+    if ( !ke->frames || !ws )
+    {
+        printk(XENLOG_ERR "Dom0: no %lu MiB of contiguous free memory to "
+                          "unpack its kernel into (a smaller dom0_mem= would "
+                          "leave room)\n",
+               (unsigned long)((PAGE_SIZE << ke->order) >> 20));
+        rc = -ENOMEM;
+        goto out;
+    }
+    t = NOW();
+    rc = bzimage_decompress(&bz, ke->frames, PAGE_SIZE << ke->order, ws, &why);
+    t = NOW() - t;
+    if ( rc )
+    {
+        printk(XENLOG_ERR "Dom0 kernel is not usable: its bzImage's XZ "
+                          "payload: %s\n", why);
+        goto out;
+    }
+    printk(XENLOG_INFO "Dom0 kernel: bzImage, XZ payload %lu.%lu MiB -> "
+                      "%lu.%lu MiB in %lu ms\n",
+           mib10(bz.payload_len) / 10, mib10(bz.payload_len) % 10,
+           mib10(bz.uncompressed_len) / 10, mib10(bz.uncompressed_len) % 10,
+           (unsigned long)(t / MILLISECS(1)));
+    ke->image = ke->frames;
+    ke->len = bz.uncompressed_len;
+out:
+    xfree(ws);
+    if ( rc && ke->frames )
+    {
+        free_xenheap_pages(ke->frames, ke->order);
+        ke->frames = NULL;
+    }
+    return rc;
+}
+
+static int get_kernel_elf(const struct boot_module *kernel,
+                          struct kernel_elf *ke)
+{
+    const void *mod = __va(kernel->start);
+
+    ke->image = mod;
+    ke->len = kernel->size;
+    ke->frames = NULL;
+    if ( !bzimage_probe(mod, kernel->size) )
+        return 0;
+    return unpack_bzimage(mod, kernel->size, ke);
+}
+
+static void put_kernel_elf(struct kernel_elf *ke)
+{
+    if ( ke->frames )
+        free_xenheap_pages(ke->frames, ke->order);
+    ke->frames = NULL;
 }
 
 static void report(const struct pv_layout *l, const struct boot_module *initrd)
@@ -57,11 +163,14 @@ int dom0_build_image(struct domain *d, const struct boot_module *kernel,
         .shared_info_maddr = (uint64_t)d->shared_info_mfn << PAGE_SHIFT,
         .si_flags = SIF_PRIVILEGED | SIF_INITDOMAIN,
     };
+    struct kernel_elf ke;
     const char *why;
     int rc;
 
-    rc = pv_kernel_parse(__va(kernel->start), kernel->size, SUPPORTED_FEATURES,
-                         &k, &why);
+    rc = get_kernel_elf(kernel, &ke);
+    if ( rc )
+        return rc;
+    rc = pv_kernel_parse(ke.image, ke.len, SUPPORTED_FEATURES, &k, &why);
     /* A kernel that says what it supports must say it can be Dom0 (Xen). */
     if ( !rc && k.has_supported_note &&
          !(k.features_supported & (1u << XENFEAT_dom0)) )
@@ -69,12 +178,15 @@ int dom0_build_image(struct domain *d, const struct boot_module *kernel,
     if ( rc )
     {
         printk(XENLOG_ERR "Dom0 kernel is not usable: %s\n", why);
+        put_kernel_elf(&ke);
         return rc;
     }
     rc = pv_layout_compute(&k, &p, &l, &why);
     if ( !rc )
         rc = pv_build(&k, &p, &l, &mem, initrd ? __va(initrd->start) : NULL,
                       &why);
+    /* pv_build() copied what it needs; k points into ke no further. */
+    put_kernel_elf(&ke);
     if ( rc )
     {
         printk(XENLOG_ERR "Dom0: cannot build its image: %s\n", why);
