@@ -56,6 +56,7 @@ int bzimage_parse(const void *img, size_t len, struct bzimage *bz,
     const uint8_t *p = img;
     uint64_t setup_len, off, plen;
 
+    bz->format = NULL;
     if ( !bzimage_probe(img, len) )
     {
         *why = "not a bzImage (no HdrS setup header)";
@@ -66,7 +67,6 @@ int bzimage_parse(const void *img, size_t len, struct bzimage *bz,
         *why = "bzImage truncated inside its setup header";
         return -EINVAL;
     }
-    bz->format = NULL;
     bz->version = (uint16_t)(p[VERSION] | p[VERSION + 1] << 8);
     if ( bz->version < MIN_VERSION )
     {
