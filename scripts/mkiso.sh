@@ -46,6 +46,9 @@ cp "$image" "$stage/boot/xenia"
     echo "}"
 } > "$stage/boot/grub/grub.cfg"
 mkdir -p "$(dirname "$iso")"
-grub-mkrescue -o "$iso" "$stage" >"$stage/mkrescue.log" 2>&1 ||
-    { cat "$stage/mkrescue.log" >&2; die "grub-mkrescue failed"; }
+# The log must live outside the tree being imaged: xorriso refuses a file
+# whose size changes while it is added (seen as a flaky "MISHAP" in CI).
+log="$iso.mkrescue.log"
+grub-mkrescue -o "$iso" "$stage" >"$log" 2>&1 ||
+    { cat "$log" >&2; die "grub-mkrescue failed"; }
 echo "mkiso: $iso (kernel: ${kernel:-none}, initrd: ${initrd:-none})"
