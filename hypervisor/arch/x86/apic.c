@@ -56,21 +56,32 @@ void apic_eoi(void)
     apic_write(APIC_EOI, 0);
 }
 
-/* Count APIC ticks over 10 ms of TSC time (the TSC is calibrated by now). */
+static uint32_t apic_tmcct_read(void)
+{
+    return apic_read(APIC_TMCCT);
+}
+
+/*
+ * Count APIC ticks over 20 ms of TSC time (the TSC is calibrated by
+ * now), with both ends bracketed by TSC reads so a stall does not skew it.
+ */
 static void calibrate_apic_timer(void)
 {
-    s_time_t end;
-    uint32_t left;
+    uint64_t t0, t1, window = tsc_khz() * 20, ns;
+    uint32_t c0 = 0, c1 = 0;
 
     apic_write(APIC_TDCR, TDCR_DIV_1);
     apic_write(APIC_LVTT, LVT_MASKED | LOCAL_TIMER_VECTOR);
     apic_write(APIC_TMICT, 0xffffffff);
-    end = NOW() + MILLISECS(10);
-    while ( NOW() < end )
-        cpu_relax();
-    left = apic_read(APIC_TMCCT);
+    t0 = tsc_sample(apic_tmcct_read, &c0);
+    do
+        t1 = tsc_sample(apic_tmcct_read, &c1);
+    while ( t1 - t0 < window && c1 );
     apic_write(APIC_TMICT, 0);
-    apic_hz = (uint64_t)(0xffffffffu - left) * 100;
+    if ( c0 <= c1 )
+        panic("local APIC timer does not count\n");
+    ns = (t1 - t0) * 1000000 / tsc_khz();
+    apic_hz = (uint64_t)(c0 - c1) * 1000000000 / ns;
     if ( apic_hz < 1000 )
         panic("local APIC timer does not count (%lu Hz)\n",
               (unsigned long)apic_hz);

@@ -27,6 +27,12 @@ void time_init(void);
 bool time_is_calibrated(void);
 uint64_t tsc_khz(void);
 
+/*
+ * A TSC value for the moment read_ref() returned *ref: the tightest of a
+ * few bracketed reads, so calibrations are immune to stalls.
+ */
+uint64_t tsc_sample(uint32_t (*read_ref)(void), uint32_t *ref);
+
 /* Nanoseconds since time_init(). */
 s_time_t NOW(void);
 
