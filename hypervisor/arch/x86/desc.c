@@ -106,6 +106,8 @@ void desc_init_cpu(unsigned int cpu, void *gdt_page, unsigned long stack_block)
      * delivers events and reschedules only for them. The hardware pushes
      * ss last-in-first, so RSP0 is just past the frame's ss slot.
      */
+    BUILD_BUG_ON((STACK_SIZE - CPU_INFO_RESERVE +
+                  offsetof(struct cpu_user_regs, es)) % 16);
     t->rsp[0] = stack_block + STACK_SIZE - CPU_INFO_RESERVE +
                 offsetof(struct cpu_user_regs, es);
     t->ist[IST_DF - 1] = stack_block + (IST_DF_PAGE + 1) * 4096;

@@ -229,6 +229,26 @@ static void check_timer(evtchn_port_t tport)
     test_check(event_count[tport] == before + 1, "set_timer_op fires too");
 }
 
+/*
+ * A guest kernel that spins without making hypercalls (Linux waiting for
+ * another CPU's answer to an IPI does) must still get its upcall: the
+ * hypervisor delivers events on the way back from the timer interrupt too.
+ */
+static void check_upcall_while_spinning(evtchn_port_t tport)
+{
+    unsigned int before = event_count[tport];
+    uint64_t deadline = system_time_ns() + 2000000;
+
+    test_rc(set_timer(deadline, 0), 0, "set_singleshot_timer(now + 2 ms)");
+    vcpu0->evtchn_upcall_mask = 0;
+    while ( event_count[tport] == before &&
+            system_time_ns() < deadline + 1000000000ULL )
+        asm volatile("pause" ::: "memory");
+    vcpu0->evtchn_upcall_mask = 1;
+    test_check(event_count[tport] == before + 1,
+               "upcall reaches a vCPU spinning without hypercalls");
+}
+
 void test_main(void)
 {
     evtchn_port_t ipi, tport;
@@ -247,4 +267,5 @@ void test_main(void)
     tport = check_bind_virq();
     check_timer(tport);
     check_masked_timer(tport);
+    check_upcall_while_spinning(tport);
 }

@@ -84,7 +84,7 @@ __start:
 
         mov     %ebp, sym_phys(boot_mb_magic)
         mov     %esi, sym_phys(boot_mb_info)
-        mov     $sym_phys(cpu0_stack) + STACK_SIZE - CPU_INFO_RESERVE, %esp
+        mov     $sym_phys(cpu0_stack) + STACK_SIZE - CPU_STACK_TOP, %esp
 
         cmp     $MB1_LOADER_MAGIC, %ebp
         je      1f
@@ -140,7 +140,7 @@ start64:
         xor     %eax, %eax
         mov     %eax, %fs
         mov     %eax, %gs
-        movabs  $cpu0_stack + STACK_SIZE - CPU_INFO_RESERVE, %rsp
+        movabs  $cpu0_stack + STACK_SIZE - CPU_STACK_TOP, %rsp
         mov     boot_mb_magic(%rip), %edi
         mov     boot_mb_info(%rip), %esi
         xor     %ebp, %ebp      /* ends the frame-pointer chain */

@@ -76,9 +76,15 @@
 
 /*
  * struct cpu_info sits in the top CPU_INFO_RESERVE bytes of each stack
- * block; the boot code needs the size before C runs.
+ * block; the boot code needs the size before C runs. In 64-bit mode the
+ * CPU aligns the stack to 16 bytes before pushing an interrupt frame, so
+ * the end of the guest frame's ss slot (TSS.RSP0, 0xa8 bytes into
+ * cpu_info) must be 16-aligned, or frames from guests land 8 bytes low
+ * and the exit path never sees them: hence 8 mod 16. C stacks start
+ * CPU_STACK_TOP below the block's end, 16-aligned as the ABI wants.
  */
-#define CPU_INFO_RESERVE 512
+#define CPU_INFO_RESERVE 520
+#define CPU_STACK_TOP    (CPU_INFO_RESERVE + 8)
 
 #ifdef __ASSEMBLY__
 #define sym_phys(s) ((s) - XEN_VIRT_START)
