@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The hypervisor console: levels, line prefixes, the ring, the serial port. */
+#include <xenia/acpi.h>
 #include <xenia/boot_param.h>
 #include <xenia/console.h>
 #include <xenia/errno.h>
@@ -198,6 +199,21 @@ size_t console_ring_read(char *buf, size_t len, uint64_t *pos)
 void console_force_unlock(void)
 {
     console_lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
+}
+
+void console_init_irq(unsigned int vector, uint32_t apic_id)
+{
+    if ( !serial_enabled )
+        return;
+    if ( io_apic_route_isa_irq(com1.irq, vector, apic_id) )
+    {
+        printk(XENLOG_WARNING "com1: IRQ %u has no IO-APIC pin: no serial "
+                              "input\n",
+               com1.irq);
+        return;
+    }
+    ns16550_rx_irq_enable();
+    console_serial_interrupt(); /* bytes typed before now */
 }
 
 void console_init_early(void)

@@ -77,7 +77,18 @@ long do_console_io(unsigned int cmd, unsigned int count, unsigned long buf)
             return -EPERM;
         if ( count > 0x7fffffffu )
             return -E2BIG; /* the result is an int count, as in Xen */
-        return 0; /* serial input is not wired up yet: nothing to read */
+        while ( done < count )
+        {
+            size_t n = console_read_input(chunk, MIN(count - done,
+                                                     (unsigned int)CHUNK));
+
+            if ( !n )
+                break;
+            if ( copy_to_guest(buf + done, chunk, n) )
+                return -EFAULT;
+            done += n;
+        }
+        return done;
     default:
         return -ENOSYS;
     }

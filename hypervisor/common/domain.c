@@ -10,6 +10,8 @@
 #include <xenia/time.h>
 #include <xenia/xmalloc.h>
 #include <asm/config.h>
+#include <asm/current.h>
+#include <xenia/keyhandler.h>
 
 static LIST_HEAD(domains);
 static DEFINE_SPINLOCK(domains_lock);
@@ -240,4 +242,48 @@ void vcpu_block(struct vcpu *v)
         return;
     }
     sched_sleep(v);
+}
+
+static const char *const runstate_names[] = {
+    [RUNSTATE_running] = "running", [RUNSTATE_runnable] = "runnable",
+    [RUNSTATE_blocked] = "blocked", [RUNSTATE_offline] = "offline",
+};
+
+/* 'q': enough per vCPU to tell a spinning guest from a sleeping one. */
+void dump_domains(void)
+{
+    struct domain *d;
+    unsigned int i;
+
+    /* No lock: a debug dump must work while something else holds it. */
+    list_for_each_entry(d, &domains, domain_list)
+    {
+        printk(XENLOG_INFO "Domain %u: %lu/%lu pages, %u vCPUs%s%s\n",
+               d->domain_id, d->tot_pages, d->max_pages, d->max_vcpus,
+               d->is_privileged ? ", privileged" : "",
+               d->is_shutting_down ? ", shutting down" : "");
+        for ( i = 0; i < d->max_vcpus; i++ )
+        {
+            const struct vcpu *v = d->vcpu[i];
+            const struct vcpu_info *vi = v->vcpu_info;
+            const struct cpu_user_regs *r = &v->arch.user_regs;
+
+            printk(XENLOG_INFO "  (d%uv%u) CPU %u %s%s pause_flags %#x "
+                               "upcall pending %u mask %u sel %#lx poll %u\n",
+                   d->domain_id, i, v->processor,
+                   runstate_names[v->runstate.state & 3],
+                   v->is_running ? " (on CPU)" : "", v->pause_flags,
+                   vi->evtchn_upcall_pending, vi->evtchn_upcall_mask,
+                   (unsigned long)vi->evtchn_pending_sel, v->poll_port);
+            /* This CPU's vCPU has its registers in the CPU's guest frame. */
+            if ( v->is_running && v == current_vcpu() )
+                r = &get_cpu_info()->guest_cpu_user_regs;
+            if ( !v->is_running || v == current_vcpu() )
+                printk(XENLOG_INFO "    rip %04x:%016lx rsp %016lx rflags "
+                                   "%08lx %s mode\n",
+                       r->cs, (unsigned long)r->rip, (unsigned long)r->rsp,
+                       (unsigned long)r->rflags,
+                       v->arch.kernel_mode ? "kernel" : "user");
+        }
+    }
 }

@@ -7,6 +7,7 @@
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
 #include <xenia/sched.h>
+#include <xenia/keyhandler.h>
 #include <xenia/xmalloc.h>
 
 static struct evtchn_domain *env_lookup(domid_t id)
@@ -275,5 +276,51 @@ static long op_with_struct(struct domain *d, unsigned int cmd,
     }
     default:
         return -ENOSYS;
+    }
+}
+
+/* 'e': every bound port of every domain, with its pending/mask bits. */
+void dump_evtchn(void)
+{
+    static const char *const states[] = {
+        [ECS_UNBOUND] = "unbound", [ECS_INTERDOMAIN] = "interdomain",
+        [ECS_PIRQ] = "pirq",       [ECS_VIRQ] = "virq",
+        [ECS_IPI] = "ipi",
+    };
+
+    for ( domid_t id = 0; id < DOMID_FIRST_RESERVED; id++ )
+    {
+        struct domain *d = domain_by_id(id);
+        const struct shared_info *s;
+
+        if ( !d )
+        {
+            if ( id > 64 )
+                break; /* ids are handed out from the bottom */
+            continue;
+        }
+        s = d->shared_info;
+        printk(XENLOG_INFO "Event channels of domain %u:\n", id);
+        for ( uint32_t p = 1; p < EVTCHN_NR_PORTS; p++ )
+        {
+            const struct evtchn *c = &d->evtchn->port[p];
+            unsigned long bit = 1UL << (p % 64);
+
+            if ( c->state == ECS_FREE || c->state == ECS_RESERVED ||
+                 c->state >= ARRAY_SIZE(states) )
+                continue;
+            char what[32] = "";
+
+            if ( c->state == ECS_VIRQ )
+                snprintf(what, sizeof(what), " virq %u", c->u.virq);
+            else if ( c->state == ECS_INTERDOMAIN )
+                snprintf(what, sizeof(what), " -> d%u port %u",
+                         c->u.interdomain.dom, c->u.interdomain.port);
+            printk(XENLOG_INFO "  port %4u: %-11s vcpu %u pending %u masked "
+                               "%u%s\n",
+                   p, states[c->state], c->notify_vcpu,
+                   !!(s->evtchn_pending[p / 64] & bit),
+                   !!(s->evtchn_mask[p / 64] & bit), what);
+        }
     }
 }

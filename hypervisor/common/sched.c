@@ -8,6 +8,7 @@
 #include <asm/current.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
+#include <xenia/keyhandler.h>
 
 void arch_context_switch(struct vcpu *prev, struct vcpu *next,
                          struct cpu_user_regs *frame);
@@ -18,6 +19,7 @@ struct sched_cpu {
     spinlock_t lock;    /* the policy's queue for this CPU */
     struct vcpu *curr;  /* whose registers are in the CPU's frame */
     struct timer slice;
+    bool online;        /* sched_init_cpu() ran for it */
 };
 static DEFINE_PER_CPU(struct sched_cpu, sched_cpu);
 
@@ -39,6 +41,12 @@ void sched_init_cpu(unsigned int cpu)
     sc->lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
     sc->curr = NULL;
     init_timer(&sc->slice, slice_expired, NULL, cpu);
+    sc->online = true;
+}
+
+bool sched_cpu_online(unsigned int cpu)
+{
+    return cpu < CONFIG_NR_CPUS && per_cpu(sched_cpu, cpu).online;
 }
 
 /* Account the time spent in the old state, enter the new one. */
@@ -169,4 +177,24 @@ void sched_start(void)
     printk(XENLOG_INFO "Scheduler: %s, %lu ms slices\n", ops->name,
            (unsigned long)(ops->slice / 1000000));
     pv_enter_first_guest(&ci->guest_cpu_user_regs);
+}
+
+/* 'r': who runs where; the policy's queues are behind its own calls. */
+void dump_runqueues(void)
+{
+    for ( unsigned int cpu = 0; cpu < CONFIG_NR_CPUS; cpu++ )
+    {
+        const struct sched_cpu *sc = &per_cpu(sched_cpu, cpu);
+
+        if ( !sched_cpu_online(cpu) )
+            continue;
+        if ( sc->curr )
+            printk(XENLOG_INFO "CPU %u: running d%uv%u, slice ends at %lu ns\n",
+                   cpu, sc->curr->domain->domain_id, sc->curr->vcpu_id,
+                   (unsigned long)sc->slice.expires);
+        else
+            printk(XENLOG_INFO "CPU %u: idle\n", cpu);
+        if ( ops->dump )
+            ops->dump(cpu);
+    }
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Round-robin scheduling policy: one FIFO of runnable vCPUs per CPU. */
+#include <xenia/console.h>
 #include <xenia/sched.h>
 #include <xenia/time.h>
 #include <asm/current.h>
@@ -46,10 +47,21 @@ static struct vcpu *rr_pick(unsigned int cpu, struct vcpu *prev)
     return next;
 }
 
+static void rr_dump(unsigned int cpu)
+{
+    struct vcpu *v;
+
+    /* Unlocked: a debug dump must not wait on a lock a hung CPU holds. */
+    list_for_each_entry(v, cpu_runq(cpu), runq_elem)
+        printk(XENLOG_INFO "  queued: d%uv%u\n", v->domain->domain_id,
+               v->vcpu_id);
+}
+
 const struct scheduler sched_rr = {
     .name = "round-robin",
     .slice = MILLISECS(30),
     .insert = rr_insert,
     .remove = rr_remove,
     .pick = rr_pick,
+    .dump = rr_dump,
 };

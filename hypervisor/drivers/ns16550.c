@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The 16550 UART (COM1): polled output for the hypervisor console. */
+/* The 16550 UART (COM1): polled output, interrupt-driven input. */
 #include <xenia/errno.h>
 #include <xenia/lib.h>
 #include <xenia/serial.h>
@@ -11,11 +11,15 @@
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
+#define UART_RBR 0 /* receive buffer */
 #define UART_DLL 0 /* divisor latch, with LCR.DLAB */
 #define UART_DLM 1
 
 #define LCR_DLAB   0x80
 #define LSR_THRE   0x20
+#define LSR_DR     0x01 /* a received byte is waiting */
+#define IER_ERBFI  0x01 /* interrupt on received data */
+#define MCR_OUT2   0x08 /* gates the UART's IRQ line on PCs */
 #define FCR_ENABLE 0x07 /* enable and clear both FIFOs */
 #define MCR_DTR_RTS 0x03
 
@@ -71,6 +75,27 @@ void ns16550_putc(char c)
     while ( !(inb(uart_port + UART_LSR) & LSR_THRE) && --spins )
         ;
     outb((uint8_t)c, uart_port + UART_THR);
+}
+
+void ns16550_rx_irq_enable(void)
+{
+    if ( !uart_port )
+        return;
+    outb(MCR_DTR_RTS | MCR_OUT2, uart_port + UART_MCR);
+    outb(IER_ERBFI, uart_port + UART_IER);
+}
+
+int ns16550_getc(void)
+{
+    /* A missing UART reads 0xff everywhere: treat that as "no data". */
+    uint8_t lsr;
+
+    if ( !uart_port )
+        return -1;
+    lsr = inb(uart_port + UART_LSR);
+    if ( lsr == 0xff || !(lsr & LSR_DR) )
+        return -1;
+    return inb(uart_port + UART_RBR);
 }
 
 uint16_t ns16550_io_base(void)

@@ -17,6 +17,10 @@ void do_irq(struct cpu_user_regs *regs)
         apic_eoi();
         timer_softirq_action();
         break;
+    case SERIAL_VECTOR:
+        console_serial_interrupt();
+        apic_eoi();
+        break;
     case SPURIOUS_APIC_VECTOR:
         break; /* spurious interrupts take no EOI */
     case ERROR_APIC_VECTOR:

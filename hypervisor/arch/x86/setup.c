@@ -234,6 +234,7 @@ static void __noreturn start_dom0(void)
         printk(XENLOG_ERR "Could not build Dom0 (error %d)\n", rc);
         machine_halt();
     }
+    console_input_start();
     sched_start();
 }
 
@@ -277,6 +278,7 @@ void start_xenia(uint32_t magic, uint32_t info_pa)
     /* Guests use SSE; Xenia saves their state with FXSAVE. */
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
     report_cpus();
+    console_init_irq(SERIAL_VECTOR, apic_id());
     local_irq_enable();
 
     if ( IS_ENABLED_SELF_TESTS )

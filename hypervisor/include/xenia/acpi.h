@@ -49,5 +49,8 @@ int acpi_init(paddr_t rsdp_hint);
 bool acpi_checksum_ok(const void *p, size_t len);
 
 void io_apic_init(void);
+/* Unmask an ISA IRQ on vector, delivered to one CPU; -ENOENT: no pin. */
+int io_apic_route_isa_irq(unsigned int irq, unsigned int vector,
+                          uint32_t dest_apic_id);
 
 #endif /* XENIA_ACPI_H */

@@ -39,6 +39,19 @@ size_t console_ring_read(char *buf, size_t len, uint64_t *pos);
 /* After a fatal error: take the console whatever its lock says. */
 void console_force_unlock(void);
 
+/*
+ * Serial input (console_input.c): bytes from the UART go to Dom0 or, after
+ * Ctrl-A three times, to the debug keys. console_read_input() is Dom0's
+ * CONSOLEIO_read.
+ */
+void console_rx_char(char c);
+void console_serial_interrupt(void);
+size_t console_read_input(char *buf, size_t len);
+/* Take serial input interrupts on this CPU's vector (once, at boot). */
+void console_init_irq(unsigned int vector, uint32_t apic_id);
+/* Say where input goes, as Xen does before Dom0 starts. */
+void console_input_start(void);
+
 void __noreturn panic(const char *fmt, ...) __printf(1, 2);
 
 #endif /* XENIA_CONSOLE_H */

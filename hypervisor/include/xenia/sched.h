@@ -19,11 +19,13 @@ struct scheduler {
     void (*remove)(unsigned int cpu, struct vcpu *v);  /* no longer runnable */
     /* Next vCPU to run (removed from the queue), or NULL to idle. */
     struct vcpu *(*pick)(unsigned int cpu, struct vcpu *prev);
+    void (*dump)(unsigned int cpu); /* print the queue (debug key 'r') */
 };
 
 extern const struct scheduler sched_rr;
 
 void sched_init_cpu(unsigned int cpu);
+bool sched_cpu_online(unsigned int cpu);
 void sched_add_vcpu(struct vcpu *v);
 /* Mark v runnable/not runnable; raises the SCHEDULE softirq as needed. */
 void sched_wake(struct vcpu *v);

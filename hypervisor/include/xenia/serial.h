@@ -11,7 +11,7 @@ struct serial_config {
     char parity;            /* 'n', 'o' or 'e' */
     unsigned int stop_bits; /* 1 or 2 */
     uint16_t io_base;
-    unsigned int irq;       /* recorded; output is polled */
+    unsigned int irq;       /* input interrupts; output is polled */
 };
 
 /*
@@ -23,6 +23,9 @@ int serial_parse_config(const char *val, struct serial_config *cfg);
 
 int ns16550_init(const struct serial_config *cfg);
 void ns16550_putc(char c);
+/* Input: interrupt on each received byte; one byte or -1 if none. */
+void ns16550_rx_irq_enable(void);
+int ns16550_getc(void);
 /* The UART Xenia owns (0: none), which no guest may touch. */
 uint16_t ns16550_io_base(void);
 

@@ -21,6 +21,7 @@ struct __attribute__((packed, aligned(16))) tss64 {
 
 /* Vectors Xenia owns (exceptions are 0-31). */
 #define LEGACY_PIC_VECTOR_BASE 0x20 /* masked; only spurious ones arrive */
+#define SERIAL_VECTOR          0x40 /* COM1 input, through the IO-APIC */
 #define LOCAL_TIMER_VECTOR     0xf0
 #define ERROR_APIC_VECTOR      0xfe
 #define SPURIOUS_APIC_VECTOR   0xff
