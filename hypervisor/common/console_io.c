@@ -17,8 +17,11 @@
  */
 static void guest_console_write(const struct vcpu *v, const char *s, size_t n)
 {
+    /* One line buffer for all: vCPUs on several CPUs take turns. */
+    static DEFINE_SPINLOCK(line_lock);
     static char line[256];
     static size_t len;
+    unsigned long flags;
     size_t i;
 
     if ( v->domain->is_privileged )
@@ -26,6 +29,7 @@ static void guest_console_write(const struct vcpu *v, const char *s, size_t n)
         console_write_raw(s, n);
         return;
     }
+    flags = spin_lock_irqsave(&line_lock);
     for ( i = 0; i < n; i++ )
     {
         char c = s[i];
@@ -44,6 +48,7 @@ static void guest_console_write(const struct vcpu *v, const char *s, size_t n)
             len = 0;
         }
     }
+    spin_unlock_irqrestore(&line_lock, flags);
 }
 
 long do_console_io(unsigned int cmd, unsigned int count, unsigned long buf)

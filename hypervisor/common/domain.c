@@ -11,6 +11,7 @@
 #include <xenia/xmalloc.h>
 #include <asm/config.h>
 #include <asm/current.h>
+#include <asm/smp.h>
 #include <xenia/keyhandler.h>
 
 static LIST_HEAD(domains);
@@ -50,6 +51,7 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->vcpu_info = &d->shared_info->vcpu_info[id];
     v->vcpu_info->evtchn_upcall_mask = 1; /* as the ABI promises at start */
     v->pause_flags = id ? VPF_down : 0;
+    v->processor = sched_pick_cpu(d->domain_id, id);
     /* Xen starts every vCPU with a 100 Hz tick until the guest stops it. */
     v->periodic_period = MILLISECS(10);
     vcpu_timers_init(v);
@@ -101,6 +103,7 @@ struct domain *domain_create(domid_t id, bool privileged,
     d->is_privileged = privileged;
     d->max_vcpus = max_vcpus;
     d->page_alloc_lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
+    d->mm_lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
     INIT_LIST_HEAD(&d->page_list);
 
     d->shared_info = alloc_xenheap_pages(0);
@@ -230,6 +233,12 @@ void vcpu_wake(struct vcpu *v)
     stop_timer(&v->poll_timer);
     __atomic_fetch_and(&v->pause_flags, ~VPF_blocked, __ATOMIC_SEQ_CST);
     sched_wake(v);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+    if ( v->is_running )
+        smp_send_event_check(v->processor);
 }
 
 void vcpu_block(struct vcpu *v)

@@ -28,6 +28,8 @@ static void mark_events_pending(struct vcpu *v, uint32_t port)
     if ( (v->pause_flags & VPF_blocked) &&
          (!v->poll_port || v->poll_port == port) )
         vcpu_wake(v);
+    else if ( v->is_running )
+        vcpu_kick(v); /* running elsewhere: it must look on its way out */
 }
 
 /*

@@ -79,6 +79,8 @@ int get_page_type(struct page_info *pg, uint64_t type)
         put_page_type(pg); /* still being validated: see above */
         return -EINVAL;
     }
+    if ( (x & PGT_type_mask) != type && ops && ops->type_changing )
+        ops->type_changing(pg);
 
     if ( type != PGT_writable_page && type != PGT_none && ops && ops->validate )
     {
@@ -109,6 +111,12 @@ void put_page_type(struct page_info *pg)
         if ( !(nx & PGT_count_mask) && (nx & PGT_validated) &&
              is_page_table_type(nx & PGT_type_mask) )
             nx &= ~(PGT_validated | PGT_pinned);
+        /*
+         * Stamp before the count reaches zero, not after: a CPU that
+         * retypes the frame in between must not see an older stamp.
+         */
+        if ( !(nx & PGT_count_mask) && ops && ops->type_released )
+            ops->type_released(pg);
     } while ( !__atomic_compare_exchange_n(&pg->type_info, &x, nx, false,
                                            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) );
 

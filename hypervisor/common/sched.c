@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Scheduling mechanism: run states, time slices and vCPU switches. */
 #include <xenia/console.h>
+#include <xenia/cpumask.h>
 #include <xenia/sched.h>
 #include <xenia/shutdown.h>
 #include <xenia/softirq.h>
@@ -59,9 +60,24 @@ static void runstate_change(struct vcpu *v, int state)
     v->runstate.state_entry_time = now;
 }
 
+/*
+ * Static placement: a vCPU stays on the CPU it is given. Spreading a
+ * domain's vCPUs over the CPUs by number (offset by domain, so that
+ * domains' vCPU 0s do not all share CPU 0) is what a PV guest with one
+ * vCPU per CPU wants; a smarter policy can move them later.
+ */
+unsigned int sched_pick_cpu(unsigned int domid, unsigned int vcpu_id)
+{
+    unsigned int n = (domid + vcpu_id) % nr_online_cpus, cpu;
+
+    for_each_online_cpu(cpu)
+        if ( !n-- )
+            return cpu;
+    return 0;
+}
+
 void sched_add_vcpu(struct vcpu *v)
 {
-    v->processor = 0; /* one CPU until SMP bring-up */
     v->runstate.state = v->pause_flags ? RUNSTATE_offline : RUNSTATE_runnable;
     v->runstate.state_entry_time = NOW();
     if ( !v->pause_flags )
@@ -78,6 +94,7 @@ void sched_wake(struct vcpu *v)
         if ( v->runstate.state != RUNSTATE_runnable )
             runstate_change(v, RUNSTATE_runnable);
         ops->insert(v->processor, v);
+        /* An idle CPU picks it at once; a busy one at its slice's end. */
         if ( !sc->curr )
             raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
     }
@@ -103,11 +120,12 @@ void sched_yield(void)
     raise_softirq(smp_processor_id(), SCHEDULE_SOFTIRQ);
 }
 
-static bool any_domain_alive(void)
+/* Before Dom0 exists every CPU idles; after it is gone there is no one. */
+static bool nothing_left_to_run(void)
 {
     struct domain *d = hardware_domain();
 
-    return d && !d->is_shutting_down;
+    return d && d->is_shutting_down;
 }
 
 /* Pick and switch to the next vCPU; NULL if none is runnable. */
@@ -157,7 +175,7 @@ struct vcpu *sched_exit_to_guest(struct cpu_user_regs *frame)
             v = do_schedule(frame);
         if ( v )
             return v;
-        if ( !any_domain_alive() )
+        if ( nothing_left_to_run() && cpu == 0 )
         {
             printk(XENLOG_INFO "No domain left to run\n");
             machine_halt();
@@ -168,15 +186,21 @@ struct vcpu *sched_exit_to_guest(struct cpu_user_regs *frame)
     }
 }
 
-void sched_start(void)
+void sched_run_cpu(void)
 {
     struct cpu_info *ci = get_cpu_info();
 
     local_irq_disable();
     raise_softirq(smp_processor_id(), SCHEDULE_SOFTIRQ);
-    printk(XENLOG_INFO "Scheduler: %s, %lu ms slices\n", ops->name,
-           (unsigned long)(ops->slice / 1000000));
     pv_enter_first_guest(&ci->guest_cpu_user_regs);
+}
+
+void sched_start(void)
+{
+    printk(XENLOG_INFO "Scheduler: %s, %lu ms slices, %u CPU%s\n", ops->name,
+           (unsigned long)(ops->slice / 1000000), nr_online_cpus,
+           nr_online_cpus == 1 ? "" : "s");
+    sched_run_cpu();
 }
 
 /* 'r': who runs where; the policy's queues are behind its own calls. */

@@ -6,6 +6,7 @@
 #include <xenia/timer.h>
 #include <asm/apic.h>
 #include <asm/current.h>
+#include <asm/smp.h>
 
 struct cpu_timers {
     spinlock_t lock;
@@ -32,20 +33,23 @@ void init_timer(struct timer *t, void (*fn)(void *), void *data,
 }
 
 /*
- * Remote CPUs' timers are armed under that CPU's lock, but only the local
- * CPU reprograms its APIC; a remote CPU would need an IPI, which comes
- * with SMP bring-up. Until then every timer lives on CPU 0.
+ * A timer is armed under its CPU's lock from any CPU, but only that CPU
+ * can program its APIC: if the timer is now its earliest, tell it.
  */
 void set_timer(struct timer *t, s_time_t expires)
 {
     struct cpu_timers *ts = &per_cpu(timers, t->cpu);
     unsigned long flags = spin_lock_irqsave(&ts->lock);
+    bool head;
 
     timer_queue_remove(t);
     t->expires = expires;
-    if ( timer_queue_add(&ts->queue, t) && t->cpu == smp_processor_id() )
+    head = timer_queue_add(&ts->queue, t);
+    if ( head && t->cpu == smp_processor_id() )
         apic_timer_program(expires);
     spin_unlock_irqrestore(&ts->lock, flags);
+    if ( head && t->cpu != smp_processor_id() )
+        smp_send_timer_ipi(t->cpu);
 }
 
 void stop_timer(struct timer *t)

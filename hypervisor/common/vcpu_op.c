@@ -106,14 +106,19 @@ static long vcpu_initialise(struct vcpu *v, unsigned long arg)
     struct vcpu_guest_context *c;
     long rc;
 
-    /* Once initialised (it has page tables), never again: as in Xen. */
-    if ( v->arch.guest_table )
-        return -EEXIST;
     c = xmalloc(struct vcpu_guest_context);
     if ( !c )
         return -ENOMEM;
-    rc = copy_from_guest(c, arg, sizeof(*c)) ? -EFAULT
-                                             : arch_vcpu_initialise(v, c);
+    if ( copy_from_guest(c, arg, sizeof(*c)) )
+    {
+        xfree(c);
+        return -EFAULT;
+    }
+    /* The lock also makes "once" hold against two vCPUs racing here. */
+    spin_lock(&v->domain->mm_lock);
+    /* Once initialised (it has page tables), never again: as in Xen. */
+    rc = v->arch.guest_table ? -EEXIST : arch_vcpu_initialise(v, c);
+    spin_unlock(&v->domain->mm_lock);
     xfree(c);
     return rc;
 }

@@ -8,6 +8,9 @@ static struct page_info ft[NR];
 /* children[i]: frames that "entries" of frame i reference as the next level. */
 static int children[NR][4];
 static int validations[NR], devalidations[NR], frees[NR];
+static int released[NR], changing[NR];
+/* The type_info each type_changing() call saw: the change is not yet done. */
+static uint64_t changing_saw[NR];
 static int fail_validate = -1;
 
 static uint64_t lower(uint64_t type)
@@ -52,7 +55,21 @@ static void t_free(struct page_info *pg)
     frees[pg - ft]++;
 }
 
-static const struct page_type_ops t_ops = {t_validate, t_devalidate, t_free};
+static void t_released(struct page_info *pg)
+{
+    /* Called while the frame still holds its last type reference. */
+    CHECK_EQ(pg->type_info & PGT_count_mask, 1);
+    released[pg - ft]++;
+}
+
+static void t_changing(struct page_info *pg)
+{
+    changing_saw[pg - ft] = pg->type_info;
+    changing[pg - ft]++;
+}
+
+static const struct page_type_ops t_ops = {t_validate, t_devalidate, t_free,
+                                           t_released, t_changing};
 
 static void reset(void)
 {
@@ -62,6 +79,9 @@ static void reset(void)
     memset(validations, 0, sizeof(validations));
     memset(devalidations, 0, sizeof(devalidations));
     memset(frees, 0, sizeof(frees));
+    memset(released, 0, sizeof(released));
+    memset(changing, 0, sizeof(changing));
+    memset(changing_saw, 0, sizeof(changing_saw));
     memset(children, 0xff, sizeof(children));
     fail_validate = -1;
     for ( i = 0; i < NR; i++ )
@@ -192,6 +212,41 @@ static void test_overflow(void)
     CHECK_EQ(tcount(10), PGT_count_mask);
 }
 
+/*
+ * The TLB-safety hooks: a stamp as the last type reference goes, and a
+ * flush decision on every change of type (but not on a second reference
+ * of the same type, nor on revalidation as the same type).
+ */
+static void test_tlb_hooks(void)
+{
+    reset();
+    CHECK_EQ(get_page_type(&ft[0], PGT_writable_page), 0);
+    CHECK_EQ(changing[0], 1);           /* none -> writable */
+    CHECK_EQ(get_page_type(&ft[0], PGT_writable_page), 0);
+    CHECK_EQ(changing[0], 1);           /* same type: no new decision */
+    put_page_type(&ft[0]);
+    CHECK_EQ(released[0], 0);           /* one user left */
+    put_page_type(&ft[0]);
+    CHECK_EQ(released[0], 1);
+    CHECK_EQ(get_page_type(&ft[0], PGT_l1_page_table), 0);
+    CHECK_EQ(changing[0], 2);           /* writable -> L1 */
+    /* The hook runs once the new type is claimed, before validation. */
+    CHECK_EQ(changing_saw[0] & PGT_type_mask, PGT_l1_page_table);
+    CHECK(!(changing_saw[0] & PGT_validated));
+    put_page_type(&ft[0]);
+    CHECK_EQ(released[0], 2);
+    /* Revalidating as an L1 again is no change of type. */
+    CHECK_EQ(get_page_type(&ft[0], PGT_l1_page_table), 0);
+    CHECK_EQ(changing[0], 2);
+    CHECK_EQ(validations[0], 2);
+    put_page_type(&ft[0]);
+    /* A refused type change decides nothing. */
+    CHECK_EQ(get_page_type(&ft[1], PGT_writable_page), 0);
+    CHECK_EQ(get_page_type(&ft[1], PGT_l1_page_table), -EBUSY);
+    CHECK_EQ(changing[1], 1);
+    put_page_type(&ft[1]);
+}
+
 static void run_tests(void)
 {
     test_general_refs();
@@ -200,4 +255,5 @@ static void run_tests(void)
     test_failed_validation();
     test_self_reference_refused();
     test_overflow();
+    test_tlb_hooks();
 }

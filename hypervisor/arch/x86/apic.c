@@ -21,6 +21,14 @@
 #define APIC_TMICT  0x380
 #define APIC_TMCCT  0x390
 #define APIC_TDCR   0x3e0
+#define APIC_ICR    0x300
+#define APIC_ICR2   0x310
+
+#define ICR_BUSY         0x1000 /* delivery status: not yet accepted */
+#define ICR_ASSERT       0x4000
+#define ICR_LEVEL        0x8000
+#define ICR_INIT         0x500
+#define ICR_STARTUP      0x600
 
 #define SVR_ENABLE       0x100
 #define LVT_MASKED       0x10000
@@ -89,26 +97,35 @@ static void calibrate_apic_timer(void)
     time_scale_set(&ns_to_apic, 1000000000000000000ULL / apic_hz);
 }
 
-void apic_init_bsp(void)
+/* What every CPU's APIC needs: enabled, TPR open, LINT0/1, errors. */
+static void apic_setup_local(void)
 {
     uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
 
     wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_ENABLE);
-    apic_base = ioremap(base & ~0xfffUL, 4096);
-    if ( !apic_base )
-        panic("cannot map the local APIC\n");
-
     apic_write(APIC_TPR, 0);
     apic_write(APIC_SVR, SVR_ENABLE | SPURIOUS_APIC_VECTOR);
     apic_write(APIC_LVT0, LVT_MASKED); /* the 8259s are masked anyway */
     apic_write(APIC_LVT1, LVT_NMI);
     apic_write(APIC_LVTERR, ERROR_APIC_VECTOR);
     apic_write(APIC_ESR, 0);
-
-    tsc_deadline = cpuid_ecx(1) & CPUID1_ECX_TSC_DEADLINE;
     if ( tsc_deadline )
         apic_write(APIC_LVTT, LVTT_TSC_DEADLINE | LOCAL_TIMER_VECTOR);
     else
+        apic_write(APIC_TDCR, TDCR_DIV_1);
+}
+
+void apic_init_bsp(void)
+{
+    uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+
+    /* Every CPU's APIC sits at the same address: one mapping serves all. */
+    apic_base = ioremap(base & ~0xfffUL, 4096);
+    if ( !apic_base )
+        panic("cannot map the local APIC\n");
+    tsc_deadline = cpuid_ecx(1) & CPUID1_ECX_TSC_DEADLINE;
+    apic_setup_local();
+    if ( !tsc_deadline )
         calibrate_apic_timer();
     printk(XENLOG_INFO "Local APIC %u (version %#x) at %#lx, timer: %s\n",
            apic_id(), apic_read(APIC_VERSION) & 0xff,
@@ -117,6 +134,57 @@ void apic_init_bsp(void)
         printk(XENLOG_INFO "APIC timer runs at %lu.%03lu MHz\n",
                (unsigned long)(apic_hz / 1000000),
                (unsigned long)(apic_hz / 1000 % 1000));
+}
+
+/* The BSP calibrated the timer; APs share its bus clock and TSC rate. */
+void apic_init_ap(void)
+{
+    apic_setup_local();
+}
+
+static bool apic_wait_icr_idle(void)
+{
+    for ( unsigned int i = 0; i < 1000000; i++ )
+    {
+        if ( !(apic_read(APIC_ICR) & ICR_BUSY) )
+            return true;
+        cpu_relax();
+    }
+    return false;
+}
+
+static void apic_icr_write(uint32_t dest_apic_id, uint32_t low)
+{
+    unsigned long flags = local_irq_save();
+
+    /* A send still in flight would be lost by overwriting the ICR. */
+    apic_wait_icr_idle();
+    apic_write(APIC_ICR2, dest_apic_id << 24);
+    apic_write(APIC_ICR, low);
+    local_irq_restore(flags);
+}
+
+void apic_send_ipi(uint32_t dest_apic_id, unsigned int vector)
+{
+    apic_icr_write(dest_apic_id, ICR_ASSERT | vector);
+}
+
+/*
+ * The MP start-up sequence: INIT, 10 ms, then two STARTUP IPIs 200 us
+ * apart carrying the page number of the real-mode entry.
+ */
+void apic_start_ap(uint32_t dest_apic_id, paddr_t trampoline)
+{
+    apic_write(APIC_ESR, 0);
+    apic_icr_write(dest_apic_id, ICR_INIT | ICR_LEVEL | ICR_ASSERT);
+    udelay(10000);
+    apic_icr_write(dest_apic_id, ICR_INIT | ICR_LEVEL); /* de-assert */
+    for ( unsigned int i = 0; i < 2; i++ )
+    {
+        udelay(200);
+        apic_icr_write(dest_apic_id, ICR_STARTUP | (trampoline >> 12));
+    }
+    apic_wait_icr_idle();
 }
 
 const char *apic_timer_mode(void)

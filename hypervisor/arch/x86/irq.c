@@ -4,6 +4,8 @@
 #include <xenia/timer.h>
 #include <asm/apic.h>
 #include <asm/desc.h>
+#include <asm/flushtlb.h>
+#include <asm/processor.h>
 #include <asm/io.h>
 #include <asm/traps.h>
 
@@ -17,6 +19,21 @@ void do_irq(struct cpu_user_regs *regs)
         apic_eoi();
         timer_softirq_action();
         break;
+    case EVENT_CHECK_VECTOR:
+        /* Nothing to do here: the way out looks at softirqs and events. */
+        apic_eoi();
+        break;
+    case INVALIDATE_TLB_VECTOR:
+        flush_tlb_ipi();
+        apic_eoi();
+        break;
+    case TIMER_IPI_VECTOR:
+        apic_eoi();
+        timer_softirq_action();
+        break;
+    case STOP_VECTOR:
+        apic_eoi();
+        halt_this_cpu();
     case SERIAL_VECTOR:
         console_serial_interrupt();
         apic_eoi();

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The hypervisor's own mappings, the frame table and the heap's pages. */
 #include <xenia/console.h>
+#include <xenia/cpumask.h>
 #include <xenia/errno.h>
 #include <xenia/mm.h>
 #include <xenia/page_alloc.h>
 #include <xenia/spinlock.h>
 #include <xenia/xmalloc.h>
 #include <xen/xen.h>
+#include <asm/flushtlb.h>
 #include <asm/config.h>
 #include <asm/io.h>
 #include <asm/page.h>
@@ -168,49 +170,78 @@ void *ioremap(paddr_t pa, size_t len)
     return va ? (void *)(va + (pa - base)) : NULL;
 }
 
-void *alloc_xenheap_pages(unsigned int order)
+/*
+ * A freed frame may still sit in some CPU's TLB, mapped by its last user.
+ * Frees stamp it; an allocation flushes the CPUs that have not flushed
+ * since the newest stamp in the block, before anyone else can use it.
+ */
+static void stamp_freed(mfn_t mfn, unsigned int order)
 {
-    unsigned long flags = spin_lock_irqsave(&heap_lock);
-    mfn_t mfn = alloc_heap_pages(order, 0);
-    void *va = NULL;
-    unsigned long i;
+    uint64_t now = tlbflush_current_time();
 
-    if ( !mfn_eq(mfn, INVALID_MFN) )
-    {
-        for ( i = 0; i < (1UL << order); i++ )
-            frame_table[mfn_x(mfn) + i].owner = DOMID_XEN;
-        va = __va(mfn_to_maddr(mfn));
-    }
-    spin_unlock_irqrestore(&heap_lock, flags);
-    return va;
+    for ( unsigned long i = 0; i < (1UL << order); i++ )
+        frame_table[mfn_x(mfn) + i].tlbflush_timestamp = now;
 }
 
-void free_xenheap_pages(void *va, unsigned int order)
+static void flush_stale(mfn_t mfn, unsigned int order)
 {
-    unsigned long flags;
+    uint64_t newest = 0;
+    cpumask_t mask;
 
-    if ( !va )
-        return;
-    flags = spin_lock_irqsave(&heap_lock);
-    free_heap_pages(maddr_to_mfn(__pa(va)), order);
-    spin_unlock_irqrestore(&heap_lock, flags);
+    for ( unsigned long i = 0; i < (1UL << order); i++ )
+        newest = MAX(newest, frame_table[mfn_x(mfn) + i].tlbflush_timestamp);
+    cpumask_copy(&mask, &cpu_online_map);
+    tlbflush_filter(&mask, newest);
+    if ( !cpumask_empty(&mask) )
+        flush_tlb_mask(&mask);
 }
 
-mfn_t alloc_domheap_pages(unsigned int order, unsigned int max_addr_bits)
+static mfn_t alloc_locked(unsigned int order, unsigned int max_addr_bits)
 {
     unsigned long flags = spin_lock_irqsave(&heap_lock);
     mfn_t mfn = alloc_heap_pages(order, max_addr_bits);
 
     spin_unlock_irqrestore(&heap_lock, flags);
+    if ( !mfn_eq(mfn, INVALID_MFN) && buddy_ready )
+        flush_stale(mfn, order);
     return mfn;
+}
+
+static void free_locked(mfn_t mfn, unsigned int order)
+{
+    unsigned long flags;
+
+    stamp_freed(mfn, order);
+    flags = spin_lock_irqsave(&heap_lock);
+    free_heap_pages(mfn, order);
+    spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+void *alloc_xenheap_pages(unsigned int order)
+{
+    mfn_t mfn = alloc_locked(order, 0);
+
+    if ( mfn_eq(mfn, INVALID_MFN) )
+        return NULL;
+    for ( unsigned long i = 0; i < (1UL << order); i++ )
+        frame_table[mfn_x(mfn) + i].owner = DOMID_XEN;
+    return __va(mfn_to_maddr(mfn));
+}
+
+void free_xenheap_pages(void *va, unsigned int order)
+{
+    if ( va )
+        free_locked(maddr_to_mfn(__pa(va)), order);
+}
+
+mfn_t alloc_domheap_pages(unsigned int order, unsigned int max_addr_bits)
+{
+    return alloc_locked(order, max_addr_bits);
 }
 
 void free_domheap_pages(mfn_t mfn, unsigned int order)
 {
-    unsigned long flags = spin_lock_irqsave(&heap_lock);
-
-    free_heap_pages(mfn, order);
-    spin_unlock_irqrestore(&heap_lock, flags);
+    free_locked(mfn, order);
 }
 
 static void *heap_alloc(unsigned int order)

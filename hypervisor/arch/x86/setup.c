@@ -20,6 +20,7 @@
 #include <asm/pv.h>
 #include <asm/pv_mm.h>
 #include <asm/pv_dom0.h>
+#include <asm/smp.h>
 #include <xenia/sched.h>
 
 void __noreturn start_xenia(uint32_t magic, uint32_t info_pa);
@@ -66,8 +67,11 @@ static int parse_dom0_mem(const char *s)
     return 0;
 }
 custom_param("dom0_mem", parse_dom0_mem);
-/* Dom0's vCPUs (all on CPU 0 until SMP); vCPU 0 starts, the rest wait. */
-static unsigned int opt_dom0_max_vcpus = 1;
+/*
+ * Dom0's vCPUs; vCPU 0 starts, the rest wait for VCPUOP_up. As on Xen,
+ * the default is one per physical CPU.
+ */
+static unsigned int opt_dom0_max_vcpus;
 integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
 ignored_param("dom0_vcpus_pin");
 ignored_param("guest_loglvl_rate");
@@ -194,9 +198,9 @@ static void report_cpus(void)
         off += snprintf(ids + off, sizeof(ids) - off, " %u",
                         acpi_info.cpu_apic_id[i]);
     printk(XENLOG_INFO "CPUs: %u enabled of %u listed (APIC IDs:%s); "
-                       "running on CPU 0 (APIC %u), bring-up of the others "
-                       "not implemented yet\n",
-           acpi_info.nr_cpus, acpi_info.nr_cpus_listed, ids, apic_id());
+                       "%u online, boot CPU APIC %u\n",
+           acpi_info.nr_cpus, acpi_info.nr_cpus_listed, ids, nr_online_cpus,
+           apic_id());
 }
 
 /* Build Dom0 from the first module (the second is its initrd) and run it. */
@@ -228,7 +232,9 @@ static void __noreturn start_dom0(void)
     snprintf(dom0_cmdline, sizeof(dom0_cmdline), "%s%s%s", m[0].cmdline,
              dom0_args && *m[0].cmdline ? " " : "", dom0_args ? dom0_args : "");
     rc = dom0_construct(&m[0], boot_info.nr_modules > 1 ? &m[1] : NULL,
-                        dom0_cmdline, opt_dom0_mem, opt_dom0_max_vcpus);
+                        dom0_cmdline, opt_dom0_mem,
+                        opt_dom0_max_vcpus ? opt_dom0_max_vcpus
+                                           : MIN(nr_online_cpus, MAX_VCPUS));
     if ( rc )
     {
         printk(XENLOG_ERR "Could not build Dom0 (error %d)\n", rc);
@@ -277,9 +283,10 @@ void start_xenia(uint32_t magic, uint32_t info_pa)
     pv_gdt_init_cpu(0, cpu0_gdt);
     /* Guests use SSE; Xenia saves their state with FXSAVE. */
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
-    report_cpus();
     console_init_irq(SERIAL_VECTOR, apic_id());
     local_irq_enable();
+    smp_boot_cpus();
+    report_cpus();
 
     if ( IS_ENABLED_SELF_TESTS )
         selftest_timer();

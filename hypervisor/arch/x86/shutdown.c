@@ -8,6 +8,7 @@
 #include <asm/current.h>
 #include <asm/io.h>
 #include <asm/processor.h>
+#include <asm/smp.h>
 #include <asm/traps.h>
 
 static bool opt_noreboot;
@@ -22,6 +23,7 @@ void halt_this_cpu(void)
 
 void machine_halt(void)
 {
+    smp_send_stop();
     printk(XENLOG_ERR "System halted.\n");
     halt_this_cpu();
 }
@@ -30,6 +32,7 @@ void machine_power_off(void)
 {
     printk(XENLOG_INFO "Powering off\n");
     local_irq_disable();
+    smp_send_stop();
     acpi_enter_s5();
     {
         /* The chipset may take a moment to cut power: don't cry wolf. */
@@ -51,6 +54,7 @@ void machine_restart(void)
     unsigned int i;
 
     local_irq_disable();
+    smp_send_stop();
     /* Pulse the reset line through the keyboard controller. */
     for ( i = 0; i < 100; i++ )
     {
@@ -85,9 +89,9 @@ void panic(const char *fmt, ...)
     va_list ap;
 
     local_irq_disable();
-    if ( in_panic )
-        halt_this_cpu();
-    in_panic = true;
+    if ( __atomic_exchange_n(&in_panic, true, __ATOMIC_SEQ_CST) )
+        halt_this_cpu(); /* another CPU is reporting: leave it the console */
+    smp_send_stop();
     console_force_unlock();
 
     va_start(ap, fmt);

@@ -5,6 +5,7 @@
 #include <xenia/symbols.h>
 #include <asm/current.h>
 #include <asm/processor.h>
+#include <asm/smp.h>
 #include <asm/traps.h>
 #include <xenia/guest_access.h>
 #include <asm/asm_defns.h>
@@ -123,9 +124,10 @@ static void __noreturn fatal_trap(const struct cpu_user_regs *regs)
     static bool in_fatal;
     unsigned int vec = regs->entry_vector;
 
-    if ( in_fatal ) /* a fault while reporting one: stop quietly */
+    /* A fault while reporting one, or on another CPU: stop quietly. */
+    if ( __atomic_exchange_n(&in_fatal, true, __ATOMIC_SEQ_CST) )
         halt_this_cpu();
-    in_fatal = true;
+    smp_send_stop();
     console_force_unlock();
 
     show_execution_state(regs);

@@ -3,6 +3,7 @@
 #ifndef XENIA_DOMAIN_H
 #define XENIA_DOMAIN_H
 
+#include <xenia/cpumask.h>
 #include <xenia/list.h>
 #include <xenia/memmap.h>
 #include <xenia/spinlock.h>
@@ -53,6 +54,14 @@ struct domain {
     struct vcpu *vcpu[MAX_VCPUS];
 
     spinlock_t page_alloc_lock; /* page_list, tot_pages */
+    /*
+     * Serialises changes to the domain's page tables (mmu_update,
+     * update_va_mapping, mmuext ops, trapped PTE writes, grant mappings),
+     * so two vCPUs never race on one entry's references. Never taken
+     * with interrupts off: holders may wait for TLB-flush IPIs.
+     */
+    spinlock_t mm_lock;
+    cpumask_t dirty_cpumask; /* CPUs that may cache its translations */
     struct list_head page_list;
     unsigned long tot_pages, max_pages;
     unsigned long max_gpfn;        /* highest pseudo-physical frame given */
@@ -89,6 +98,8 @@ int domain_alloc_pages(struct domain *d, unsigned int order,
 /* vCPU 0 ... up; nothing runs until the scheduler is started. */
 void vcpu_wake(struct vcpu *v);
 void vcpu_block(struct vcpu *v);
+/* v has something new to look at: if it runs on another CPU, tell it. */
+void vcpu_kick(struct vcpu *v);
 
 /* Event delivery (event_2l.c): raise port on vcpu; unmask; kick. */
 void evtchn_2l_set_pending(struct domain *d, uint32_t port, unsigned int vcpu);

@@ -21,6 +21,11 @@ struct page_info {
     uint64_t type_info;
     uint32_t owner; /* domid; DOMID_XEN for the hypervisor's own frames */
     uint32_t order; /* order of the free block a free head page starts */
+    /*
+     * The TLB-flush clock when the frame last lost its type's last user
+     * or was freed: CPUs that have flushed since cannot still cache it.
+     */
+    uint64_t tlbflush_timestamp;
 };
 
 /* count_info */

@@ -25,6 +25,16 @@ struct page_type_ops {
     void (*devalidate)(struct page_info *pg, uint64_t type);
     /* The frame's last general reference is gone and it is not allocated. */
     void (*free)(struct page_info *pg);
+    /*
+     * TLB safety on several CPUs. type_released: the type count is about
+     * to fall to zero (it may be called again if that races), so mappings
+     * (or translations through a page table) of that use may linger only
+     * in TLBs; remember when. type_changing: the frame
+     * takes a new type, so no CPU may still cache the old use: flush those
+     * that might. Either may be NULL (host tests, one CPU).
+     */
+    void (*type_released)(struct page_info *pg);
+    void (*type_changing)(struct page_info *pg);
 };
 
 void page_type_init(const struct page_type_ops *ops);

@@ -26,6 +26,8 @@ extern const struct scheduler sched_rr;
 
 void sched_init_cpu(unsigned int cpu);
 bool sched_cpu_online(unsigned int cpu);
+/* The CPU a new vCPU runs on (set before its timers are made). */
+unsigned int sched_pick_cpu(unsigned int domid, unsigned int vcpu_id);
 void sched_add_vcpu(struct vcpu *v);
 /* Mark v runnable/not runnable; raises the SCHEDULE softirq as needed. */
 void sched_wake(struct vcpu *v);
@@ -40,7 +42,9 @@ void sched_yield(void);
  */
 struct vcpu *sched_exit_to_guest(struct cpu_user_regs *regs);
 
-/* Enter the first guest on this CPU; never returns. */
+/* Enter the first guest on this CPU (the BSP, after building Dom0). */
 void __noreturn sched_start(void);
+/* Idle until a vCPU of this CPU is runnable, then run it (every CPU). */
+void __noreturn sched_run_cpu(void);
 
 #endif /* XENIA_SCHED_H */

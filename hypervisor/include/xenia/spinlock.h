@@ -14,12 +14,22 @@ typedef struct {
 #define SPIN_LOCK_UNLOCKED {0, 0}
 #define DEFINE_SPINLOCK(l) spinlock_t l = SPIN_LOCK_UNLOCKED
 
+/*
+ * A CPU waiting for a lock still answers TLB-flush requests: the holder
+ * may be waiting for exactly that (flushtlb.c), with our interrupts off.
+ */
+#ifdef XENIA_HOST
+#define spin_wait_relax() cpu_relax()
+#else
+void spin_wait_relax(void);
+#endif
+
 static inline void spin_lock(spinlock_t *l)
 {
     uint16_t me = __atomic_fetch_add(&l->tail, 1, __ATOMIC_ACQUIRE);
 
     while ( __atomic_load_n(&l->head, __ATOMIC_ACQUIRE) != me )
-        cpu_relax();
+        spin_wait_relax();
 }
 
 static inline void spin_unlock(spinlock_t *l)

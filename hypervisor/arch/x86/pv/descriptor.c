@@ -114,7 +114,7 @@ void pv_gdt_init_cpu(unsigned int cpu, void *gdt)
         per_cpu(gdt_mapped, cpu)[i] = zero_page_mfn;
     }
     map_pages_to_xen(va + FIRST_RESERVED_GDT_PAGE * PAGE_SIZE,
-                     maddr_to_mfn(xen_va_to_phys(gdt) +
+                     maddr_to_mfn(virt_to_maddr(gdt) +
                                   FIRST_RESERVED_GDT_PAGE * PAGE_SIZE),
                      2, PAGE_HYPERVISOR_RW);
     asm volatile("lgdt %0" ::"m"(gdtr));

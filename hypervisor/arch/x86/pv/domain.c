@@ -5,7 +5,9 @@
 #include <xenia/errno.h>
 #include <xenia/lib.h>
 #include <xenia/time.h>
+#include <asm/flushtlb.h>
 #include <asm/config.h>
+#include <asm/current.h>
 #include <asm/msr.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -208,11 +210,21 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next,
     if ( !next )
     {
         /* Idle on Xenia's own tables: prev's may be torn down meanwhile. */
-        write_cr3(xen_va_to_phys(idle_l4));
+        write_cr3_flush(xen_va_to_phys(idle_l4));
+        if ( prev )
+            cpumask_clear_cpu(smp_processor_id(), &prev->domain->dirty_cpumask);
         return;
     }
     *frame = next->arch.user_regs;
-    write_cr3(pv_guest_cr3(next));
+    /*
+     * The dirty mask lists the CPUs that may cache a domain's translations:
+     * set before its tables are loaded, cleared once the CR3 load of
+     * another domain's tables has flushed them.
+     */
+    cpumask_set_cpu(smp_processor_id(), &next->domain->dirty_cpumask);
+    write_cr3_flush(pv_guest_cr3(next));
+    if ( prev && prev->domain != next->domain )
+        cpumask_clear_cpu(smp_processor_id(), &prev->domain->dirty_cpumask);
     pv_load_gdt(next);
     load_segments(next, frame);
     asm volatile("fxrstor64 %0" ::"m"(next->arch.fpu_ctxt));

@@ -5,6 +5,7 @@
 #include <xenia/mm.h>
 #include <xenia/page_type.h>
 #include <asm/config.h>
+#include <asm/flushtlb.h>
 #include <asm/processor.h>
 #include <asm/page.h>
 #include <asm/pv_mm.h>
@@ -275,10 +276,33 @@ static void free_frame(struct page_info *pg)
     free_domheap_pages(page_to_mfn(pg), 0);
 }
 
+static void type_released(struct page_info *pg)
+{
+    pg->tlbflush_timestamp = tlbflush_current_time();
+}
+
+/*
+ * A frame that was writable becomes a page table (or the reverse): a CPU
+ * still caching the old use could write the new page table, or walk a
+ * retired one. Every CPU counts, not just the owner's: other domains map
+ * frames by grant or, for Dom0, by mmu_update.
+ */
+static void type_changing(struct page_info *pg)
+{
+    cpumask_t mask;
+
+    cpumask_copy(&mask, &cpu_online_map);
+    tlbflush_filter(&mask, pg->tlbflush_timestamp);
+    if ( !cpumask_empty(&mask) )
+        flush_tlb_mask(&mask);
+}
+
 static const struct page_type_ops pv_page_type_ops = {
     .validate = validate,
     .devalidate = devalidate,
     .free = free_frame,
+    .type_released = type_released,
+    .type_changing = type_changing,
 };
 
 void pv_mm_init(void)
@@ -289,6 +313,7 @@ void pv_mm_init(void)
 int pv_mod_entry(struct domain *d, struct domain *pg_owner, pte_t *pl,
                  unsigned int level, pte_t val, bool preserve_ad)
 {
+    ASSERT(spin_is_locked(&d->mm_lock));
     unsigned long self = __pa(pl) >> PAGE_SHIFT;
     unsigned int slot = ((unsigned long)pl & (PAGE_SIZE - 1)) / sizeof(pte_t);
     pte_t old;

@@ -7,7 +7,9 @@
 #include <xenia/mm.h>
 #include <xenia/page_type.h>
 #include <xenia/sched.h>
+#include <asm/flushtlb.h>
 #include <asm/config.h>
+#include <asm/current.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/pv_mm.h>
@@ -58,6 +60,25 @@ static int mmu_normal_update(struct domain *d, struct domain *pg_owner,
     return rc;
 }
 
+/*
+ * Flush the TLBs of every CPU the domain may have run on. A guest's vCPU
+ * mask only narrows that set, so the mask is not read: flushing a CPU too
+ * many is cheaper than trusting guest memory here. va != 0: this CPU
+ * need only drop that page; the others flush whole (one IPI either way).
+ */
+static void flush_tlb_domain(struct domain *d, unsigned long va)
+{
+    cpumask_t mask;
+
+    cpumask_copy(&mask, &d->dirty_cpumask);
+    if ( va )
+    {
+        invlpg(va);
+        cpumask_clear_cpu(smp_processor_id(), &mask);
+    }
+    flush_tlb_mask(&mask);
+}
+
 static int mmu_machphys_update(struct domain *d, uint64_t ptr, uint64_t val)
 {
     unsigned long mfn = ptr >> PAGE_SHIFT;
@@ -69,17 +90,14 @@ static int mmu_machphys_update(struct domain *d, uint64_t ptr, uint64_t val)
     return 0;
 }
 
-long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
-                   domid_t foreigndom)
+static long mmu_update_locked(struct domain *d, struct domain *pg_owner,
+                              unsigned long ureqs, unsigned int count,
+                              unsigned long pdone)
 {
-    struct domain *d = current_vcpu()->domain;
-    struct domain *pg_owner = foreign_owner(d, foreigndom);
     unsigned int i, done = 0;
     struct mmu_update req;
     long rc = 0;
 
-    if ( !pg_owner )
-        return -ESRCH;
     if ( count & MMU_UPDATE_PREEMPTED )
     {
         count &= ~MMU_UPDATE_PREEMPTED;
@@ -120,11 +138,29 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
         if ( rc )
             break;
     }
-    /* Entries may have gone: no stale translation may survive the call. */
-    flush_tlb_local();
+    /*
+     * No flush here: stale translations of what the entries mapped are
+     * the guest's to flush, and unsafe ones (a frame retyped or freed)
+     * are flushed where that happens (pv/mm.c, mm.c).
+     */
     done += i;
     if ( pdone && copy_to_guest(pdone, &done, sizeof(done)) )
         return -EFAULT;
+    return rc;
+}
+
+long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
+                   domid_t foreigndom)
+{
+    struct domain *d = current_vcpu()->domain;
+    struct domain *pg_owner = foreign_owner(d, foreigndom);
+    long rc;
+
+    if ( !pg_owner )
+        return -ESRCH;
+    spin_lock(&d->mm_lock);
+    rc = mmu_update_locked(d, pg_owner, ureqs, count, pdone);
+    spin_unlock(&d->mm_lock);
     return rc;
 }
 
@@ -187,7 +223,7 @@ static int new_baseptr(struct vcpu *v, unsigned long mfn, bool user)
     *slot = mfn;
     /* Reload only if the table of the mode the vCPU runs in changed. */
     if ( user != v->arch.kernel_mode )
-        write_cr3(pv_guest_cr3(v));
+        write_cr3_flush(pv_guest_cr3(v));
     if ( old )
         put_page_and_type(mfn_to_page(_mfn(old)));
     return 0;
@@ -236,15 +272,21 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_NEW_USER_BASEPTR:
         return new_baseptr(v, op->arg1.mfn, true);
     case MMUEXT_TLB_FLUSH_LOCAL:
+        flush_tlb_local();
+        return 0;
     case MMUEXT_TLB_FLUSH_MULTI:
     case MMUEXT_TLB_FLUSH_ALL:
-        flush_tlb_local(); /* one physical CPU until SMP */
+        flush_tlb_domain(v->domain, 0);
         return 0;
     case MMUEXT_INVLPG_LOCAL:
     case MMUEXT_INVLPG_MULTI:
     case MMUEXT_INVLPG_ALL:
-        if ( guest_range_ok(op->arg1.linear_addr, 1) )
+        if ( !guest_range_ok(op->arg1.linear_addr, 1) )
+            return 0;
+        if ( op->cmd == MMUEXT_INVLPG_LOCAL )
             invlpg(op->arg1.linear_addr);
+        else
+            flush_tlb_domain(v->domain, op->arg1.linear_addr);
         return 0;
     case MMUEXT_FLUSH_CACHE:
     case MMUEXT_FLUSH_CACHE_GLOBAL:
@@ -301,7 +343,9 @@ long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
             rc = -EFAULT;
             break;
         }
+        spin_lock(&v->domain->mm_lock);
         rc = mmuext_one(v, &op);
+        spin_unlock(&v->domain->mm_lock);
         if ( rc )
             break;
     }
@@ -320,21 +364,33 @@ long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)
 
     if ( !guest_range_ok(va, 1) )
         return -EINVAL;
+    spin_lock(&v->domain->mm_lock);
     pl = pv_guest_l1e(v, va, &pg);
     if ( !pl || pv_page_table_level(pg) != 1 ||
          !get_page(pg, v->domain->domain_id) )
+    {
+        spin_unlock(&v->domain->mm_lock);
         return -EINVAL;
+    }
     rc = pv_mod_entry(v->domain, v->domain, pl, 1, val, false);
     put_page(pg);
+    spin_unlock(&v->domain->mm_lock);
     if ( rc )
         return rc;
+    /* Above the flush type: UVMF_LOCAL (0), UVMF_ALL, or a vCPU mask. */
     switch ( flags & UVMF_FLUSHTYPE_MASK )
     {
     case UVMF_TLB_FLUSH:
-        flush_tlb_local();
+        if ( !(flags & ~UVMF_FLUSHTYPE_MASK) )
+            flush_tlb_local();
+        else
+            flush_tlb_domain(v->domain, 0);
         break;
     case UVMF_INVLPG:
-        invlpg(va);
+        if ( !(flags & ~UVMF_FLUSHTYPE_MASK) )
+            invlpg(va);
+        else
+            flush_tlb_domain(v->domain, va);
         break;
     default:
         break;

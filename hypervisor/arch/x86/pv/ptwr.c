@@ -4,6 +4,7 @@
 #include <xenia/guest_access.h>
 #include <xenia/mm.h>
 #include <xenia/page_type.h>
+#include <asm/flushtlb.h>
 #include <asm/config.h>
 #include <asm/pv.h>
 #include <asm/regs.h>
@@ -209,7 +210,7 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
     uint8_t bytes[15];
     unsigned int avail = sizeof(bytes);
     struct page_info *pg;
-    struct insn in;
+    struct insn in = {0};
     pte_t *map, *target;
     uint64_t old, new;
     unsigned long mfn;
@@ -231,14 +232,22 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
     ok = avail && decode(bytes, avail, &in);
     target = (pte_t *)((char *)__va((paddr_t)mfn << PAGE_SHIFT) +
                        (addr & (PAGE_SIZE - 8)));
+    /*
+     * Read, compute and write under the lock, so that an emulated
+     * cmpxchg or xchg is atomic against other vCPUs' updates, and the
+     * frame is still an L1 when it is written.
+     */
+    spin_lock(&v->domain->mm_lock);
+    ok = ok && pv_page_table_level(pg) == 1;
     old = *target;
     ok = ok && compute(regs, &in, addr & 7, old, &new);
     if ( ok && new != old )
         ok = pv_mod_entry(v->domain, v->domain, target, 1, new, false) == 0;
+    spin_unlock(&v->domain->mm_lock);
     put_page(pg);
     if ( !ok )
         return false; /* bounced to the guest as the #PF it was */
     regs->rip += in.len;
-    flush_tlb_local();
+    /* No flush: as after mmu_update, stale entries are the guest's call. */
     return true;
 }

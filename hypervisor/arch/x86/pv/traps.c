@@ -4,6 +4,7 @@
 #include <xenia/guest_access.h>
 #include <xenia/sched.h>
 #include <xenia/softirq.h>
+#include <asm/flushtlb.h>
 #include <asm/current.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -29,7 +30,7 @@ void pv_toggle_guest_mode(struct vcpu *v)
 {
     v->arch.kernel_mode = !v->arch.kernel_mode;
     asm volatile("swapgs");
-    write_cr3(pv_guest_cr3(v));
+    write_cr3_flush(pv_guest_cr3(v));
 }
 
 static bool has_error_code(unsigned int vector)
@@ -140,13 +141,22 @@ void pv_handle_exception(struct cpu_user_regs *regs)
     struct vcpu *v = current_vcpu();
     unsigned int vec = regs->entry_vector;
     uint32_t ec = regs->error_code;
+    unsigned long cr2 = vec == 14 ? read_cr2() : 0;
 
+    /*
+     * Handle it with interrupts on, as a hypercall is: emulation may take
+     * the domain's mm_lock and wait for TLB-flush IPIs. Not for #DF and
+     * #MC, which run on their own IST stacks. CR2 is read first, since a
+     * nested fault would change it.
+     */
+    if ( vec != 8 && vec != 18 )
+        local_irq_enable();
     switch ( vec )
     {
     case 14:
-        if ( pv_ptwr_emulate(v, regs, read_cr2(), ec) )
+        if ( pv_ptwr_emulate(v, regs, cr2, ec) )
             return;
-        v->vcpu_info->arch.cr2 = read_cr2();
+        v->vcpu_info->arch.cr2 = cr2;
         /* The hardware always says "user": the guest kernel is ring 3. */
         ec = v->arch.kernel_mode ? ec & ~PFEC_user_mode : ec | PFEC_user_mode;
         break;

@@ -6,6 +6,11 @@
 #include <xenia/types.h>
 
 void apic_init_bsp(void);
+void apic_init_ap(void);
+/* A fixed-delivery IPI to one CPU. */
+void apic_send_ipi(uint32_t dest_apic_id, unsigned int vector);
+/* INIT-SIPI-SIPI: start a CPU at the real-mode page trampoline. */
+void apic_start_ap(uint32_t dest_apic_id, paddr_t trampoline);
 void apic_eoi(void);
 uint32_t apic_id(void);
 

@@ -92,6 +92,10 @@
 #define __va(pa) ((void *)((unsigned long)(pa) + DIRECTMAP_VIRT_START))
 #define __pa(va) ((paddr_t)((unsigned long)(va) - DIRECTMAP_VIRT_START))
 #define xen_va_to_phys(va) ((paddr_t)((unsigned long)(va) - XEN_VIRT_START))
+/* Either kind of hypervisor address: the image's, or the direct map's. */
+#define virt_to_maddr(va)                                                      \
+    ((unsigned long)(va) < DIRECTMAP_VIRT_START ? xen_va_to_phys(va)          \
+                                                : __pa(va))
 #endif
 
 #endif /* ASM_CONFIG_H */

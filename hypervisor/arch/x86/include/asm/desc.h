@@ -23,6 +23,11 @@ struct __attribute__((packed, aligned(16))) tss64 {
 #define LEGACY_PIC_VECTOR_BASE 0x20 /* masked; only spurious ones arrive */
 #define SERIAL_VECTOR          0x40 /* COM1 input, through the IO-APIC */
 #define LOCAL_TIMER_VECTOR     0xf0
+/* IPIs (smp.c): higher vectors are served first. */
+#define STOP_VECTOR            0xfa /* halt for good (shutdown, panic) */
+#define TIMER_IPI_VECTOR       0xfb /* a remote set_timer changed our head */
+#define EVENT_CHECK_VECTOR     0xfc /* look at softirqs and events on exit */
+#define INVALIDATE_TLB_VECTOR  0xfd /* flush the TLB (flushtlb.c) */
 #define ERROR_APIC_VECTOR      0xfe
 #define SPURIOUS_APIC_VECTOR   0xff
 

@@ -115,11 +115,6 @@ static inline void cpu_relax(void)
     asm volatile("pause" ::: "memory");
 }
 
-static inline void flush_tlb_local(void)
-{
-    write_cr3(read_cr3());
-}
-
 static inline void invlpg(unsigned long va)
 {
     asm volatile("invlpg (%0)" ::"r"(va) : "memory");

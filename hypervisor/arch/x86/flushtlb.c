@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* TLB flushes: the flush clock, local flushes, and flush IPIs. */
+#include <xenia/cpumask.h>
+#include <asm/apic.h>
+#include <asm/current.h>
+#include <asm/desc.h>
+#include <asm/flushtlb.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+#include <xenia/spinlock.h>
+
+static uint64_t tlbflush_clock = 1;
+static DEFINE_PER_CPU(uint64_t, tlbflush_time);
+
+/*
+ * Flush requests to a CPU are generations: a requester takes the next
+ * one and waits until the target has done at least that one. A target
+ * reads the newest request before flushing, so one flush answers every
+ * request made before it began.
+ */
+static DEFINE_PER_CPU(uint64_t, flush_requested);
+static DEFINE_PER_CPU(uint64_t, flush_done);
+
+uint64_t tlbflush_current_time(void)
+{
+    return __atomic_load_n(&tlbflush_clock, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * The tick is taken before the flush: a stamp read after the tick is >=
+ * it and so still asks for a flush, which is right, because that flush
+ * might have begun before the stamp's mapping went away.
+ */
+void write_cr3_flush(unsigned long cr3)
+{
+    uint64_t t = __atomic_add_fetch(&tlbflush_clock, 1, __ATOMIC_SEQ_CST);
+
+    write_cr3(cr3);
+    __atomic_store_n(&this_cpu(tlbflush_time), t, __ATOMIC_SEQ_CST);
+}
+
+void flush_tlb_local(void)
+{
+    write_cr3_flush(read_cr3());
+}
+
+void tlbflush_filter(cpumask_t *mask, uint64_t stamp)
+{
+    unsigned int cpu;
+
+    for_each_cpu(cpu, mask)
+        if ( !tlbflush_needed(__atomic_load_n(&per_cpu(tlbflush_time, cpu),
+                                              __ATOMIC_SEQ_CST),
+                              stamp) )
+            cpumask_clear_cpu(cpu, mask);
+}
+
+static void serve_flush_requests(void)
+{
+    unsigned int me = smp_processor_id();
+    uint64_t want = __atomic_load_n(&per_cpu(flush_requested, me),
+                                    __ATOMIC_SEQ_CST);
+
+    if ( want == __atomic_load_n(&per_cpu(flush_done, me), __ATOMIC_SEQ_CST) )
+        return;
+    flush_tlb_local();
+    __atomic_store_n(&per_cpu(flush_done, me), want, __ATOMIC_SEQ_CST);
+}
+
+void flush_tlb_ipi(void)
+{
+    serve_flush_requests();
+}
+
+void spin_wait_relax(void)
+{
+    serve_flush_requests();
+    cpu_relax();
+}
+
+void flush_tlb_mask(const cpumask_t *mask)
+{
+    unsigned int cpu, me = smp_processor_id();
+    uint64_t gen[CONFIG_NR_CPUS];
+    cpumask_t wait;
+
+    cpumask_clear(&wait);
+    for_each_cpu(cpu, mask)
+    {
+        if ( cpu == me || !cpumask_test_cpu(cpu, &cpu_online_map) )
+            continue;
+        gen[cpu] = __atomic_add_fetch(&per_cpu(flush_requested, cpu), 1,
+                                      __ATOMIC_SEQ_CST);
+        cpumask_set_cpu(cpu, &wait);
+        smp_send_ipi(cpu, INVALIDATE_TLB_VECTOR);
+    }
+    if ( cpumask_test_cpu(me, mask) )
+        flush_tlb_local();
+    /*
+     * While waiting, answer requests aimed at us: two CPUs flushing each
+     * other with interrupts off would otherwise wait forever.
+     */
+    for_each_cpu(cpu, &wait)
+        while ( __atomic_load_n(&per_cpu(flush_done, cpu), __ATOMIC_SEQ_CST) <
+                gen[cpu] )
+        {
+            serve_flush_requests();
+            cpu_relax();
+        }
+}
