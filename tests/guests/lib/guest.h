@@ -109,6 +109,8 @@ int probe_read(const volatile void *p, uint64_t *val_out);
 int probe_write(volatile void *p, uint64_t val);
 
 void traps_init(void);
+/* The trap table traps_init() registers, for another vCPU's context. */
+void traps_copy_table(struct trap_info *dst, unsigned int n);
 /* Event channel upcall handling (events.c). */
 void events_init(void);
 

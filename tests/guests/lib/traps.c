@@ -135,6 +135,15 @@ int probe_write(volatile void *p, uint64_t val)
     return last_trap.count != before ? (int)last_trap.vector : -1;
 }
 
+void traps_copy_table(struct trap_info *dst, unsigned int n)
+{
+    unsigned int i;
+
+    memset(dst, 0, n * sizeof(*dst));
+    for ( i = 0; i < n && trap_table[i].address; i++ )
+        dst[i] = trap_table[i];
+}
+
 void traps_init(void)
 {
     long rc = hypercall_set_trap_table(trap_table);
