@@ -1,27 +1,35 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Boots Xenia in QEMU (TCG: no hardware virtualisation is assumed) with
-# the serial console on this terminal. Stops when Xenia halts or Dom0
-# powers the machine off, or after RUN_TIMEOUT seconds; Ctrl-A X quits
-# earlier. Without DOM0_KERNEL, Dom0 is one of Xenia's own PV test
-# kernels (tests/guests), which exercises hypercalls and powers off.
+# the serial console on this terminal. By default Dom0 is Debian's stock
+# kernel (fetched by tests/linux/fetch.sh) with a busybox initramfs: on a
+# terminal it gives you a Dom0 shell ('poweroff -f' ends the machine;
+# Ctrl-A three times switches the input to Xenia's debug keys, 'h' lists
+# them); otherwise it runs the Dom0 checks and powers off.
 #
-#   DOM0_KERNEL=path DOM0_INITRD=path  XEN_CMDLINE="..."  MEM=1G  CPU=max
-#   DOM0_KERNEL=none: boot Xenia alone
+#   DOM0_KERNEL=path DOM0_INITRD=path DOM0_CMDLINE="..."  (DOM0_KERNEL=none:
+#   Xenia alone)  XEN_CMDLINE="..."  MEM=1G  CPU=max  SMP=2
+#   RUN_TIMEOUT=300: limit when not on a terminal
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
-timeout_s=${RUN_TIMEOUT:-120}
-xen_cmdline=${XEN_CMDLINE:-"console=com1 com1=115200,8n1 loglvl=all noreboot dom0_mem=64M"}
-dom0_cmdline=${DOM0_CMDLINE:-"console=hvc0 earlyprintk=xen"}
+timeout_s=${RUN_TIMEOUT:-300}
+xen_cmdline=${XEN_CMDLINE:-"console=com1 com1=115200,8n1 loglvl=all noreboot dom0_mem=512M"}
 log=$build/run.log
+tty=0
+[ -t 0 ] && [ -t 1 ] && tty=1
 
 [ -f "$build/xenia" ] || { echo "run: no $build/xenia; run make" >&2; exit 1; }
 mods=()
 if [ -z "${DOM0_KERNEL:-}" ]; then
-    make -s -C "$top/tests/guests" BUILD="$build" >&2
-    DOM0_KERNEL=$build/tests/guests/hypercalls.elf
-    dom0_cmdline=${DOM0_CMDLINE:-"xenia-guest-test"}
+    "$top/tests/linux/fetch.sh" || { echo "run: cannot fetch Debian's kernel" >&2; exit 1; }
+    DOM0_KERNEL=$build/linux-cache/vmlinuz
+    DOM0_INITRD=${DOM0_INITRD:-$build/linux-cache/initrd.cpio}
+    smp=${SMP:-2}
+    end=$([ $tty = 1 ] && echo xenia_shell || echo xenia_end=poweroff)
+    dom0_cmdline=${DOM0_CMDLINE:-"console=hvc0 earlyprintk=xen swiotlb=noforce xenia_cpus=$smp $end"}
+else
+    dom0_cmdline=${DOM0_CMDLINE:-"console=hvc0 earlyprintk=xen"}
 fi
 [ "$DOM0_KERNEL" = none ] && DOM0_KERNEL=
 if [ -n "${DOM0_KERNEL:-}" ]; then
@@ -33,25 +41,29 @@ if [ -n "${DOM0_KERNEL:-}" ]; then
     fi
     mods=(-initrd "$m")
 fi
-serial=stdio
-[ -t 0 ] && serial=mon:stdio
+qemu=(qemu-system-x86_64 -accel tcg -cpu "${CPU:-max}" -smp "${smp:-${SMP:-1}}"
+      -m "${MEM:-1G}" -nodefaults -display none -no-reboot
+      -kernel "$build/xenia" -append "$xen_cmdline" "${mods[@]}")
+
+if [ $tty = 1 ]; then
+    # Raw terminal, no QEMU escape key and no signals: Ctrl-A and Ctrl-C
+    # reach Xenia and Dom0 as they would on a real serial line.
+    exec "${qemu[@]}" -chardev stdio,id=con,signal=off -serial chardev:con
+fi
 
 : > "$log"
-qemu-system-x86_64 -accel tcg -cpu "${CPU:-max}" -m "${MEM:-1G}" \
-    -nodefaults -display none -no-reboot -serial "$serial" \
-    -kernel "$build/xenia" -append "$xen_cmdline" "${mods[@]}" \
-    > >(tee "$log") &
-qemu=$!
+"${qemu[@]}" -serial stdio < /dev/null > >(tee "$log") &
+pid=$!
 # End the run when Xenia halts; a Dom0 poweroff ends QEMU by itself.
 for ((i = 0; i < timeout_s * 10; i++)); do
-    kill -0 $qemu 2>/dev/null || break
-    if grep -q "System halted" "$log"; then sleep 0.2; kill $qemu; break; fi
+    kill -0 $pid 2>/dev/null || break
+    if grep -q "System halted" "$log"; then sleep 0.2; kill $pid; break; fi
     sleep 0.1
 done
-if kill -0 $qemu 2>/dev/null; then
+if kill -0 $pid 2>/dev/null; then
     echo "run: timed out after ${timeout_s}s" >&2
-    kill $qemu
+    kill $pid
     exit 1
 fi
-wait $qemu 2>/dev/null || true
+wait $pid 2>/dev/null || true
 grep -q "Xenia boot complete" "$log"

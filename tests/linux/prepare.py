@@ -2,27 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Turn Debian's kernel and busybox packages into a PV Dom0 and an initramfs.
 
-  prepare.py <unpacked linux-image dir> <unpacked busybox-static dir> <out dir>
+  prepare.py <unpacked linux-image dir> <unpacked busybox-static dir> \
+             <xentest binary> <out dir>
 
-Writes <out>/vmlinux (the ELF inside the bzImage's XZ payload: Xenia does
-not read bzImages yet) and <out>/initrd.cpio (busybox and tests/linux/init).
+Writes <out>/vmlinuz (Debian's bzImage, as Xenia and Xen boot it) and
+<out>/initrd.cpio: busybox, tests/linux/init, the /dev/xen driver modules
+from the same package and the xentest program.
 """
-import lzma
 import os
-import struct
+import shutil
 import sys
 
-
-def vmlinux_from_bzimage(data):
-    if data[0x202:0x206] != b"HdrS":
-        sys.exit("prepare.py: not a bzImage (no HdrS boot protocol header)")
-    setup_sects = data[0x1F1] or 4
-    off, length = struct.unpack_from("<II", data, 0x248)
-    payload = data[(setup_sects + 1) * 512 + off:][:length]
-    if not payload.startswith(b"\xfd7zXZ\x00"):
-        sys.exit("prepare.py: the bzImage payload is not XZ")
-    # The build appends the uncompressed size after the XZ stream.
-    return lzma.LZMADecompressor(format=lzma.FORMAT_XZ).decompress(payload)
+# The drivers behind /dev/xen and /proc/xen that Debian builds as modules,
+# in load order (xenfs needs xen-privcmd).
+MODULES = ["xen-evtchn", "xen-privcmd", "xenfs/xenfs", "xen-gntdev",
+           "xen-gntalloc"]
 
 
 def cpio_newc(entries):
@@ -41,22 +35,34 @@ def cpio_newc(entries):
 
 
 def main():
-    kdir, bbdir, out = sys.argv[1:4]
+    kdir, bbdir, xentest, out = sys.argv[1:5]
     boot = os.path.join(kdir, "boot")
     vmlinuz = [f for f in os.listdir(boot) if f.startswith("vmlinuz-")]
     if len(vmlinuz) != 1:
         sys.exit("prepare.py: expected one vmlinuz in %s" % boot)
-    with open(os.path.join(boot, vmlinuz[0]), "rb") as f:
-        elf = vmlinux_from_bzimage(f.read())
-    with open(os.path.join(out, "vmlinux"), "wb") as f:
-        f.write(elf)
-    with open(os.path.join(bbdir, "bin", "busybox"), "rb") as f:
-        busybox = f.read()
+    shutil.copyfile(os.path.join(boot, vmlinuz[0]), os.path.join(out, "vmlinuz"))
+    release = vmlinuz[0][len("vmlinuz-"):]
+    xen_drivers = os.path.join(kdir, "lib", "modules", release, "kernel",
+                               "drivers", "xen")
+
+    def read(path):
+        with open(path, "rb") as f:
+            return f.read()
+
     here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, "init"), "rb") as f:
-        init = f.read()
-    entries = [(d, 0o40755, None) for d in ("bin", "dev", "proc", "sys", "tmp")]
-    entries += [("bin/busybox", 0o100755, busybox), ("init", 0o100755, init)]
+    entries = [(d, 0o40755, None)
+               for d in ("bin", "dev", "proc", "sys", "tmp", "lib",
+                         "lib/modules")]
+    entries += [("bin/busybox", 0o100755,
+                 read(os.path.join(bbdir, "bin", "busybox"))),
+                ("bin/xentest", 0o100755, read(xentest)),
+                ("init", 0o100755, read(os.path.join(here, "init")))]
+    for m in MODULES:
+        path = os.path.join(xen_drivers, m + ".ko")
+        if not os.path.exists(path):
+            sys.exit("prepare.py: the kernel package has no %s" % path)
+        entries.append(("lib/modules/%s.ko" % os.path.basename(m), 0o100644,
+                        read(path)))
     with open(os.path.join(out, "initrd.cpio"), "wb") as f:
         f.write(cpio_newc(entries))
 

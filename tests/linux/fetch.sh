@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Makes $BUILD/linux-cache/vmlinuz (Debian's stock kernel, unmodified) and
+# $BUILD/linux-cache/initrd.cpio (busybox, tests/linux/init, the /dev/xen
+# driver modules and xentest), downloading Debian's packages with
+# apt-get download the first time: no host kernel install is needed.
+# Used by tests/linux/run, scripts/run-qemu.sh and the benchmarks.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${BUILD:-$top/build}
+cache=$build/linux-cache
+mkdir -p "$cache"
+die() { echo "fetch: $*" >&2; exit 1; }
+
+# The test program, static so that it runs on busybox alone.
+xentest=$cache/xentest
+if [ ! -x "$xentest" ] || [ "$here/xentest.c" -nt "$xentest" ]; then
+    gcc -std=c11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -Wall -Wextra -Werror \
+        -static -o "$xentest" "$here/xentest.c" || die "cannot build xentest.c"
+fi
+
+stale=0
+for f in "$here/init" "$here/prepare.py" "$xentest"; do
+    [ "$f" -nt "$cache/initrd.cpio" ] && stale=1
+done
+[ -s "$cache/vmlinuz" ] && [ -s "$cache/initrd.cpio" ] && [ $stale = 0 ] && exit 0
+
+find_pkg() {
+    apt-cache depends linux-image-amd64 2>/dev/null |
+        awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+}
+pkg=$(find_pkg)
+# A machine whose package lists were never fetched knows no kernel yet.
+[ -n "$pkg" ] || { apt-get update -q >/dev/null 2>&1; pkg=$(find_pkg); }
+[ -n "$pkg" ] || die "apt-cache knows no linux-image-amd64"
+(cd "$cache" && rm -rf ./*.deb kernel busybox vmlinux &&
+ apt-get download "$pkg" busybox-static >/dev/null 2>&1) ||
+    die "apt-get download $pkg busybox-static failed"
+dpkg-deb -x "$cache"/linux-image-*.deb "$cache/kernel" &&
+    dpkg-deb -x "$cache"/busybox-static*.deb "$cache/busybox" ||
+    die "cannot unpack the packages"
+python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$cache" ||
+    die "cannot build the initramfs"
+rm -rf "$cache"/*.deb "$cache/kernel" # vmlinuz and initrd.cpio are kept
