@@ -435,8 +435,7 @@ put_handle:
 /* ---- unmap ---- */
 
 int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
-                         uint64_t dev_bus_addr, grant_handle_t handle,
-                         uint64_t new_addr)
+                         uint64_t dev_bus_addr, grant_handle_t handle)
 {
     const struct gnttab_env *env = lgt->env;
     struct gnttab_maptrack *mt, m;
@@ -480,7 +479,7 @@ int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
         goto restore; /* cannot happen while the granter's table lives */
     if ( claim & GNTMAP_host_map )
     {
-        rc = env->replace_host_mapping(host_addr, m.mfn, new_addr, m.flags);
+        rc = env->replace_host_mapping(host_addr, m.mfn, m.flags);
         if ( rc )
             goto restore;
         /* No CPU may still reach the frame once its references go. */

@@ -89,11 +89,9 @@ static int t_create(uint64_t addr, unsigned long mfn, uint32_t flags)
     return GNTST_okay;
 }
 
-static int t_replace(uint64_t addr, unsigned long mfn, uint64_t new_addr,
-                     uint32_t flags)
+static int t_replace(uint64_t addr, unsigned long mfn, uint32_t flags)
 {
     (void)flags;
-    (void)new_addr;
     if ( addr == BAD_ADDR || !slot[slot_of(addr)].present ||
          slot[slot_of(addr)].mfn != mfn )
         return GNTST_general_error;
@@ -208,7 +206,7 @@ static struct gnttab_map_grant_ref map(domid_t mapper, domid_t granter,
 
 static int unmap(domid_t mapper, grant_handle_t h, uint64_t addr, uint64_t dev)
 {
-    return gnttab_unmap_one(&tables[mapper], addr, dev, h, 0);
+    return gnttab_unmap_one(&tables[mapper], addr, dev, h);
 }
 
 static void all_frames_unreferenced(void)

@@ -61,7 +61,7 @@ struct gnttab_env {
     int (*create_host_mapping)(uint64_t addr, unsigned long mfn,
                                uint32_t flags);
     int (*replace_host_mapping)(uint64_t addr, unsigned long mfn,
-                                uint64_t new_addr, uint32_t flags);
+                                uint32_t flags);
     void (*flush_tlb)(void);
     void (*copy)(unsigned long dmfn, unsigned int doff, unsigned long smfn,
                  unsigned int soff, unsigned int len);
@@ -125,10 +125,8 @@ int gnttab_status_frames(const struct grant_table *gt, uint32_t nr_frames);
  * failure.
  */
 void gnttab_map_one(struct grant_table *lgt, struct gnttab_map_grant_ref *op);
-/* new_addr: unmap_and_replace's address, 0 for a plain unmap. */
 int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
-                         uint64_t dev_bus_addr, grant_handle_t handle,
-                         uint64_t new_addr);
+                         uint64_t dev_bus_addr, grant_handle_t handle);
 void gnttab_copy_one(struct grant_table *lgt, struct gnttab_copy *op);
 
 /*
