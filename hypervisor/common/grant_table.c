@@ -335,6 +335,43 @@ static void unpin_entry(struct grant_table *rgt, grant_ref_t ref, bool host,
     rgt->env->unlock(rgt);
 }
 
+/*
+ * One general reference per kind of mapping, and a writable type
+ * reference per writable kind: each is released where that kind is
+ * unmapped (a host mapping's belong to its PTE). *refs may already hold
+ * the one the first pin took. false if the frame refuses one.
+ */
+static bool get_map_refs(const struct gnttab_env *env, unsigned long mfn,
+                         domid_t owner, bool host, bool dev, bool ro,
+                         unsigned int *refs, unsigned int *types)
+{
+    if ( !*refs )
+    {
+        if ( !env->get_page(mfn, owner) )
+            return false;
+        (*refs)++;
+    }
+    if ( dev && !ro )
+    {
+        if ( !env->get_writable(mfn) )
+            return false;
+        (*types)++;
+    }
+    if ( host && dev )
+    {
+        if ( !env->get_page(mfn, owner) )
+            return false;
+        (*refs)++;
+    }
+    if ( host && !ro )
+    {
+        if ( !env->get_writable(mfn) )
+            return false;
+        (*types)++;
+    }
+    return true;
+}
+
 void gnttab_map_one(struct grant_table *lgt, struct gnttab_map_grant_ref *op)
 {
     const struct gnttab_env *env = lgt->env;
@@ -371,39 +408,11 @@ void gnttab_map_one(struct grant_table *lgt, struct gnttab_map_grant_ref *op)
     if ( rc )
         goto put_handle;
     refs = got_ref;
-
-    /*
-     * One general reference per kind of mapping, and a writable type
-     * reference per writable kind: each is released where that kind is
-     * unmapped (a host mapping's belong to its PTE).
-     */
     rc = GNTST_general_error;
-    if ( !refs )
-    {
-        if ( !env->get_page(mfn, rgt->domid) )
-            goto undo;
-        refs++;
-    }
-    if ( dev && !ro )
-    {
-        if ( !env->get_writable(mfn) )
-            goto undo;
-        types++;
-    }
+    if ( !get_map_refs(env, mfn, rgt->domid, host, dev, ro, &refs, &types) )
+        goto undo;
     if ( host )
     {
-        if ( dev )
-        {
-            if ( !env->get_page(mfn, rgt->domid) )
-                goto undo;
-            refs++;
-        }
-        if ( !ro )
-        {
-            if ( !env->get_writable(mfn) )
-                goto undo;
-            types++;
-        }
         rc = env->create_host_mapping(op->host_addr, mfn, op->flags);
         if ( rc )
             goto undo;
