@@ -158,6 +158,19 @@ int gnttab_domain_create(struct domain *d)
         return -ENOMEM;
     rc = gnttab_init(d->grant_table, d->domain_id, opt_max_frames,
                      opt_max_maptrack_frames, &hypervisor_env, d);
+    if ( rc == -EINVAL )
+    {
+        /* A bad option should not cost the machine its Dom0. */
+        printk(XENLOG_WARNING "gnttab_max_frames=%u or "
+                              "gnttab_max_maptrack_frames=%u unusable: "
+                              "using %u and %u\n",
+               opt_max_frames, opt_max_maptrack_frames,
+               GNTTAB_MAX_FRAMES_DEFAULT, GNTTAB_MAX_MAPTRACK_DEFAULT);
+        opt_max_frames = GNTTAB_MAX_FRAMES_DEFAULT;
+        opt_max_maptrack_frames = GNTTAB_MAX_MAPTRACK_DEFAULT;
+        rc = gnttab_init(d->grant_table, d->domain_id, opt_max_frames,
+                         opt_max_maptrack_frames, &hypervisor_env, d);
+    }
     if ( rc )
     {
         xfree(d->grant_table);
