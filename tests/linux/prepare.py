@@ -3,9 +3,11 @@
 """Turn Debian's kernel and busybox packages into a PV Dom0 and an initramfs.
 
   prepare.py <unpacked linux-image dir> <unpacked busybox-static dir> <out dir>
+             [<gntloop binary>]
 
 Writes <out>/vmlinux (the ELF inside the bzImage's XZ payload: Xenia does
-not read bzImages yet) and <out>/initrd.cpio (busybox and tests/linux/init).
+not read bzImages yet) and <out>/initrd.cpio (busybox, tests/linux/init,
+and for the grant checks the gntalloc and gntdev modules and gntloop).
 """
 import lzma
 import os
@@ -40,8 +42,22 @@ def cpio_newc(entries):
     return bytes(out)
 
 
+def grant_entries(kdir, gntloop):
+    """The two grant device modules (no dependencies) and the test."""
+    entries = [("lib", 0o40755, None)]
+    for root, _, files in os.walk(os.path.join(kdir, "lib", "modules")):
+        for name in ("xen-gntalloc.ko", "xen-gntdev.ko"):
+            if name in files:
+                with open(os.path.join(root, name), "rb") as f:
+                    entries.append(("lib/" + name, 0o100644, f.read()))
+    with open(gntloop, "rb") as f:
+        entries.append(("bin/gntloop", 0o100755, f.read()))
+    return entries
+
+
 def main():
     kdir, bbdir, out = sys.argv[1:4]
+    gntloop = sys.argv[4] if len(sys.argv) > 4 else None
     boot = os.path.join(kdir, "boot")
     vmlinuz = [f for f in os.listdir(boot) if f.startswith("vmlinuz-")]
     if len(vmlinuz) != 1:
@@ -57,6 +73,8 @@ def main():
         init = f.read()
     entries = [(d, 0o40755, None) for d in ("bin", "dev", "proc", "sys", "tmp")]
     entries += [("bin/busybox", 0o100755, busybox), ("init", 0o100755, init)]
+    if gntloop:
+        entries += grant_entries(kdir, gntloop)
     with open(os.path.join(out, "initrd.cpio"), "wb") as f:
         f.write(cpio_newc(entries))
 
