@@ -22,8 +22,8 @@
 BUILD_BUG_ON(offsetof(grant_entry_v1_t, flags) != 0);
 BUILD_BUG_ON(offsetof(grant_entry_v1_t, domid) != 2);
 
-#define PIN_LIMIT 0x80 /* a count this high refuses new pins */
-#define SET_STATUS_TRIES 5 /* a guest racing us longer is misbehaving */
+#define PIN_LIMIT        0x80 /* a count this high refuses new pins */
+#define SET_STATUS_TRIES 5    /* a guest racing us longer is misbehaving */
 
 static grant_entry_v1_t *shared_of(struct grant_table *gt, grant_ref_t ref)
 {
@@ -508,8 +508,8 @@ int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
             env->put_writable(m.mfn);
         env->put_page(m.mfn);
     }
-    unpin_entry(rgt, m.ref, claim & GNTMAP_host_map,
-                claim & GNTMAP_device_map, ro);
+    unpin_entry(rgt, m.ref, claim & GNTMAP_host_map, claim & GNTMAP_device_map,
+                ro);
 
     env->lock(lgt);
     if ( !(mt->flags & (GNTMAP_host_map | GNTMAP_device_map)) )
@@ -591,8 +591,8 @@ static int copy_find_domain(struct grant_table *lgt, domid_t domid,
  * entry pinned already by the same domain needs only a new reference on
  * the pinned frame.
  */
-static int copy_claim(struct grant_table *lgt, struct copy_buf *b,
-                      bool is_gref, grant_ref_t ref, xen_pfn_t gmfn)
+static int copy_claim(struct grant_table *lgt, struct copy_buf *b, bool is_gref,
+                      grant_ref_t ref, xen_pfn_t gmfn)
 {
     const struct gnttab_env *env = lgt->env;
     bool got_ref;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* HYPERVISOR_grant_table_op: guest arguments, batches, and the grant state machine's environment. */
+/* HYPERVISOR_grant_table_op: guest arguments, batches, the environment. */
 #include <xenia/boot_param.h>
 #include <xenia/console.h>
 #include <xenia/domain.h>
@@ -36,8 +36,7 @@ static int parse_gnttab(const char *s)
         if ( !strncmp(s, "max-ver:", 8) && end - s == 9 && s[8] >= '1' &&
              s[8] <= '2' )
             continue; /* 2 would allow what Xenia does not have */
-        if ( !strncmp(s, "transitive=", 11) &&
-             parse_bool(s + 11, end) >= 0 )
+        if ( !strncmp(s, "transitive=", 11) && parse_bool(s + 11, end) >= 0 )
             continue; /* no transitive grants in v1 anyway */
         if ( !strncmp(s, "transfer=", 9) && parse_bool(s + 9, end) >= 0 )
             continue;
@@ -246,8 +245,8 @@ static long op_query_size(struct domain *cur, unsigned long uop,
         op.status = GNTST_permission_denied;
     else
     {
-        op.nr_frames = __atomic_load_n(&d->grant_table->nr_frames,
-                                       __ATOMIC_ACQUIRE);
+        op.nr_frames =
+            __atomic_load_n(&d->grant_table->nr_frames, __ATOMIC_ACQUIRE);
         op.max_nr_frames = d->grant_table->max_frames;
         op.status = GNTST_okay;
     }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Dom0 grants a page to itself with gntalloc and maps and copies it back with gntdev. */
+/* Dom0 grants a page to itself (gntalloc), maps and copies it (gntdev). */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,9 +49,8 @@ static int copy_check(int dev, uint32_t ref, const char *want)
 
 int main(void)
 {
-    struct ioctl_gntalloc_alloc_gref a = {.domid = 0,
-                                          .flags = GNTALLOC_FLAG_WRITABLE,
-                                          .count = 1};
+    struct ioctl_gntalloc_alloc_gref a = {
+        .domid = 0, .flags = GNTALLOC_FLAG_WRITABLE, .count = 1};
     struct ioctl_gntdev_map_grant_ref m = {.count = 1};
     struct ioctl_gntdev_unmap_grant_ref u = {.count = 1};
     struct ioctl_gntalloc_dealloc_gref d = {.count = 1};

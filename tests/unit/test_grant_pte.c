@@ -8,8 +8,8 @@ static void test_flags(void)
     pte_t e = grant_pte(0x1234, GNTMAP_host_map, true);
 
     CHECK_EQ(pte_addr(e), 0x1234000);
-    CHECK_EQ(e & 0xfff, _PAGE_PRESENT | _PAGE_RW | _PAGE_USER |
-                            _PAGE_ACCESSED | _PAGE_DIRTY);
+    CHECK_EQ(e & 0xfff, _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED |
+                            _PAGE_DIRTY);
     CHECK(e & _PAGE_NX);
     e = grant_pte(0x1234, GNTMAP_host_map | GNTMAP_readonly, false);
     CHECK(!(e & _PAGE_RW) && !(e & _PAGE_NX));
@@ -38,9 +38,9 @@ static void test_matches(void)
     CHECK(!grant_pte_matches(ro, 7, GNTMAP_host_map));
     CHECK(!grant_pte_matches(rw, 7, GNTMAP_host_map | GNTMAP_readonly));
     /* Accessed/dirty and avail bits the guest cleared do not matter. */
-    CHECK(grant_pte_matches(rw & ~(pte_t)(_PAGE_ACCESSED | _PAGE_DIRTY |
-                                          GRANT_PTE_AVAIL_MASK),
-                            7, GNTMAP_host_map));
+    CHECK(grant_pte_matches(
+        rw & ~(pte_t)(_PAGE_ACCESSED | _PAGE_DIRTY | GRANT_PTE_AVAIL_MASK), 7,
+        GNTMAP_host_map));
     CHECK(!grant_pte_matches(0, 0, GNTMAP_host_map));
 }
 

@@ -197,8 +197,8 @@ static struct gnttab_map_grant_ref map(domid_t mapper, domid_t granter,
                                        grant_ref_t ref, uint32_t flags,
                                        uint64_t addr)
 {
-    struct gnttab_map_grant_ref op = {.host_addr = addr, .flags = flags,
-                                      .ref = ref, .dom = granter};
+    struct gnttab_map_grant_ref op = {
+        .host_addr = addr, .flags = flags, .ref = ref, .dom = granter};
 
     gnttab_map_one(&tables[mapper], &op);
     return op;
@@ -333,24 +333,20 @@ static void test_map_refusals(void)
     CHECK_EQ(map(1, 0, 0xffffffff, GNTMAP_host_map, 0x1000).status,
              GNTST_bad_gntref);
     /* Granted to domain 1, not 2. */
-    CHECK_EQ(map(2, 0, 1, GNTMAP_host_map, 0x1000).status,
-             GNTST_general_error);
+    CHECK_EQ(map(2, 0, 1, GNTMAP_host_map, 0x1000).status, GNTST_general_error);
     CHECK_EQ(flags_of(0, 1), GTF_permit_access);
 
     grant(0, 2, 1, 2, GTF_invalid);
-    CHECK_EQ(map(1, 0, 2, GNTMAP_host_map, 0x1000).status,
-             GNTST_general_error);
+    CHECK_EQ(map(1, 0, 2, GNTMAP_host_map, 0x1000).status, GNTST_general_error);
     CHECK_EQ(flags_of(0, 2), GTF_invalid);
 
     grant(0, 3, 1, 2, GTF_permit_access | GTF_readonly);
-    CHECK_EQ(map(1, 0, 3, GNTMAP_host_map, 0x1000).status,
-             GNTST_general_error);
+    CHECK_EQ(map(1, 0, 3, GNTMAP_host_map, 0x1000).status, GNTST_general_error);
     op = map(1, 0, 3, GNTMAP_host_map | GNTMAP_readonly, 0x1000);
     CHECK_EQ(op.status, GNTST_okay);
     CHECK_EQ(frame[2].types, 0);
     /* A writer joining a read-only pin is refused and leaves it as it was. */
-    CHECK_EQ(map(1, 0, 3, GNTMAP_host_map, 0x2000).status,
-             GNTST_general_error);
+    CHECK_EQ(map(1, 0, 3, GNTMAP_host_map, 0x2000).status, GNTST_general_error);
     CHECK_EQ(flags_of(0, 3), GTF_permit_access | GTF_readonly | GTF_reading);
     CHECK_EQ(unmap(1, op.handle, 0x1000, 0), GNTST_okay);
 
@@ -361,8 +357,7 @@ static void test_map_refusals(void)
     grant(0, 5, 1, 999, GTF_permit_access);
     CHECK_EQ(map(1, 0, 5, GNTMAP_host_map, 0x1000).status, GNTST_bad_page);
     grant(0, 6, 1, TABLE_MFN, GTF_permit_access);
-    CHECK_EQ(map(1, 0, 6, GNTMAP_host_map, 0x1000).status,
-             GNTST_general_error);
+    CHECK_EQ(map(1, 0, 6, GNTMAP_host_map, 0x1000).status, GNTST_general_error);
     CHECK_EQ(flags_of(0, 6), GTF_permit_access);
     op = map(1, 0, 6, GNTMAP_host_map | GNTMAP_readonly, 0x1000);
     CHECK_EQ(op.status, GNTST_okay);
@@ -436,8 +431,8 @@ static void test_maptrack_limit(void)
     grant(0, 1, 1, 3, GTF_permit_access);
     grant(0, 2, 1, 4, GTF_permit_access);
     for ( i = 0; i < GNTTAB_MAPTRACK_PER_FRAME; i++ )
-        ok += map(1, 0, i < 100 ? 1 : 2, GNTMAP_device_map | GNTMAP_readonly,
-                  0).status == GNTST_okay;
+        ok += map(1, 0, i < 100 ? 1 : 2, GNTMAP_device_map | GNTMAP_readonly, 0)
+                  .status == GNTST_okay;
     CHECK_EQ(ok, GNTTAB_MAPTRACK_PER_FRAME);
     CHECK_EQ(map(1, 0, 2, GNTMAP_device_map | GNTMAP_readonly, 0).status,
              GNTST_no_device_space);
@@ -464,7 +459,7 @@ static void test_implicit_unmap(void)
     /* The guest zaps the PTE itself: its references go with it... */
     zap_slot(3);
     all_frames_unreferenced();
-    /* ...and the grant can no longer be unmapped, nor its refs dropped twice. */
+    /* ...so it can no longer be unmapped, nor its refs dropped twice. */
     CHECK_EQ(unmap(0, op.handle, 0x3000, 0), GNTST_general_error);
     all_frames_unreferenced();
     CHECK_EQ(flags_of(0, 1), GTF_permit_access | GTF_reading | GTF_writing);

@@ -7,11 +7,12 @@
 #include <xen/xen.h>
 #include <xen/grant_table.h>
 
-#define GNTTAB_PER_FRAME   (PAGE_SIZE / sizeof(grant_entry_v1_t)) /* 512 */
-#define GNTTAB_MAX_FRAMES_DEFAULT    64   /* Xen's max_grant_frames */
-#define GNTTAB_MAX_MAPTRACK_DEFAULT  1024 /* Xen's max_maptrack_frames */
-#define GNTTAB_INITIAL_FRAMES        1    /* every table starts with one */
-#define GNTTAB_NO_HANDLE             (~(grant_handle_t)0)
+/* 512 v1 entries to a frame */
+#define GNTTAB_PER_FRAME            (PAGE_SIZE / sizeof(grant_entry_v1_t))
+#define GNTTAB_MAX_FRAMES_DEFAULT   64   /* Xen's max_grant_frames */
+#define GNTTAB_MAX_MAPTRACK_DEFAULT 1024 /* Xen's max_maptrack_frames */
+#define GNTTAB_INITIAL_FRAMES       1    /* every table starts with one */
+#define GNTTAB_NO_HANDLE            (~(grant_handle_t)0)
 
 /*
  * A pinned entry: who uses it and how. A grant is used by one domain at
@@ -33,8 +34,8 @@ struct gnttab_active {
  */
 struct gnttab_maptrack {
     grant_ref_t ref;
-    domid_t domid;     /* the granting domain */
-    uint32_t flags;    /* GNTMAP_* as mapped, less what was unmapped */
+    domid_t domid;  /* the granting domain */
+    uint32_t flags; /* GNTMAP_* as mapped, less what was unmapped */
     unsigned long mfn;
     grant_handle_t next_free;
 };

@@ -54,8 +54,11 @@ static void invlpg(const void *va)
 static struct gnttab_map_grant_ref map(grant_ref_t ref, domid_t dom,
                                        uint32_t flags, uint64_t addr)
 {
-    struct gnttab_map_grant_ref op = {.host_addr = addr, .flags = flags,
-                                      .ref = ref, .dom = dom, .status = 99,
+    struct gnttab_map_grant_ref op = {.host_addr = addr,
+                                      .flags = flags,
+                                      .ref = ref,
+                                      .dom = dom,
+                                      .status = 99,
                                       .handle = 0xeeee};
     long rc = gop(GNTTABOP_map_grant_ref, &op, 1);
 
@@ -68,9 +71,8 @@ static struct gnttab_map_grant_ref map(grant_ref_t ref, domid_t dom,
 
 static int16_t unmap(grant_handle_t h, uint64_t addr, uint64_t dev)
 {
-    struct gnttab_unmap_grant_ref op = {.host_addr = addr,
-                                        .dev_bus_addr = dev, .handle = h,
-                                        .status = 99};
+    struct gnttab_unmap_grant_ref op = {
+        .host_addr = addr, .dev_bus_addr = dev, .handle = h, .status = 99};
     long rc = gop(GNTTABOP_unmap_grant_ref, &op, 1);
 
     if ( rc )
@@ -119,10 +121,9 @@ static void check_table_ops(void)
     st.nr_frames = NR_FRAMES;
     set_xen_guest_handle(st.frame_list, frames);
     test_rc(gop(GNTTABOP_setup_table, &st, 1), 0, "setup_table(2 frames)");
-    test_check(st.status == GNTST_okay && frames[0] && frames[1] &&
-                   !frames[2],
-               "setup_table: status %d, frames %#lx %#lx", st.status,
-               frames[0], frames[1]);
+    test_check(st.status == GNTST_okay && frames[0] && frames[1] && !frames[2],
+               "setup_table: status %d, frames %#lx %#lx", st.status, frames[0],
+               frames[1]);
     q.dom = 0;
     gop(GNTTABOP_query_size, &q, 1);
     test_check(q.status == GNTST_okay && q.nr_frames == NR_FRAMES,
@@ -191,8 +192,8 @@ static void check_versions(void)
     test_rc(gop(GNTTABOP_get_version, &gv, 1), 0, "get_version(DOMID_SELF)");
     test_rc(gv.version, 1, "  version");
     gv.dom = NO_DOM;
-    test_rc(gop(GNTTABOP_get_version, &gv, 1), -XEN_ESRCH,
-            "get_version(d%u)", NO_DOM);
+    test_rc(gop(GNTTABOP_get_version, &gv, 1), -XEN_ESRCH, "get_version(d%u)",
+            NO_DOM);
 
     set_xen_guest_handle(sf.frame_list, status_frames);
     sf.nr_frames = 1;
@@ -229,10 +230,9 @@ static void check_host_map(void)
     test_check(a[0] == PATTERN, "  reads through the mapping");
     a[1] = 0x1234;
     test_check(data[1] == 0x1234, "  writes reach the granted page");
-    test_check(gt[REF_DATA].flags ==
-                   (GTF_permit_access | GTF_reading | GTF_writing),
-               "  GTF_reading|GTF_writing while mapped (%#x)",
-               gt[REF_DATA].flags);
+    test_check(
+        gt[REF_DATA].flags == (GTF_permit_access | GTF_reading | GTF_writing),
+        "  GTF_reading|GTF_writing while mapped (%#x)", gt[REF_DATA].flags);
 
     ro = map(REF_DATA, 0, GNTMAP_host_map | GNTMAP_readonly, (unsigned long)b);
     test_rc(ro.status, GNTST_okay, "map it read-only at a third VA");
@@ -263,8 +263,8 @@ static void check_pte_map(void)
 {
     uint64_t *c = alloc_page();
     uint64_t pte_ma = virt_to_maddr(l1_entry((unsigned long)c));
-    uint32_t flags = GNTMAP_host_map | GNTMAP_contains_pte |
-                     (1u << _GNTMAP_guest_avail0);
+    uint32_t flags =
+        GNTMAP_host_map | GNTMAP_contains_pte | (1u << _GNTMAP_guest_avail0);
     struct gnttab_map_grant_ref m;
 
     m = map(REF_DATA, 0, flags, pte_ma);
@@ -297,8 +297,8 @@ static void check_map_refusals(void)
 
     test_rc(map(REF_DATA, 0, 0, va).status, GNTST_bad_gntref,
             "map with neither host_map nor device_map");
-    test_rc(map(REF_DATA, NO_DOM, GNTMAP_host_map, va).status,
-            GNTST_bad_domain, "map from d%u", NO_DOM);
+    test_rc(map(REF_DATA, NO_DOM, GNTMAP_host_map, va).status, GNTST_bad_domain,
+            "map from d%u", NO_DOM);
     test_rc(map(REF_DATA, DOMID_SELF, GNTMAP_host_map, va).status,
             GNTST_bad_domain, "map from DOMID_SELF (Xen wants a real id)");
     test_rc(map(NR_FRAMES * 512, 0, GNTMAP_host_map, va).status,
@@ -364,8 +364,9 @@ static void check_unmap_refusals(void)
     struct gnttab_map_grant_ref m = map(REF_DATA, 0, GNTMAP_host_map, va);
     struct gnttab_unmap_grant_ref op = {.host_addr = va, .handle = m.handle};
 
-    test_rc(unmap(0xffffffff, va, 0), GNTST_bad_handle, "unmap handle "
-                                                        "0xffffffff");
+    test_rc(unmap(0xffffffff, va, 0), GNTST_bad_handle,
+            "unmap handle "
+            "0xffffffff");
     test_rc(unmap(100000, va, 0), GNTST_bad_handle, "unmap handle 100000");
     test_rc(unmap(m.handle, (unsigned long)other, 0), GNTST_general_error,
             "unmap at a VA that maps another frame");
@@ -427,9 +428,11 @@ static void check_device_maps(void)
     long rc;
 
     for ( i = 0; i < ARRAY_SIZE(ops); i++ )
-        ops[i] = (struct gnttab_map_grant_ref){
-            .flags = GNTMAP_device_map | GNTMAP_readonly, .ref = REF_DATA,
-            .dom = 0, .status = 99};
+        ops[i] = (struct gnttab_map_grant_ref){.flags = GNTMAP_device_map |
+                                                        GNTMAP_readonly,
+                                               .ref = REF_DATA,
+                                               .dom = 0,
+                                               .status = 99};
     rc = gop(GNTTABOP_map_grant_ref, ops, ARRAY_SIZE(ops));
     test_rc(rc, 0, "129 read-only device maps of one grant in one call");
     for ( i = 0; i < 128; i++ )
@@ -439,9 +442,10 @@ static void check_device_maps(void)
     test_rc(ops[128].status, GNTST_general_error,
             "  the 129th: the pin count is full");
     for ( i = 0; i < ARRAY_SIZE(un); i++ )
-        un[i] = (struct gnttab_unmap_grant_ref){
-            .dev_bus_addr = ops[i].dev_bus_addr, .handle = ops[i].handle,
-            .status = 99};
+        un[i] =
+            (struct gnttab_unmap_grant_ref){.dev_bus_addr = ops[i].dev_bus_addr,
+                                            .handle = ops[i].handle,
+                                            .status = 99};
     rc = gop(GNTTABOP_unmap_grant_ref, un, ARRAY_SIZE(un));
     for ( i = 0; i < ARRAY_SIZE(un); i++ )
         unmapped += un[i].status == GNTST_okay;
@@ -513,16 +517,16 @@ static void check_copy(void)
             "copy from a grant of d%u", NO_DOM);
     test_rc(copy1(copy_op(sg, 0, 5000, me, dmfn, 8)), GNTST_bad_gntref,
             "copy from ref 5000");
-    test_rc(copy1(copy_op(sg, 0, REF_INVALID, me, dmfn, 8)), GNTST_general_error,
-            "copy from a ref without GTF_permit_access");
+    test_rc(copy1(copy_op(sg, 0, REF_INVALID, me, dmfn, 8)),
+            GNTST_general_error, "copy from a ref without GTF_permit_access");
     test_rc(copy1(copy_op(dg, me, smfn, 0, REF_SRC, 8)), GNTST_general_error,
             "copy into a read-only grant");
     test_rc(copy1(copy_op(0, me, m2p_mfn, me, dmfn, 8)), GNTST_bad_page,
             "copy from Xen's M2P frame");
-    test_rc(copy1(copy_op(0, me, smfn, me, virt_to_mfn(gt) + 0, 8)),
-            GNTST_okay, "copy into our own grant-table frame");
-    test_rc(copy1(copy_op(0, me, smfn, me, cur_l4_mfn, 8)),
-            GNTST_general_error, "copy into our own page table");
+    test_rc(copy1(copy_op(0, me, smfn, me, virt_to_mfn(gt) + 0, 8)), GNTST_okay,
+            "copy into our own grant-table frame");
+    test_rc(copy1(copy_op(0, me, smfn, me, cur_l4_mfn, 8)), GNTST_general_error,
+            "copy into our own page table");
     test_rc(copy1(copy_op(sg | dg, 0, REF_SRC, 0, REF_DST, PAGE_SIZE - 8)),
             GNTST_bad_copy_arg, "copy past the end of the page");
     test_check(gt[REF_SRC].flags == (GTF_permit_access | GTF_readonly) &&
@@ -572,8 +576,8 @@ static void check_copy_batches(void)
 static void check_multicall(void)
 {
     struct gnttab_query_size q = {.dom = DOMID_SELF};
-    struct gnttab_map_grant_ref m = {.flags = GNTMAP_host_map, .ref = 0xffff,
-                                     .dom = 0, .host_addr = 0x5000};
+    struct gnttab_map_grant_ref m = {
+        .flags = GNTMAP_host_map, .ref = 0xffff, .dom = 0, .host_addr = 0x5000};
     multicall_entry_t mc[2] = {
         {.op = __HYPERVISOR_grant_table_op,
          .args = {GNTTABOP_query_size, (unsigned long)&q, 1}},

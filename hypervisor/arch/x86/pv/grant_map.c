@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Grant mappings in a PV guest's page tables: installing and removing the PTE. */
+/* Grant mappings in a PV guest's page tables: installing, removing the PTE. */
 #include <xenia/console.h>
 #include <xenia/domain.h>
 #include <xenia/grant_table.h>
@@ -59,8 +59,7 @@ static pte_t *grant_l1e(uint64_t addr, uint32_t flags, struct page_info **l1)
         return NULL;
     if ( !get_page(pg, v->domain->domain_id) )
         return NULL;
-    if ( pv_page_table_level(pg) != 1 ||
-         get_page_type(pg, PGT_l1_page_table) )
+    if ( pv_page_table_level(pg) != 1 || get_page_type(pg, PGT_l1_page_table) )
     {
         put_page(pg);
         return NULL;

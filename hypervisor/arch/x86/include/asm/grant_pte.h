@@ -17,8 +17,7 @@
  * gntdev's user PTEs special that way: XENFEAT_gnttab_map_avail_bits).
  * _PAGE_USER always, because a PV kernel runs in ring 3 too.
  */
-static inline pte_t grant_pte(unsigned long mfn, uint32_t gnttab_flags,
-                              bool nx)
+static inline pte_t grant_pte(unsigned long mfn, uint32_t gnttab_flags, bool nx)
 {
     pte_t e = ((pte_t)mfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED |
               _PAGE_DIRTY | _PAGE_USER;
