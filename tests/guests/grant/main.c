@@ -22,8 +22,12 @@ enum {
     REF_L1,          /* one of our own L1 page tables */
     REF_ZAP_VA = 20, /* zapped with update_va_mapping while mapped */
     REF_ZAP_MMU,     /* zapped with mmu_update while mapped */
-    REF_SRC = 30,    /* copy source, read-only grant */
-    REF_DST,         /* copy destination */
+    REF_OVER1,       /* mapped, then another grant mapped over it */
+    REF_OVER2,
+    REF_KIND,     /* mapped writable, then made read-only by the guest */
+    REF_KIND_RO,  /* mapped read-only, then made writable by the guest */
+    REF_SRC = 30, /* copy source, read-only grant */
+    REF_DST,      /* copy destination */
 };
 
 static grant_entry_v1_t *gt;
@@ -419,6 +423,63 @@ static void check_zapped_ptes(void)
     test_check(probe_write(c, 0) < 0, "  the VA maps its own page again");
 }
 
+/* A second grant mapped at the same VA takes the first one's PTE. */
+static void check_map_over_map(void)
+{
+    uint64_t *c = alloc_page(), *o1 = alloc_page(), *o2 = alloc_page();
+    unsigned long va = (unsigned long)c;
+    struct gnttab_map_grant_ref first, second;
+
+    o2[0] = 0x02;
+    grant(REF_OVER1, 0, virt_to_mfn(o1), GTF_permit_access);
+    grant(REF_OVER2, 0, virt_to_mfn(o2), GTF_permit_access);
+    first = map(REF_OVER1, 0, GNTMAP_host_map, va);
+    second = map(REF_OVER2, 0, GNTMAP_host_map, va);
+    test_check(!first.status && !second.status && c[0] == 0x02,
+               "map a grant over another grant's PTE: %d %d", first.status,
+               second.status);
+    test_rc(unmap(first.handle, va, 0), GNTST_general_error,
+            "  the first can no longer be unmapped there");
+    test_rc(unmap(second.handle, va, 0), GNTST_okay, "  the second can");
+    test_check(no_writable_refs(o1) && no_writable_refs(o2),
+               "  neither page keeps a reference");
+    restore(c);
+}
+
+/*
+ * The guest turns a writable grant PTE read-only itself: the entry now
+ * holds a read-only mapping's references, so unmap (which would drop a
+ * writable one's) refuses it, on Xen as on Xenia.
+ */
+static void check_changed_kind(void)
+{
+    uint64_t *c = alloc_page(), *page = alloc_page();
+    unsigned long va = (unsigned long)c, mfn = virt_to_mfn(page);
+    struct gnttab_map_grant_ref m;
+
+    grant(REF_KIND, 0, mfn, GTF_permit_access);
+    m = map(REF_KIND, 0, GNTMAP_host_map, va);
+    test_rc(m.status, GNTST_okay, "map a grant writable, then");
+    test_rc(hypercall_update_va_mapping(
+                va, ((uint64_t)mfn << 12) | PTE_P | PTE_A, UVMF_INVLPG),
+            0, "  make its PTE read-only with update_va_mapping");
+    test_rc(unmap(m.handle, va, 0), GNTST_general_error,
+            "  unmap refuses an entry of the other kind");
+    test_check(no_writable_refs(page), "  no writable reference is left");
+    restore(c);
+
+    grant(REF_KIND_RO, 0, mfn, GTF_permit_access);
+    m = map(REF_KIND_RO, 0, GNTMAP_host_map | GNTMAP_readonly, va);
+    test_rc(m.status, GNTST_okay, "map a grant read-only, then");
+    test_rc(hypercall_update_va_mapping(va, ((uint64_t)mfn << 12) | DATA_RW,
+                                        UVMF_INVLPG),
+            0, "  make its PTE writable with update_va_mapping");
+    test_rc(unmap(m.handle, va, 0), GNTST_general_error,
+            "  unmap refuses that too");
+    restore(c);
+    test_check(no_writable_refs(page), "  no writable reference is left");
+}
+
 /* One device mapping per op: 129 ops cross two continuation points. */
 static void check_device_maps(void)
 {
@@ -618,6 +679,8 @@ void test_main(void)
     check_map_refusals();
     check_unmap_refusals();
     check_zapped_ptes();
+    check_map_over_map();
+    check_changed_kind();
     check_device_maps();
     check_copy();
     check_copy_batches();
