@@ -247,6 +247,7 @@ static grant_handle_t maptrack_get(struct grant_table *gt)
         h = gt->maptrack_free;
         gt->maptrack_free = maptrack_of(gt, h)->next_free;
         maptrack_of(gt, h)->flags = 0;
+        maptrack_of(gt, h)->busy = false;
     }
     gt->env->unlock(gt);
     return h;
@@ -454,13 +455,16 @@ int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
     int rc;
 
     /*
-     * Claim the kinds of mapping this call removes under the lock, so
-     * that two racing unmaps of one handle cannot both release them.
+     * Claim the kinds of mapping this call removes, and the handle, under
+     * the lock: a racing unmap of the same handle is refused as Xen's
+     * "unstable handle", so no reference is released twice and the
+     * handle is freed once, by whoever removed its last kind.
      */
     env->lock(lgt);
     if ( handle >= lgt->maptrack_frames * GNTTAB_MAPTRACK_PER_FRAME ||
          !(maptrack_of(lgt, handle)->flags &
-           (GNTMAP_host_map | GNTMAP_device_map)) )
+           (GNTMAP_host_map | GNTMAP_device_map)) ||
+         maptrack_of(lgt, handle)->busy )
     {
         env->unlock(lgt);
         return GNTST_bad_handle;
@@ -477,10 +481,14 @@ int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
         claim |= GNTMAP_host_map;
     if ( dev_bus_addr && (m.flags & GNTMAP_device_map) )
         claim |= GNTMAP_device_map;
-    mt->flags &= ~claim;
-    env->unlock(lgt);
     if ( !claim )
+    {
+        env->unlock(lgt);
         return GNTST_okay; /* nothing named: Xen does nothing, and succeeds */
+    }
+    mt->flags &= ~claim;
+    mt->busy = true;
+    env->unlock(lgt);
 
     rgt = env->lookup(m.domid);
     rc = GNTST_general_error;
@@ -512,6 +520,7 @@ int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
                 ro);
 
     env->lock(lgt);
+    mt->busy = false;
     if ( !(mt->flags & (GNTMAP_host_map | GNTMAP_device_map)) )
         maptrack_put_locked(lgt, handle);
     env->unlock(lgt);
@@ -520,6 +529,7 @@ int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
 restore:
     env->lock(lgt);
     mt->flags |= claim;
+    mt->busy = false;
     env->unlock(lgt);
     return rc;
 }

@@ -89,9 +89,21 @@ static int t_create(uint64_t addr, unsigned long mfn, uint32_t flags)
     return GNTST_okay;
 }
 
+/* Set to make the PTE removal race an unmap of this handle (see below). */
+static grant_handle_t racing_handle = GNTTAB_NO_HANDLE;
+static uint64_t racing_dev;
+static int racing_status;
+
 static int t_replace(uint64_t addr, unsigned long mfn, uint32_t flags)
 {
     (void)flags;
+    if ( racing_handle != GNTTAB_NO_HANDLE )
+    {
+        grant_handle_t h = racing_handle;
+
+        racing_handle = GNTTAB_NO_HANDLE;
+        racing_status = gnttab_unmap_one(&tables[1], 0, racing_dev, h);
+    }
     if ( addr == BAD_ADDR || !slot[slot_of(addr)].present ||
          slot[slot_of(addr)].mfn != mfn )
         return GNTST_general_error;
@@ -423,6 +435,36 @@ static void test_device_maps(void)
     teardown();
 }
 
+/*
+ * An unmap racing another of the same handle (here: of its device part,
+ * while the host part's PTE is being removed) is refused, so the handle
+ * is freed once and nothing is released twice.
+ */
+static void test_racing_unmap(void)
+{
+    struct gnttab_map_grant_ref op;
+
+    setup(4);
+    grant(0, 1, 1, 3, GTF_permit_access);
+    op = map(1, 0, 1, GNTMAP_device_map | GNTMAP_host_map, 0x1000);
+    CHECK_EQ(op.status, GNTST_okay);
+    racing_handle = op.handle;
+    racing_dev = op.dev_bus_addr;
+    CHECK_EQ(unmap(1, op.handle, 0x1000, 0), GNTST_okay);
+    CHECK_EQ(racing_status, GNTST_bad_handle);
+    CHECK_EQ(frame[3].refs, 1); /* the device part is still mapped */
+    CHECK_EQ(unmap(1, op.handle, 0, op.dev_bus_addr), GNTST_okay);
+    all_frames_unreferenced();
+    CHECK_EQ(unmap(1, op.handle, 0, op.dev_bus_addr), GNTST_bad_handle);
+    /* The handle was freed once: two maps get two different handles. */
+    op = map(1, 0, 1, GNTMAP_device_map | GNTMAP_readonly, 0);
+    CHECK(map(1, 0, 1, GNTMAP_device_map | GNTMAP_readonly, 0).handle !=
+          op.handle);
+    gnttab_release_mappings(&tables[1]);
+    all_frames_unreferenced();
+    teardown();
+}
+
 static void test_maptrack_limit(void)
 {
     unsigned int i, ok = 0;
@@ -594,6 +636,7 @@ static void run_tests(void)
     test_map_self();
     test_map_refusals();
     test_device_maps();
+    test_racing_unmap();
     test_maptrack_limit();
     test_implicit_unmap();
     test_release();

@@ -36,6 +36,7 @@ struct gnttab_maptrack {
     grant_ref_t ref;
     domid_t domid;  /* the granting domain */
     uint32_t flags; /* GNTMAP_* as mapped, less what was unmapped */
+    bool busy;      /* an unmap of it is under way */
     unsigned long mfn;
     grant_handle_t next_free;
 };
