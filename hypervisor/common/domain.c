@@ -124,6 +124,8 @@ struct domain *domain_create(domid_t id, bool privileged,
             goto fail;
     if ( evtchn_domain_create(d) )
         goto fail;
+    if ( gnttab_domain_create(d) )
+        goto fail;
 
     flags = spin_lock_irqsave(&domains_lock);
     list_add_tail(&d->domain_list, &domains);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <xen/xen.h>
+#include <xen/grant_table.h>
 #include <xen/version.h>
 #include <xen/sys/evtchn.h>
 #include <xen/sys/gntalloc.h>
@@ -190,6 +191,21 @@ static void test_evtchn(void)
     close(fd);
 }
 
+/* GNTTABOP_copy through gntdev: the hypervisor copies out of the grant. */
+static int grant_copy_out(int gd, uint32_t ref, char *buf, uint16_t len)
+{
+    struct ioctl_gntdev_grant_copy_segment seg;
+    struct ioctl_gntdev_grant_copy c = {.count = 1, .segments = &seg};
+
+    memset(&seg, 0, sizeof(seg));
+    seg.source.foreign.ref = ref;
+    seg.source.foreign.domid = 0;
+    seg.dest.virt = buf;
+    seg.len = len;
+    seg.flags = GNTCOPY_source_gref;
+    return ioctl(gd, IOCTL_GNTDEV_GRANT_COPY, &c) == 0 && seg.status == 0;
+}
+
 /* A page Dom0 grants to itself, mapped back through gntdev. */
 static void test_grants(void)
 {
@@ -200,7 +216,8 @@ static void test_grants(void)
     struct ioctl_gntdev_unmap_grant_ref um = {.count = 1};
     int ga = open("/dev/xen/gntalloc", O_RDWR);
     int gd = open("/dev/xen/gntdev", O_RDWR);
-    char *mine, *theirs;
+    struct ioctl_gntalloc_dealloc_gref da = {.count = 1};
+    char *mine, *theirs, copied[32] = "";
 
     check(ga >= 0 && gd >= 0, "gnt-open", "open gntalloc %d, gntdev %d", ga,
           gd);
@@ -232,6 +249,9 @@ static void test_grants(void)
     um.index = m.index;
     check(ioctl(gd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &um) == 0, "gntdev-unmap",
           "IOCTL_GNTDEV_UNMAP_GRANT_REF");
+    check(grant_copy_out(gd, a.gref_ids[0], copied, sizeof(copied)) &&
+              !strcmp(copied, "written through gntdev"),
+          "gnt-copy", "GNTTABOP_copy gave '%.24s'", copied);
 
     /* A reference nobody granted: the mapping fails, nothing breaks. */
     m.refs[0].ref = 0x7ffff;
@@ -246,6 +266,9 @@ static void test_grants(void)
     else
         check(1, "gntdev-bad-ref", "");
     munmap(mine, 4096);
+    da.index = a.index;
+    check(ioctl(ga, IOCTL_GNTALLOC_DEALLOC_GREF, &da) == 0, "gntalloc-dealloc",
+          "IOCTL_GNTALLOC_DEALLOC_GREF");
     close(gd);
     close(ga);
 }

@@ -20,6 +20,7 @@
 #define VPF_down    (1u << 1) /* not brought up, or VCPUOP_down */
 
 struct evtchn_domain; /* event_channel.c */
+struct grant_table;   /* grant_table.c */
 
 struct vcpu {
     unsigned int vcpu_id;
@@ -73,6 +74,9 @@ struct domain {
     spinlock_t event_lock; /* evtchn */
     struct evtchn_domain *evtchn;
 
+    spinlock_t grant_lock; /* grant_table (its shared frames, pins, maptrack) */
+    struct grant_table *grant_table;
+
     bool is_shutting_down;
     unsigned int shutdown_code; /* SHUTDOWN_* */
 
@@ -109,6 +113,8 @@ bool evtchn_2l_is_pending(struct domain *d, uint32_t port);
 void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
 /* The event channel state of a new domain, and its environment. */
 int evtchn_domain_create(struct domain *d);
+/* A new domain's grant table, with its first frame (grant_table_op.c). */
+int gnttab_domain_create(struct domain *d);
 
 /* Set up a vCPU's singleshot and periodic timers (vcpu_op.c). */
 void vcpu_timers_init(struct vcpu *v);

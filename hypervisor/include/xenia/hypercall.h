@@ -38,6 +38,8 @@ long do_set_gdt(unsigned long frame_list, unsigned int entries);
 long do_update_descriptor(uint64_t maddr, uint64_t desc);
 long do_physdev_op(unsigned int cmd, unsigned long arg);
 long do_platform_op(unsigned long arg);
+long do_grant_table_op(unsigned int cmd, unsigned long uop,
+                       unsigned int count);
 /* For the hypercall_errors debug option: a multicall entry's result. */
 void hypercall_note_multicall_entry(unsigned long nr, const unsigned long a[5],
                                     long rc);

@@ -11,6 +11,7 @@
 #include <xen/memory.h>
 #include <xen/callback.h>
 #include <xen/version.h>
+#include <xen/grant_table.h>
 
 enum hypercall_path {
     HCALL_PAGE,    /* call hypercall_page + nr * 32 */
@@ -156,6 +157,12 @@ static inline long hypercall_callback_op(int cmd, const void *arg)
 static inline long hypercall_event_channel_op(int cmd, void *arg)
 {
     return HC(__HYPERVISOR_event_channel_op, cmd, arg, 0, 0, 0);
+}
+
+static inline long hypercall_grant_table_op(unsigned int cmd, void *uop,
+                                            unsigned int count)
+{
+    return HC(__HYPERVISOR_grant_table_op, cmd, uop, count, 0, 0);
 }
 
 #endif

@@ -73,6 +73,8 @@ long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
         return do_platform_op(a[0]);
     case __HYPERVISOR_callback_op:
         return do_callback_op(a[0], a[1]);
+    case __HYPERVISOR_grant_table_op:
+        return do_grant_table_op(a[0], a[1], a[2]);
     default:
         return -ENOSYS;
     }

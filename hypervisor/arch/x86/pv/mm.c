@@ -144,7 +144,14 @@ static int get_l1e(pte_t e, struct domain *pg_owner)
     return 0;
 }
 
-static void put_l1e(pte_t e)
+/*
+ * Every counted L1 entry holds one general reference on its frame and,
+ * if writable, one writable type reference, however it was installed:
+ * grant mappings (grant_map.c) take theirs in the grant code, and they
+ * go here like any other entry's when the guest overwrites or zaps the
+ * entry, or the table is devalidated (Xen does the same for PV).
+ */
+void pv_put_l1e(pte_t e)
 {
     struct page_info *pg;
 
@@ -216,7 +223,7 @@ static int get_entry(pte_t *pl, unsigned int level, unsigned long self,
 static void put_entry(pte_t e, unsigned int level, unsigned long self)
 {
     if ( level == 1 )
-        put_l1e(e);
+        pv_put_l1e(e);
     else
         put_upper_e(e, level, self);
 }

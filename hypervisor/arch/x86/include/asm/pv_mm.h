@@ -18,6 +18,9 @@ void pv_mm_init(void);
 int pv_mod_entry(struct domain *d, struct domain *pg_owner, pte_t *pl,
                  unsigned int level, pte_t val, bool preserve_ad);
 
+/* Drop the references an L1 entry holds (none if it is not counted). */
+void pv_put_l1e(pte_t e);
+
 /* The level (1-4) a frame is validated as, or 0 if it is no page table. */
 unsigned int pv_page_table_level(const struct page_info *pg);
 
@@ -27,6 +30,14 @@ unsigned int pv_page_table_level(const struct page_info *pg);
  */
 pte_t *pv_guest_l1e(const struct vcpu *v, unsigned long va,
                     struct page_info **pg);
+
+/*
+ * The PTE of a grant mapping at addr (grant_map.c), for the current
+ * vCPU's domain; GNTST_* codes. create drops the references of the entry
+ * it replaces; replace removes only the grant's own entry and drops none.
+ */
+int pv_grant_create_mapping(uint64_t addr, unsigned long mfn, uint32_t flags);
+int pv_grant_replace_mapping(uint64_t addr, unsigned long mfn, uint32_t flags);
 
 /* Copy Xenia's L4 slots into a guest L4 page. */
 void pv_init_xen_l4_slots(pte_t *l4);

@@ -1,0 +1,672 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The grant table state machine (v1): shared entry flags, pins, maptrack. */
+#include <xenia/errno.h>
+#include <xenia/grant_table.h>
+#include <xenia/lib.h>
+
+/*
+ * A granting domain writes an entry (flags, domid, frame) into its shared
+ * frames; a domain named there maps or copies the frame. While a grant is
+ * in use (pinned), Xenia keeps GTF_reading (and GTF_writing for writable
+ * uses) set in the shared entry, so the granter knows it cannot revoke it;
+ * both flags are set and cleared with atomic operations because the
+ * granter rewrites the entry concurrently. The pin counts live in the
+ * granter's active entries; each mapping also has a maptrack entry in the
+ * mapping domain's table, found again by its handle.
+ *
+ * Locking: one lock per table (env->lock), never two at once. A mapping
+ * is set up in steps (take a handle, pin, take references, install the
+ * PTE, record it) and undone in reverse on any failure.
+ */
+
+BUILD_BUG_ON(offsetof(grant_entry_v1_t, flags) != 0);
+BUILD_BUG_ON(offsetof(grant_entry_v1_t, domid) != 2);
+
+#define PIN_LIMIT        0x80 /* a count this high refuses new pins */
+#define SET_STATUS_TRIES 5    /* a guest racing us longer is misbehaving */
+
+static grant_entry_v1_t *shared_of(struct grant_table *gt, grant_ref_t ref)
+{
+    return &gt->shared[ref / GNTTAB_PER_FRAME][ref % GNTTAB_PER_FRAME];
+}
+
+static struct gnttab_active *active_of(struct grant_table *gt, grant_ref_t ref)
+{
+    return &gt->active[ref / GNTTAB_PER_FRAME][ref % GNTTAB_PER_FRAME];
+}
+
+static struct gnttab_maptrack *maptrack_of(struct grant_table *gt,
+                                           grant_handle_t h)
+{
+    return &gt->maptrack[h / GNTTAB_MAPTRACK_PER_FRAME]
+                        [h % GNTTAB_MAPTRACK_PER_FRAME];
+}
+
+static bool is_pinned(const struct gnttab_active *a)
+{
+    return a->host_ro || a->host_rw || a->dev_ro || a->dev_rw;
+}
+
+static bool has_writers(const struct gnttab_active *a)
+{
+    return a->host_rw || a->dev_rw;
+}
+
+static bool pin_would_overflow(const struct gnttab_active *a)
+{
+    return a->host_ro >= PIN_LIMIT || a->host_rw >= PIN_LIMIT ||
+           a->dev_ro >= PIN_LIMIT || a->dev_rw >= PIN_LIMIT;
+}
+
+static void pin_add(struct gnttab_active *a, bool host, bool dev, bool ro,
+                    int by)
+{
+    if ( dev )
+        *(ro ? &a->dev_ro : &a->dev_rw) += by;
+    if ( host )
+        *(ro ? &a->host_ro : &a->host_rw) += by;
+}
+
+int gnttab_set_status(grant_entry_v1_t *e, bool pinned, bool readonly,
+                      bool mapping, domid_t user)
+{
+    /* flags and domid are one 32-bit word, compared and swapped together. */
+    uint32_t *hdr = (uint32_t *)e;
+    uint32_t old = __atomic_load_n(hdr, __ATOMIC_ACQUIRE), new;
+    uint16_t mask = GTF_type_mask | (mapping ? GTF_sub_page : 0);
+    unsigned int tries;
+
+    for ( tries = 0; tries < SET_STATUS_TRIES; tries++ )
+    {
+        uint16_t flags = (uint16_t)old;
+        domid_t domid = (domid_t)(old >> 16);
+
+        /* A pinned grant was checked when it was first pinned. */
+        if ( !pinned && ((flags & mask) != GTF_permit_access || domid != user) )
+            return GNTST_general_error;
+        if ( !readonly && (flags & GTF_readonly) )
+            return GNTST_general_error;
+        new = old | GTF_reading | (readonly ? 0 : GTF_writing);
+        if ( __atomic_compare_exchange_n(hdr, &old, new, false,
+                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) )
+            return GNTST_okay;
+    }
+    return GNTST_general_error;
+}
+
+void gnttab_clear_flags(grant_entry_v1_t *e, uint16_t flags)
+{
+    __atomic_fetch_and(&e->flags, (uint16_t)~flags, __ATOMIC_ACQ_REL);
+}
+
+/* After a use ended: drop the flags no remaining use needs. */
+static void reduce_status(grant_entry_v1_t *e, const struct gnttab_active *a,
+                          bool readonly)
+{
+    uint16_t clear = is_pinned(a) ? 0 : GTF_reading;
+
+    if ( !readonly && !has_writers(a) )
+        clear |= GTF_writing;
+    if ( clear )
+        gnttab_clear_flags(e, clear);
+}
+
+static int grow_one_frame(struct grant_table *gt)
+{
+    const struct gnttab_env *env = gt->env;
+    unsigned int i = gt->nr_frames;
+
+    gt->active[i] = env->zalloc(GNTTAB_PER_FRAME * sizeof(*gt->active[i]));
+    if ( !gt->active[i] )
+        return -ENOMEM;
+    gt->shared[i] = env->alloc_shared_frame(gt->domid, &gt->shared_mfn[i]);
+    if ( !gt->shared[i] )
+    {
+        env->free(gt->active[i]);
+        gt->active[i] = NULL;
+        return -ENOMEM;
+    }
+    gt->nr_frames++;
+    return 0;
+}
+
+int gnttab_init(struct grant_table *gt, domid_t id, unsigned int max_frames,
+                unsigned int max_maptrack_frames, const struct gnttab_env *env,
+                void *env_data)
+{
+    memset(gt, 0, sizeof(*gt));
+    if ( max_frames < GNTTAB_INITIAL_FRAMES || !max_maptrack_frames ||
+         max_frames > UINT32_MAX / GNTTAB_PER_FRAME ||
+         max_maptrack_frames > UINT32_MAX / GNTTAB_MAPTRACK_PER_FRAME )
+        return -EINVAL;
+    gt->domid = id;
+    gt->env = env;
+    gt->env_data = env_data;
+    gt->version = 1;
+    gt->max_frames = max_frames;
+    gt->max_maptrack_frames = max_maptrack_frames;
+    gt->maptrack_free = GNTTAB_NO_HANDLE;
+    gt->shared = env->zalloc(max_frames * sizeof(*gt->shared));
+    gt->shared_mfn = env->zalloc(max_frames * sizeof(*gt->shared_mfn));
+    gt->active = env->zalloc(max_frames * sizeof(*gt->active));
+    gt->maptrack = env->zalloc(max_maptrack_frames * sizeof(*gt->maptrack));
+    if ( !gt->shared || !gt->shared_mfn || !gt->active || !gt->maptrack )
+        goto fail;
+    while ( gt->nr_frames < GNTTAB_INITIAL_FRAMES )
+        if ( grow_one_frame(gt) )
+            goto fail;
+    return 0;
+
+fail:
+    gnttab_free(gt);
+    return -ENOMEM;
+}
+
+void gnttab_free(struct grant_table *gt)
+{
+    const struct gnttab_env *env = gt->env;
+    unsigned int i;
+
+    for ( i = 0; i < gt->nr_frames; i++ )
+    {
+        env->free_shared_frame(gt->shared[i]);
+        env->free(gt->active[i]);
+    }
+    for ( i = 0; i < gt->maptrack_frames; i++ )
+        env->free(gt->maptrack[i]);
+    env->free(gt->shared);
+    env->free(gt->shared_mfn);
+    env->free(gt->active);
+    env->free(gt->maptrack);
+    gt->nr_frames = gt->maptrack_frames = 0;
+    gt->shared = NULL;
+    gt->shared_mfn = NULL;
+    gt->active = NULL;
+    gt->maptrack = NULL;
+}
+
+int gnttab_setup(struct grant_table *gt, uint32_t nr_frames)
+{
+    int rc = GNTST_okay;
+
+    if ( nr_frames > gt->max_frames )
+        return GNTST_general_error;
+    gt->env->lock(gt);
+    while ( gt->nr_frames < nr_frames )
+        if ( grow_one_frame(gt) )
+        {
+            rc = GNTST_general_error;
+            break;
+        }
+    gt->env->unlock(gt);
+    return rc;
+}
+
+int gnttab_set_version(struct grant_table *gt, uint32_t *version)
+{
+    int rc = 0;
+
+    if ( *version != 1 && *version != 2 )
+        rc = -EINVAL;
+    else if ( *version == 2 )
+        rc = -ENOSYS; /* Xen's answer when v2 is not available */
+    *version = gt->version;
+    return rc;
+}
+
+int gnttab_status_frames(const struct grant_table *gt, uint32_t nr_frames)
+{
+    (void)gt;
+    /* Status frames exist only in v2. */
+    return nr_frames ? GNTST_general_error : GNTST_okay;
+}
+
+/* ---- maptrack ---- */
+
+static grant_handle_t maptrack_get(struct grant_table *gt)
+{
+    struct gnttab_maptrack *frame;
+    grant_handle_t h = GNTTAB_NO_HANDLE;
+    unsigned int i, base;
+
+    gt->env->lock(gt);
+    if ( gt->maptrack_free == GNTTAB_NO_HANDLE &&
+         gt->maptrack_frames < gt->max_maptrack_frames &&
+         (frame = gt->env->zalloc(PAGE_SIZE)) )
+    {
+        base = gt->maptrack_frames * GNTTAB_MAPTRACK_PER_FRAME;
+        for ( i = 0; i < GNTTAB_MAPTRACK_PER_FRAME; i++ )
+            frame[i].next_free = i + 1 < GNTTAB_MAPTRACK_PER_FRAME
+                                     ? base + i + 1
+                                     : GNTTAB_NO_HANDLE;
+        gt->maptrack[gt->maptrack_frames++] = frame;
+        gt->maptrack_free = base;
+    }
+    if ( gt->maptrack_free != GNTTAB_NO_HANDLE )
+    {
+        h = gt->maptrack_free;
+        gt->maptrack_free = maptrack_of(gt, h)->next_free;
+        maptrack_of(gt, h)->flags = 0;
+        maptrack_of(gt, h)->busy = false;
+    }
+    gt->env->unlock(gt);
+    return h;
+}
+
+static void maptrack_put_locked(struct grant_table *gt, grant_handle_t h)
+{
+    struct gnttab_maptrack *mt = maptrack_of(gt, h);
+
+    mt->flags = 0;
+    mt->next_free = gt->maptrack_free;
+    gt->maptrack_free = h;
+}
+
+static void maptrack_put(struct grant_table *gt, grant_handle_t h)
+{
+    gt->env->lock(gt);
+    maptrack_put_locked(gt, h);
+    gt->env->unlock(gt);
+}
+
+/* ---- map ---- */
+
+/*
+ * Pin rgt's entry ref for a use by domain user; on the first pin take a
+ * reference on the granted frame (*got_ref). A GNTST_* code.
+ */
+static int pin_entry(struct grant_table *rgt, grant_ref_t ref, domid_t user,
+                     bool host, bool dev, bool ro, bool mapping,
+                     unsigned long *mfn, bool *got_ref)
+{
+    struct gnttab_active *a;
+    grant_entry_v1_t *e;
+    unsigned long frame;
+    int rc = GNTST_okay;
+
+    *got_ref = false;
+    rgt->env->lock(rgt);
+    if ( ref >= gnttab_nr_entries(rgt) )
+    {
+        rc = GNTST_bad_gntref;
+        goto out;
+    }
+    a = active_of(rgt, ref);
+    e = shared_of(rgt, ref);
+    if ( is_pinned(a) && (a->domid != user || pin_would_overflow(a)) )
+    {
+        rc = GNTST_general_error;
+        goto out;
+    }
+    if ( !is_pinned(a) || (!ro && !has_writers(a)) )
+    {
+        rc = gnttab_set_status(e, is_pinned(a), ro, mapping, user);
+        if ( rc )
+            goto out;
+        if ( !is_pinned(a) )
+        {
+            /* The frame as it is now: the granter may change it later. */
+            frame = __atomic_load_n(&e->frame, __ATOMIC_ACQUIRE);
+            if ( !rgt->env->get_page(frame, rgt->domid) )
+            {
+                rc = GNTST_bad_page;
+                reduce_status(e, a, ro);
+                goto out;
+            }
+            *got_ref = true;
+            a->mfn = frame;
+            a->domid = user;
+        }
+    }
+    pin_add(a, host, dev, ro, 1);
+    *mfn = a->mfn;
+out:
+    rgt->env->unlock(rgt);
+    return rc;
+}
+
+static void unpin_entry(struct grant_table *rgt, grant_ref_t ref, bool host,
+                        bool dev, bool ro)
+{
+    struct gnttab_active *a = active_of(rgt, ref);
+
+    rgt->env->lock(rgt);
+    pin_add(a, host, dev, ro, -1);
+    reduce_status(shared_of(rgt, ref), a, ro);
+    rgt->env->unlock(rgt);
+}
+
+/*
+ * One general reference per kind of mapping, and a writable type
+ * reference per writable kind: each is released where that kind is
+ * unmapped (a host mapping's belong to its PTE). *refs may already hold
+ * the one the first pin took. false if the frame refuses one.
+ */
+static bool get_map_refs(const struct gnttab_env *env, unsigned long mfn,
+                         domid_t owner, bool host, bool dev, bool ro,
+                         unsigned int *refs, unsigned int *types)
+{
+    if ( !*refs )
+    {
+        if ( !env->get_page(mfn, owner) )
+            return false;
+        (*refs)++;
+    }
+    if ( dev && !ro )
+    {
+        if ( !env->get_writable(mfn) )
+            return false;
+        (*types)++;
+    }
+    if ( host && dev )
+    {
+        if ( !env->get_page(mfn, owner) )
+            return false;
+        (*refs)++;
+    }
+    if ( host && !ro )
+    {
+        if ( !env->get_writable(mfn) )
+            return false;
+        (*types)++;
+    }
+    return true;
+}
+
+void gnttab_map_one(struct grant_table *lgt, struct gnttab_map_grant_ref *op)
+{
+    const struct gnttab_env *env = lgt->env;
+    bool host = op->flags & GNTMAP_host_map;
+    bool dev = op->flags & GNTMAP_device_map;
+    bool ro = op->flags & GNTMAP_readonly;
+    unsigned int refs = 0, types = 0;
+    struct gnttab_maptrack *mt;
+    struct grant_table *rgt;
+    unsigned long mfn = 0;
+    grant_handle_t h;
+    bool got_ref;
+    int rc;
+
+    if ( !host && !dev )
+    {
+        op->status = GNTST_bad_gntref; /* Xen's answer to no kind of map */
+        return;
+    }
+    rgt = env->lookup(op->dom);
+    if ( !rgt )
+    {
+        op->status = GNTST_bad_domain;
+        return;
+    }
+    h = maptrack_get(lgt);
+    if ( h == GNTTAB_NO_HANDLE )
+    {
+        op->status = GNTST_no_device_space;
+        return;
+    }
+    rc = pin_entry(rgt, op->ref, lgt->domid, host, dev, ro, true, &mfn,
+                   &got_ref);
+    if ( rc )
+        goto put_handle;
+    refs = got_ref;
+    rc = GNTST_general_error;
+    if ( !get_map_refs(env, mfn, rgt->domid, host, dev, ro, &refs, &types) )
+        goto undo;
+    if ( host )
+    {
+        rc = env->create_host_mapping(op->host_addr, mfn, op->flags);
+        if ( rc )
+            goto undo;
+    }
+
+    env->lock(lgt);
+    mt = maptrack_of(lgt, h);
+    mt->ref = op->ref;
+    mt->domid = op->dom;
+    mt->mfn = mfn;
+    mt->flags = op->flags;
+    env->unlock(lgt);
+    op->dev_bus_addr = (uint64_t)mfn << PAGE_SHIFT;
+    op->handle = h;
+    op->status = GNTST_okay;
+    return;
+
+undo:
+    while ( types-- )
+        env->put_writable(mfn);
+    while ( refs-- )
+        env->put_page(mfn);
+    unpin_entry(rgt, op->ref, host, dev, ro);
+put_handle:
+    maptrack_put(lgt, h);
+    op->status = rc;
+}
+
+/* ---- unmap ---- */
+
+int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
+                         uint64_t dev_bus_addr, grant_handle_t handle)
+{
+    const struct gnttab_env *env = lgt->env;
+    struct gnttab_maptrack *mt, m;
+    struct grant_table *rgt;
+    uint32_t claim = 0;
+    bool ro;
+    int rc;
+
+    /*
+     * Claim the kinds of mapping this call removes, and the handle, under
+     * the lock: a racing unmap of the same handle is refused as Xen's
+     * "unstable handle", so no reference is released twice and the
+     * handle is freed once, by whoever removed its last kind.
+     */
+    env->lock(lgt);
+    if ( handle >= lgt->maptrack_frames * GNTTAB_MAPTRACK_PER_FRAME ||
+         !(maptrack_of(lgt, handle)->flags &
+           (GNTMAP_host_map | GNTMAP_device_map)) ||
+         maptrack_of(lgt, handle)->busy )
+    {
+        env->unlock(lgt);
+        return GNTST_bad_handle;
+    }
+    mt = maptrack_of(lgt, handle);
+    m = *mt;
+    if ( dev_bus_addr && (m.flags & GNTMAP_device_map) &&
+         dev_bus_addr != (uint64_t)m.mfn << PAGE_SHIFT )
+    {
+        env->unlock(lgt);
+        return GNTST_bad_dev_addr;
+    }
+    if ( host_addr && (m.flags & GNTMAP_host_map) )
+        claim |= GNTMAP_host_map;
+    if ( dev_bus_addr && (m.flags & GNTMAP_device_map) )
+        claim |= GNTMAP_device_map;
+    if ( !claim )
+    {
+        env->unlock(lgt);
+        return GNTST_okay; /* nothing named: Xen does nothing, and succeeds */
+    }
+    mt->flags &= ~claim;
+    mt->busy = true;
+    env->unlock(lgt);
+
+    rgt = env->lookup(m.domid);
+    rc = GNTST_general_error;
+    if ( !rgt || m.ref >= gnttab_nr_entries(rgt) )
+        goto restore; /* cannot happen while the granter's table lives */
+    if ( claim & GNTMAP_host_map )
+    {
+        rc = env->replace_host_mapping(host_addr, m.mfn, m.flags);
+        if ( rc )
+            goto restore;
+        /* No CPU may still reach the frame once its references go. */
+        env->flush_tlb();
+    }
+
+    ro = m.flags & GNTMAP_readonly;
+    if ( claim & GNTMAP_device_map )
+    {
+        if ( !ro )
+            env->put_writable(m.mfn);
+        env->put_page(m.mfn);
+    }
+    if ( claim & GNTMAP_host_map )
+    {
+        if ( !ro )
+            env->put_writable(m.mfn);
+        env->put_page(m.mfn);
+    }
+    unpin_entry(rgt, m.ref, claim & GNTMAP_host_map, claim & GNTMAP_device_map,
+                ro);
+
+    env->lock(lgt);
+    mt->busy = false;
+    if ( !(mt->flags & (GNTMAP_host_map | GNTMAP_device_map)) )
+        maptrack_put_locked(lgt, handle);
+    env->unlock(lgt);
+    return GNTST_okay;
+
+restore:
+    env->lock(lgt);
+    mt->flags |= claim;
+    mt->busy = false;
+    env->unlock(lgt);
+    return rc;
+}
+
+void gnttab_release_mappings(struct grant_table *lgt)
+{
+    const struct gnttab_env *env = lgt->env;
+    struct gnttab_maptrack *mt, m;
+    struct grant_table *rgt;
+    grant_handle_t h;
+    unsigned int i;
+    bool ro;
+
+    for ( h = 0; h < lgt->maptrack_frames * GNTTAB_MAPTRACK_PER_FRAME; h++ )
+    {
+        env->lock(lgt);
+        mt = maptrack_of(lgt, h);
+        m = *mt;
+        mt->flags &= ~(GNTMAP_host_map | GNTMAP_device_map);
+        env->unlock(lgt);
+        if ( !(m.flags & (GNTMAP_host_map | GNTMAP_device_map)) )
+            continue;
+        rgt = env->lookup(m.domid);
+        if ( !rgt || m.ref >= gnttab_nr_entries(rgt) )
+            continue;
+        ro = m.flags & GNTMAP_readonly;
+        if ( m.flags & GNTMAP_device_map )
+        {
+            if ( !ro )
+                env->put_writable(m.mfn);
+            env->put_page(m.mfn);
+        }
+        unpin_entry(rgt, m.ref, m.flags & GNTMAP_host_map,
+                    m.flags & GNTMAP_device_map, ro);
+    }
+    env->lock(lgt);
+    for ( i = 0; i < lgt->maptrack_frames; i++ )
+    {
+        env->free(lgt->maptrack[i]);
+        lgt->maptrack[i] = NULL;
+    }
+    lgt->maptrack_frames = 0;
+    lgt->maptrack_free = GNTTAB_NO_HANDLE;
+    env->unlock(lgt);
+}
+
+/* ---- copy ---- */
+
+struct copy_buf {
+    struct grant_table *gt; /* whose grant or frame */
+    bool readonly;
+    bool have_pin, have_page, have_type;
+    grant_ref_t ref;
+    unsigned long mfn;
+};
+
+/* Only the caller itself may name a frame rather than a grant. */
+static int copy_find_domain(struct grant_table *lgt, domid_t domid,
+                            bool is_gref, struct copy_buf *b)
+{
+    if ( domid != DOMID_SELF && !is_gref )
+        return GNTST_permission_denied;
+    b->gt = domid == DOMID_SELF ? lgt : lgt->env->lookup(domid);
+    return b->gt ? GNTST_okay : GNTST_bad_domain;
+}
+
+/*
+ * A copy pins a grant like a host mapping for the copy's duration; an
+ * entry pinned already by the same domain needs only a new reference on
+ * the pinned frame.
+ */
+static int copy_claim(struct grant_table *lgt, struct copy_buf *b, bool is_gref,
+                      grant_ref_t ref, xen_pfn_t gmfn)
+{
+    const struct gnttab_env *env = lgt->env;
+    bool got_ref;
+    int rc;
+
+    if ( is_gref )
+    {
+        rc = pin_entry(b->gt, ref, lgt->domid, true, false, b->readonly, false,
+                       &b->mfn, &got_ref);
+        if ( rc )
+            return rc;
+        b->have_pin = true;
+        b->ref = ref;
+        if ( !got_ref && !env->get_page(b->mfn, b->gt->domid) )
+            return GNTST_bad_domain;
+    }
+    else
+    {
+        if ( !env->get_page(gmfn, b->gt->domid) )
+            return GNTST_bad_page;
+        b->mfn = gmfn;
+    }
+    b->have_page = true;
+    if ( !b->readonly )
+    {
+        if ( !env->get_writable(b->mfn) )
+            return GNTST_general_error;
+        b->have_type = true;
+    }
+    return GNTST_okay;
+}
+
+static void copy_release(const struct gnttab_env *env, struct copy_buf *b)
+{
+    if ( b->have_pin )
+        unpin_entry(b->gt, b->ref, true, false, b->readonly);
+    if ( b->have_type )
+        env->put_writable(b->mfn);
+    if ( b->have_page )
+        env->put_page(b->mfn);
+}
+
+void gnttab_copy_one(struct grant_table *lgt, struct gnttab_copy *op)
+{
+    struct copy_buf src = {.readonly = true}, dst = {.readonly = false};
+    bool src_gref = op->flags & GNTCOPY_source_gref;
+    bool dst_gref = op->flags & GNTCOPY_dest_gref;
+    int rc;
+
+    rc = copy_find_domain(lgt, op->source.domid, src_gref, &src);
+    if ( !rc )
+        rc = copy_find_domain(lgt, op->dest.domid, dst_gref, &dst);
+    if ( !rc )
+        rc = copy_claim(lgt, &src, src_gref, op->source.u.ref,
+                        op->source.u.gmfn);
+    if ( !rc )
+        rc = copy_claim(lgt, &dst, dst_gref, op->dest.u.ref, op->dest.u.gmfn);
+    if ( !rc && ((unsigned int)op->source.offset + op->len > PAGE_SIZE ||
+                 (unsigned int)op->dest.offset + op->len > PAGE_SIZE) )
+        rc = GNTST_bad_copy_arg;
+    if ( !rc )
+        lgt->env->copy(dst.mfn, op->dest.offset, src.mfn, op->source.offset,
+                       op->len);
+    copy_release(lgt->env, &dst);
+    copy_release(lgt->env, &src);
+    op->status = rc;
+}

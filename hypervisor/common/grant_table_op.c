@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* HYPERVISOR_grant_table_op: guest arguments, batches, the environment. */
+#include <xenia/boot_param.h>
+#include <xenia/console.h>
+#include <xenia/domain.h>
+#include <xenia/errno.h>
+#include <xenia/grant_table.h>
+#include <xenia/guest_access.h>
+#include <xenia/hypercall.h>
+#include <xenia/lib.h>
+#include <xenia/mm.h>
+#include <xenia/page_type.h>
+#include <xenia/xmalloc.h>
+#include <asm/config.h>
+#include <asm/flushtlb.h>
+#include <asm/processor.h>
+#include <asm/pv_mm.h>
+
+#define GNTTAB_BATCH 64 /* ops between continuations */
+
+/* Xen's options and defaults; Xenia offers v1 only, so max-ver is 1. */
+static unsigned int opt_max_frames = GNTTAB_MAX_FRAMES_DEFAULT;
+integer_param("gnttab_max_frames", opt_max_frames);
+static unsigned int opt_max_maptrack_frames = GNTTAB_MAX_MAPTRACK_DEFAULT;
+integer_param("gnttab_max_maptrack_frames", opt_max_maptrack_frames);
+
+/* gnttab=max-ver:<n>,transitive=<bool>,transfer=<bool>: v1 only here. */
+static int parse_gnttab(const char *s)
+{
+    const char *end;
+
+    for ( ; *s; s = *end ? end + 1 : end )
+    {
+        end = strchr(s, ',');
+        if ( !end )
+            end = s + strlen(s);
+        if ( !strncmp(s, "max-ver:", 8) && end - s == 9 && s[8] >= '1' &&
+             s[8] <= '2' )
+            continue; /* 2 would allow what Xenia does not have */
+        if ( !strncmp(s, "transitive=", 11) && parse_bool(s + 11, end) >= 0 )
+            continue; /* no transitive grants in v1 anyway */
+        if ( !strncmp(s, "transfer=", 9) && parse_bool(s + 9, end) >= 0 )
+            continue;
+        return -EINVAL;
+    }
+    return 0;
+}
+custom_param("gnttab", parse_gnttab);
+
+/* ---- the environment of common/grant_table.c ---- */
+
+static struct grant_table *env_lookup(domid_t id)
+{
+    struct domain *d = domain_by_id(id);
+
+    return d ? d->grant_table : NULL;
+}
+
+static bool env_get_page(unsigned long mfn, domid_t owner)
+{
+    return mfn < max_page && get_page(mfn_to_page(_mfn(mfn)), owner);
+}
+
+static void env_put_page(unsigned long mfn)
+{
+    put_page(mfn_to_page(_mfn(mfn)));
+}
+
+static bool env_get_writable(unsigned long mfn)
+{
+    return !get_page_type(mfn_to_page(_mfn(mfn)), PGT_writable_page);
+}
+
+static void env_put_writable(unsigned long mfn)
+{
+    put_page_type(mfn_to_page(_mfn(mfn)));
+}
+
+/*
+ * After an unmap, before the frame's references go: every CPU the mapping
+ * domain (the caller) may have run on could still cache the mapping.
+ */
+static void env_flush_tlb(void)
+{
+    flush_tlb_mask(&current_vcpu()->domain->dirty_cpumask);
+}
+
+static void env_copy(unsigned long dmfn, unsigned int doff, unsigned long smfn,
+                     unsigned int soff, unsigned int len)
+{
+    memmove((char *)__va((paddr_t)dmfn << PAGE_SHIFT) + doff,
+            (char *)__va((paddr_t)smfn << PAGE_SHIFT) + soff, len);
+}
+
+/* Like shared_info: a heap frame the guest maps as its own. */
+static void *env_alloc_shared_frame(domid_t owner, unsigned long *mfn_out)
+{
+    void *va = alloc_xenheap_pages(0);
+    struct page_info *pg;
+
+    if ( !va )
+        return NULL;
+    memset(va, 0, PAGE_SIZE);
+    *mfn_out = __pa(va) >> PAGE_SHIFT;
+    pg = mfn_to_page(_mfn(*mfn_out));
+    pg->owner = owner;
+    pg->type_info = 0;
+    pg->count_info = PGC_allocated | 1;
+    return va;
+}
+
+static void env_free_shared_frame(void *va)
+{
+    struct page_info *pg = mfn_to_page(maddr_to_mfn(__pa(va)));
+
+    pg->owner = DOMID_XEN;
+    pg->count_info = 0;
+    free_xenheap_pages(va, 0);
+}
+
+static void *env_zalloc(size_t bytes)
+{
+    return xzalloc_bytes(bytes, 0);
+}
+
+static void env_lock(struct grant_table *gt)
+{
+    spin_lock(&((struct domain *)gt->env_data)->grant_lock);
+}
+
+static void env_unlock(struct grant_table *gt)
+{
+    spin_unlock(&((struct domain *)gt->env_data)->grant_lock);
+}
+
+static const struct gnttab_env hypervisor_env = {
+    .lookup = env_lookup,
+    .get_page = env_get_page,
+    .put_page = env_put_page,
+    .get_writable = env_get_writable,
+    .put_writable = env_put_writable,
+    .create_host_mapping = pv_grant_create_mapping,
+    .replace_host_mapping = pv_grant_replace_mapping,
+    .flush_tlb = env_flush_tlb,
+    .copy = env_copy,
+    .alloc_shared_frame = env_alloc_shared_frame,
+    .free_shared_frame = env_free_shared_frame,
+    .zalloc = env_zalloc,
+    .free = xfree,
+    .lock = env_lock,
+    .unlock = env_unlock,
+};
+
+int gnttab_domain_create(struct domain *d)
+{
+    int rc;
+
+    d->grant_lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
+    d->grant_table = xzalloc(struct grant_table);
+    if ( !d->grant_table )
+        return -ENOMEM;
+    rc = gnttab_init(d->grant_table, d->domain_id, opt_max_frames,
+                     opt_max_maptrack_frames, &hypervisor_env, d);
+    if ( rc == -EINVAL )
+    {
+        /* A bad option should not cost the machine its Dom0. */
+        printk(XENLOG_WARNING "gnttab_max_frames=%u or "
+                              "gnttab_max_maptrack_frames=%u unusable: "
+                              "using %u and %u\n",
+               opt_max_frames, opt_max_maptrack_frames,
+               GNTTAB_MAX_FRAMES_DEFAULT, GNTTAB_MAX_MAPTRACK_DEFAULT);
+        opt_max_frames = GNTTAB_MAX_FRAMES_DEFAULT;
+        opt_max_maptrack_frames = GNTTAB_MAX_MAPTRACK_DEFAULT;
+        rc = gnttab_init(d->grant_table, d->domain_id, opt_max_frames,
+                         opt_max_maptrack_frames, &hypervisor_env, d);
+    }
+    if ( rc )
+    {
+        xfree(d->grant_table);
+        d->grant_table = NULL;
+    }
+    return rc;
+}
+
+/* ---- the sub-ops ---- */
+
+/* DOMID_SELF or any existing domain, as Xen's lookup "by any id". */
+static struct domain *any_domain(struct domain *cur, domid_t id)
+{
+    return id == DOMID_SELF ? cur : domain_by_id(id);
+}
+
+/* Xen's default policy: a domain's own table, or any for the privileged. */
+static bool may_use(const struct domain *cur, const struct domain *d)
+{
+    return d == cur || cur->is_privileged;
+}
+
+#define COPY_FIELD_TO_GUEST(uop, op, field)                                    \
+    copy_to_guest((uop) + offsetof(__typeof__(op), field), &(op).field,        \
+                  sizeof((op).field))
+
+static long op_setup_table(struct domain *cur, unsigned long uop,
+                           unsigned int count)
+{
+    struct gnttab_setup_table op;
+    struct domain *d;
+    xen_pfn_t frame;
+    uint32_t i;
+
+    if ( count != 1 )
+        return -EINVAL;
+    if ( copy_from_guest(&op, uop, sizeof(op)) )
+        return -EFAULT;
+    d = any_domain(cur, op.dom);
+    if ( !d || !d->grant_table )
+        op.status = GNTST_bad_domain;
+    else if ( !may_use(cur, d) )
+        op.status = GNTST_permission_denied;
+    else
+        op.status = gnttab_setup(d->grant_table, op.nr_frames);
+    if ( op.status )
+        gdprintk(XENLOG_G_DEBUG, cur, "setup_table of %u frames for d%u: %d\n",
+                 op.nr_frames, op.dom, op.status);
+    for ( i = 0; !op.status && i < op.nr_frames; i++ )
+    {
+        frame = d->grant_table->shared_mfn[i]; /* PV: machine frames */
+        if ( copy_to_guest((unsigned long)op.frame_list.p + i * sizeof(frame),
+                           &frame, sizeof(frame)) )
+            op.status = GNTST_bad_virt_addr;
+    }
+    return COPY_FIELD_TO_GUEST(uop, op, status) ? -EFAULT : 0;
+}
+
+static long op_query_size(struct domain *cur, unsigned long uop,
+                          unsigned int count)
+{
+    struct gnttab_query_size op;
+    struct domain *d;
+
+    if ( count != 1 )
+        return -EINVAL;
+    if ( copy_from_guest(&op, uop, sizeof(op)) )
+        return -EFAULT;
+    d = any_domain(cur, op.dom);
+    if ( !d || !d->grant_table )
+        op.status = GNTST_bad_domain;
+    else if ( !may_use(cur, d) )
+        op.status = GNTST_permission_denied;
+    else
+    {
+        op.nr_frames =
+            __atomic_load_n(&d->grant_table->nr_frames, __ATOMIC_ACQUIRE);
+        op.max_nr_frames = d->grant_table->max_frames;
+        op.status = GNTST_okay;
+    }
+    return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
+}
+
+static long op_set_version(struct domain *cur, unsigned long uop)
+{
+    struct gnttab_set_version op;
+    long rc;
+
+    if ( copy_from_guest(&op, uop, sizeof(op)) )
+        return -EFAULT;
+    rc = gnttab_set_version(cur->grant_table, &op.version);
+    return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : rc;
+}
+
+static long op_get_version(struct domain *cur, unsigned long uop)
+{
+    struct gnttab_get_version op;
+    struct domain *d;
+
+    if ( copy_from_guest(&op, uop, sizeof(op)) )
+        return -EFAULT;
+    d = any_domain(cur, op.dom);
+    if ( !d || !d->grant_table )
+        return -ESRCH;
+    if ( !may_use(cur, d) )
+        return -EPERM;
+    op.version = d->grant_table->version;
+    return COPY_FIELD_TO_GUEST(uop, op, version) ? -EFAULT : 0;
+}
+
+static long op_get_status_frames(struct domain *cur, unsigned long uop,
+                                 unsigned int count)
+{
+    struct gnttab_get_status_frames op;
+    struct domain *d;
+
+    if ( count != 1 )
+        return -EINVAL;
+    if ( copy_from_guest(&op, uop, sizeof(op)) )
+        return -EFAULT;
+    d = any_domain(cur, op.dom);
+    if ( !d || !d->grant_table )
+        op.status = GNTST_bad_domain;
+    else if ( !may_use(cur, d) )
+        op.status = GNTST_permission_denied;
+    else
+        op.status = gnttab_status_frames(d->grant_table, op.nr_frames);
+    return COPY_FIELD_TO_GUEST(uop, op, status) ? -EFAULT : 0;
+}
+
+/*
+ * The batched sub-ops: one guest array of count ops, each with its own
+ * status. After GNTTAB_BATCH ops the call continues later where it
+ * stopped (uop and count rewritten in place, as mmu_update does).
+ */
+static long restart_at(unsigned long uop, size_t size, unsigned int count,
+                       unsigned int i)
+{
+    hypercall_set_arg(1, uop + i * size);
+    hypercall_set_arg(2, count - i);
+    return -ERESTART;
+}
+
+static long op_map(struct vcpu *v, unsigned long uop, unsigned int count)
+{
+    struct gnttab_map_grant_ref op;
+    unsigned int i;
+
+    for ( i = 0; i < count; i++ )
+    {
+        unsigned long at = uop + i * sizeof(op);
+
+        if ( i && !(i % GNTTAB_BATCH) )
+            return restart_at(uop, sizeof(op), count, i);
+        if ( copy_from_guest(&op, at, sizeof(op)) )
+            return -EFAULT;
+        gnttab_map_one(v->domain->grant_table, &op);
+        if ( op.status )
+            gprintk(XENLOG_G_DEBUG, v,
+                    "grant map of d%u ref %#x flags %#x at %#lx: %d\n", op.dom,
+                    op.ref, op.flags, (unsigned long)op.host_addr, op.status);
+        if ( copy_to_guest(at, &op, sizeof(op)) )
+            return -EFAULT;
+    }
+    return 0;
+}
+
+static long op_unmap(struct vcpu *v, unsigned long uop, unsigned int count)
+{
+    struct gnttab_unmap_grant_ref op;
+    unsigned int i;
+
+    for ( i = 0; i < count; i++ )
+    {
+        unsigned long at = uop + i * sizeof(op);
+
+        if ( i && !(i % GNTTAB_BATCH) )
+            return restart_at(uop, sizeof(op), count, i);
+        if ( copy_from_guest(&op, at, sizeof(op)) )
+            return -EFAULT;
+        op.status = gnttab_unmap_one(v->domain->grant_table, op.host_addr,
+                                     op.dev_bus_addr, op.handle);
+        if ( op.status )
+            gprintk(XENLOG_G_DEBUG, v, "grant unmap of handle %#x: %d\n",
+                    op.handle, op.status);
+        if ( COPY_FIELD_TO_GUEST(at, op, status) )
+            return -EFAULT;
+    }
+    return 0;
+}
+
+static long op_copy(struct vcpu *v, unsigned long uop, unsigned int count)
+{
+    struct gnttab_copy op;
+    unsigned int i;
+
+    for ( i = 0; i < count; i++ )
+    {
+        unsigned long at = uop + i * sizeof(op);
+
+        if ( i && !(i % GNTTAB_BATCH) )
+            return restart_at(uop, sizeof(op), count, i);
+        if ( copy_from_guest(&op, at, sizeof(op)) )
+            return -EFAULT;
+        gnttab_copy_one(v->domain->grant_table, &op);
+        if ( op.status )
+            gprintk(XENLOG_G_DEBUG, v, "grant copy %#x: %d\n", op.flags,
+                    op.status);
+        if ( COPY_FIELD_TO_GUEST(at, op, status) )
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/* An array of count ops of size bytes must lie outside Xenia's range. */
+static bool array_ok(unsigned long uop, unsigned int count, size_t size)
+{
+    return guest_range_ok(uop, (size_t)count * size);
+}
+
+long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
+{
+    struct vcpu *v = current_vcpu();
+    struct domain *cur = v->domain;
+
+    /* Xen refuses counts that do not fit an int before anything else. */
+    if ( (int)count < 0 )
+        return -EINVAL;
+    /* Bits above the command are Xen's own continuation state. */
+    if ( cmd >> 12 )
+        return -EINVAL;
+    if ( !cur->grant_table )
+        return -ENOSYS;
+    switch ( cmd )
+    {
+    case GNTTABOP_map_grant_ref:
+        if ( !array_ok(uop, count, sizeof(struct gnttab_map_grant_ref)) )
+            return -EFAULT;
+        return op_map(v, uop, count);
+    case GNTTABOP_unmap_grant_ref:
+        if ( !array_ok(uop, count, sizeof(struct gnttab_unmap_grant_ref)) )
+            return -EFAULT;
+        return op_unmap(v, uop, count);
+    case GNTTABOP_copy:
+        if ( !array_ok(uop, count, sizeof(struct gnttab_copy)) )
+            return -EFAULT;
+        return op_copy(v, uop, count);
+    case GNTTABOP_setup_table:
+        return op_setup_table(cur, uop, count);
+    case GNTTABOP_query_size:
+        return op_query_size(cur, uop, count);
+    case GNTTABOP_set_version:
+        return op_set_version(cur, uop);
+    case GNTTABOP_get_version:
+        return op_get_version(cur, uop);
+    case GNTTABOP_get_status_frames:
+        return op_get_status_frames(cur, uop, count);
+    default:
+        /*
+         * Also dump_table (which Xen no longer has), and transfer,
+         * unmap_and_replace, swap_grant_ref and cache_flush, which Xen
+         * has and Xenia not yet; Linux 6.1 uses none of them on x86 PV.
+         */
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Grant tables (v1): the shared entries' state machine, pins and maptrack. */
+#ifndef XENIA_GRANT_TABLE_H
+#define XENIA_GRANT_TABLE_H
+
+#include <xenia/types.h>
+#include <xen/xen.h>
+#include <xen/grant_table.h>
+
+/* 512 v1 entries to a frame */
+#define GNTTAB_PER_FRAME            (PAGE_SIZE / sizeof(grant_entry_v1_t))
+#define GNTTAB_MAX_FRAMES_DEFAULT   64   /* Xen's max_grant_frames */
+#define GNTTAB_MAX_MAPTRACK_DEFAULT 1024 /* Xen's max_maptrack_frames */
+#define GNTTAB_INITIAL_FRAMES       1    /* every table starts with one */
+#define GNTTAB_NO_HANDLE            (~(grant_handle_t)0)
+
+/*
+ * A pinned entry: who uses it and how. A grant is used by one domain at
+ * a time (the first mapper or copier); each kind of use is counted apart
+ * so that GTF_writing can be dropped when the last writer goes while
+ * readers remain. A count reaching 128 refuses further pins, as Xen's
+ * 8-bit counters do.
+ */
+struct gnttab_active {
+    uint8_t host_ro, host_rw, dev_ro, dev_rw;
+    domid_t domid;     /* the user while any count is non-zero */
+    unsigned long mfn; /* the frame it was pinned with */
+};
+
+/*
+ * One mapping a domain holds of some domain's grant; no host_map or
+ * device_map left in flags: not in use. The frame is kept with it, so
+ * an unmap drops exactly the references its map took.
+ */
+struct gnttab_maptrack {
+    grant_ref_t ref;
+    domid_t domid;  /* the granting domain */
+    uint32_t flags; /* GNTMAP_* as mapped, less what was unmapped */
+    bool busy;      /* an unmap of it is under way */
+    unsigned long mfn;
+    grant_handle_t next_free;
+};
+
+struct grant_table;
+
+/*
+ * What the state machine needs from the hypervisor (and host tests
+ * fake): tables of other domains, frame references, page-table
+ * entries, a way to copy between frames, memory, and the table lock.
+ * get_page() takes a general reference on a frame owned by owner;
+ * get_writable() a writable type reference on a frame already held.
+ * create/replace_host_mapping install and remove one grant PTE at addr
+ * (a virtual address or, with GNTMAP_contains_pte, the machine address
+ * of the PTE) and return a GNTST_* code; create drops the references of
+ * the entry it replaces, replace never drops any (unmap does).
+ */
+struct gnttab_env {
+    struct grant_table *(*lookup)(domid_t id); /* NULL: no such domain */
+    bool (*get_page)(unsigned long mfn, domid_t owner);
+    void (*put_page)(unsigned long mfn);
+    bool (*get_writable)(unsigned long mfn);
+    void (*put_writable)(unsigned long mfn);
+    int (*create_host_mapping)(uint64_t addr, unsigned long mfn,
+                               uint32_t flags);
+    int (*replace_host_mapping)(uint64_t addr, unsigned long mfn,
+                                uint32_t flags);
+    void (*flush_tlb)(void);
+    void (*copy)(unsigned long dmfn, unsigned int doff, unsigned long smfn,
+                 unsigned int soff, unsigned int len);
+    /* A zeroed frame shared with the domain (owned by it), or NULL. */
+    void *(*alloc_shared_frame)(domid_t owner, unsigned long *mfn_out);
+    void (*free_shared_frame)(void *frame);
+    void *(*zalloc)(size_t bytes);
+    void (*free)(void *p);
+    void (*lock)(struct grant_table *gt);
+    void (*unlock)(struct grant_table *gt);
+};
+
+/*
+ * One domain's table. lock (through env) guards every field below it:
+ * the shared frames' growth, the active entries and the maptrack. The
+ * guest changes the shared entries at any time; Xenia changes their
+ * flags only with atomic operations.
+ */
+struct grant_table {
+    domid_t domid;
+    const struct gnttab_env *env;
+    void *env_data; /* the hypervisor's struct domain */
+
+    unsigned int version; /* 1; v2 is not offered */
+    unsigned int nr_frames, max_frames;
+    grant_entry_v1_t **shared;     /* [max_frames] */
+    unsigned long *shared_mfn;     /* [max_frames] */
+    struct gnttab_active **active; /* [max_frames], GNTTAB_PER_FRAME each */
+
+    /* The mappings this domain holds, in frames of maptrack entries. */
+    struct gnttab_maptrack **maptrack; /* [max_maptrack_frames] */
+    unsigned int maptrack_frames, max_maptrack_frames;
+    grant_handle_t maptrack_free; /* GNTTAB_NO_HANDLE: none free */
+};
+
+#define GNTTAB_MAPTRACK_PER_FRAME (PAGE_SIZE / sizeof(struct gnttab_maptrack))
+
+/* Set up with GNTTAB_INITIAL_FRAMES; -ENOMEM or -EINVAL (bad limits). */
+int gnttab_init(struct grant_table *gt, domid_t id, unsigned int max_frames,
+                unsigned int max_maptrack_frames, const struct gnttab_env *env,
+                void *env_data);
+/* Free everything; the caller makes sure nobody uses the table. */
+void gnttab_free(struct grant_table *gt);
+
+static inline unsigned int gnttab_nr_entries(const struct grant_table *gt)
+{
+    return gt->nr_frames * GNTTAB_PER_FRAME;
+}
+
+/* GNTTABOP_setup_table's growth: a GNTST_* code. */
+int gnttab_setup(struct grant_table *gt, uint32_t nr_frames);
+/* GNTTABOP_set_version: 0 or -errno; *version gets the version in force. */
+int gnttab_set_version(struct grant_table *gt, uint32_t *version);
+/* GNTTABOP_get_status_frames for v1 (which has none): a GNTST_* code. */
+int gnttab_status_frames(const struct grant_table *gt, uint32_t nr_frames);
+
+/*
+ * The three per-op operations, for mappings and copies made by lgt's
+ * domain: each fills in the op's status (and map's handle and
+ * dev_bus_addr) as Xen does, and leaves no reference or pin behind on
+ * failure.
+ */
+void gnttab_map_one(struct grant_table *lgt, struct gnttab_map_grant_ref *op);
+int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
+                         uint64_t dev_bus_addr, grant_handle_t handle);
+void gnttab_copy_one(struct grant_table *lgt, struct gnttab_copy *op);
+
+/*
+ * The domain is going away: drop every pin its mappings hold in the
+ * granters' tables and free its maptrack. Device mappings' references
+ * go here; host mappings' references belong to their PTEs and go with
+ * the domain's page tables, as in Xen for PV.
+ */
+void gnttab_release_mappings(struct grant_table *lgt);
+
+/* Shared-entry transitions, exposed for the host tests. */
+int gnttab_set_status(grant_entry_v1_t *e, bool pinned, bool readonly,
+                      bool mapping, domid_t user);
+void gnttab_clear_flags(grant_entry_v1_t *e, uint16_t flags);
+
+#endif /* XENIA_GRANT_TABLE_H */

@@ -1,0 +1,644 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Tests of the grant table state machine (common/grant_table.c). */
+#include "check.h"
+#include "../../hypervisor/common/grant_table.c"
+
+/*
+ * A fake machine: frames with an owner and counts, a few tables, and a
+ * page-table "slot" array standing in for PTEs (a grant PTE holds the
+ * references its map took, as in the PV MMU).
+ */
+#define NR_FRAMES 16
+#define NR_SLOTS  8
+#define NO_OWNER  0x7ff0
+#define TABLE_MFN 15 /* a "page table": never writable */
+#define BAD_ADDR  0xdead000
+
+static struct {
+    domid_t owner;
+    int refs, types;
+    uint8_t data[PAGE_SIZE];
+} frame[NR_FRAMES];
+
+static struct {
+    bool present;
+    unsigned long mfn;
+    uint32_t flags;
+} slot[NR_SLOTS];
+
+static struct grant_table tables[3];
+static int lock_depth, max_lock_depth, flushes, next_shared_mfn;
+
+static struct grant_table *t_lookup(domid_t id)
+{
+    return id < 3 ? &tables[id] : NULL;
+}
+
+static bool t_get_page(unsigned long mfn, domid_t owner)
+{
+    if ( mfn >= NR_FRAMES || frame[mfn].owner != owner )
+        return false;
+    frame[mfn].refs++;
+    return true;
+}
+
+static void t_put_page(unsigned long mfn)
+{
+    CHECK(frame[mfn].refs > 0);
+    frame[mfn].refs--;
+}
+
+static bool t_get_writable(unsigned long mfn)
+{
+    if ( mfn == TABLE_MFN )
+        return false;
+    frame[mfn].types++;
+    return true;
+}
+
+static void t_put_writable(unsigned long mfn)
+{
+    CHECK(frame[mfn].types > 0);
+    frame[mfn].types--;
+}
+
+static unsigned int slot_of(uint64_t addr)
+{
+    return (addr >> PAGE_SHIFT) % NR_SLOTS;
+}
+
+/* What the guest does when it zaps a PTE itself: the entry's refs go. */
+static void zap_slot(unsigned int s)
+{
+    if ( !slot[s].present )
+        return;
+    if ( !(slot[s].flags & GNTMAP_readonly) )
+        t_put_writable(slot[s].mfn);
+    t_put_page(slot[s].mfn);
+    slot[s].present = false;
+}
+
+static int t_create(uint64_t addr, unsigned long mfn, uint32_t flags)
+{
+    if ( addr == BAD_ADDR )
+        return GNTST_general_error;
+    zap_slot(slot_of(addr));
+    slot[slot_of(addr)].present = true;
+    slot[slot_of(addr)].mfn = mfn;
+    slot[slot_of(addr)].flags = flags;
+    return GNTST_okay;
+}
+
+/* Set to make the PTE removal race an unmap of this handle (see below). */
+static grant_handle_t racing_handle = GNTTAB_NO_HANDLE;
+static uint64_t racing_dev;
+static int racing_status;
+
+static int t_replace(uint64_t addr, unsigned long mfn, uint32_t flags)
+{
+    (void)flags;
+    if ( racing_handle != GNTTAB_NO_HANDLE )
+    {
+        grant_handle_t h = racing_handle;
+
+        racing_handle = GNTTAB_NO_HANDLE;
+        racing_status = gnttab_unmap_one(&tables[1], 0, racing_dev, h);
+    }
+    if ( addr == BAD_ADDR || !slot[slot_of(addr)].present ||
+         slot[slot_of(addr)].mfn != mfn )
+        return GNTST_general_error;
+    slot[slot_of(addr)].present = false;
+    return GNTST_okay;
+}
+
+static void t_flush(void)
+{
+    flushes++;
+}
+
+static void t_copy(unsigned long dmfn, unsigned int doff, unsigned long smfn,
+                   unsigned int soff, unsigned int len)
+{
+    memmove(frame[dmfn].data + doff, frame[smfn].data + soff, len);
+}
+
+static void *t_alloc_shared(domid_t owner, unsigned long *mfn)
+{
+    (void)owner;
+    *mfn = 1000 + next_shared_mfn++;
+    return calloc(1, PAGE_SIZE);
+}
+
+static void *t_zalloc(size_t n)
+{
+    return calloc(1, n);
+}
+
+static void t_lock(struct grant_table *gt)
+{
+    (void)gt;
+    if ( ++lock_depth > max_lock_depth )
+        max_lock_depth = lock_depth;
+}
+
+static void t_unlock(struct grant_table *gt)
+{
+    (void)gt;
+    lock_depth--;
+}
+
+static const struct gnttab_env env = {
+    .lookup = t_lookup,
+    .get_page = t_get_page,
+    .put_page = t_put_page,
+    .get_writable = t_get_writable,
+    .put_writable = t_put_writable,
+    .create_host_mapping = t_create,
+    .replace_host_mapping = t_replace,
+    .flush_tlb = t_flush,
+    .copy = t_copy,
+    .alloc_shared_frame = t_alloc_shared,
+    .free_shared_frame = free,
+    .zalloc = t_zalloc,
+    .free = free,
+    .lock = t_lock,
+    .unlock = t_unlock,
+};
+
+static void setup(unsigned int max_maptrack)
+{
+    unsigned int i;
+
+    memset(frame, 0, sizeof(frame));
+    memset(slot, 0, sizeof(slot));
+    for ( i = 0; i < NR_FRAMES; i++ )
+        frame[i].owner = i < 8 ? 0 : i < 12 ? 1 : NO_OWNER;
+    frame[TABLE_MFN].owner = 0;
+    for ( i = 0; i < 3; i++ )
+        CHECK_EQ(gnttab_init(&tables[i], i, GNTTAB_MAX_FRAMES_DEFAULT,
+                             max_maptrack, &env, NULL),
+                 0);
+}
+
+static void teardown(void)
+{
+    unsigned int i;
+
+    for ( i = 0; i < 3; i++ )
+        gnttab_free(&tables[i]);
+    CHECK_EQ(lock_depth, 0);
+    CHECK_EQ(max_lock_depth, 1); /* never two tables' locks at once */
+}
+
+static void grant(domid_t granter, grant_ref_t ref, domid_t to,
+                  unsigned long mfn, uint16_t flags)
+{
+    grant_entry_v1_t *e = shared_of(&tables[granter], ref);
+
+    e->domid = to;
+    e->frame = (uint32_t)mfn;
+    e->flags = flags;
+}
+
+static uint16_t flags_of(domid_t granter, grant_ref_t ref)
+{
+    return shared_of(&tables[granter], ref)->flags;
+}
+
+static struct gnttab_map_grant_ref map(domid_t mapper, domid_t granter,
+                                       grant_ref_t ref, uint32_t flags,
+                                       uint64_t addr)
+{
+    struct gnttab_map_grant_ref op = {
+        .host_addr = addr, .flags = flags, .ref = ref, .dom = granter};
+
+    gnttab_map_one(&tables[mapper], &op);
+    return op;
+}
+
+static int unmap(domid_t mapper, grant_handle_t h, uint64_t addr, uint64_t dev)
+{
+    return gnttab_unmap_one(&tables[mapper], addr, dev, h);
+}
+
+static void all_frames_unreferenced(void)
+{
+    unsigned int i, bad = 0;
+
+    for ( i = 0; i < NR_FRAMES; i++ )
+        bad += frame[i].refs != 0 || frame[i].types != 0;
+    CHECK_EQ(bad, 0);
+}
+
+static void test_table_ops(void)
+{
+    struct grant_table *gt = &tables[0];
+    uint32_t v;
+
+    setup(4);
+    CHECK_EQ(gt->nr_frames, GNTTAB_INITIAL_FRAMES);
+    CHECK_EQ(gnttab_nr_entries(gt), 512);
+    CHECK_EQ(gnttab_setup(gt, 4), GNTST_okay);
+    CHECK_EQ(gt->nr_frames, 4);
+    CHECK(gt->shared_mfn[3] != 0 && gt->shared[3] != NULL);
+    CHECK_EQ(gnttab_setup(gt, 2), GNTST_okay); /* never shrinks */
+    CHECK_EQ(gt->nr_frames, 4);
+    CHECK_EQ(gnttab_setup(gt, 65), GNTST_general_error);
+    CHECK_EQ(gt->nr_frames, 4);
+    CHECK_EQ(gnttab_setup(gt, 0), GNTST_okay);
+
+    v = 1;
+    CHECK_EQ(gnttab_set_version(gt, &v), 0);
+    CHECK_EQ(v, 1);
+    v = 2;
+    CHECK_EQ(gnttab_set_version(gt, &v), -ENOSYS);
+    CHECK_EQ(v, 1);
+    v = 0;
+    CHECK_EQ(gnttab_set_version(gt, &v), -EINVAL);
+    CHECK_EQ(v, 1);
+    v = 3;
+    CHECK_EQ(gnttab_set_version(gt, &v), -EINVAL);
+    CHECK_EQ(gnttab_status_frames(gt, 0), GNTST_okay);
+    CHECK_EQ(gnttab_status_frames(gt, 1), GNTST_general_error);
+    teardown();
+
+    CHECK_EQ(gnttab_init(gt, 0, 0, 4, &env, NULL), -EINVAL);
+    CHECK_EQ(gnttab_init(gt, 0, 4, 0, &env, NULL), -EINVAL);
+}
+
+static void test_set_status(void)
+{
+    grant_entry_v1_t e = {.flags = GTF_permit_access, .domid = 3};
+
+    CHECK_EQ(gnttab_set_status(&e, false, true, true, 3), GNTST_okay);
+    CHECK_EQ(e.flags, GTF_permit_access | GTF_reading);
+    CHECK_EQ(gnttab_set_status(&e, true, false, true, 3), GNTST_okay);
+    CHECK_EQ(e.flags, GTF_permit_access | GTF_reading | GTF_writing);
+    gnttab_clear_flags(&e, GTF_reading | GTF_writing);
+    CHECK_EQ(e.flags, GTF_permit_access);
+    CHECK_EQ(e.domid, 3); /* the domid half of the word is untouched */
+
+    CHECK_EQ(gnttab_set_status(&e, false, true, true, 4), GNTST_general_error);
+    e.flags = GTF_permit_access | GTF_readonly;
+    CHECK_EQ(gnttab_set_status(&e, false, false, true, 3), GNTST_general_error);
+    CHECK_EQ(gnttab_set_status(&e, true, false, true, 3), GNTST_general_error);
+    CHECK_EQ(e.flags, GTF_permit_access | GTF_readonly);
+    e.flags = GTF_invalid;
+    CHECK_EQ(gnttab_set_status(&e, false, true, true, 3), GNTST_general_error);
+    e.flags = GTF_accept_transfer;
+    CHECK_EQ(gnttab_set_status(&e, false, true, true, 3), GNTST_general_error);
+    /* Once pinned, the entry's type and domid are not looked at again. */
+    CHECK_EQ(gnttab_set_status(&e, true, true, true, 3), GNTST_okay);
+    /* Sub-page grants may be copied but not mapped. */
+    e.flags = GTF_permit_access | GTF_sub_page;
+    CHECK_EQ(gnttab_set_status(&e, false, true, true, 3), GNTST_general_error);
+    CHECK_EQ(gnttab_set_status(&e, false, true, false, 3), GNTST_okay);
+}
+
+static void test_map_self(void)
+{
+    struct gnttab_map_grant_ref rw, ro;
+
+    setup(4);
+    grant(0, 10, 0, 2, GTF_permit_access);
+    rw = map(0, 0, 10, GNTMAP_host_map, 0x1000);
+    CHECK_EQ(rw.status, GNTST_okay);
+    CHECK_EQ(rw.dev_bus_addr, 2 << PAGE_SHIFT);
+    CHECK_EQ(flags_of(0, 10), GTF_permit_access | GTF_reading | GTF_writing);
+    CHECK_EQ(frame[2].refs, 1);
+    CHECK_EQ(frame[2].types, 1);
+    CHECK(slot[1].present && slot[1].mfn == 2);
+
+    ro = map(0, 0, 10, GNTMAP_host_map | GNTMAP_readonly, 0x2000);
+    CHECK_EQ(ro.status, GNTST_okay);
+    CHECK(ro.handle != rw.handle);
+    CHECK_EQ(frame[2].refs, 2);
+    CHECK_EQ(frame[2].types, 1);
+
+    CHECK_EQ(unmap(0, rw.handle, 0x1000, 0), GNTST_okay);
+    CHECK_EQ(flags_of(0, 10), GTF_permit_access | GTF_reading);
+    CHECK_EQ(frame[2].types, 0);
+    CHECK(flushes > 0);
+    CHECK_EQ(unmap(0, rw.handle, 0x1000, 0), GNTST_bad_handle);
+    CHECK_EQ(unmap(0, ro.handle, 0x5000, 0), GNTST_general_error); /* not it */
+    CHECK_EQ(flags_of(0, 10), GTF_permit_access | GTF_reading);
+    CHECK_EQ(unmap(0, ro.handle, 0x2000, 0), GNTST_okay);
+    CHECK_EQ(flags_of(0, 10), GTF_permit_access);
+    CHECK_EQ(unmap(0, 0xffffffff, 0x2000, 0), GNTST_bad_handle);
+    CHECK_EQ(unmap(0, 3, 0x2000, 0), GNTST_bad_handle); /* never used */
+    all_frames_unreferenced();
+    teardown();
+}
+
+static void test_map_refusals(void)
+{
+    struct gnttab_map_grant_ref op;
+    grant_handle_t first;
+
+    setup(4);
+    grant(0, 1, 1, 2, GTF_permit_access);
+    CHECK_EQ(map(1, 0, 1, 0, 0x1000).status, GNTST_bad_gntref);
+    CHECK_EQ(map(1, 7, 1, GNTMAP_host_map, 0x1000).status, GNTST_bad_domain);
+    CHECK_EQ(map(1, DOMID_SELF, 1, GNTMAP_host_map, 0x1000).status,
+             GNTST_bad_domain);
+    CHECK_EQ(map(1, 0, 512, GNTMAP_host_map, 0x1000).status, GNTST_bad_gntref);
+    CHECK_EQ(map(1, 0, 0xffffffff, GNTMAP_host_map, 0x1000).status,
+             GNTST_bad_gntref);
+    /* Granted to domain 1, not 2. */
+    CHECK_EQ(map(2, 0, 1, GNTMAP_host_map, 0x1000).status, GNTST_general_error);
+    CHECK_EQ(flags_of(0, 1), GTF_permit_access);
+
+    grant(0, 2, 1, 2, GTF_invalid);
+    CHECK_EQ(map(1, 0, 2, GNTMAP_host_map, 0x1000).status, GNTST_general_error);
+    CHECK_EQ(flags_of(0, 2), GTF_invalid);
+
+    grant(0, 3, 1, 2, GTF_permit_access | GTF_readonly);
+    CHECK_EQ(map(1, 0, 3, GNTMAP_host_map, 0x1000).status, GNTST_general_error);
+    op = map(1, 0, 3, GNTMAP_host_map | GNTMAP_readonly, 0x1000);
+    CHECK_EQ(op.status, GNTST_okay);
+    CHECK_EQ(frame[2].types, 0);
+    /* A writer joining a read-only pin is refused and leaves it as it was. */
+    CHECK_EQ(map(1, 0, 3, GNTMAP_host_map, 0x2000).status, GNTST_general_error);
+    CHECK_EQ(flags_of(0, 3), GTF_permit_access | GTF_readonly | GTF_reading);
+    CHECK_EQ(unmap(1, op.handle, 0x1000, 0), GNTST_okay);
+
+    /* Frames the granter does not own, or that cannot be made writable. */
+    grant(0, 4, 1, 9, GTF_permit_access);
+    CHECK_EQ(map(1, 0, 4, GNTMAP_host_map, 0x1000).status, GNTST_bad_page);
+    CHECK_EQ(flags_of(0, 4), GTF_permit_access);
+    grant(0, 5, 1, 999, GTF_permit_access);
+    CHECK_EQ(map(1, 0, 5, GNTMAP_host_map, 0x1000).status, GNTST_bad_page);
+    grant(0, 6, 1, TABLE_MFN, GTF_permit_access);
+    CHECK_EQ(map(1, 0, 6, GNTMAP_host_map, 0x1000).status, GNTST_general_error);
+    CHECK_EQ(flags_of(0, 6), GTF_permit_access);
+    op = map(1, 0, 6, GNTMAP_host_map | GNTMAP_readonly, 0x1000);
+    CHECK_EQ(op.status, GNTST_okay);
+    CHECK_EQ(unmap(1, op.handle, 0x1000, 0), GNTST_okay);
+
+    /* A host address that cannot take the PTE undoes everything. */
+    first = map(1, 0, 1, GNTMAP_host_map, 0x1000).handle;
+    CHECK_EQ(unmap(1, first, 0x1000, 0), GNTST_okay);
+    CHECK_EQ(map(1, 0, 1, GNTMAP_host_map, BAD_ADDR).status,
+             GNTST_general_error);
+    CHECK_EQ(flags_of(0, 1), GTF_permit_access);
+    all_frames_unreferenced();
+    op = map(1, 0, 1, GNTMAP_host_map, 0x1000);
+    CHECK_EQ(op.handle, first); /* the failed map gave its handle back */
+    CHECK_EQ(unmap(1, op.handle, 0x1000, 0), GNTST_okay);
+
+    /* While pinned by domain 1, the grant cannot be used by domain 2. */
+    op = map(1, 0, 1, GNTMAP_host_map | GNTMAP_readonly, 0x1000);
+    grant(0, 1, 2, 2, GTF_permit_access | GTF_reading);
+    CHECK_EQ(map(2, 0, 1, GNTMAP_host_map | GNTMAP_readonly, 0x2000).status,
+             GNTST_general_error);
+    CHECK_EQ(unmap(1, op.handle, 0x1000, 0), GNTST_okay);
+    CHECK_EQ(flags_of(0, 1), GTF_permit_access);
+    all_frames_unreferenced();
+    teardown();
+}
+
+static void test_device_maps(void)
+{
+    struct gnttab_map_grant_ref op, ops[129];
+    unsigned int i, ok = 0;
+
+    setup(4);
+    grant(0, 1, 1, 3, GTF_permit_access);
+    op = map(1, 0, 1, GNTMAP_device_map | GNTMAP_host_map, 0x1000);
+    CHECK_EQ(op.status, GNTST_okay);
+    CHECK_EQ(frame[3].refs, 2);
+    CHECK_EQ(frame[3].types, 2);
+    CHECK_EQ(unmap(1, op.handle, 0, 0), GNTST_okay); /* names nothing */
+    CHECK_EQ(frame[3].refs, 2);
+    CHECK_EQ(unmap(1, op.handle, 0, 0x1234000), GNTST_bad_dev_addr);
+    CHECK_EQ(unmap(1, op.handle, 0x1000, 0), GNTST_okay);
+    CHECK_EQ(frame[3].refs, 1);
+    CHECK_EQ(flags_of(0, 1), GTF_permit_access | GTF_reading | GTF_writing);
+    CHECK_EQ(unmap(1, op.handle, 0x1000, 0), GNTST_okay); /* host part gone */
+    CHECK_EQ(unmap(1, op.handle, 0, op.dev_bus_addr), GNTST_okay);
+    CHECK_EQ(unmap(1, op.handle, 0, op.dev_bus_addr), GNTST_bad_handle);
+    CHECK_EQ(flags_of(0, 1), GTF_permit_access);
+    all_frames_unreferenced();
+
+    /* 128 uses of one kind, then the pin count is full. */
+    for ( i = 0; i < 129; i++ )
+    {
+        ops[i] = map(1, 0, 1, GNTMAP_device_map | GNTMAP_readonly, 0);
+        ok += ops[i].status == GNTST_okay;
+    }
+    CHECK_EQ(ok, 128);
+    CHECK_EQ(ops[128].status, GNTST_general_error);
+    for ( i = 0; i < 128; i++ )
+        CHECK_EQ(unmap(1, ops[i].handle, 0, ops[i].dev_bus_addr), GNTST_okay);
+    all_frames_unreferenced();
+    CHECK_EQ(flags_of(0, 1), GTF_permit_access);
+    teardown();
+}
+
+/*
+ * An unmap racing another of the same handle (here: of its device part,
+ * while the host part's PTE is being removed) is refused, so the handle
+ * is freed once and nothing is released twice.
+ */
+static void test_racing_unmap(void)
+{
+    struct gnttab_map_grant_ref op;
+
+    setup(4);
+    grant(0, 1, 1, 3, GTF_permit_access);
+    op = map(1, 0, 1, GNTMAP_device_map | GNTMAP_host_map, 0x1000);
+    CHECK_EQ(op.status, GNTST_okay);
+    racing_handle = op.handle;
+    racing_dev = op.dev_bus_addr;
+    CHECK_EQ(unmap(1, op.handle, 0x1000, 0), GNTST_okay);
+    CHECK_EQ(racing_status, GNTST_bad_handle);
+    CHECK_EQ(frame[3].refs, 1); /* the device part is still mapped */
+    CHECK_EQ(unmap(1, op.handle, 0, op.dev_bus_addr), GNTST_okay);
+    all_frames_unreferenced();
+    CHECK_EQ(unmap(1, op.handle, 0, op.dev_bus_addr), GNTST_bad_handle);
+    /* The handle was freed once: two maps get two different handles. */
+    op = map(1, 0, 1, GNTMAP_device_map | GNTMAP_readonly, 0);
+    CHECK(map(1, 0, 1, GNTMAP_device_map | GNTMAP_readonly, 0).handle !=
+          op.handle);
+    gnttab_release_mappings(&tables[1]);
+    all_frames_unreferenced();
+    teardown();
+}
+
+static void test_maptrack_limit(void)
+{
+    unsigned int i, ok = 0;
+
+    setup(1); /* one maptrack frame */
+    grant(0, 1, 1, 3, GTF_permit_access);
+    grant(0, 2, 1, 4, GTF_permit_access);
+    for ( i = 0; i < GNTTAB_MAPTRACK_PER_FRAME; i++ )
+        ok += map(1, 0, i < 100 ? 1 : 2, GNTMAP_device_map | GNTMAP_readonly, 0)
+                  .status == GNTST_okay;
+    CHECK_EQ(ok, GNTTAB_MAPTRACK_PER_FRAME);
+    CHECK_EQ(map(1, 0, 2, GNTMAP_device_map | GNTMAP_readonly, 0).status,
+             GNTST_no_device_space);
+    CHECK_EQ(frame[3].refs, 100);
+    gnttab_release_mappings(&tables[1]);
+    all_frames_unreferenced();
+    CHECK_EQ(flags_of(0, 1), GTF_permit_access);
+    CHECK_EQ(flags_of(0, 2), GTF_permit_access);
+    /* The table works on afterwards, with a fresh maptrack. */
+    CHECK_EQ(map(1, 0, 2, GNTMAP_device_map | GNTMAP_readonly, 0).status,
+             GNTST_okay);
+    gnttab_release_mappings(&tables[1]);
+    teardown();
+}
+
+static void test_implicit_unmap(void)
+{
+    struct gnttab_map_grant_ref op;
+
+    setup(4);
+    grant(0, 1, 0, 2, GTF_permit_access);
+    op = map(0, 0, 1, GNTMAP_host_map, 0x3000);
+    CHECK_EQ(op.status, GNTST_okay);
+    /* The guest zaps the PTE itself: its references go with it... */
+    zap_slot(3);
+    all_frames_unreferenced();
+    /* ...so it can no longer be unmapped, nor its refs dropped twice. */
+    CHECK_EQ(unmap(0, op.handle, 0x3000, 0), GNTST_general_error);
+    all_frames_unreferenced();
+    CHECK_EQ(flags_of(0, 1), GTF_permit_access | GTF_reading | GTF_writing);
+    /* Mapping over an ordinary entry drops that entry's references. */
+    frame[4].refs = 1;
+    frame[4].types = 1;
+    slot[5].present = true;
+    slot[5].mfn = 4;
+    slot[5].flags = 0;
+    grant(0, 2, 0, 2, GTF_permit_access);
+    op = map(0, 0, 2, GNTMAP_host_map | GNTMAP_readonly, 0x5000);
+    CHECK_EQ(op.status, GNTST_okay);
+    CHECK_EQ(frame[4].refs, 0);
+    CHECK_EQ(frame[4].types, 0);
+    CHECK_EQ(unmap(0, op.handle, 0x5000, 0), GNTST_okay);
+    gnttab_release_mappings(&tables[0]);
+    CHECK_EQ(flags_of(0, 1), GTF_permit_access);
+    all_frames_unreferenced();
+    teardown();
+}
+
+static void test_release(void)
+{
+    struct gnttab_map_grant_ref a, b;
+
+    setup(4);
+    grant(0, 1, 1, 2, GTF_permit_access);
+    grant(0, 2, 1, 3, GTF_permit_access);
+    a = map(1, 0, 1, GNTMAP_host_map, 0x1000);
+    b = map(1, 0, 2, GNTMAP_device_map, 0);
+    CHECK(a.status == GNTST_okay && b.status == GNTST_okay);
+    gnttab_release_mappings(&tables[1]);
+    CHECK_EQ(flags_of(0, 1), GTF_permit_access);
+    CHECK_EQ(flags_of(0, 2), GTF_permit_access);
+    CHECK_EQ(frame[3].refs, 0); /* device mapping: released here */
+    CHECK_EQ(frame[2].refs, 1); /* host mapping: its PTE still holds it */
+    zap_slot(1);                /* the page tables' teardown */
+    all_frames_unreferenced();
+    CHECK_EQ(unmap(1, a.handle, 0x1000, 0), GNTST_bad_handle);
+    teardown();
+}
+
+static struct gnttab_copy copy_op(uint16_t flags, domid_t sd, uint64_t s,
+                                  domid_t dd, uint64_t d, uint16_t len)
+{
+    struct gnttab_copy op = {.len = len, .flags = flags};
+
+    op.source.domid = sd;
+    op.dest.domid = dd;
+    if ( flags & GNTCOPY_source_gref )
+        op.source.u.ref = (grant_ref_t)s;
+    else
+        op.source.u.gmfn = s;
+    if ( flags & GNTCOPY_dest_gref )
+        op.dest.u.ref = (grant_ref_t)d;
+    else
+        op.dest.u.gmfn = d;
+    op.source.offset = 8;
+    op.dest.offset = 16;
+    gnttab_copy_one(&tables[0], &op);
+    return op;
+}
+
+static void test_copy(void)
+{
+    const uint16_t both = GNTCOPY_source_gref | GNTCOPY_dest_gref;
+
+    setup(4);
+    memcpy(frame[1].data + 8, "abcdefgh", 8);
+    grant(0, 1, 0, 1, GTF_permit_access | GTF_readonly);
+    grant(0, 2, 0, 2, GTF_permit_access);
+    grant(1, 3, 0, 8, GTF_permit_access); /* domain 1 grants its frame 8 */
+
+    CHECK_EQ(copy_op(0, DOMID_SELF, 1, DOMID_SELF, 2, 8).status, GNTST_okay);
+    CHECK(!memcmp(frame[2].data + 16, "abcdefgh", 8));
+    CHECK_EQ(copy_op(GNTCOPY_source_gref, 0, 1, DOMID_SELF, 3, 4).status,
+             GNTST_okay);
+    CHECK(!memcmp(frame[3].data + 16, "abcd", 4));
+    CHECK_EQ(copy_op(GNTCOPY_dest_gref, DOMID_SELF, 1, 1, 3, 8).status,
+             GNTST_okay);
+    CHECK(!memcmp(frame[8].data + 16, "abcdefgh", 8));
+    CHECK_EQ(copy_op(both, DOMID_SELF, 1, 0, 2, 8).status, GNTST_okay);
+    CHECK_EQ(flags_of(0, 1), GTF_permit_access | GTF_readonly);
+    CHECK_EQ(flags_of(0, 2), GTF_permit_access);
+    CHECK_EQ(flags_of(1, 3), GTF_permit_access);
+    all_frames_unreferenced();
+
+    /* Frames only through DOMID_SELF; grants of existing domains. */
+    CHECK_EQ(copy_op(0, 0, 1, DOMID_SELF, 2, 8).status,
+             GNTST_permission_denied);
+    CHECK_EQ(copy_op(0, DOMID_SELF, 1, 0, 2, 8).status,
+             GNTST_permission_denied);
+    CHECK_EQ(copy_op(both, 7, 1, 0, 2, 8).status, GNTST_bad_domain);
+    CHECK_EQ(copy_op(both, 0, 1, 7, 2, 8).status, GNTST_bad_domain);
+    CHECK_EQ(copy_op(both, 0, 600, 0, 2, 8).status, GNTST_bad_gntref);
+    CHECK_EQ(copy_op(both, 0, 1, 0, 600, 8).status, GNTST_bad_gntref);
+    CHECK_EQ(copy_op(both, 0, 1, 0, 1, 8).status, GNTST_general_error);
+    CHECK_EQ(copy_op(both, 0, 5, 0, 2, 8).status, GNTST_general_error);
+    CHECK_EQ(copy_op(0, DOMID_SELF, 9, DOMID_SELF, 2, 8).status,
+             GNTST_bad_page);
+    CHECK_EQ(copy_op(0, DOMID_SELF, 1, DOMID_SELF, 12, 8).status,
+             GNTST_bad_page);
+    CHECK_EQ(copy_op(0, DOMID_SELF, 1, DOMID_SELF, TABLE_MFN, 8).status,
+             GNTST_general_error);
+    CHECK_EQ(copy_op(0, DOMID_SELF, TABLE_MFN, DOMID_SELF, 2, 8).status,
+             GNTST_okay); /* reading a page table is fine */
+    CHECK_EQ(copy_op(both, 0, 1, 0, 2, PAGE_SIZE - 8).status,
+             GNTST_bad_copy_arg);
+    CHECK_EQ(copy_op(both, 0, 1, 0, 2, PAGE_SIZE - 16).status, GNTST_okay);
+    CHECK_EQ(flags_of(0, 1), GTF_permit_access | GTF_readonly);
+    CHECK_EQ(flags_of(0, 2), GTF_permit_access);
+    all_frames_unreferenced();
+
+    /* Copying into a grant the caller has mapped read-only. */
+    {
+        struct gnttab_map_grant_ref m =
+            map(0, 0, 2, GNTMAP_host_map | GNTMAP_readonly, 0x1000);
+
+        CHECK_EQ(copy_op(both, 0, 1, 0, 2, 8).status, GNTST_okay);
+        CHECK_EQ(flags_of(0, 2), GTF_permit_access | GTF_reading);
+        CHECK_EQ(unmap(0, m.handle, 0x1000, 0), GNTST_okay);
+    }
+    CHECK_EQ(flags_of(0, 2), GTF_permit_access);
+    all_frames_unreferenced();
+    teardown();
+}
+
+static void run_tests(void)
+{
+    test_table_ops();
+    test_set_status();
+    test_map_self();
+    test_map_refusals();
+    test_device_maps();
+    test_racing_unmap();
+    test_maptrack_limit();
+    test_implicit_unmap();
+    test_release();
+    test_copy();
+}
