@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Makes $BUILD/linux-cache/vmlinuz (Debian's stock kernel, unmodified) and
 # $BUILD/linux-cache/initrd.cpio (busybox, tests/linux/init, the /dev/xen
-# driver modules and xentest), downloading Debian's packages with
+# driver modules and xentest), with the kernel's release name in
+# $BUILD/linux-cache/release and busybox in $BUILD/linux-cache/busybox/,
+# downloading Debian's packages with
 # apt-get download the first time: no host kernel install is needed.
 # Used by tests/linux/run, scripts/run-qemu.sh and the benchmarks.
 set -u
@@ -24,7 +26,8 @@ stale=0
 for f in "$here/init" "$here/prepare.py" "$xentest"; do
     [ "$f" -nt "$cache/initrd.cpio" ] && stale=1
 done
-[ -s "$cache/vmlinuz" ] && [ -s "$cache/initrd.cpio" ] && [ $stale = 0 ] && exit 0
+[ -s "$cache/vmlinuz" ] && [ -s "$cache/initrd.cpio" ] && [ -s "$cache/release" ] &&
+    [ $stale = 0 ] && exit 0
 
 find_pkg() {
     apt-cache depends linux-image-amd64 2>/dev/null |

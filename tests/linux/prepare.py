@@ -5,7 +5,8 @@
   prepare.py <unpacked linux-image dir> <unpacked busybox-static dir> \
              <xentest binary> <out dir>
 
-Writes <out>/vmlinuz (Debian's bzImage, as Xenia and Xen boot it) and
+Writes <out>/vmlinuz (Debian's bzImage, as Xenia and Xen boot it), its
+release name in <out>/release, and
 <out>/initrd.cpio: busybox, tests/linux/init, the /dev/xen driver modules
 from the same package and the xentest program.
 """
@@ -42,6 +43,8 @@ def main():
         sys.exit("prepare.py: expected one vmlinuz in %s" % boot)
     shutil.copyfile(os.path.join(boot, vmlinuz[0]), os.path.join(out, "vmlinuz"))
     release = vmlinuz[0][len("vmlinuz-"):]
+    with open(os.path.join(out, "release"), "w") as f:
+        f.write(release + "\n")
     xen_drivers = os.path.join(kdir, "lib", "modules", release, "kernel",
                                "drivers", "xen")
 
