@@ -181,6 +181,25 @@ int domain_alloc_pages(struct domain *d, unsigned int order,
     return 0;
 }
 
+void domain_free_extent(struct domain *d, mfn_t mfn, unsigned int order)
+{
+    unsigned long n = 1UL << order, i, flags;
+
+    flags = spin_lock_irqsave(&d->page_alloc_lock);
+    for ( i = 0; i < n; i++ )
+    {
+        struct page_info *pg = mfn_to_page(_mfn(mfn_x(mfn) + i));
+
+        ASSERT(pg->count_info == (PGC_allocated | 1));
+        list_del(&pg->list);
+        pg->count_info = 0;
+        pg->owner = DOMID_INVALID;
+    }
+    d->tot_pages -= n;
+    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+    free_domheap_pages(mfn, order);
+}
+
 static const char *const shutdown_names[] = {
     [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
     [SHUTDOWN_suspend] = "suspend",   [SHUTDOWN_crash] = "crash",

@@ -8,6 +8,7 @@
 #include <xenia/mm.h>
 #include <xenia/page_type.h>
 #include <xenia/sched.h>
+#include <xenia/xmalloc.h>
 #include <xen/memory.h>
 #include <asm/config.h>
 
@@ -110,10 +111,12 @@ static long reservation_op(unsigned int op, unsigned long start,
         return -ESRCH;
     if ( r.extent_order > 9 && !d->is_privileged )
         return -EPERM; /* larger than a superpage: privileged only */
-    if ( r.extent_order > 18 || r.nr_extents > (1UL << 32) ||
-         !guest_range_ok((unsigned long)r.extent_start.p,
-                         r.nr_extents * sizeof(xen_pfn_t)) )
+    if ( r.extent_order > 18 || r.nr_extents > (1UL << 32) )
         return -EINVAL;
+    /* A list the guest may not name: no extents done, as Xen answers. */
+    if ( !guest_range_ok((unsigned long)r.extent_start.p,
+                         r.nr_extents * sizeof(xen_pfn_t)) )
+        return start;
     for ( i = start; i < r.nr_extents; i++ )
     {
         if ( i > start && !((i - start) % EXTENTS_PER_BATCH) )
@@ -125,6 +128,203 @@ static long reservation_op(unsigned int op, unsigned long start,
             break;
     }
     return i; /* the number of extents done */
+}
+
+/*
+ * Take a frame from d for good, only if d's allocation is its one and
+ * only reference: then nothing maps or uses it, and nothing can start to
+ * (get_page needs PGC_allocated). The caller then holds that reference.
+ */
+static bool steal_page(struct domain *d, unsigned long mfn)
+{
+    struct page_info *pg;
+    uint64_t x = PGC_allocated | 1;
+    unsigned long flags;
+
+    if ( mfn >= max_page )
+        return false;
+    pg = mfn_to_page(_mfn(mfn));
+    if ( pg->owner != d->domain_id ||
+         !__atomic_compare_exchange_n(&pg->count_info, &x, 1, false,
+                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) )
+        return false;
+    flags = spin_lock_irqsave(&d->page_alloc_lock);
+    list_del(&pg->list);
+    d->tot_pages--;
+    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+    return true;
+}
+
+/* Undo steal_page(): nobody can have taken a reference meanwhile. */
+static void unsteal_page(struct domain *d, unsigned long mfn)
+{
+    struct page_info *pg = mfn_to_page(_mfn(mfn));
+    unsigned long flags = spin_lock_irqsave(&d->page_alloc_lock);
+
+    list_add_tail(&pg->list, &d->page_list);
+    d->tot_pages++;
+    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+    __atomic_store_n(&pg->count_info, PGC_allocated | 1, __ATOMIC_RELEASE);
+}
+
+#define EXCHANGE_CHUNKS_PER_CALL 64
+
+/*
+ * Steal the chunk's input frames; 0, or -EINVAL with none of them taken.
+ * in_mfns receives every frame, in order.
+ */
+static int steal_chunk(struct domain *d, const struct xen_memory_exchange *x,
+                       unsigned long first, unsigned long n,
+                       unsigned long *in_mfns)
+{
+    unsigned long per = 1UL << x->in.extent_order, i, k, got = 0;
+
+    for ( i = 0; i < n; i++ )
+    {
+        xen_pfn_t base;
+
+        if ( copy_from_guest(&base, (unsigned long)x->in.extent_start.p +
+                                        (first + i) * sizeof(base),
+                             sizeof(base)) )
+            goto undo;
+        for ( k = 0; k < per; k++, got++ )
+        {
+            if ( !steal_page(d, base + k) )
+                goto undo;
+            in_mfns[got] = base + k;
+        }
+    }
+    return 0;
+undo:
+    while ( got-- )
+        unsteal_page(d, in_mfns[got]);
+    return -EINVAL;
+}
+
+/*
+ * XENMEM_exchange, which Linux's swiotlb uses to make its bounce buffer
+ * machine-contiguous below 4 GiB: frames the guest gives up are swapped,
+ * chunk by chunk, for new extents with the address width it asks for.
+ * A chunk is all or nothing; nr_exchanged counts the input extents done
+ * (and carries the progress across continuations, as in Xen).
+ */
+static long exchange_chunks(struct domain *t, struct xen_memory_exchange *x,
+                            unsigned int in_chunk_order,
+                            unsigned int out_chunk_order, unsigned long *in_mfns,
+                            xen_pfn_t *gpfns, mfn_t *out_mfns)
+{
+    unsigned long nin = 1UL << in_chunk_order, nout = 1UL << out_chunk_order;
+    unsigned long chunk_pages = nin << x->in.extent_order;
+    unsigned long out_pages = 1UL << x->out.extent_order, i, k;
+    unsigned int chunks = 0;
+    int rc;
+
+    while ( x->nr_exchanged < x->in.nr_extents )
+    {
+        unsigned long out_first =
+            (x->nr_exchanged >> in_chunk_order) << out_chunk_order;
+        unsigned long out_list = (unsigned long)x->out.extent_start.p +
+                                 out_first * sizeof(xen_pfn_t);
+
+        if ( chunks++ == EXCHANGE_CHUNKS_PER_CALL )
+            return -ERESTART;
+        if ( copy_from_guest(gpfns, out_list, nout * sizeof(xen_pfn_t)) )
+            return -EFAULT;
+        rc = steal_chunk(t, x, x->nr_exchanged, nin, in_mfns);
+        if ( rc )
+            return rc;
+        for ( i = 0; i < nout; i++ )
+        {
+            rc = domain_alloc_pages(t, x->out.extent_order,
+                                    XENMEMF_get_address_bits(x->out.mem_flags),
+                                    &out_mfns[i]);
+            if ( rc )
+            {
+                /* The old frames go back: the chunk never happened. */
+                while ( i-- )
+                    domain_free_extent(t, out_mfns[i], x->out.extent_order);
+                for ( k = 0; k < chunk_pages; k++ )
+                    unsteal_page(t, in_mfns[k]);
+                return rc;
+            }
+        }
+        for ( i = 0; i < nout; i++ )
+        {
+            unsigned long m = mfn_x(out_mfns[i]);
+
+            for ( k = 0; k < out_pages; k++ )
+                set_gpfn_from_mfn(m + k, gpfns[i] + k);
+            if ( gpfns[i] + out_pages - 1 > t->max_gpfn )
+                t->max_gpfn = gpfns[i] + out_pages - 1;
+            /* Xen ignores a fault writing the result back: so do we. */
+            (void)copy_to_guest(out_list + i * sizeof(xen_pfn_t), &m,
+                                sizeof(m));
+        }
+        /* The old frames are ours alone now: back to the heap. */
+        for ( k = 0; k < chunk_pages; k++ )
+        {
+            set_gpfn_from_mfn(in_mfns[k], ~0UL);
+            put_page(mfn_to_page(_mfn(in_mfns[k])));
+        }
+        x->nr_exchanged += nin;
+    }
+    return 0;
+}
+
+static long memory_exchange(unsigned long arg)
+{
+    struct domain *d = current_vcpu()->domain, *t;
+    struct xen_memory_exchange x;
+    unsigned int in_chunk_order = 0, out_chunk_order = 0;
+    unsigned long *in_mfns;
+    xen_pfn_t *gpfns;
+    mfn_t *out_mfns;
+    long rc;
+
+    if ( copy_from_guest(&x, arg, sizeof(x)) )
+        return -EFAULT;
+    if ( x.in.extent_order > 18 || x.out.extent_order > 18 ||
+         x.in.nr_extents > (1UL << 32) || x.out.nr_extents > (1UL << 32) ||
+         x.nr_exchanged > x.in.nr_extents )
+        return -EINVAL;
+    if ( !guest_range_ok((unsigned long)x.in.extent_start.p,
+                         x.in.nr_extents * sizeof(xen_pfn_t)) ||
+         !guest_range_ok((unsigned long)x.out.extent_start.p,
+                         x.out.nr_extents * sizeof(xen_pfn_t)) )
+        return -EFAULT;
+    /* Larger than a superpage: privileged only, as for reservations. */
+    if ( (x.in.extent_order > 9 || x.out.extent_order > 9) &&
+         !d->is_privileged )
+        return -EPERM;
+    if ( x.in.extent_order <= x.out.extent_order )
+        in_chunk_order = x.out.extent_order - x.in.extent_order;
+    else
+        out_chunk_order = x.in.extent_order - x.out.extent_order;
+    if ( (x.in.nr_extents & ((1UL << in_chunk_order) - 1)) ||
+         (x.out.nr_extents & ((1UL << out_chunk_order) - 1)) ||
+         (x.in.nr_extents >> in_chunk_order) !=
+             (x.out.nr_extents >> out_chunk_order) ||
+         (x.nr_exchanged & ((1UL << in_chunk_order) - 1)) ||
+         x.in.domid != x.out.domid )
+        return -EINVAL;
+    t = memop_target(d, x.in.domid);
+    if ( !t )
+        return -ESRCH;
+    in_mfns = xzalloc_array(unsigned long,
+                            1UL << (x.in.extent_order + in_chunk_order));
+    gpfns = xzalloc_array(xen_pfn_t, 1UL << out_chunk_order);
+    out_mfns = xzalloc_array(mfn_t, 1UL << out_chunk_order);
+    rc = in_mfns && gpfns && out_mfns
+             ? exchange_chunks(t, &x, in_chunk_order, out_chunk_order, in_mfns,
+                               gpfns, out_mfns)
+             : -ENOMEM;
+    xfree(in_mfns);
+    xfree(gpfns);
+    xfree(out_mfns);
+    if ( copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged),
+                       &x.nr_exchanged, sizeof(x.nr_exchanged)) )
+        return -EFAULT;
+    return rc;
 }
 
 static long copy_memmap(const struct memmap *m, unsigned long arg)
@@ -188,8 +388,13 @@ static long domain_query(unsigned int op, unsigned long arg)
         return t->tot_pages;
     case XENMEM_maximum_reservation:
         return t->max_pages;
-    default: /* XENMEM_maximum_gpfn */
-        return t->max_gpfn;
+    default:
+        /*
+         * XENMEM_maximum_gpfn: for PV, Xen answers from the guest's own
+         * record, shared_info's arch.max_pfn (Linux keeps it), less one.
+         */
+        return (t->shared_info->arch.max_pfn ? t->shared_info->arch.max_pfn
+                                             : 1) - 1;
     }
 }
 
@@ -205,6 +410,8 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
     case XENMEM_decrease_reservation:
     case XENMEM_populate_physmap:
         return reservation_op(op, start, arg);
+    case XENMEM_exchange:
+        return memory_exchange(arg);
     case XENMEM_maximum_ram_page:
         return max_page - 1;
     case XENMEM_current_reservation:

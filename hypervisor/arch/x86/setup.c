@@ -46,22 +46,30 @@ static const char *dom0_args;
 static char dom0_cmdline[1024];
 
 /* Xen options Xenia accepts so that a Xen grub.cfg boots it unchanged. */
-static uint64_t opt_dom0_mem;
+static uint64_t opt_dom0_mem, opt_dom0_mem_max;
 static int parse_dom0_mem(const char *s)
 {
-    /* Xen's form: [min:<sz>,][max:<sz>,][<sz>]; Xenia keeps the size. */
+    /*
+     * Xen's form: [min:<sz>,][max:<sz>,][<sz>]. Xenia gives Dom0 <sz>
+     * and lets it balloon up to max; min matters only when <sz> is
+     * unset, which here means "all but a reserve" anyway.
+     */
     while ( *s )
     {
         const char *end;
         uint64_t bytes;
+        uint64_t *to = &opt_dom0_mem;
 
-        if ( !strncmp(s, "min:", 4) || !strncmp(s, "max:", 4) )
-            s += 4;
+        if ( !strncmp(s, "min:", 4) )
+            to = NULL, s += 4;
+        else if ( !strncmp(s, "max:", 4) )
+            to = &opt_dom0_mem_max, s += 4;
         if ( parse_size_and_unit(s, &end, &bytes) )
             return -EINVAL;
         if ( *end && *end != ',' )
             return -EINVAL;
-        opt_dom0_mem = bytes;
+        if ( to )
+            *to = bytes;
         s = *end ? end + 1 : end;
     }
     return 0;
@@ -232,7 +240,7 @@ static void __noreturn start_dom0(void)
     snprintf(dom0_cmdline, sizeof(dom0_cmdline), "%s%s%s", m[0].cmdline,
              dom0_args && *m[0].cmdline ? " " : "", dom0_args ? dom0_args : "");
     rc = dom0_construct(&m[0], boot_info.nr_modules > 1 ? &m[1] : NULL,
-                        dom0_cmdline, opt_dom0_mem,
+                        dom0_cmdline, opt_dom0_mem, opt_dom0_mem_max,
                         opt_dom0_max_vcpus ? opt_dom0_max_vcpus
                                            : MIN(nr_online_cpus, MAX_VCPUS));
     if ( rc )

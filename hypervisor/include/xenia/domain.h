@@ -98,6 +98,8 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 /* Give a domain nr frames of 2^order pages each; -ENOMEM on failure. */
 int domain_alloc_pages(struct domain *d, unsigned int order,
                        unsigned int max_addr_bits, mfn_t *mfn_out);
+/* Undo domain_alloc_pages() for an extent nothing references yet. */
+void domain_free_extent(struct domain *d, mfn_t mfn, unsigned int order);
 
 /* vCPU 0 ... up; nothing runs until the scheduler is started. */
 void vcpu_wake(struct vcpu *v);

@@ -168,6 +168,8 @@ static inline unsigned int pt_index(unsigned long va, unsigned int level)
 
 /* The p2m the builder wrote (start_info->mfn_list). */
 unsigned long pfn_to_mfn(unsigned long pfn);
+/* After the guest swapped a frame (populate, exchange): record it. */
+void p2m_set(unsigned long pfn, unsigned long mfn);
 /* VA in the bootstrap mapping of a pseudo-physical frame / the reverse. */
 void *pfn_to_virt(unsigned long pfn);
 unsigned long virt_to_pfn(const void *va);

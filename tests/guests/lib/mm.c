@@ -3,7 +3,7 @@
 #include "guest.h"
 
 unsigned long cur_l4_mfn;
-static const unsigned long *p2m;
+static unsigned long *p2m;
 static uint8_t *free_next, *free_end;
 
 /*
@@ -14,7 +14,7 @@ static uint8_t *free_next, *free_end;
 
 void mm_init(void)
 {
-    p2m = (const unsigned long *)start_info->mfn_list;
+    p2m = (unsigned long *)start_info->mfn_list;
     cur_l4_mfn = virt_to_mfn((void *)start_info->pt_base);
     free_next =
         (uint8_t *)((boot_regs.rsp + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1UL));
@@ -24,6 +24,11 @@ void mm_init(void)
 unsigned long pfn_to_mfn(unsigned long pfn)
 {
     return p2m[pfn];
+}
+
+void p2m_set(unsigned long pfn, unsigned long mfn)
+{
+    p2m[pfn] = mfn;
 }
 
 void *pfn_to_virt(unsigned long pfn)

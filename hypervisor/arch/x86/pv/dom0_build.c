@@ -33,7 +33,7 @@ static int alloc_dom0_memory(struct domain *d, unsigned long nr,
     unsigned long done = 0;
     unsigned int order = 9;
 
-    d->max_pages = nr;
+    d->max_pages = nr; /* for now; dom0_construct() sets the limit */
     while ( done < nr )
     {
         mfn_t mfn;
@@ -98,7 +98,8 @@ static void set_entry_state(struct vcpu *v, const struct dom0_image *img)
 
 int dom0_construct(const struct boot_module *kernel,
                    const struct boot_module *initrd, const char *cmdline,
-                   uint64_t opt_dom0_mem, unsigned int nr_vcpus)
+                   uint64_t opt_dom0_mem, uint64_t max_mem,
+                   unsigned int nr_vcpus)
 {
     struct domain *d;
     struct vcpu *v;
@@ -127,6 +128,9 @@ int dom0_construct(const struct boot_module *kernel,
         printk(XENLOG_ERR "Dom0: cannot allocate %lu pages\n", nr);
         return rc;
     }
+    /* Xen's unlimited is the largest 32-bit count, which guests see. */
+    d->max_pages = max_mem ? MAX(nr, (unsigned long)(max_mem >> PAGE_SHIFT))
+                           : 0xffffffffUL;
     printk(XENLOG_INFO "Dom0: %luk of memory (%lu pages)\n", nr * 4, nr);
 
     rc = dom0_build_image(d, kernel, initrd, cmdline, p2m, nr, &img);

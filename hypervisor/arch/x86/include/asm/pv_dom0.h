@@ -26,9 +26,13 @@ int dom0_build_image(struct domain *d, const struct boot_module *kernel,
                      const unsigned long *p2m, unsigned long nr,
                      struct dom0_image *img);
 
-/* Create and build Dom0, ready to be scheduled. */
+/*
+ * Create and build Dom0, ready to be scheduled: mem bytes (0: all but a
+ * reserve), growing by ballooning up to max_mem bytes (0: no limit, as on
+ * Xen without dom0_mem=max:).
+ */
 int dom0_construct(const struct boot_module *kernel,
                    const struct boot_module *initrd, const char *cmdline,
-                   uint64_t opt_dom0_mem, unsigned int nr_vcpus);
+                   uint64_t mem, uint64_t max_mem, unsigned int nr_vcpus);
 
 #endif /* ASM_PV_DOM0_H */
