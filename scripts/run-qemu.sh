@@ -27,7 +27,7 @@ if [ -z "${DOM0_KERNEL:-}" ]; then
     DOM0_INITRD=${DOM0_INITRD:-$build/linux-cache/initrd.cpio}
     smp=${SMP:-2}
     end=$([ $tty = 1 ] && echo xenia_shell || echo xenia_end=poweroff)
-    dom0_cmdline=${DOM0_CMDLINE:-"console=hvc0 earlyprintk=xen swiotlb=noforce xenia_cpus=$smp $end"}
+    dom0_cmdline=${DOM0_CMDLINE:-"console=hvc0 earlyprintk=xen xenia_cpus=$smp $end"}
 else
     dom0_cmdline=${DOM0_CMDLINE:-"console=hvc0 earlyprintk=xen"}
 fi
