@@ -4,7 +4,7 @@
 #include <asm/current.h>
 #include <asm/smp.h>
 
-static DEFINE_PER_CPU(unsigned long, softirq_bits);
+DEFINE_PER_CPU(unsigned long, softirq_bits);
 
 /* Another CPU only looks at its bits on its way out: make it go now. */
 void raise_softirq(unsigned int cpu, unsigned int nr)
@@ -12,12 +12,6 @@ void raise_softirq(unsigned int cpu, unsigned int nr)
     __atomic_fetch_or(&per_cpu(softirq_bits, cpu), 1UL << nr,
                       __ATOMIC_SEQ_CST);
     smp_send_event_check(cpu);
-}
-
-bool softirq_pending(unsigned int cpu, unsigned int nr)
-{
-    return __atomic_load_n(&per_cpu(softirq_bits, cpu), __ATOMIC_SEQ_CST) &
-           (1UL << nr);
 }
 
 bool test_and_clear_softirq(unsigned int cpu, unsigned int nr)

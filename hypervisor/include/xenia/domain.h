@@ -63,6 +63,8 @@ struct domain {
      */
     spinlock_t mm_lock;
     cpumask_t dirty_cpumask; /* CPUs that may cache its translations */
+    /* Bumped by every GDT or descriptor change (pv/descriptor.c). */
+    unsigned long desc_gen;
     struct list_head page_list;
     unsigned long tot_pages, max_pages;
     unsigned long max_gpfn;        /* highest pseudo-physical frame given */

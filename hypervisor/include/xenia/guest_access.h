@@ -13,7 +13,24 @@
  * make Xenia read or write its own memory. The copy itself stops at the
  * first fault. Both return 0 or -EFAULT.
  */
-bool guest_range_ok(unsigned long va, size_t len);
+/* Canonical: bits 63 to 47 all equal. */
+static inline bool va_canonical(unsigned long va)
+{
+    return ((long)va >> 47) == 0 || ((long)va >> 47) == -1;
+}
+
+/* Inline: every copy to or from a guest asks first. */
+static inline bool guest_range_ok(unsigned long va, size_t len)
+{
+    unsigned long last = va + len - 1;
+
+    if ( !len )
+        return true;
+    if ( last < va || !va_canonical(va) || !va_canonical(last) )
+        return false;
+    /* Both halves of the canonical space are the guest's except our slots. */
+    return last < 0xffff800000000000UL || va >= 0xffff880000000000UL;
+}
 int copy_from_guest(void *dst, unsigned long src, size_t len);
 int copy_to_guest(unsigned long dst, const void *src, size_t len);
 int clear_guest(unsigned long dst, size_t len);

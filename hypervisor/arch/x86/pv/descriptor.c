@@ -179,6 +179,7 @@ int pv_set_gdt(struct vcpu *v, const unsigned long *frames, unsigned int entries
     put_gdt_frames(v);
     memcpy(v->arch.gdt_frames, mine, sizeof(mine));
     v->arch.gdt_ents = entries;
+    __atomic_add_fetch(&v->domain->desc_gen, 1, __ATOMIC_RELEASE);
     if ( v == current_vcpu() )
         pv_load_gdt(v);
     return 0;
@@ -228,5 +229,7 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc)
     else
         rc = -EINVAL;
     put_page(pg);
+    if ( !rc )
+        __atomic_add_fetch(&v->domain->desc_gen, 1, __ATOMIC_RELEASE);
     return rc;
 }

@@ -18,13 +18,30 @@ static bool canonical(unsigned long va)
  * Xenia's own instruction, so the frame is checked here: ring-3 code and
  * stack selectors from the ABI's flat set or the guest's own GDT (Linux
  * returns to user space on its __USER_CS/__USER_DS), and a canonical RIP.
- * Descriptors cannot change between this check and the IRETQ while one
- * CPU runs guests; with several, a fault fixup on the IRETQ must back it.
+ * Another vCPU may change a descriptor between this check and the IRETQ:
+ * ret_to_guest's fault fixup on the IRETQ covers that race.
  */
-static bool iret_frame_ok(const struct vcpu *v, const struct iret_context *ic)
+static bool iret_frame_ok(struct vcpu *v, const struct iret_context *ic)
 {
-    return pv_iret_selector_ok(v, ic->cs | 3, true) &&
-           pv_iret_selector_ok(v, ic->ss | 3, false) && canonical(ic->rip);
+    uint16_t cs = ic->cs | 3, ss = ic->ss | 3;
+    unsigned long gen = __atomic_load_n(&v->domain->desc_gen, __ATOMIC_ACQUIRE);
+    unsigned int i;
+
+    if ( !canonical(ic->rip) )
+        return false;
+    /* Seen and checked since the descriptors last changed? */
+    for ( i = 0; i < ARRAY_SIZE(v->arch.iret_ok); i++ )
+        if ( v->arch.iret_ok[i].cs == cs && v->arch.iret_ok[i].ss == ss &&
+             v->arch.iret_ok[i].gen == gen )
+            return true;
+    if ( !pv_iret_selector_ok(v, cs, true) ||
+         !pv_iret_selector_ok(v, ss, false) )
+        return false;
+    i = v->arch.iret_ok_next++ % ARRAY_SIZE(v->arch.iret_ok);
+    v->arch.iret_ok[i].cs = cs;
+    v->arch.iret_ok[i].ss = ss;
+    v->arch.iret_ok[i].gen = gen;
+    return true;
 }
 
 long do_iret(struct cpu_user_regs *regs)

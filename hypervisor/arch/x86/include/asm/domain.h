@@ -36,6 +36,17 @@ struct pv_vcpu {
     unsigned int iopl;         /* virtual IOPL from PHYSDEVOP_set_iopl */
     unsigned long vm_assist;   /* VMASST_TYPE_* bits */
 
+    /*
+     * The (cs, ss) pairs HYPERVISOR_iret last found in the GDT, valid while
+     * the domain's desc_gen is unchanged: a kernel and a user pair, so
+     * that Linux's returns skip the descriptor lookup.
+     */
+    struct {
+        uint16_t cs, ss;
+        unsigned long gen;
+    } iret_ok[2];
+    unsigned int iret_ok_next;
+
     /* Descriptor tables. */
     unsigned long gdt_frames[FIRST_RESERVED_GDT_PAGE];
     unsigned int gdt_ents;
