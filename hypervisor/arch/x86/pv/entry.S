@@ -55,7 +55,23 @@ ret_to_guest:
         call    pv_exit_to_guest
         RESTORE_ALL
         add     $8, %rsp
-        iretq
+1:      iretq
+
+/*
+ * The IRETQ faulted in ring 0 (another vCPU changed a descriptor after
+ * HYPERVISOR_iret checked it): the fault's own frame is gone and %rsp
+ * points at the guest frame's rip again, with the guest's registers
+ * loaded. Rebuild the frame where it was and let C deal with the vCPU.
+ */
+2:      pushq   $0
+        SAVE_ALL
+        mov     %rsp, %rdi
+        xor     %ebp, %ebp
+        call    pv_iret_faulted
+        jmp     ret_to_guest
+        .pushsection .ex_table, "a", @progbits
+        .quad   1b, 2b
+        .popsection
 
 /* Start running the vCPU whose registers are in this CPU's frame. */
         .globl  pv_enter_first_guest

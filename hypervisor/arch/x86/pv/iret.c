@@ -83,3 +83,18 @@ long do_iret(struct cpu_user_regs *regs)
     v->vcpu_info->evtchn_upcall_mask = !(ic.rflags & X86_EFLAGS_IF);
     return ic.rax;
 }
+
+/*
+ * Xenia's IRETQ to the guest faulted (entry.S): its CS or SS changed
+ * under it. The vCPU cannot run on, and nothing it did is Xenia's to
+ * repair, so the domain crashes, as for any other bad iret frame.
+ */
+void pv_iret_faulted(struct cpu_user_regs *regs);
+void pv_iret_faulted(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current_vcpu();
+
+    gprintk(XENLOG_G_ERR, v, "iret to %04x:%016lx (ss %04x) faulted\n",
+            regs->cs, (unsigned long)regs->rip, regs->ss);
+    domain_shutdown(v->domain, SHUTDOWN_crash);
+}
