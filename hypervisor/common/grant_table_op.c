@@ -232,6 +232,16 @@ static long op_setup_table(struct domain *cur, unsigned long uop,
     return COPY_FIELD_TO_GUEST(uop, op, status) ? -EFAULT : 0;
 }
 
+/* The table a query names: GNTST_okay with *d set, or why not. */
+static int16_t queried_table(struct domain *cur, domid_t dom,
+                             struct domain **d)
+{
+    *d = any_domain(cur, dom);
+    if ( !*d || !(*d)->grant_table )
+        return GNTST_bad_domain;
+    return may_use(cur, *d) ? GNTST_okay : GNTST_permission_denied;
+}
+
 static long op_query_size(struct domain *cur, unsigned long uop,
                           unsigned int count)
 {
@@ -242,12 +252,8 @@ static long op_query_size(struct domain *cur, unsigned long uop,
         return -EINVAL;
     if ( copy_from_guest(&op, uop, sizeof(op)) )
         return -EFAULT;
-    d = any_domain(cur, op.dom);
-    if ( !d || !d->grant_table )
-        op.status = GNTST_bad_domain;
-    else if ( !may_use(cur, d) )
-        op.status = GNTST_permission_denied;
-    else
+    op.status = queried_table(cur, op.dom, &d);
+    if ( op.status == GNTST_okay )
     {
         op.nr_frames =
             __atomic_load_n(&d->grant_table->nr_frames, __ATOMIC_ACQUIRE);
@@ -275,11 +281,15 @@ static long op_get_version(struct domain *cur, unsigned long uop)
 
     if ( copy_from_guest(&op, uop, sizeof(op)) )
         return -EFAULT;
-    d = any_domain(cur, op.dom);
-    if ( !d || !d->grant_table )
+    switch ( queried_table(cur, op.dom, &d) )
+    {
+    case GNTST_okay:
+        break;
+    case GNTST_bad_domain:
         return -ESRCH;
-    if ( !may_use(cur, d) )
+    default:
         return -EPERM;
+    }
     op.version = d->grant_table->version;
     return COPY_FIELD_TO_GUEST(uop, op, version) ? -EFAULT : 0;
 }
@@ -294,12 +304,8 @@ static long op_get_status_frames(struct domain *cur, unsigned long uop,
         return -EINVAL;
     if ( copy_from_guest(&op, uop, sizeof(op)) )
         return -EFAULT;
-    d = any_domain(cur, op.dom);
-    if ( !d || !d->grant_table )
-        op.status = GNTST_bad_domain;
-    else if ( !may_use(cur, d) )
-        op.status = GNTST_permission_denied;
-    else
+    op.status = queried_table(cur, op.dom, &d);
+    if ( op.status == GNTST_okay )
         op.status = gnttab_status_frames(d->grant_table, op.nr_frames);
     return COPY_FIELD_TO_GUEST(uop, op, status) ? -EFAULT : 0;
 }
