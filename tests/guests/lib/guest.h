@@ -109,6 +109,13 @@ int probe_read(const volatile void *p, uint64_t *val_out);
 int probe_write(volatile void *p, uint64_t val);
 
 void traps_init(void);
+/*
+ * A secondary vCPU's start state for VCPUOP_initialise: kernel mode at
+ * entry on its own stack, on the current page tables, upcalls masked.
+ */
+struct vcpu_guest_context;
+void vcpu_context_init(struct vcpu_guest_context *c, void (*entry)(void),
+                       void *stack, unsigned long stack_size);
 /* The trap table traps_init() registers, for another vCPU's context. */
 void traps_copy_table(struct trap_info *dst, unsigned int n);
 /* Event channel upcall handling (events.c). */

@@ -40,3 +40,19 @@ void runtime_main(start_info_t *si)
     test_main();
     test_finish();
 }
+
+void vcpu_context_init(struct vcpu_guest_context *c, void (*entry)(void),
+                       void *stack, unsigned long stack_size)
+{
+    memset(c, 0, sizeof(*c));
+    c->flags = VGCF_in_kernel;
+    c->user_regs.rip = (unsigned long)entry;
+    /* As if called: rsp + 8 is 16-byte aligned. */
+    c->user_regs.rsp = (unsigned long)stack + stack_size - 8;
+    c->user_regs.cs = FLAT_KERNEL_CS;
+    c->user_regs.ss = FLAT_KERNEL_SS;
+    c->user_regs.rflags = 0x202;
+    c->kernel_ss = FLAT_KERNEL_SS;
+    c->kernel_sp = c->user_regs.rsp;
+    c->ctrlreg[3] = (unsigned long)cur_l4_mfn << 12;
+}

@@ -95,16 +95,7 @@ static uint64_t read_on_1(void *va)
 
 static bool start_vcpu1(void)
 {
-    memset(&ctx, 0, sizeof(ctx));
-    ctx.flags = VGCF_in_kernel;
-    ctx.user_regs.rip = (unsigned long)vcpu1_main;
-    ctx.user_regs.rsp = (unsigned long)stack1 + sizeof(stack1) - 8;
-    ctx.user_regs.cs = FLAT_KERNEL_CS;
-    ctx.user_regs.ss = FLAT_KERNEL_SS;
-    ctx.user_regs.rflags = 0x202;
-    ctx.kernel_ss = FLAT_KERNEL_SS;
-    ctx.kernel_sp = ctx.user_regs.rsp;
-    ctx.ctrlreg[3] = (unsigned long)cur_l4_mfn << 12;
+    vcpu_context_init(&ctx, vcpu1_main, stack1, sizeof(stack1));
     traps_copy_table(ctx.trap_ctxt, 256);
     return test_rc(hypercall_vcpu_op(VCPUOP_initialise, 1, &ctx), 0,
                    "VCPUOP_initialise vCPU 1") &&

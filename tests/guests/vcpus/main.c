@@ -31,17 +31,7 @@ void vcpu1_main(void)
 
 static void fill_context(void)
 {
-    memset(&ctx, 0, sizeof(ctx));
-    ctx.flags = VGCF_in_kernel;
-    ctx.user_regs.rip = (unsigned long)vcpu1_main;
-    /* As if called: rsp + 8 is 16-byte aligned. */
-    ctx.user_regs.rsp = (unsigned long)stack1 + sizeof(stack1) - 8;
-    ctx.user_regs.cs = FLAT_KERNEL_CS;
-    ctx.user_regs.ss = FLAT_KERNEL_SS;
-    ctx.user_regs.rflags = 0x202;
-    ctx.kernel_ss = FLAT_KERNEL_SS;
-    ctx.kernel_sp = ctx.user_regs.rsp;
-    ctx.ctrlreg[3] = (unsigned long)cur_l4_mfn << 12;
+    vcpu_context_init(&ctx, vcpu1_main, stack1, sizeof(stack1));
 }
 
 /* Yield until the other vCPU has moved the counter, or give up. */
