@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Multiboot 1 and 2 entry: from 32-bit protected mode into 64-bit C. */
-#define __ASSEMBLY__
 #include <asm/config.h>
 #include <asm/msr.h>
 #include <asm/page.h>
