@@ -42,6 +42,9 @@ struct __packed trampoline_params {
     uint64_t entry;
 };
 
+/* trampoline.S lays the block out by hand: the two must agree. */
+BUILD_BUG_ON(sizeof(struct trampoline_params) != 56);
+
 static paddr_t trampoline_pa;
 static volatile bool cpu_callin[CONFIG_NR_CPUS];
 
@@ -87,6 +90,9 @@ static bool setup_trampoline(void)
      * areas nor the EBDA use, once the boot loader is done with it.
      */
     trampoline_pa = 0x8000;
+    if ( (size_t)(trampoline_end - trampoline_params) != sizeof(*p) ||
+         (size_t)(trampoline_end - trampoline_start) > PAGE_SIZE )
+        panic("SMP: trampoline.S and struct trampoline_params disagree\n");
     if ( !mfn_is_ram(trampoline_pa >> PAGE_SHIFT) || !cr3 )
     {
         printk(XENLOG_ERR "SMP: no memory for the AP trampoline\n");
@@ -159,6 +165,10 @@ static bool boot_one(unsigned int cpu, uint32_t apic)
         cpu_relax();
     if ( cpu_callin[cpu] )
         return true;
+    /*
+     * Its stack and GDT stay allocated: a CPU that starts late must not
+     * run on memory someone else has been given.
+     */
     printk(XENLOG_ERR "SMP: CPU %u (APIC %u) did not start (stage %u)\n",
            cpu, apic, p->stage);
     return false;
