@@ -125,9 +125,9 @@ static long reservation_op(unsigned int op, unsigned long start,
 
     if ( copy_from_guest(&r, arg, sizeof(r)) )
         return -EFAULT;
-    rc = domain_target(d, r.domid, &t);
-    if ( rc )
-        return rc;
+    /* A domain the caller may not name gets no extents, as Xen answers. */
+    if ( domain_target(d, r.domid, &t) )
+        return start;
     rc = reservation_extents(op, start, d, t, r);
     domain_put(t);
     return rc;

@@ -307,8 +307,28 @@ static void check_lifecycle(void)
     check_list(id, other);
     test_rc(domctl_simple(XEN_DOMCTL_destroydomain, other), 0, "destroy d%u", other);
 
+    /* An interdomain channel from Dom0 into it, made for it by Dom0. */
+    struct evtchn_alloc_unbound au = {.dom = id, .remote_dom = 0};
+    struct evtchn_bind_interdomain bi = {.remote_dom = id};
+    struct evtchn_status st = {.dom = DOMID_SELF};
+
+    test_rc(hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0,
+            "alloc_unbound in d%u for Dom0: port %u", id, au.port);
+    bi.remote_port = au.port;
+    test_rc(hypercall_event_channel_op(EVTCHNOP_bind_interdomain, &bi), 0,
+            "Dom0 binds to it: port %u", bi.local_port);
+
     dom_exc_seen();
     test_rc(domctl_simple(XEN_DOMCTL_destroydomain, id), 0, "destroydomain(d%u)", id);
+    st.port = bi.local_port;
+    test_rc(hypercall_event_channel_op(EVTCHNOP_status, &st), 0,
+            "status of Dom0's end");
+    test_check(st.status == EVTCHNSTAT_unbound && st.u.unbound.dom == id,
+               "unbound, waiting for d%u again (%u, %u)", id, st.status,
+               st.u.unbound.dom);
+    struct evtchn_close cl = {.port = bi.local_port};
+
+    test_rc(hypercall_event_channel_op(EVTCHNOP_close, &cl), 0, "close it");
     test_check(dom_exc_seen(), "VIRQ_DOM_EXC for the kill");
     test_check(dom_wait_gone(id) && dom_wait_gone(other), "both are gone");
     test_rc(domctl_simple(XEN_DOMCTL_pausedomain, id), -XEN_ESRCH,

@@ -8,7 +8,9 @@ const char test_title[] = "lifetime: a spinning DomU shares the CPU, pauses "
 /*
  * A tiny 64-bit PV guest built here, mapped at DOMU_VA: a code page, a
  * data page Dom0 also maps, a stack, and its four page-table frames.
- * It counts in data[0] until Dom0 sets data[1], then shuts down with the
+ * First it tries what only the control domain may do, with requests Dom0
+ * prepared in its data page, and leaves the results in data[3..5]. Then
+ * it counts in data[0] until Dom0 sets data[1], and shuts down with the
  * reason in data[2].
  */
 #define DOMU_VA    0x400000UL
@@ -21,6 +23,19 @@ enum { PG_L4, PG_L3, PG_L2, PG_L1, PG_CODE, PG_DATA, PG_STACK };
 extern const uint8_t domu_code[], domu_code_end[];
 asm(".pushsection .rodata\n"
     "domu_code:\n"
+    "    movl $36, %eax\n"          /* __HYPERVISOR_domctl */
+    "    movl $0x401100, %edi\n"
+    "    syscall\n"
+    "    movq %rax, 0x401018\n"
+    "    movl $35, %eax\n"          /* __HYPERVISOR_sysctl */
+    "    movl $0x401200, %edi\n"
+    "    syscall\n"
+    "    movq %rax, 0x401020\n"
+    "    movl $12, %eax\n"          /* __HYPERVISOR_memory_op */
+    "    movl $6, %edi\n"           /* XENMEM_populate_physmap */
+    "    movl $0x401300, %esi\n"
+    "    syscall\n"
+    "    movq %rax, 0x401028\n"
     "1:  lock incq 0x401000\n"      /* data[0]++ */
     "    movq 0x401008, %rax\n"     /* data[1]: stop? */
     "    testq %rax, %rax\n"
@@ -75,6 +90,25 @@ static void write_frame(struct domu *g, unsigned int pg, const void *src,
     restore(window, old);
 }
 
+/* The DomU's data page: counters, and requests only Dom0 may make. */
+static const void *domu_data(uint64_t reason)
+{
+    static uint64_t page[512];
+    struct xen_domctl *dc = (void *)((char *)page + 0x100);
+    struct xen_sysctl *sc = (void *)((char *)page + 0x200);
+    struct xen_memory_reservation *r = (void *)((char *)page + 0x300);
+
+    memset(page, 0, sizeof(page));
+    page[2] = reason;
+    page[3] = page[4] = page[5] = 1; /* not run yet */
+    domctl_init(dc, XEN_DOMCTL_getdomaininfo, 0);
+    sysctl_init(sc, XEN_SYSCTL_physinfo);
+    r->nr_extents = 1;
+    r->domid = 0; /* frames for Dom0 */
+    set_xen_guest_handle(r->extent_start, (xen_pfn_t *)(DOMU_VA + 0x1400));
+    return page;
+}
+
 static void set_entry(uint64_t *t, unsigned int i, unsigned long mfn)
 {
     t[i] = ((uint64_t)mfn << 12) | PT_FLAGS;
@@ -116,7 +150,6 @@ static bool build(struct domu *g, uint64_t reason, bool remote)
     static struct vcpu_guest_context c;
     static void *window, *data_va;
     struct xen_domctl op;
-    uint64_t data[3] = {0, 0, reason};
 
     if ( !window )
     {
@@ -144,7 +177,7 @@ static bool build(struct domu *g, uint64_t reason, bool remote)
     set_entry(table, 2, g->mfn[PG_STACK]);
     write_frame(g, PG_L1, table, sizeof(table), window);
     write_frame(g, PG_CODE, domu_code, domu_code_end - domu_code, window);
-    write_frame(g, PG_DATA, data, sizeof(data), window);
+    write_frame(g, PG_DATA, domu_data(reason), PAGE_SIZE, window);
 
     /* The data page stays mapped here: Dom0 watches the counter. */
     g->data_pte = *l1_entry((unsigned long)data_va);
@@ -290,6 +323,10 @@ void test_main(void)
     sleep_ms(20);
     test_check(g.data[0] > 0, "it runs: counter %lu",
                (unsigned long)g.data[0]);
+    test_rc((long)g.data[3], -XEN_EPERM, "the DomU's domctl");
+    test_rc((long)g.data[4], -XEN_EPERM, "the DomU's sysctl");
+    /* Xen's answer for a domain one may not name: no extents done. */
+    test_rc((long)g.data[5], 0, "the DomU's populate_physmap for Dom0");
     check_sharing(&g);
     check_pause(&g);
 
