@@ -306,6 +306,7 @@ static void domain_free(struct domain *d)
     for ( i = 0; i < d->max_vcpus; i++ )
         xfree(d->vcpu[i]);
     xfree(d->guest_memmap);
+    xfree(d->cpu_policy);
     if ( d->shared_info )
         domain_release_shared_frame(d->shared_info);
     xfree(d);

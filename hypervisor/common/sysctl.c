@@ -249,6 +249,8 @@ static const struct {
     [XEN_SYSCTL_cputopoinfo] = {sysctl_cputopoinfo},
     [XEN_SYSCTL_numainfo] = {sysctl_numainfo},
     [XEN_SYSCTL_cpupool_op] = {sysctl_cpupool_op},
+    [XEN_SYSCTL_get_cpu_featureset] = {sysctl_get_cpu_featureset},
+    [XEN_SYSCTL_get_cpu_policy] = {sysctl_get_cpu_policy},
 };
 
 /* Serialised like domctls, by continuation rather than by spinning. */
@@ -271,7 +273,8 @@ long do_sysctl(unsigned long arg)
         return -ERESTART;
     rc = subops[op.cmd].fn(&op);
     __atomic_store_n(&sysctl_busy, false, __ATOMIC_RELEASE);
-    if ( rc >= 0 && copy_to_guest(arg, &op, sizeof(op)) )
+    /* -ENOBUFS still says how much was written, and how much there is. */
+    if ( (rc >= 0 || rc == -ENOBUFS) && copy_to_guest(arg, &op, sizeof(op)) )
         rc = -EFAULT;
     return rc;
 }
