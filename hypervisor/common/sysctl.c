@@ -42,9 +42,8 @@ static long sysctl_readconsole(struct xen_sysctl *op)
             pos = want;
     }
     while ( done < r->count &&
-            (n = console_ring_read(chunk, MIN(sizeof(chunk),
-                                              (size_t)(r->count - done)),
-                                   &pos)) )
+            (n = console_ring_read(
+                 chunk, MIN(sizeof(chunk), (size_t)(r->count - done)), &pos)) )
     {
         if ( copy_to_guest(buf + done, chunk, n) )
             return -EFAULT;

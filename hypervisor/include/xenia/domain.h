@@ -115,6 +115,7 @@ struct domain {
 
     /* Destruction (domain_kill), resumed across continuations. */
     unsigned int kill_stage;
+    unsigned int kill_restarts; /* how often it was continued */
     struct list_head relinquish_list; /* pages a kill pass has been over */
     bool holds_page_ref; /* a reference for its pages others still use */
 

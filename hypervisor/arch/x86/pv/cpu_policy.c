@@ -16,17 +16,17 @@
  * for 4, 7, 0xb and 0xd; the two hypervisor-range limits; extended leaves
  * up to 0x80000021. MSRs: PLATFORM_INFO and ARCH_CAPABILITIES.
  */
-#define MAX_LEAVES     128 /* Xen's CPUID_MAX_SERIALISED_LEAVES, rounded */
-#define NR_MSRS        2
-#define BASIC_LAST     0xdu
-#define NR_CACHE       6u
-#define NR_FEAT        3u
-#define NR_TOPO        2u
-#define NR_XSTATE      63u
-#define EXTD_LAST      0x80000021u
+#define MAX_LEAVES        128 /* Xen's CPUID_MAX_SERIALISED_LEAVES, rounded */
+#define NR_MSRS           2
+#define BASIC_LAST        0xdu
+#define NR_CACHE          6u
+#define NR_FEAT           3u
+#define NR_TOPO           2u
+#define NR_XSTATE         63u
+#define EXTD_LAST         0x80000021u
 #define MSR_PLATFORM_INFO 0xce
 #define MSR_ARCH_CAPS     0x10a
-#define NR_FEATURESET  19 /* the featureset words Xen 4.17 defines */
+#define NR_FEATURESET     19 /* the featureset words Xen 4.17 defines */
 
 struct pv_cpu_policy {
     unsigned int nr;
@@ -51,8 +51,7 @@ static void pv_query(const struct domain *d, uint32_t leaf, uint32_t sub,
 
 /* The policy fn answers with, serialised: *n leaves, -ENOBUFS if max is short. */
 static int serialise(cpuid_fn *fn, const struct domain *d,
-                     xen_cpuid_leaf_t *out, unsigned int max,
-                     unsigned int *n)
+                     xen_cpuid_leaf_t *out, unsigned int max, unsigned int *n)
 {
     uint32_t r[4], max_basic, max_extd, leaf, sub, nsub;
     uint64_t xstates;
@@ -205,8 +204,8 @@ static int check_limits(const struct pv_cpu_policy *p, uint32_t *err_leaf,
 {
     static const struct {
         uint32_t leaf, sub;
-    } limits[] = {{0, XEN_CPUID_NO_SUBLEAF}, {7, 0},
-                  {0x80000000, XEN_CPUID_NO_SUBLEAF}};
+    } limits[] = {
+        {0, XEN_CPUID_NO_SUBLEAF}, {7, 0}, {0x80000000, XEN_CPUID_NO_SUBLEAF}};
     uint32_t r[4];
 
     for ( unsigned int i = 0; i < ARRAY_SIZE(limits); i++ )
@@ -285,7 +284,7 @@ long domctl_set_cpu_policy(struct domain *d, struct xen_domctl *op)
     struct xen_domctl_cpu_policy *p = &op->u.cpu_policy;
     unsigned long leaves = (unsigned long)p->leaves.p;
     unsigned long msrs = (unsigned long)p->msrs.p;
-    struct pv_cpu_policy *new;
+    struct pv_cpu_policy *pol;
     xen_cpuid_leaf_t l;
     xen_msr_entry_t m;
     unsigned int i, j;
@@ -298,11 +297,11 @@ long domctl_set_cpu_policy(struct domain *d, struct xen_domctl *op)
         return -EEXIST;
     if ( p->nr_leaves > MAX_LEAVES || p->nr_msrs > NR_MSRS )
         return -E2BIG;
-    new = xmalloc(struct pv_cpu_policy);
-    if ( !new )
+    pol = xmalloc(struct pv_cpu_policy);
+    if ( !pol )
         return -ENOMEM;
     /* Start from what the domain has now. */
-    rc = serialise(pv_query, d, new->leaf, MAX_LEAVES, &new->nr);
+    rc = serialise(pv_query, d, pol->leaf, MAX_LEAVES, &pol->nr);
     for ( i = 0; !rc && i < p->nr_leaves; i++ )
     {
         if ( copy_from_guest(&l, leaves + i * sizeof(l), sizeof(l)) )
@@ -317,16 +316,16 @@ long domctl_set_cpu_policy(struct domain *d, struct xen_domctl *op)
             rc = -ERANGE;
             break;
         }
-        for ( j = 0; j < new->nr; j++ )
-            if ( new->leaf[j].leaf == l.leaf &&
-                 new->leaf[j].subleaf == l.subleaf )
+        for ( j = 0; j < pol->nr; j++ )
+            if ( pol->leaf[j].leaf == l.leaf &&
+                 pol->leaf[j].subleaf == l.subleaf )
                 break;
-        if ( j == new->nr && new->nr == MAX_LEAVES )
+        if ( j == pol->nr && pol->nr == MAX_LEAVES )
             rc = -E2BIG;
         else
         {
-            new->leaf[j] = l;
-            new->nr += j == new->nr;
+            pol->leaf[j] = l;
+            pol->nr += j == pol->nr;
         }
     }
     for ( i = 0; !rc && i < p->nr_msrs; i++ )
@@ -341,14 +340,14 @@ long domctl_set_cpu_policy(struct domain *d, struct xen_domctl *op)
             p->err_msr = m.idx;
     }
     if ( !rc )
-        rc = check_limits(new, &p->err_leaf, &p->err_subleaf);
+        rc = check_limits(pol, &p->err_leaf, &p->err_subleaf);
     if ( rc )
     {
-        xfree(new);
+        xfree(pol);
         return rc;
     }
     xfree(d->cpu_policy);
-    d->cpu_policy = new;
+    d->cpu_policy = pol;
     return 0;
 }
 
@@ -387,13 +386,11 @@ long sysctl_get_cpu_featureset(struct xen_sysctl *op)
         uint32_t leaf, sub;
         unsigned int reg; /* 0..3: a b c d; 4: none (an MSR's) */
     } words[NR_FEATURESET] = {
-        {1, 0, 3},          {1, 0, 2},          {0x80000001, 0, 3},
-        {0x80000001, 0, 2}, {0xd, 1, 0},        {7, 0, 1},
-        {7, 0, 2},          {0x80000007, 0, 3}, {0x80000008, 0, 1},
-        {7, 0, 3},          {7, 1, 0},          {0x80000021, 0, 0},
-        {7, 1, 1},          {7, 2, 3},          {7, 1, 2},
-        {7, 1, 3},          {0, 0, 4},          {0, 0, 4},
-        {0x80000021, 0, 2},
+        {1, 0, 3},          {1, 0, 2}, {0x80000001, 0, 3}, {0x80000001, 0, 2},
+        {0xd, 1, 0},        {7, 0, 1}, {7, 0, 2},          {0x80000007, 0, 3},
+        {0x80000008, 0, 1}, {7, 0, 3}, {7, 1, 0},          {0x80000021, 0, 0},
+        {7, 1, 1},          {7, 2, 3}, {7, 1, 2},          {7, 1, 3},
+        {0, 0, 4},          {0, 0, 4}, {0x80000021, 0, 2},
     };
     unsigned long buf = (unsigned long)f->features.p;
     uint32_t r[4], w, max_basic, max_extd;
