@@ -287,6 +287,20 @@ bool path_is_child(const char *child, const char *parent)
     return !strncmp(child, parent, pl) && (child[pl] == '/' || !child[pl]);
 }
 
+char *path_parent(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    char *p;
+
+    if ( path[0] != '/' || !path[1] )
+        return NULL;
+    if ( s == path )
+        return xstrdup("/");
+    p = xmemdup(path, (size_t)(s - path) + 1);
+    p[s - path] = 0;
+    return p;
+}
+
 size_t path_depth(const char *path)
 {
     size_t d = 0;
