@@ -6,7 +6,8 @@ set -euo pipefail
 pkgs=(
     build-essential gcc make binutils python3    # toolchain
     kconfig-frontends-nox                        # Kconfig
-    libxen-dev                                   # Xen ABI headers
+    libxen-dev                                   # Xen ABI headers, libxenstore
+    xen-utils-4.17                               # Xen's test-xenstore client
     libtdb-dev                                   # xenstore database
     qemu-system-x86                              # the test machine
     grub-pc-bin grub-common xorriso mtools       # GRUB2 boot ISO
