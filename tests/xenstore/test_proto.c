@@ -318,6 +318,12 @@ static void test_tx_view(struct fake *f, struct fake *g)
     CHECK_EQ(call(g, XS_WRITE, t, "/tv/other\0y", 11), XS_WRITE);
     CHECK_EQ(call(g, XS_TRANSACTION_END, t, S("T")), XS_ERROR);
     CHECK_STR(body, "EAGAIN");
+    /* A transaction that only read gets EAGAIN too: its view was stale. */
+    t = tx_start(g);
+    CHECK_EQ(call(g, XS_READ, t, S("/tv/n")), XS_READ);
+    call(f, XS_WRITE, 0, "/tv/n\0ro", 9);
+    CHECK_EQ(call(g, XS_TRANSACTION_END, t, S("T")), XS_ERROR);
+    CHECK_STR(body, "EAGAIN");
     /* Changes elsewhere are no conflict. */
     t = tx_start(g);
     CHECK_EQ(call(g, XS_READ, t, S("/tv/n")), XS_READ);

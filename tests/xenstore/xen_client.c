@@ -153,6 +153,11 @@ static void test_view(struct xs_handle *a, struct xs_handle *b)
     check(!strcmp(get(a, XBT_NULL, "n"), "two"), "and changed nothing");
     ok = xs_transaction_end(b, t, false);
     check(!ok && errno == ENOENT, "the transaction is gone after EAGAIN");
+    t = xs_transaction_start(b);
+    get(b, t, "n");
+    put(a, XBT_NULL, "n", "three");
+    ok = xs_transaction_end(b, t, false);
+    check(!ok && errno == EAGAIN, "a transaction that only read gets EAGAIN");
 }
 
 /* Xen's retry idiom: read-modify-write until the commit succeeds. */

@@ -39,8 +39,7 @@ struct vnode {
     uint32_t nperms;
     uint32_t kidslen;
     uint64_t gen;
-    struct tnode *t;
-    struct node *b;
+    struct tnode *t; /* the transaction's copy, if it has one */
 };
 
 enum ev_kind {
