@@ -210,6 +210,62 @@ static void test_events(int a, int b)
     rq(b, XS_UNWATCH, 0, "%s/c|w");
 }
 
+static uint32_t start(int fd)
+{
+    return (uint32_t)strtoul(rq(fd, XS_TRANSACTION_START, 0, "")->body, NULL,
+                             10);
+}
+
+/* Two transactions at once: the first to commit wins. */
+static void test_races(int a, int b)
+{
+    uint32_t ta = start(a), tb = start(b);
+    struct msg *m;
+
+    /* Both create the same new node. */
+    rq(a, XS_WRITE, ta, "%s/both|a");
+    rq(b, XS_WRITE, tb, "%s/both|b");
+    check(rq(a, XS_TRANSACTION_END, ta, "T")->h.type == XS_TRANSACTION_END,
+          "the first creator commits");
+    check(is_err(rq(b, XS_TRANSACTION_END, tb, "T"), "EAGAIN"),
+          "the second gets EAGAIN");
+    m = rq(a, XS_READ, 0, "%s/both");
+    check(!strcmp(m->body, "a"), "the first one's value stays");
+    /* Each reads what the other writes. */
+    rq(a, XS_WRITE, 0, "%s/p|1");
+    rq(a, XS_WRITE, 0, "%s/q|1");
+    ta = start(a);
+    tb = start(b);
+    rq(a, XS_READ, ta, "%s/p");
+    rq(b, XS_READ, tb, "%s/q");
+    rq(a, XS_WRITE, ta, "%s/q|a");
+    rq(b, XS_WRITE, tb, "%s/p|b");
+    check(rq(a, XS_TRANSACTION_END, ta, "T")->h.type == XS_TRANSACTION_END,
+          "crossed read-write: the first commits");
+    check(is_err(rq(b, XS_TRANSACTION_END, tb, "T"), "EAGAIN"),
+          "crossed read-write: the second gets EAGAIN");
+    check(!strcmp(rq(a, XS_READ, 0, "%s/p")->body, "1"),
+          "the loser's write is not applied");
+    /* Different existing nodes: both commit. */
+    ta = start(a);
+    tb = start(b);
+    rq(a, XS_WRITE, ta, "%s/p|2");
+    rq(b, XS_WRITE, tb, "%s/q|2");
+    check(rq(b, XS_TRANSACTION_END, tb, "T")->h.type == XS_TRANSACTION_END &&
+              rq(a, XS_TRANSACTION_END, ta, "T")->h.type ==
+                  XS_TRANSACTION_END,
+          "transactions changing different nodes both commit");
+    /* New siblings change their parent's child list: a conflict. */
+    ta = start(a);
+    tb = start(b);
+    rq(a, XS_WRITE, ta, "%s/da|1");
+    rq(b, XS_WRITE, tb, "%s/db|1");
+    check(rq(b, XS_TRANSACTION_END, tb, "T")->h.type == XS_TRANSACTION_END,
+          "the first to create a sibling commits");
+    check(is_err(rq(a, XS_TRANSACTION_END, ta, "T"), "EAGAIN"),
+          "the second creator of a sibling gets EAGAIN");
+}
+
 int main(int argc, char **argv)
 {
     int a, b;
@@ -226,6 +282,7 @@ int main(int argc, char **argv)
     rq(a, XS_MKDIR, 0, "%s");
     test_ids(a, b);
     test_events(a, b);
+    test_races(a, b);
     rq(a, XS_RM, 0, "%s");
     close(a);
     close(b);
