@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Transactions as a client written for Xen sees them: this program uses
- * only Debian's libxenstore (xenstore.h, -lxenstore: Xen's own client
- * library, not ours) against the daemon at XENSTORED_PATH. Debian's
- * command line tools cannot hold a transaction open while another client
- * changes the store, so the checks are here.
+ * Transactions as a client written for Xen sees them: built as xen_client
+ * this program uses only Debian's libxenstore (xenstore.h, -lxenstore:
+ * Xen's own client library, not ours); built with -DXS_OURS as our_client
+ * it uses our library instead, through the same API. Either talks to the
+ * daemon at XENSTORED_PATH. Debian's command line tools cannot hold a
+ * transaction open while another client changes the store, so the checks
+ * are here.
  *
  * Usage: xen_client BASE (an absolute path it may use freely).
  * Prints one line per check and "N passed, N failed".
@@ -15,7 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef XS_OURS
+#include <xenia/xs.h>
+#else
 #include <xenstore.h>
+#endif
 
 static int passed, failed;
 static const char *base;
