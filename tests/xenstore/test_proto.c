@@ -481,6 +481,43 @@ static void test_unprivileged(struct fake *f)
     call(f, XS_WRITE, 0, "/local/domain/3/data/y\0v", 24);
     CHECK_EQ(fake_next(u, &m, body), XS_WATCH_EVENT);
     CHECK_STR(body, "data/y");
+    /* A node it may not read: Xen tells it anyway, it can read the parent. */
+    call(f, XS_SET_PERMS, 0, S("/local/domain/3/data/y\0n0"));
+    CHECK_EQ(fake_next(u, &m, body), XS_WATCH_EVENT);
+    CHECK_STR(body, "data/y");
+    call(f, XS_WRITE, 0, "/local/domain/3/data/y\0w", 24);
+    CHECK_EQ(fake_next(u, &m, body), XS_WATCH_EVENT);
+    CHECK_STR(body, "data/y");
+    CHECK_EQ(call(u, XS_READ, 0, S("data/y")), XS_ERROR);
+    CHECK_STR(body, "EACCES");
+    call(f, XS_SET_PERMS, 0, S("/local/domain/3/data/y\0n3"));
+    CHECK_EQ(fake_next(u, &m, body), XS_WATCH_EVENT);
+    /* Not if it may read neither (a node below /tool). */
+    call(f, XS_WRITE, 0, "/tool/x\0v", 10);
+    call(f, XS_SET_PERMS, 0, S("/tool\0n0"));
+    call(f, XS_SET_PERMS, 0, S("/tool/x\0n0"));
+    fake_send(u, XS_WATCH, 0, S("/tool/x\0tool"));
+    CHECK_EQ(fake_next(u, &m, body), XS_WATCH);
+    CHECK_EQ(fake_next(u, &m, body), XS_WATCH_EVENT); /* the first one */
+    call(f, XS_WRITE, 0, "/tool/x\0w", 10);
+    CHECK_EQ(fake_next(u, &m, body), -1);
+    /* In a transaction: the ACL the transaction first saw counts too. */
+    {
+        uint32_t tx = tx_start(f);
+
+        call(f, XS_SET_PERMS, 0, S("/tool/x\0n0\0r3"));
+        CHECK_EQ(fake_next(u, &m, body), XS_WATCH_EVENT);
+        /* Recreated, it takes /tool's ACL, which 3 may not read. */
+        CHECK_EQ(call(f, XS_RM, tx, S("/tool/x")), XS_RM);
+        CHECK_EQ(call(f, XS_WRITE, tx, "/tool/x\0z", 10), XS_WRITE);
+        CHECK_EQ(call(f, XS_GET_PERMS, tx, S("/tool/x")), XS_GET_PERMS);
+        CHECK_STR(body, "n0");
+        CHECK_EQ(call(f, XS_TRANSACTION_END, tx, S("T")), XS_TRANSACTION_END);
+        CHECK_EQ(fake_next(u, &m, body), XS_WATCH_EVENT);
+        CHECK_STR(body, "/tool/x");
+        CHECK_EQ(fake_next(u, &m, body), -1);
+    }
+    call(f, XS_UNWATCH, 0, S("/tool/x\0tool"));
     /* Watches and transactions per domain are capped. */
     quota_set(Q_WATCHES, "4");
     for ( i = 0; i < 10 && t != XS_ERROR; i++ )

@@ -47,7 +47,9 @@
  * transaction each path gets at most one event, as in Xen: a later change
  * to the same path merges into it (a non-exact event wins over an exact
  * one), and the events go out in the order their nodes were first
- * accessed.
+ * accessed. A watcher that may not read the node hears of the change if
+ * it may read the node's parent, or (explicit transactions) the node as
+ * the transaction first saw it, as in Xen.
  *
  * Generations shown to clients for nodes changed in the overlay (in
  * DIRECTORY_PART's generation string) have the top bit set, so they never
@@ -105,6 +107,7 @@ void txn_destroy(struct txn *tx)
         free(tx->ev[i].path);
         free(tx->ev[i].perms);
         free(tx->ev[i].old_perms);
+        free(tx->ev[i].parent_perms);
     }
     free(tx->ev);
     free(tx->od);
@@ -410,12 +413,43 @@ static void ev_set_perms(struct event *e, const struct xs_perm *perms,
     e->nold = old ? nold : 0;
 }
 
-/* A second change to a path in one transaction: still one event. */
+/*
+ * The ACL of path as the transaction sees it now, without recording an
+ * access (that would make the parent a source of conflicts): NULL if the
+ * node is absent.
+ */
+static const struct xs_perm *peek_perms(struct txn *tx, const char *path,
+                                        uint32_t *n)
+{
+    struct tnode *t = hmap_get(&tx->nodes, path);
+    struct node *b;
+
+    if ( t )
+    {
+        *n = t->nperms;
+        return t->exists ? t->perms : NULL;
+    }
+    b = tree_get(tx->base, path);
+    *n = b ? b->nperms : 0;
+    return b ? b->perms : NULL;
+}
+
+/*
+ * A second change to a path in one transaction: still one event, checked
+ * against the node's last ACL (the one the commit leaves).
+ */
 static void ev_merge(struct event *e, enum ev_kind kind,
+                     const struct xs_perm *perms, uint32_t nperms,
                      const struct xs_perm *old, uint32_t nold)
 {
     if ( kind == EV_RMROOT || (kind == EV_CHANGE && e->kind == EV_EXACT) )
         e->kind = kind;
+    if ( perms )
+    {
+        free(e->perms);
+        e->perms = xmemdup(perms, nperms * sizeof(*perms));
+        e->nperms = nperms;
+    }
     /* Whoever could read the node before any of the changes hears of it. */
     if ( old && !e->old_perms )
     {
@@ -429,11 +463,14 @@ void txn_event(struct txn *tx, const char *path, enum ev_kind kind,
                const struct xs_perm *old, uint32_t nold)
 {
     struct tnode *t = tx->track_reads ? hmap_get(&tx->nodes, path) : NULL;
+    const struct xs_perm *pp = NULL;
+    uint32_t np = 0;
     struct event *e;
+    char *parent;
 
     if ( t && t->ev )
     {
-        ev_merge(&tx->ev[t->ev - 1], kind, old, nold);
+        ev_merge(&tx->ev[t->ev - 1], kind, perms, nperms, old, nold);
         return;
     }
     if ( tx->nev == tx->capev )
@@ -446,8 +483,36 @@ void txn_event(struct txn *tx, const char *path, enum ev_kind kind,
     e->kind = kind;
     e->seen = t ? t->seen : 0;
     ev_set_perms(e, perms, nperms, old, nold);
+    parent = path_parent(path);
+    if ( parent )
+        pp = peek_perms(tx, parent, &np);
+    e->parent_perms = pp ? xmemdup(pp, np * sizeof(*pp)) : NULL;
+    e->nparent = pp ? np : 0;
+    free(parent);
     if ( t )
         t->ev = tx->nev;
+}
+
+/*
+ * Xen lets a watcher hear of a transaction's change if it could read the
+ * node as the transaction first saw it. With no conflict found, the tree
+ * still holds exactly that, so the commit takes it from there.
+ */
+static void first_acls(struct txn *tx)
+{
+    uint32_t i;
+
+    for ( i = 0; i < tx->nev; i++ )
+    {
+        struct event *e = &tx->ev[i];
+        struct node *b = tree_get(tx->base, e->path);
+
+        if ( b && !e->old_perms )
+        {
+            e->old_perms = xmemdup(b->perms, b->nperms * sizeof(*b->perms));
+            e->nold = b->nperms;
+        }
+    }
 }
 
 static int cmp_event(const void *a, const void *b)
@@ -566,6 +631,8 @@ int txn_commit(struct txn *tx, struct db *db)
         free(m);
         return rc;
     }
+    if ( tx->track_reads )
+        first_acls(tx);
     qsort(m, n, sizeof(*m), cmp_tnode);
     seqs = xzalloc(n * sizeof(*seqs));
     rc = persist(tx, db, m, n, seqs);

@@ -53,8 +53,16 @@ struct event {
     enum ev_kind kind;
     struct xs_perm *perms; /* the node's ACL (before removal) */
     uint32_t nperms;
-    struct xs_perm *old_perms; /* SET_PERMS: the ACL before */
+    /*
+     * An ACL that also lets a watcher hear of the change: the ACL before a
+     * SET_PERMS or, in an explicit transaction, the ACL the node had when
+     * the transaction first accessed it (as in Xen).
+     */
+    struct xs_perm *old_perms;
     uint32_t nold;
+    /* The parent's ACL: Xen tells a watcher that may read the parent. */
+    struct xs_perm *parent_perms;
+    uint32_t nparent;
     uint64_t seen; /* explicit transactions: its node's first access */
 };
 
