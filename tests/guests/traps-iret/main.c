@@ -311,7 +311,9 @@ static void check_int80_unhandled(void)
         test_error("cannot drop the int $0x80 handler");
     traps_before = last_trap.count;
     asm volatile("lea 1f(%%rip), %0\n1:\tint $0x80\n2:\n\t" EXTABLE(1b, 2b)
-                 : "=r"(at));
+                 : "=r"(at)
+                 :
+                 : "memory");
     expect_trap(13, at, "int $0x80 with no handler -> #GP");
     test_check(last_trap.error_code == 0x402,
                "#GP error code %#lx is (0x80 << 3) | 2", last_trap.error_code);
@@ -370,7 +372,8 @@ static void check_call_gate(void)
     traps_before = last_trap.count;
     asm volatile("lea 1f(%%rip), %0\n1:\tlcall *%1\n2:\n\t" EXTABLE(1b, 2b)
                  : "=&r"(at)
-                 : "m"(far));
+                 : "m"(far)
+                 : "memory");
     expect_trap(13, at, "lcall through the gate -> #GP");
     test_check(last_trap.error_code == 0x10,
                "#GP error code %#lx is the gate's selector 0x10",
@@ -383,6 +386,60 @@ static void check_call_gate(void)
             -XEN_EINVAL, "a TSS descriptor");
     test_rc(HC(__HYPERVISOR_set_gdt, 0, 0, 0, 0, 0), 0, "set_gdt of none");
     set_page_rw(gdt, true);
+}
+
+/*
+ * LDT selectors. With no LDT set, any use of one is #GP with the
+ * selector: Xenia used to leave the CPU's LDTR as reset left it (base 0,
+ * limit 0xffff), so descriptors were read from whatever the guest mapped
+ * at address 0 (here nothing: a #PF). Through a call gate in an LDT the
+ * guest set, Xen gives the same #GP with the gate's selector (Xenia loads
+ * no guest LDT yet, so its null LDTR gives that answer too).
+ */
+static void check_ldt_selectors(void)
+{
+    uint64_t *ldt = alloc_page();
+    uint64_t target = (uint64_t)check_ldt_selectors, at;
+    struct mmuext_op op = {.cmd = MMUEXT_SET_LDT};
+    struct __attribute__((packed))
+    {
+        uint32_t offset;
+        uint16_t sel;
+    } far = {0, (2 << 3) | 4 | 3};
+
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n1:\tmov %w1, %%fs\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=&r"(at)
+                 : "r"((2 << 3) | 4 | 3)
+                 : "memory");
+    expect_trap(13, at, "loading an LDT selector with no LDT -> #GP");
+    test_check(last_trap.error_code == 0x14,
+               "#GP error code %#lx is the selector 0x14",
+               last_trap.error_code);
+    asm volatile("mov %w0, %%fs" ::"r"(0));
+
+    ldt[2] = gate_lo(12, 3, FLAT_KERNEL_CS, target);
+    ldt[3] = target >> 32;
+    if ( set_page_rw(ldt, false) )
+        test_error("cannot make the LDT page read-only");
+    op.arg1.linear_addr = (unsigned long)ldt;
+    op.arg2.nr_ents = 512;
+    test_rc(hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF), 0,
+            "MMUEXT_SET_LDT with a call gate in entry 2");
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n1:\tlcall *%1\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=&r"(at)
+                 : "m"(far)
+                 : "memory");
+    expect_trap(13, at, "lcall through the LDT's gate -> #GP");
+    test_check(last_trap.error_code == 0x14,
+               "#GP error code %#lx is the gate's selector 0x14",
+               last_trap.error_code);
+    op.arg1.linear_addr = 0;
+    op.arg2.nr_ents = 0;
+    test_rc(hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF), 0,
+            "MMUEXT_SET_LDT of none");
+    set_page_rw(ldt, true);
 }
 
 static unsigned int nm_count;
@@ -477,6 +534,7 @@ void test_main(void)
     check_soft_int();
     check_int80_unhandled();
     check_call_gate();
+    check_ldt_selectors();
     check_nm_db();
     check_debugregs();
 }
