@@ -5,6 +5,7 @@
 #include <xenia/errno.h>
 #include <xenia/mm.h>
 #include <xenia/page_alloc.h>
+#include <xenia/page_type.h>
 #include <xenia/sched.h>
 #include <xenia/shutdown.h>
 #include <xenia/time.h>
@@ -112,8 +113,7 @@ struct domain *domain_create(domid_t id, bool privileged,
     memset(d->shared_info, 0, PAGE_SIZE);
     d->shared_info_mfn = __pa(d->shared_info) >> PAGE_SHIFT;
     /* The guest maps shared_info itself, so it must look like its own. */
-    frame_table[d->shared_info_mfn].owner = id;
-    frame_table[d->shared_info_mfn].count_info = PGC_allocated | 1;
+    share_xen_frame(&frame_table[d->shared_info_mfn], id);
 
     domain_update_wallclock(d);
     /* Every slot starts masked, used or not, as the ABI promises. */

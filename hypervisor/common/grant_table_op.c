@@ -96,25 +96,18 @@ static void env_copy(unsigned long dmfn, unsigned int doff, unsigned long smfn,
 static void *env_alloc_shared_frame(domid_t owner, unsigned long *mfn_out)
 {
     void *va = alloc_xenheap_pages(0);
-    struct page_info *pg;
 
     if ( !va )
         return NULL;
     memset(va, 0, PAGE_SIZE);
     *mfn_out = __pa(va) >> PAGE_SHIFT;
-    pg = mfn_to_page(_mfn(*mfn_out));
-    pg->owner = owner;
-    pg->type_info = 0;
-    pg->count_info = PGC_allocated | 1;
+    share_xen_frame(mfn_to_page(_mfn(*mfn_out)), owner);
     return va;
 }
 
 static void env_free_shared_frame(void *va)
 {
-    struct page_info *pg = mfn_to_page(maddr_to_mfn(__pa(va)));
-
-    pg->owner = DOMID_XEN;
-    pg->count_info = 0;
+    unshare_xen_frame(mfn_to_page(maddr_to_mfn(__pa(va))));
     free_xenheap_pages(va, 0);
 }
 
