@@ -28,6 +28,9 @@ void arch_vcpu_init(struct vcpu *v)
     v->arch.kernel_mode = true;
     v->arch.kernel_ss = FLAT_KERNEL_SS;
     fpu_vcpu_init(v);
+    /* Debug registers at their reset values, as Xen reports them. */
+    v->arch.debugreg[6] = 0xffff0ff0UL;
+    v->arch.debugreg[7] = 0x400;
 }
 
 /* Publish a pvclock record: odd version while it changes, as Linux reads. */

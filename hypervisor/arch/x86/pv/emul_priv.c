@@ -7,6 +7,7 @@
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/regs.h>
+#include <asm/debugreg.h>
 #include <asm/xstate.h>
 #include <xenia/errno.h>
 #include <xenia/hypercall.h>
@@ -286,6 +287,46 @@ static bool emulate_mov_cr(struct vcpu *v, struct cpu_user_regs *regs,
 }
 
 /*
+ * mov to/from a debug register (0f 21 / 0f 23, always a register operand):
+ * set_debugreg/get_debugreg's checks. 1 done, 0 not this instruction,
+ * -1 refused (#GP(0)).
+ */
+static int emulate_mov_dr(struct vcpu *v, struct cpu_user_regs *regs,
+                          const uint8_t *insn, unsigned int len)
+{
+    unsigned int i = 0, rex = 0, dr, modrm;
+    unsigned long val;
+    uint64_t *reg;
+    int rc;
+
+    if ( len > 0 && (insn[0] & 0xf0) == 0x40 )
+        rex = insn[i++];
+    if ( len < i + 3 || insn[i] != 0x0f ||
+         (insn[i + 1] != 0x21 && insn[i + 1] != 0x23) )
+        return 0;
+    modrm = insn[i + 2];
+    dr = ((modrm >> 3) & 7) | ((rex & 4) << 1);
+    reg = guest_gpr(regs, (modrm & 7) | ((rex & 1) << 3));
+    if ( insn[i + 1] == 0x21 )
+    {
+        rc = pv_get_debugreg(v, dr, &val);
+        if ( !rc )
+            *reg = val;
+    }
+    else
+        rc = pv_set_debugreg(v, dr, *reg);
+    if ( rc == -ENODEV ) /* no such register: #UD, as on Xen */
+    {
+        pv_inject_trap(v, regs, 6, 0);
+        return 1;
+    }
+    if ( rc )
+        return -1;
+    regs->rip += i + 3;
+    return 1;
+}
+
+/*
  * xsetbv (0f 01 d1): the guest's XCR0, validated as Xen does. #UD while
  * its virtual CR4.OSXSAVE is clear, #GP(0) for anything not allowed.
  */
@@ -352,7 +393,9 @@ bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs)
     }
     if ( v->arch.kernel_mode && emulate_mov_cr(v, regs, insn, len) )
         return true;
-    if ( v->arch.kernel_mode && (rc = emulate_xsetbv(v, regs, insn, len)) )
+    if ( v->arch.kernel_mode &&
+         ((rc = emulate_mov_dr(v, regs, insn, len)) ||
+          (rc = emulate_xsetbv(v, regs, insn, len))) )
         return rc > 0;
     return pv_emulate_io(v, regs, insn, len);
 }
