@@ -8,10 +8,13 @@
  * around Xenia's own saves and loads, which would otherwise raise #NM in
  * Xenia, and set again for a vCPU whose virtual TS is set.
  *
- * XCR0 belongs to the running guest too. A load sets XCR0 to every
- * component Xenia offers first, so that XRSTOR writes all of them, from the
- * vCPU's area or at their reset values: nothing another vCPU left in a
- * component this one has not enabled survives to be seen once it enables it.
+ * XCR0 belongs to the running guest too. Saves and loads run with XCR0
+ * set to every component Xenia offers: a save then keeps the registers of
+ * components the guest has switched off (SSE with XCR0 = x87 alone still
+ * has live XMM registers), and XRSTOR writes every component, from the
+ * vCPU's area or at its reset value, so nothing another vCPU left in a
+ * component this one has not enabled is there to be seen once it does.
+ * The guest's XCR0 goes back in after the load.
  */
 #include <xenia/console.h>
 #include <xenia/domain.h>
@@ -125,9 +128,12 @@ void fpu_save(struct vcpu *v)
 {
     clts();
     if ( xstate_xcr0_max )
+    {
+        set_xcr0(xstate_xcr0_max);
         asm volatile("xsave64 %0"
                      : "+m"(v->arch.xsave_area)
                      : "a"(~0u), "d"(~0u));
+    }
     else
         asm volatile("fxsave64 %0" : "=m"(v->arch.fpu_ctxt));
 }
@@ -154,7 +160,8 @@ int xstate_guest_xsetbv(struct vcpu *v, uint32_t index, uint64_t value)
         return -EINVAL;
     /*
      * The registers of a component enabled now hold its reset value or
-     * this vCPU's own last value: fpu_restore loaded every component.
+     * this vCPU's own last value: fpu_restore loaded every component, and
+     * nothing but this vCPU has run on them since.
      */
     v->arch.xcr0 = value;
     set_xcr0(value);
