@@ -5,6 +5,7 @@
 #include <xenia/symbols.h>
 #include <asm/current.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
 #include <xenia/guest_access.h>
@@ -164,6 +165,9 @@ static void do_debug_hypervisor(struct cpu_user_regs *regs)
 
     asm volatile("mov %%db6, %0" : "=r"(dr6));
     asm volatile("mov %0, %%db6" ::"r"(0xffff0ff0UL));
+    /* A guest's TF never carries into Xenia: step no further if it did. */
+    if ( dr6 & 0x4000 )
+        regs->rflags &= ~X86_EFLAGS_TF;
     printk(XENLOG_G_DEBUG "#DB in hypervisor context at %#lx, rsp %#lx, "
                           "dr6 %#lx\n",
            regs->rip, regs->rsp, dr6);
