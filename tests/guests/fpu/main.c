@@ -13,6 +13,7 @@
 const char test_title[] = "fpu: virtual TS across deschedules and vCPUs, "
                           "#NM clears it, XSAVE/AVX per vCPU, XSETBV checks";
 
+#define CR0_TS      (1UL << 3)
 #define CR4_OSXSAVE (1UL << 18)
 #define XCR0_X87    1ULL
 #define XCR0_SSE    2ULL
@@ -57,6 +58,14 @@ static uint64_t xgetbv0(void)
 }
 
 /* Emulated for a PV kernel, as on Xen. */
+static unsigned long read_cr0(void)
+{
+    unsigned long v;
+
+    asm volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+
 static unsigned long read_cr4(void)
 {
     unsigned long v;
@@ -242,6 +251,11 @@ static void check_ts_deschedule(void)
     test_rc(hypercall_fpu_taskswitch(1), 0, "fpu_taskswitch(1) again");
     test_rc(sleep_20ms(), 0, "descheduled for 20 ms with TS set");
     test_check(try_fnop() == 7, "TS still set after the deschedule: #NM");
+    test_rc(hypercall_fpu_taskswitch(1), 0, "fpu_taskswitch(1) again");
+    test_check(read_cr0() & CR0_TS, "mov from %%cr0 shows the virtual TS");
+    asm volatile("clts" ::: "memory");
+    test_check(!(read_cr0() & CR0_TS) && try_fnop() == -1,
+               "clts (emulated) clears it: no #NM");
     test_rc(hypercall_fpu_taskswitch(1), 0, "fpu_taskswitch(1) again");
     test_rc(hypercall_fpu_taskswitch(0), 0, "fpu_taskswitch(0)");
     test_rc(sleep_20ms(), 0, "descheduled with TS clear");

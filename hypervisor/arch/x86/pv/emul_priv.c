@@ -372,6 +372,13 @@ bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs)
         regs->rip += 2;
         return true;
     }
+    if ( len >= 2 && insn[0] == 0x0f && insn[1] == 0x06 && v->arch.kernel_mode )
+    {
+        /* clts: the virtual TS, as fpu_taskswitch(0) and as on Xen. */
+        do_fpu_taskswitch(0);
+        regs->rip += 2;
+        return true;
+    }
     if ( len >= 2 && insn[0] == 0x0f && insn[1] == 0x09 && v->arch.kernel_mode )
     {
         /* wbinvd: Dom0's drivers may need it; nobody else can tell. */
