@@ -69,8 +69,17 @@ static long register_callback(struct vcpu *v, const struct callback_register *cb
         v->arch.nmi_callback_eip = cb->address;
         return 0;
     case CALLBACKTYPE_syscall32:
+        /*
+         * Xen keeps this callback's mask_events flag only for 32-bit
+         * guests; a 64-bit guest's compat SYSCALL follows the syscall
+         * callback's flag (as on Xen, where the two share one bit).
+         */
+        v->arch.syscall32_callback_eip = cb->address;
+        return 0;
     case CALLBACKTYPE_sysenter:
-        return -EINVAL; /* no 32-bit user space support yet */
+        v->arch.sysenter_callback_eip = cb->address;
+        v->arch.sysenter_disables_events = mask;
+        return 0;
     default:
         return -ENOSYS;
     }
@@ -97,11 +106,21 @@ long do_callback_op(unsigned int cmd, unsigned long arg)
 
         if ( copy_from_guest(&cb, arg, sizeof(cb)) )
             return -EFAULT;
-        /* The event and failsafe callbacks cannot be removed, as in Xen. */
-        if ( cb.type == CALLBACKTYPE_event || cb.type == CALLBACKTYPE_failsafe )
+        /* As in Xen, only the NMI callback can be removed. */
+        switch ( cb.type )
+        {
+        case CALLBACKTYPE_nmi:
+            zero.type = cb.type;
+            return register_callback(v, &zero);
+        case CALLBACKTYPE_event:
+        case CALLBACKTYPE_failsafe:
+        case CALLBACKTYPE_syscall:
+        case CALLBACKTYPE_syscall32:
+        case CALLBACKTYPE_sysenter:
             return -EINVAL;
-        zero.type = cb.type;
-        return register_callback(v, &zero);
+        default:
+            return -ENOSYS;
+        }
     }
     default:
         return -ENOSYS;
@@ -205,60 +224,6 @@ long do_fpu_taskswitch(unsigned int set)
         asm volatile("clts");
     }
     return 0;
-}
-
-#define DR7_RESERVED_ONES 0x400
-
-/* DR4 and DR5 are the old aliases of DR6 and DR7 (CR4.DE is clear). */
-static int debugreg_index(unsigned int reg)
-{
-    if ( reg > 7 )
-        return -ENODEV;
-    return reg == 4 || reg == 5 ? (int)reg + 2 : (int)reg;
-}
-
-long do_set_debugreg(unsigned int reg, unsigned long value)
-{
-    struct vcpu *v = current_vcpu();
-    int i = debugreg_index(reg);
-
-    if ( i < 0 )
-        return i;
-    reg = i;
-    switch ( reg )
-    {
-    case 0:
-    case 1:
-    case 2:
-    case 3:
-        /* A breakpoint on Xenia's memory would fire inside Xenia. */
-        if ( !guest_range_ok(value, 1) )
-            return -EPERM;
-        break;
-    case 6:
-        value = (value & 0xe00f) | 0xffff0ff0;
-        break;
-    case 7:
-        /* Enables only for guest addresses, which 0-3 already are. */
-        if ( value & 0xffffffff00000000UL )
-            return -EPERM;
-        value |= DR7_RESERVED_ONES;
-        break;
-    default:
-        return -EINVAL;
-    }
-    v->arch.debugreg[reg] = value;
-    pv_load_debugregs(v); /* the caller is the running vCPU */
-    return 0;
-}
-
-long do_get_debugreg(unsigned int reg)
-{
-    int i = debugreg_index(reg);
-
-    if ( i < 0 )
-        return i;
-    return current_vcpu()->arch.debugreg[i];
 }
 
 long do_vm_assist(unsigned int cmd, unsigned int type)

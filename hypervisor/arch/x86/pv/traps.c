@@ -113,9 +113,12 @@ void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs,
  * "int n" from a guest reaches us as #GP with the IDT bit in the error
  * code (our gates are DPL 0). The guest's own gate decides: if its DPL
  * admits the guest's ring (kernel counts as ring 1), deliver vector n
- * past the instruction; otherwise it is the #GP it looks like.
+ * past the instruction; otherwise it is the #GP it looks like, with the
+ * error code the guest's own IDT would give, (n << 3) | 2 (Xen's int80
+ * path builds exactly that for int $0x80).
  */
-static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
+static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs,
+                           uint32_t *ec)
 {
     const struct trap_info *ti;
     uint8_t insn[2];
@@ -128,8 +131,11 @@ static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
     if ( (regs->error_code & 3) != 2 ||
          copy_from_guest(insn, regs->rip, sizeof(insn)) || insn[0] != 0xcd )
         return false;
+    *ec = ((uint32_t)insn[1] << 3) | 2;
     ti = &v->arch.trap_ctxt[insn[1]];
-    if ( !ti->address || TI_GET_DPL(ti) < (v->arch.kernel_mode ? 1u : 3u) )
+    /* Xen's own DPL-3 gate for int $0x80 ignores the guest's DPL. */
+    if ( !ti->address ||
+         (insn[1] != 0x80 && TI_GET_DPL(ti) < (v->arch.kernel_mode ? 1u : 3u)) )
         return false;
     regs->rip += 2; /* int imm8 */
     pv_create_bounce_frame(v, regs, ti->address, false, 0, TI_GET_IF(ti));
@@ -161,12 +167,26 @@ void pv_handle_exception(struct cpu_user_regs *regs)
         ec = v->arch.kernel_mode ? ec & ~PFEC_user_mode : ec | PFEC_user_mode;
         break;
     case 13:
-        if ( soft_interrupt(v, regs) || pv_emulate_privileged_op(v, regs) )
+        /*
+         * Only a #GP with error code 0 can be an instruction to emulate,
+         * as in Xen; any other (a gate's or segment's selector) reaches
+         * the guest as it came.
+         */
+        if ( soft_interrupt(v, regs, &ec) ||
+             (!ec && pv_emulate_privileged_op(v, regs)) )
             return;
         break;
     case 6:
         if ( pv_emulate_forced_cpuid(v, regs) )
             return;
+        break;
+    case 7:
+        /*
+         * The guest's virtual TS: as on Xen, delivering its #NM clears
+         * it, so the faulting instruction works when the handler returns.
+         */
+        v->arch.ctrlreg[0] &= ~X86_CR0_TS;
+        asm volatile("clts");
         break;
     case 1:
     {
@@ -187,18 +207,31 @@ void pv_handle_exception(struct cpu_user_regs *regs)
 void pv_syscall_entry(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current_vcpu();
+    unsigned long eip;
 
     if ( regs->entry_vector == TRAP_syscall && v->arch.kernel_mode )
     {
         pv_hypercall(regs);
         return;
     }
-    /* A system call from guest user mode goes to the guest kernel. */
-    if ( regs->entry_vector == TRAP_syscall && v->arch.syscall_callback_eip )
-        pv_create_bounce_frame(v, regs, v->arch.syscall_callback_eip, false,
-                               0, v->arch.syscall_disables_events);
+    /*
+     * A system call from guest user mode goes to the guest kernel, with
+     * DF cleared as the PV ABI's virtual SYSCALL_MASK says. With no
+     * callback it is the #UD of a CPU without SYSCALL, on the instruction.
+     */
+    eip = regs->entry_vector == TRAP_syscall32 ? v->arch.syscall32_callback_eip
+                                               : v->arch.syscall_callback_eip;
+    if ( eip )
+    {
+        if ( pv_create_bounce_frame(v, regs, eip, false, 0,
+                                    v->arch.syscall_disables_events) )
+            regs->rflags &= ~X86_EFLAGS_DF;
+    }
     else
-        pv_inject_trap(v, regs, 6, 0); /* #UD, as on a CPU without SYSCALL */
+    {
+        regs->rip -= 2;
+        pv_inject_trap(v, regs, 6, 0);
+    }
 }
 
 void pv_exit_to_guest(struct cpu_user_regs *regs)

@@ -5,6 +5,7 @@
 
 #include <xenia/types.h>
 #include <xen/xen.h>
+#include <asm/xstate.h>
 
 /*
  * A 64-bit PV vCPU: what the guest kernel told us through hypercalls
@@ -20,8 +21,13 @@ struct pv_vcpu {
     unsigned long failsafe_callback_eip;
     unsigned long syscall_callback_eip;
     unsigned long nmi_callback_eip;
+    /* 32-bit user space: SYSCALL from compat mode, SYSENTER. */
+    unsigned long syscall32_callback_eip;
+    unsigned long sysenter_callback_eip;
     bool failsafe_disables_events;
+    /* Also for syscall32 bounces: Xen applies this flag to both. */
     bool syscall_disables_events;
+    bool sysenter_disables_events;
 
     unsigned long kernel_ss, kernel_sp; /* stack_switch */
     unsigned long fs_base, gs_base_kernel, gs_base_user;
@@ -52,8 +58,16 @@ struct pv_vcpu {
     unsigned int gdt_ents;
     unsigned long ldt_base, ldt_ents;
 
-    /* FXSAVE image: guest FPU/SSE state while descheduled. */
-    uint8_t fpu_ctxt[512] __attribute__((aligned(16)));
+    /*
+     * Guest FPU/SSE/AVX state while descheduled: a standard-format XSAVE
+     * area, whose first 512 bytes are the FXSAVE image (all there is when
+     * the CPU has no XSAVE).
+     */
+    union {
+        uint8_t fpu_ctxt[512];
+        uint8_t xsave_area[XSAVE_AREA_SIZE];
+    } __attribute__((aligned(64)));
+    uint64_t xcr0; /* the guest's XCR0, x87|SSE until it sets its own */
     bool fpu_initialised;
 };
 
