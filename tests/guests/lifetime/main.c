@@ -148,14 +148,19 @@ static bool build(struct domu *g, uint64_t reason, bool remote)
 {
     static uint64_t table[512];
     static struct vcpu_guest_context c;
-    static void *window, *data_va;
+    /* Two data pages: two DomUs may run at once. */
+    static void *window, *data_pages[2];
+    static unsigned int next_data;
+    void *data_va;
     struct xen_domctl op;
 
     if ( !window )
     {
         window = alloc_page();
-        data_va = alloc_page();
+        data_pages[0] = alloc_page();
+        data_pages[1] = alloc_page();
     }
+    data_va = data_pages[next_data++ % 2];
     if ( create_placed(&g->id, remote) || dom_max_mem(g->id, DOMU_PAGES * 4) )
         return false;
     for ( unsigned int i = 0; i < DOMU_PAGES; i++ )
@@ -245,6 +250,46 @@ static bool counts_within(const struct domu *g, unsigned int ms)
     for ( unsigned int i = 0; i < ms && g->data[0] == c; i++ )
         sleep_ms(1);
     return g->data[0] != c;
+}
+
+/* Two DomUs spinning beside a computing Dom0: three fair shares. */
+static void check_sharing_three(struct domu *g)
+{
+    struct domu h = {0};
+    uint64_t t0[3], t[3], end, total = 0;
+    volatile uint64_t spin = 0;
+    domid_t ids[3] = {0, g->id, 0};
+    unsigned int i;
+    bool fair = true;
+
+    if ( !build(&h, SHUTDOWN_poweroff, false) ||
+         domctl_simple(XEN_DOMCTL_unpausedomain, h.id) ||
+         !counts_within(&h, 1000) )
+    {
+        test_fail("cannot start a second spinning DomU");
+        return;
+    }
+    ids[2] = h.id;
+    for ( i = 0; i < 3; i++ )
+        t0[i] = cpu_time(ids[i]);
+    end = system_time_ns() + 300000000ULL;
+    while ( system_time_ns() < end )
+        spin++;
+    for ( i = 0; i < 3; i++ )
+    {
+        t[i] = cpu_time(ids[i]) - t0[i];
+        total += t[i];
+    }
+    /* Equal shares of one CPU are a third each; on two, more: 1/6 at least. */
+    for ( i = 0; i < 3; i++ )
+        fair &= t[i] * 6 >= total;
+    test_check(fair, "Dom0, d%u and d%u: %lu, %lu, %lu us of CPU", g->id, h.id,
+               (unsigned long)(t[0] / 1000), (unsigned long)(t[1] / 1000),
+               (unsigned long)(t[2] / 1000));
+    unmap_data(&h);
+    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, h.id), 0,
+            "destroy the second DomU while it spins");
+    test_check(dom_wait_gone(h.id), "it is gone");
 }
 
 static void check_pause(struct domu *g)
@@ -337,6 +382,7 @@ void test_main(void)
     /* Xen's answer for a domain one may not name: no extents done. */
     test_rc((long)g.data[5], 0, "the DomU's populate_physmap for Dom0");
     check_sharing(&g);
+    check_sharing_three(&g);
     check_pause(&g);
 
     /* Destroyed while it runs, and while Dom0 still maps its data page. */
