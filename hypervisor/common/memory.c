@@ -17,14 +17,6 @@
 #define MEMOP_CMD_MASK     ((1u << MEMOP_EXTENT_SHIFT) - 1)
 #define EXTENTS_PER_BATCH  512
 
-const struct memmap *machine_memmap(void);
-
-static struct domain *memop_target(struct domain *d, domid_t id)
-{
-    if ( id == DOMID_SELF || id == d->domain_id )
-        return d;
-    return d->is_privileged ? domain_by_id(id) : NULL;
-}
 
 /*
  * Take a frame away from its domain: drop the allocation reference. It
@@ -97,18 +89,12 @@ static int one_extent(unsigned int op, struct domain *d,
     return copy_to_guest(slot, &val, sizeof(val)) ? -EFAULT : 0;
 }
 
-static long reservation_op(unsigned int op, unsigned long start,
-                           unsigned long arg)
+static long reservation_extents(unsigned int op, unsigned long start,
+                                struct domain *d, struct domain *t,
+                                struct xen_memory_reservation r)
 {
-    struct domain *d = current_vcpu()->domain, *t;
-    struct xen_memory_reservation r;
     unsigned long i;
 
-    if ( copy_from_guest(&r, arg, sizeof(r)) )
-        return -EFAULT;
-    t = memop_target(d, r.domid);
-    if ( !t )
-        return -ESRCH;
     if ( r.extent_order > 9 && !d->is_privileged )
         return -EPERM; /* larger than a superpage: privileged only */
     if ( r.extent_order > 18 || r.nr_extents > (1UL << 32) )
@@ -128,6 +114,23 @@ static long reservation_op(unsigned int op, unsigned long start,
             break;
     }
     return i; /* the number of extents done */
+}
+
+static long reservation_op(unsigned int op, unsigned long start,
+                           unsigned long arg)
+{
+    struct domain *d = current_vcpu()->domain, *t;
+    struct xen_memory_reservation r;
+    long rc;
+
+    if ( copy_from_guest(&r, arg, sizeof(r)) )
+        return -EFAULT;
+    rc = domain_target(d, r.domid, &t);
+    if ( rc )
+        return rc;
+    rc = reservation_extents(op, start, d, t, r);
+    domain_put(t);
+    return rc;
 }
 
 /*
@@ -307,9 +310,9 @@ static long memory_exchange(unsigned long arg)
          (x.nr_exchanged & ((1UL << in_chunk_order) - 1)) ||
          x.in.domid != x.out.domid )
         return -EINVAL;
-    t = memop_target(d, x.in.domid);
-    if ( !t )
-        return -ESRCH;
+    rc = domain_target(d, x.in.domid, &t);
+    if ( rc )
+        return rc;
     in_mfns = xzalloc_array(unsigned long,
                             1UL << (x.in.extent_order + in_chunk_order));
     gpfns = xzalloc_array(xen_pfn_t, 1UL << out_chunk_order);
@@ -321,6 +324,7 @@ static long memory_exchange(unsigned long arg)
     xfree(in_mfns);
     xfree(gpfns);
     xfree(out_mfns);
+    domain_put(t);
     if ( copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged),
                        &x.nr_exchanged, sizeof(x.nr_exchanged)) )
         return -EFAULT;
@@ -376,26 +380,31 @@ static long domain_query(unsigned int op, unsigned long arg)
 {
     struct domain *d = current_vcpu()->domain, *t;
     domid_t id;
+    long rc;
 
     if ( copy_from_guest(&id, arg, sizeof(id)) )
         return -EFAULT;
-    t = memop_target(d, id);
-    if ( !t )
-        return -ESRCH;
+    rc = domain_target(d, id, &t);
+    if ( rc )
+        return rc;
     switch ( op )
     {
     case XENMEM_current_reservation:
-        return t->tot_pages;
+        rc = t->tot_pages;
+        break;
     case XENMEM_maximum_reservation:
-        return t->max_pages;
+        rc = t->max_pages;
+        break;
     default:
         /*
          * XENMEM_maximum_gpfn: for PV, Xen answers from the guest's own
          * record, shared_info's arch.max_pfn (Linux keeps it), less one.
          */
-        return (t->shared_info->arch.max_pfn ? t->shared_info->arch.max_pfn
-                                             : 1) - 1;
+        rc = (t->shared_info->arch.max_pfn ? t->shared_info->arch.max_pfn
+                                           : 1) - 1;
     }
+    domain_put(t);
+    return rc;
 }
 
 long do_memory_op(unsigned long cmd, unsigned long arg)

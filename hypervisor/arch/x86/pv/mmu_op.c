@@ -23,14 +23,6 @@
  */
 #define MMU_UPDATE_PREEMPTED (1u << 31)
 
-/* DOMID_SELF or the caller's own id: the caller; another id: privileged. */
-static struct domain *foreign_owner(struct domain *d, domid_t foreigndom)
-{
-    if ( foreigndom == DOMID_SELF || foreigndom == d->domain_id )
-        return d;
-    return d->is_privileged ? domain_by_id(foreigndom) : NULL;
-}
-
 static int mmu_normal_update(struct domain *d, struct domain *pg_owner,
                              uint64_t ptr, uint64_t val, bool preserve_ad)
 {
@@ -153,14 +145,15 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
                    domid_t foreigndom)
 {
     struct domain *d = current_vcpu()->domain;
-    struct domain *pg_owner = foreign_owner(d, foreigndom);
-    long rc;
+    struct domain *pg_owner;
+    long rc = domain_target(d, foreigndom, &pg_owner);
 
-    if ( !pg_owner )
-        return -ESRCH;
+    if ( rc )
+        return rc;
     spin_lock(&d->mm_lock);
     rc = mmu_update_locked(d, pg_owner, ureqs, count, pdone);
     spin_unlock(&d->mm_lock);
+    domain_put(pg_owner);
     return rc;
 }
 
@@ -315,11 +308,15 @@ long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
                   domid_t foreigndom)
 {
     struct vcpu *v = current_vcpu();
+    struct domain *pg_owner;
     struct mmuext_op op;
     unsigned int i, done = 0;
-    long rc = 0;
+    long rc = domain_target(v->domain, foreigndom, &pg_owner);
 
-    if ( foreign_owner(v->domain, foreigndom) != v->domain )
+    if ( rc )
+        return rc;
+    domain_put(pg_owner);
+    if ( pg_owner != v->domain )
         return -EINVAL; /* foreign extended ops are not supported */
     if ( count & MMU_UPDATE_PREEMPTED )
     {
