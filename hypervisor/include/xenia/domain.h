@@ -161,6 +161,16 @@ int evtchn_domain_create(struct domain *d);
 void evtchn_close_all(struct domain *d);
 /* A new domain's grant table, with its first frame (grant_table_op.c). */
 int gnttab_domain_create(struct domain *d);
+/*
+ * XENMEM_acquire_resource of d's grant table (id: shared or status
+ * frames): how many frames it may have, and the MFNs of nr of them from
+ * frame on, grown as needed; 0 or -errno (grant_table_op.c).
+ */
+unsigned int gnttab_resource_max_frames(const struct domain *d,
+                                        unsigned int id);
+int gnttab_acquire_resource(struct domain *d, unsigned int id,
+                            unsigned long frame, unsigned int nr,
+                            xen_pfn_t *mfns);
 
 /* Set up a vCPU's singleshot and periodic timers (vcpu_op.c). */
 void vcpu_timers_init(struct vcpu *v);
