@@ -32,7 +32,6 @@ const char test_title[] = "domains: Dom0 builds, runs and destroys a DomU "
 #define WIN_PAGES    (WIN_L1S * 512UL)
 #define SCRATCH_SLOT (WIN_PAGES - 8) /* a few single-page maps */
 #define MAP_FLAGS    (PTE_P | PTE_RW | PTE_A | PTE_D)
-#define DOMU_CMDLINE "domains-domu pages=2048 maxkb=9216"
 
 static inline long hypercall_domctl(struct xen_domctl *d)
 {
@@ -205,6 +204,74 @@ static void domu_refusals(void)
     test_check(done == 0, "  no entry done (%u)", done);
 }
 
+/*
+ * A hostile DomU: Dom0's memory and ports stay out of reach beyond what
+ * was offered. Dom0 names one of its frames on our command line.
+ */
+static void domu_hostile(void)
+{
+    static uint8_t page_va[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+    unsigned long dom0_mfn = arg_value("dom0mfn=");
+    unsigned long va = (unsigned long)page_va;
+    struct gnttab_map_grant_ref map = {
+        .host_addr = va, .flags = GNTMAP_host_map, .ref = 8, .dom = 0};
+    struct gnttab_copy copy = {.len = 8, .flags = GNTCOPY_source_gref};
+    struct gnttab_setup_table st = {.dom = 0, .nr_frames = 1};
+    struct evtchn_bind_interdomain bi = {.remote_dom = 0, .remote_port = 1};
+    struct xen_memory_map mm = {.nr_entries = 0};
+    xen_pfn_t frame = dom0_mfn;
+    mmu_update_t req;
+    unsigned int done = 99;
+
+    test_check(dom0_mfn != 0, "Dom0 named its frame %#lx", dom0_mfn);
+    test_rc(map_mfn(va, dom0_mfn, PTE_P | PTE_A), -XEN_EBUSY,
+            "mapping Dom0's frame read-only");
+    test_rc(map_mfn(va, dom0_mfn, MAP_FLAGS), -XEN_EBUSY,
+            "mapping Dom0's frame writable");
+    req.ptr = virt_to_maddr(l1_entry(va));
+    req.val = ((uint64_t)dom0_mfn << 12) | PTE_P | PTE_A;
+    test_rc(hypercall_mmu_update(&req, 1, &done, DOMID_SELF), -XEN_EBUSY,
+            "mmu_update of Dom0's frame as ours");
+    test_rc(hypercall_mmu_update(&req, 1, &done, DOMID_FIRST_RESERVED - 2),
+            -XEN_ESRCH, "mmu_update naming a domain that does not exist");
+    test_rc(reservation(XENMEM_decrease_reservation, DOMID_SELF, &frame, 1),
+            0, "decrease_reservation of Dom0's frame: none");
+    test_rc(hypercall_grant_table_op(GNTTABOP_map_grant_ref, &map, 1), 0,
+            "grant map of a ref Dom0 never granted: call done");
+    test_check(map.status == GNTST_general_error, "  refused (status %d)",
+               map.status);
+    copy.source.u.ref = 8;
+    copy.source.domid = 0;
+    copy.dest.u.gmfn = virt_to_mfn(page_va);
+    copy.dest.domid = DOMID_SELF;
+    test_rc(hypercall_grant_table_op(GNTTABOP_copy, &copy, 1), 0,
+            "grant copy from a ref Dom0 never granted: call done");
+    test_check(copy.status == GNTST_general_error, "  refused (status %d)",
+               copy.status);
+    copy.flags = 0;
+    copy.source.u.gmfn = dom0_mfn;
+    copy.status = 0;
+    test_rc(hypercall_grant_table_op(GNTTABOP_copy, &copy, 1), 0,
+            "grant copy from Dom0's frame by mfn: call done");
+    test_check(copy.status == GNTST_permission_denied, "  refused (status %d)",
+               copy.status);
+    set_xen_guest_handle(st.frame_list, &frame);
+    test_rc(hypercall_grant_table_op(GNTTABOP_setup_table, &st, 1), 0,
+            "setup_table of Dom0's table: call done");
+    test_check(st.status == GNTST_permission_denied, "  permission denied "
+               "(status %d)", st.status);
+    test_rc(evtchn_op(EVTCHNOP_bind_interdomain, &bi), -XEN_EINVAL,
+            "bind_interdomain to a Dom0 port not offered to us");
+    bi.remote_dom = DOMID_FIRST_RESERVED - 2;
+    test_rc(evtchn_op(EVTCHNOP_bind_interdomain, &bi), -XEN_ESRCH,
+            "bind_interdomain to a domain that does not exist");
+    test_rc(evtchn_op(EVTCHNOP_send, &(struct evtchn_send){.port = 100}),
+            -XEN_EINVAL, "send on a port we never bound");
+    set_xen_guest_handle(mm.buffer, page_va);
+    test_rc(hypercall_memory_op(XENMEM_machine_memory_map, &mm), -XEN_EPERM,
+            "machine_memory_map");
+}
+
 /* Entries 0 and 1 of our grant table were seeded by the builder. */
 static void domu_grants(void)
 {
@@ -265,6 +332,7 @@ static void domu_main(void)
     domu_grants();
     domu_events();
     domu_refusals();
+    domu_hostile();
 }
 
 /* ======================= the Dom0 (builder) side ======================= */
@@ -805,9 +873,10 @@ static void dom0_main(void)
 {
     static struct pv_kernel k;
     static struct pv_layout l;
+    static char cmdline[128];
     struct pv_build_params p = {
         .nr_pages = DOMU_PAGES,
-        .cmdline = DOMU_CMDLINE,
+        .cmdline = cmdline,
         .domu = true,
     };
     struct pv_build_mem mem = {NULL, builder_map_pfn, builder_pfn_to_mfn};
@@ -820,6 +889,9 @@ static void dom0_main(void)
     const char *why = "";
     long rc;
 
+    /* What the DomU checks against, and a frame of ours it must not get. */
+    snprintf(cmdline, sizeof(cmdline), "domains-domu pages=%lu maxkb=%lu "
+             "dom0mfn=%lu", DOMU_PAGES, DOMU_MAXKB, virt_to_mfn(start_info));
     if ( !start_info->mod_start || !start_info->mod_len )
         test_error("no boot module to build a DomU from");
     rc = pv_kernel_parse((const void *)start_info->mod_start,
