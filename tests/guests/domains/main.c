@@ -533,7 +533,7 @@ static bool create_domain(void)
     return test_rc(hypercall_domctl(&d), 0, "max_mem %lu KiB", DOMU_MAXKB);
 }
 
-static bool populate(void)
+static bool populate(bool full)
 {
     static xen_pfn_t extra[512];
     unsigned long i, bad = 0;
@@ -555,6 +555,8 @@ static bool populate(void)
             DOMU_PAGES + DOMU_SLACK, "maximum_reservation of d%u", domid);
     test_rc(mem_query(XENMEM_maximum_gpfn, domid), 0,
             "maximum_gpfn of d%u: 0 until its p2m size is published", domid);
+    if ( !full )
+        return true;
     /* max_pages holds: only the slack of the 512 asked for is given. */
     for ( i = 0; i < ARRAY_SIZE(extra); i++ )
         extra[i] = DOMU_PAGES + i;
@@ -572,7 +574,7 @@ static bool populate(void)
     return true;
 }
 
-static void set_memory_map(void)
+static void set_memory_map(bool full)
 {
     struct e820entry e = {.addr = 0, .size = DOMU_MAXKB * 1024,
                           .type = E820_RAM};
@@ -582,6 +584,8 @@ static void set_memory_map(void)
     set_xen_guest_handle(fm.map.buffer, &e);
     test_rc(hypercall_memory_op(XENMEM_set_memory_map, &fm), 0,
             "set_memory_map of d%u: RAM [0, %lu KiB)", domid, DOMU_MAXKB);
+    if ( !full )
+        return;
     fm.map.nr_entries = 1025; /* Xen's E820MAX is 1024 */
     test_rc(hypercall_memory_op(XENMEM_set_memory_map, &fm), -XEN_EINVAL,
             "set_memory_map of 1025 entries");
@@ -618,11 +622,10 @@ static void foreign_map_errors(unsigned long data_mfn, unsigned long l4_mfn)
     test_rc(unmap_slot(s), 0, "first entry of the failed batch unmapped");
 }
 
-static bool seed_grants(unsigned long cons_mfn, unsigned long xs_mfn)
+static void acquire_errors(void)
 {
     xen_pfn_t frame = 0;
     unsigned int nr = 0;
-    grant_entry_v1_t *e = win_va(SCRATCH_SLOT + 3);
 
     test_rc(acquire_grant_frames(domid, XENMEM_resource_grant_table_id_shared,
                                  0, 0, NULL, &nr),
@@ -649,7 +652,13 @@ static bool seed_grants(unsigned long cons_mfn, unsigned long xs_mfn)
     test_rc(acquire_grant_frames(0, XENMEM_resource_grant_table_id_shared, 0,
                                  1, &frame, NULL),
             -XEN_EPERM, "acquire_resource: our own table by id");
-    frame = 0;
+}
+
+static bool seed_grants(unsigned long cons_mfn, unsigned long xs_mfn)
+{
+    xen_pfn_t frame = 0;
+    grant_entry_v1_t *e = win_va(SCRATCH_SLOT + 3);
+
     if ( !test_rc(acquire_grant_frames(domid,
                                        XENMEM_resource_grant_table_id_shared,
                                        0, 1, &frame, NULL),
@@ -774,14 +783,22 @@ static void check_remote_port(evtchn_port_t port, uint32_t state,
 static void run_domu(volatile struct xencons_interface *ring,
                      evtchn_port_t cons_local, evtchn_port_t xs_local)
 {
+    static evtchn_port_t dom_exc;
     struct xen_domctl_getdomaininfo info;
-    struct evtchn_bind_virq bv = {.virq = VIRQ_DOM_EXC, .vcpu = 0};
     uint64_t end;
     evtchn_port_t ports[2] = {cons_local, 0};
     bool down = false;
 
-    test_rc(evtchn_op(EVTCHNOP_bind_virq, &bv), 0, "bind VIRQ_DOM_EXC");
-    ports[1] = bv.port;
+    if ( !dom_exc )
+    {
+        struct evtchn_bind_virq bv = {.virq = VIRQ_DOM_EXC, .vcpu = 0};
+
+        test_rc(evtchn_op(EVTCHNOP_bind_virq, &bv), 0, "bind VIRQ_DOM_EXC");
+        dom_exc = bv.port;
+    }
+    ports[1] = dom_exc;
+    line_len = 0;
+    domu_verdict = 0;
     getdomaininfo(domid, &info);
     test_check(info.flags & XEN_DOMINF_paused, "d%u is paused until "
                "unpaused", domid);
@@ -869,7 +886,12 @@ static void destroy_and_wait(uint64_t free_before)
             "status of a port of the destroyed domain");
 }
 
-static void dom0_main(void)
+/*
+ * Build a DomU from a PV kernel image, run it to its shutdown and destroy
+ * it; full: with the refusals a builder may meet on the way.
+ */
+static void build_and_run(const void *image, size_t len, const char *what,
+                          bool full)
 {
     static struct pv_kernel k;
     static struct pv_layout l;
@@ -884,22 +906,20 @@ static void dom0_main(void)
     struct evtchn_alloc_unbound au;
     struct mmuext_op pin = {.cmd = MMUEXT_PIN_L4_TABLE};
     evtchn_port_t xs_port, cons_port, xs_local, cons_local;
-    unsigned long pt_first, i, l4_mfn;
+    unsigned long pt_first = 0, i, l4_mfn;
     uint64_t free_before;
     const char *why = "";
     long rc;
 
+    test_note("--- a DomU from %s", what);
     /* What the DomU checks against, and a frame of ours it must not get. */
     snprintf(cmdline, sizeof(cmdline), "domains-domu pages=%lu maxkb=%lu "
              "dom0mfn=%lu", DOMU_PAGES, DOMU_MAXKB, virt_to_mfn(start_info));
-    if ( !start_info->mod_start || !start_info->mod_len )
-        test_error("no boot module to build a DomU from");
-    rc = pv_kernel_parse((const void *)start_info->mod_start,
-                         start_info->mod_len,
+    rc = pv_kernel_parse(image, len,
                          (1u << XENFEAT_writable_page_tables) |
                              (1u << XENFEAT_pae_pgdir_above_4gb),
                          &k, &why);
-    if ( !test_rc(rc, 0, "the module is a PV kernel%s%s", *why ? ": " : "",
+    if ( !test_rc(rc, 0, "%s is a PV kernel%s%s", what, *why ? ": " : "",
                   why) )
         return;
     free_before = free_pages();
@@ -910,8 +930,8 @@ static void dom0_main(void)
     test_check(!rc && info.tot_pages == 0 && info.shared_info_frame,
                "getdomaininfo: no pages yet, shared_info mfn %#lx",
                (unsigned long)info.shared_info_frame);
-    set_memory_map();
-    if ( !populate() )
+    set_memory_map(full);
+    if ( !populate(full) )
         goto destroy;
 
     /* Its two channels, allocated on its behalf before it runs. */
@@ -972,7 +992,11 @@ static void dom0_main(void)
             "pin d%u's L4 as d%u once unmapped", domid, domid);
     test_rc(hypercall_mmuext_op(&pin, 1, NULL, domid), -XEN_EINVAL,
             "  pinning it again");
-    foreign_map_errors(p2m[0], l4_mfn);
+    if ( full )
+    {
+        foreign_map_errors(p2m[0], l4_mfn);
+        acquire_errors();
+    }
     if ( !seed_grants(p.cons_mfn, p.xs_mfn) )
         goto teardown;
     mask_upcalls(info.shared_info_frame);
@@ -986,6 +1010,7 @@ static void dom0_main(void)
         goto teardown;
     check_remote_port(cons_port, EVTCHNSTAT_interdomain, cons_local,
                       "bound to Dom0");
+    if ( full )
     {
         struct evtchn_bind_interdomain b = {.remote_dom = domid,
                                             .remote_port = cons_port};
@@ -1004,6 +1029,19 @@ teardown:
     window_teardown(pt_first, l.nr_pt_frames);
 destroy:
     destroy_and_wait(free_before);
+}
+
+/* The hostile test kernel, linked in (embed.S): a second, hostile DomU. */
+extern const uint8_t hostile_image[], hostile_image_end[];
+
+static void dom0_main(void)
+{
+    if ( !start_info->mod_start || !start_info->mod_len )
+        test_error("no boot module to build a DomU from");
+    build_and_run((const void *)start_info->mod_start, start_info->mod_len,
+                  "the boot module", true);
+    build_and_run(hostile_image, hostile_image_end - hostile_image,
+                  "the hostile test kernel", false);
 }
 
 void test_main(void)
