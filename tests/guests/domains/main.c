@@ -399,15 +399,25 @@ static void invlpg_local(const void *va)
     hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF);
 }
 
-/* One foreign mapping into window slot `slot`; frames of domid. */
-static long map_foreign(unsigned long slot, unsigned long mfn, uint64_t flags)
+/*
+ * One foreign mapping into window slot `slot`; frames of domid. cmd:
+ * MMU_NORMAL_PT_UPDATE, or MMU_PT_UPDATE_NO_TRANSLATE as privcmd maps
+ * resources (the same for a PV domain).
+ */
+static long map_foreign_cmd(unsigned long slot, unsigned long mfn,
+                            uint64_t flags, unsigned int cmd)
 {
-    mmu_update_t req = {.ptr = win_pte_maddr(slot),
+    mmu_update_t req = {.ptr = win_pte_maddr(slot) | cmd,
                         .val = ((uint64_t)mfn << 12) | flags};
     long rc = hypercall_mmu_update(&req, 1, NULL, domid);
 
     invlpg_local(win_va(slot));
     return rc;
+}
+
+static long map_foreign(unsigned long slot, unsigned long mfn, uint64_t flags)
+{
+    return map_foreign_cmd(slot, mfn, flags, MMU_NORMAL_PT_UPDATE);
 }
 
 static long unmap_slot(unsigned long slot)
@@ -671,8 +681,10 @@ static bool seed_grants(unsigned long cons_mfn, unsigned long xs_mfn)
                                        0, 1, &frame, NULL),
                   0, "acquire_resource: d%u's grant frame 0", domid) ||
          !test_check(frame != 0, "  is mfn %#lx", (unsigned long)frame) ||
-         !test_rc(map_foreign(SCRATCH_SLOT + 3, frame, MAP_FLAGS), 0,
-                  "  mapped as d%u's frame", domid) )
+         !test_rc(map_foreign_cmd(SCRATCH_SLOT + 3, frame, MAP_FLAGS,
+                                  MMU_PT_UPDATE_NO_TRANSLATE),
+                  0, "  mapped as d%u's frame (MMU_PT_UPDATE_NO_TRANSLATE)",
+                  domid) )
         return false;
     e[GNTTAB_RESERVED_CONSOLE].domid = 0;
     e[GNTTAB_RESERVED_CONSOLE].frame = cons_mfn;
