@@ -11,6 +11,7 @@
 #include <xenia/mm.h>
 #include <xenia/page_type.h>
 #include <xenia/xmalloc.h>
+#include <xen/memory.h>
 #include <asm/config.h>
 #include <asm/flushtlb.h>
 #include <asm/processor.h>
@@ -198,6 +199,38 @@ out:
         d->grant_table = NULL;
     }
     return rc;
+}
+
+/* ---- XENMEM_acquire_resource ---- */
+
+/* v1 tables have no status frames, as Xen built without v2. */
+unsigned int gnttab_resource_max_frames(const struct domain *d, unsigned int id)
+{
+    if ( id != XENMEM_resource_grant_table_id_shared || !d->grant_table )
+        return 0;
+    return d->grant_table->max_frames;
+}
+
+/*
+ * Shared frames are handed out grown to cover the request, as Xen's
+ * gnttab_get_shared_frame_mfn does: the toolstack seeds entries 0 and 1
+ * before the guest ever sets its table up.
+ */
+int gnttab_acquire_resource(struct domain *d, unsigned int id,
+                            unsigned long frame, unsigned int nr,
+                            xen_pfn_t *mfns)
+{
+    struct grant_table *gt = d->grant_table;
+    unsigned int i;
+
+    if ( id != XENMEM_resource_grant_table_id_shared || !gt || !nr ||
+         frame + nr > gt->max_frames ||
+         gnttab_setup(gt, frame + nr) != GNTST_okay )
+        return -EINVAL;
+    /* Frames are only ever added, so these stay what they are. */
+    for ( i = 0; i < nr; i++ )
+        mfns[i] = gt->shared_mfn[frame + i];
+    return 0;
 }
 
 /* ---- the sub-ops ---- */

@@ -136,7 +136,10 @@ static long reservation_op(unsigned int op, unsigned long start,
 
     if ( copy_from_guest(&r, arg, sizeof(r)) )
         return -EFAULT;
-    /* A domain the caller may not name gets no extents, as Xen answers. */
+    /*
+     * Xen answers a domain that does not exist, or that the caller may
+     * not touch, as an extent that failed: with the count done so far.
+     */
     if ( domain_target(d, r.domid, &t) )
         return start;
     rc = reservation_extents(op, start, d, t, r);
@@ -419,6 +422,153 @@ static long domain_query(unsigned int op, unsigned long arg)
     return rc;
 }
 
+/* Xen's E820MAX: more entries than that are refused outright. */
+#define GUEST_E820_MAX 1024
+
+/* An entry of a guest's E820 as the memory map sub-ops carry it. */
+struct guest_e820 {
+    uint64_t addr, size;
+    uint32_t type;
+} __packed;
+
+/*
+ * XENMEM_set_memory_map: the E820 a domain will read with
+ * XENMEM_memory_map (libxl gives a PV guest one RAM entry up to its
+ * maximum). Xenia keeps up to MEMMAP_MAX entries. The map is swapped and
+ * read under the domain's mm_lock, which may be held across guest copies.
+ */
+static long set_memory_map(unsigned long arg)
+{
+    struct domain *cur = current_vcpu()->domain, *d;
+    struct xen_foreign_memory_map fm;
+    struct memmap *m, *old;
+    unsigned int i;
+    long rc;
+
+    if ( copy_from_guest(&fm, arg, sizeof(fm)) )
+        return -EFAULT;
+    if ( fm.map.nr_entries > GUEST_E820_MAX )
+        return -EINVAL;
+    rc = domain_target(cur, fm.domid, &d);
+    if ( rc )
+        return rc;
+    m = fm.map.nr_entries <= MEMMAP_MAX ? xzalloc(struct memmap) : NULL;
+    if ( !m )
+    {
+        domain_put(d);
+        return -ENOMEM;
+    }
+    for ( i = 0; i < fm.map.nr_entries; i++ )
+    {
+        struct guest_e820 e;
+
+        if ( copy_from_guest(&e, (unsigned long)fm.map.buffer.p + i * sizeof(e),
+                             sizeof(e)) )
+        {
+            xfree(m);
+            domain_put(d);
+            return -EFAULT;
+        }
+        m->map[i].addr = e.addr;
+        m->map[i].size = e.size;
+        m->map[i].type = e.type;
+    }
+    m->nr = fm.map.nr_entries;
+    spin_lock(&d->mm_lock);
+    old = d->guest_memmap;
+    d->guest_memmap = m;
+    spin_unlock(&d->mm_lock);
+    xfree(old);
+    domain_put(d);
+    return 0;
+}
+
+static long memory_map(struct domain *d, unsigned long arg)
+{
+    long rc = -ENOSYS; /* none set: Linux then assumes its own */
+
+    spin_lock(&d->mm_lock);
+    if ( d->guest_memmap )
+        rc = copy_memmap(d->guest_memmap, arg);
+    spin_unlock(&d->mm_lock);
+    return rc;
+}
+
+#define ACQUIRE_BATCH 32 /* frames between continuation checks */
+
+/*
+ * XENMEM_acquire_resource: the machine frames of another domain's
+ * resource, for the control domain to map (privcmd's MMAP_RESOURCE);
+ * a null frame_list asks for the resource's size. Xenia has grant-table
+ * frames; any other type is -EOPNOTSUPP, which makes the toolstack fall
+ * back to other means.
+ */
+static long acquire_resource(unsigned long arg, unsigned long start)
+{
+    struct domain *cur = current_vcpu()->domain, *d;
+    xen_mem_acquire_resource_t x;
+    xen_pfn_t mfns[ACQUIRE_BATCH];
+    unsigned int max, n;
+    unsigned long list;
+    long rc;
+
+    if ( copy_from_guest(&x, arg, sizeof(x)) )
+        return -EFAULT;
+    if ( x.pad || (x.frame >> 32) || ((x.frame + x.nr_frames) >> 32) )
+        return -EINVAL;
+    /* Xen names only other domains here: its own id is refused. */
+    if ( x.domid == cur->domain_id )
+        return -EPERM;
+    if ( x.domid == DOMID_SELF )
+        return -ESRCH;
+    rc = domain_target(cur, x.domid, &d);
+    if ( rc )
+        return rc;
+    switch ( x.type )
+    {
+    case XENMEM_resource_grant_table:
+        max = gnttab_resource_max_frames(d, x.id);
+        break;
+    default:
+        rc = -EOPNOTSUPP;
+        goto out;
+    }
+    rc = -EINVAL;
+    if ( !max )
+        goto out;
+    if ( !x.frame_list.p )
+    {
+        if ( x.nr_frames || start )
+            goto out;
+        x.nr_frames = max;
+        rc =
+            copy_to_guest(arg + offsetof(xen_mem_acquire_resource_t, nr_frames),
+                          &x.nr_frames, sizeof(x.nr_frames))
+                ? -EFAULT
+                : 0;
+        goto out;
+    }
+    if ( start >= x.nr_frames ||
+         x.nr_frames > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) )
+        goto out;
+    n = MIN(x.nr_frames - (unsigned int)start, ACQUIRE_BATCH);
+    rc = gnttab_acquire_resource(d, x.id, x.frame + start, n, mfns);
+    if ( rc )
+        goto out;
+    list = (unsigned long)x.frame_list.p + start * sizeof(xen_pfn_t);
+    if ( copy_to_guest(list, mfns, n * sizeof(xen_pfn_t)) )
+        rc = -EFAULT;
+    else if ( start + n < x.nr_frames )
+    {
+        hypercall_set_arg(0, XENMEM_acquire_resource |
+                                 ((start + n) << MEMOP_EXTENT_SHIFT));
+        rc = -ERESTART;
+    }
+out:
+    domain_put(d);
+    return rc;
+}
+
 long do_memory_op(unsigned long cmd, unsigned long arg)
 {
     struct domain *d = current_vcpu()->domain;
@@ -452,7 +602,11 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
     case XENMEM_machphys_mfn_list:
         return machphys_mfn_list(arg);
     case XENMEM_memory_map:
-        return d->guest_memmap ? copy_memmap(d->guest_memmap, arg) : -ENOSYS;
+        return memory_map(d, arg);
+    case XENMEM_set_memory_map:
+        return set_memory_map(arg);
+    case XENMEM_acquire_resource:
+        return acquire_resource(arg, start);
     case XENMEM_machine_memory_map:
         if ( !d->is_privileged )
             return -EPERM;

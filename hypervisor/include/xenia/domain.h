@@ -224,6 +224,16 @@ void evtchn_close_all(struct domain *d);
  * value meaning the host's default; -EINVAL beyond the host's limits.
  */
 int gnttab_domain_create(struct domain *d, int max_frames, int max_maptrack);
+/*
+ * XENMEM_acquire_resource of d's grant table (id: shared or status
+ * frames): how many frames it may have, and the MFNs of nr of them from
+ * frame on, grown as needed; 0 or -errno (grant_table_op.c).
+ */
+unsigned int gnttab_resource_max_frames(const struct domain *d,
+                                        unsigned int id);
+int gnttab_acquire_resource(struct domain *d, unsigned int id,
+                            unsigned long frame, unsigned int nr,
+                            xen_pfn_t *mfns);
 
 /* Set up a vCPU's singleshot and periodic timers (vcpu_op.c). */
 void vcpu_timers_init(struct vcpu *v);

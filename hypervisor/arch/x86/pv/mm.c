@@ -111,8 +111,11 @@ static bool mfn_addressable(unsigned long mfn)
 }
 
 /*
- * Xen's answers: a frame that is not the domain's is -EPERM; one of its
- * own that is in use as something else (a page table) is -EBUSY.
+ * Xen's answers: RAM that is not pg_owner's (another domain's, Xenia's,
+ * or free), or pg_owner's in use as something else (a page table), is
+ * -EBUSY; what is not RAM is I/O memory, -EPERM but for the privileged.
+ * pg_owner is the table's owner, or for the control domain the domain it
+ * maps for (mmu_update's foreigndom): then only that domain's frames.
  */
 static int get_l1e(pte_t e, struct domain *pg_owner)
 {
@@ -130,7 +133,7 @@ static int get_l1e(pte_t e, struct domain *pg_owner)
                    : -EPERM;
     pg = mfn_to_page(_mfn(mfn));
     if ( !get_page(pg, pg_owner->domain_id) )
-        return -EPERM;
+        return -EBUSY;
     if ( (e & _PAGE_RW) && get_page_type(pg, PGT_writable_page) )
     {
         put_page(pg);
