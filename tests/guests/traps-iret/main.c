@@ -371,6 +371,104 @@ static void check_debugregs(void)
     trap_set_hook(1, NULL);
 }
 
+/*
+ * mov to/from %drN by the guest kernel, which Xen emulates with
+ * set_debugreg's checks. Each returns the vector raised (the mov is then
+ * skipped) or -1.
+ */
+#define MOV_TO_DR(n, val)                                                      \
+    ({                                                                         \
+        unsigned int before_ = last_trap.count;                                \
+        asm volatile("1: mov %0, %%db" #n "\n2:\n" EXTABLE(1b, 2b)::"r"(     \
+                         (unsigned long)(val))                                 \
+                     : "memory");                                              \
+        last_trap.count != before_ ? (int)last_trap.vector : -1;               \
+    })
+#define MOV_FROM_DR(n, out)                                                    \
+    ({                                                                         \
+        unsigned int before_ = last_trap.count;                                \
+        asm volatile("1: mov %%db" #n ", %0\n2:\n" EXTABLE(1b, 2b)            \
+                     : "+r"(out)                                               \
+                     :                                                         \
+                     : "memory");                                              \
+        last_trap.count != before_ ? (int)last_trap.vector : -1;               \
+    })
+
+static void check_mov_dr(void)
+{
+    unsigned long v = 0, dr6 = 0, dr4 = 0;
+    unsigned int before;
+    int vec;
+
+    vec = MOV_TO_DR(0, &watched);
+    test_check(vec == -1, "mov to %%dr0 of a guest address (vector %d)", vec);
+    test_check(HC(__HYPERVISOR_get_debugreg, 0, 0, 0, 0, 0) ==
+                   (long)(unsigned long)&watched,
+               "get_debugreg sees what mov to %%dr0 wrote");
+    vec = MOV_FROM_DR(0, v);
+    test_check(vec == -1 && v == (unsigned long)&watched,
+               "mov from %%dr0 reads it back (%#lx)", v);
+    vec = MOV_TO_DR(1, 0xffff82d080000000UL);
+    test_check(vec == 13 && last_trap.error_code == 0,
+               "mov to %%dr1 of a hypervisor address: #GP(0) (vector %d)", vec);
+    test_check(HC(__HYPERVISOR_get_debugreg, 1, 0, 0, 0, 0) !=
+                   (long)0xffff82d080000000UL,
+               "and %%dr1 keeps its value");
+    vec = MOV_TO_DR(7, 1UL << 32);
+    test_check(vec == 13, "mov to %%dr7 with a reserved upper bit: #GP "
+                          "(vector %d)", vec);
+    test_rc(HC(__HYPERVISOR_set_debugreg, 7, 1UL << 32, 0, 0, 0), -XEN_EINVAL,
+            "set_debugreg(7) with a reserved upper bit");
+    vec = MOV_TO_DR(7, 0x2000);
+    test_check(vec == 13, "mov to %%dr7 with general detect: #GP (vector %d)",
+               vec);
+    test_rc(HC(__HYPERVISOR_set_debugreg, 7, 0x2000, 0, 0, 0), -XEN_EPERM,
+            "set_debugreg(7) with general detect");
+    /* L0 with R/W0 = 10: an I/O breakpoint, which needs CR4.DE. */
+    vec = MOV_TO_DR(7, 0x1 | (0x2UL << 16));
+    test_check(vec == 13, "mov to %%dr7 of an I/O breakpoint: #GP (vector %d)",
+               vec);
+    vec = MOV_TO_DR(6, 0);
+    v = 0;
+    vec = vec < 0 ? MOV_FROM_DR(6, v) : vec;
+    test_check(vec == -1 && v == 0xffff0ff0UL,
+               "mov 0 to %%dr6 reads back its reserved ones (%#lx)", v);
+    test_check(HC(__HYPERVISOR_get_debugreg, 6, 0, 0, 0, 0) == 0xffff0ff0L,
+               "get_debugreg(6) agrees");
+    /* %dr4 is %dr6 while CR4.DE is clear (gas spells it %db4). */
+    vec = MOV_FROM_DR(4, dr4);
+    test_check(vec == -1 && dr4 == 0xffff0ff0UL,
+               "mov from %%dr4 reads %%dr6 (%#lx)", dr4);
+    /* REX.R: %dr8 does not exist. */
+    before = last_trap.count;
+    asm volatile("1: .byte 0x44, 0x0f, 0x21, 0xc0\n2:\n" EXTABLE(1b, 2b)
+                 : "=a"(v)
+                 :
+                 : "memory");
+    vec = last_trap.count != before ? (int)last_trap.vector : -1;
+    test_check(vec == 6, "mov from %%dr8: #UD (vector %d)", vec);
+    /* Armed by mov alone: L0, write-only, 8 bytes on the watched variable. */
+    trap_set_hook(1, db_hook);
+    vec = MOV_TO_DR(7, 0x1 | (0x1UL << 16) | (0x2UL << 18));
+    test_check(vec == -1, "mov to %%dr7 arms breakpoint 0 (vector %d)", vec);
+    before = *(volatile unsigned int *)&db_count;
+    watched = 44;
+    test_check(*(volatile unsigned int *)&db_count == before + 1,
+               "a write to the watched variable delivers #DB (%u)",
+               *(volatile unsigned int *)&db_count - before);
+    vec = MOV_FROM_DR(6, dr6);
+    test_check(vec == -1 && (dr6 & 1), "mov from %%dr6 shows breakpoint 0 "
+                                       "hit (%#lx)", dr6);
+    vec = MOV_TO_DR(7, 0);
+    before = *(volatile unsigned int *)&db_count;
+    watched = 45;
+    test_check(vec == -1 && *(volatile unsigned int *)&db_count == before,
+               "mov 0 to %%dr7 disarms it");
+    vec = MOV_FROM_DR(7, v);
+    test_check(vec == -1 && v == 0x400, "mov from %%dr7 reads %#lx", v);
+    trap_set_hook(1, NULL);
+}
+
 void test_main(void)
 {
     check_int3_ud2_de();
@@ -382,4 +480,5 @@ void test_main(void)
     check_soft_int();
     check_nm_db();
     check_debugregs();
+    check_mov_dr();
 }

@@ -168,6 +168,14 @@ void pv_handle_exception(struct cpu_user_regs *regs)
         if ( pv_emulate_forced_cpuid(v, regs) )
             return;
         break;
+    case 7:
+        /*
+         * The guest's virtual TS: as on Xen, delivering its #NM clears
+         * it, so the faulting instruction works when the handler returns.
+         */
+        v->arch.ctrlreg[0] &= ~X86_CR0_TS;
+        asm volatile("clts");
+        break;
     case 1:
     {
         /* The guest reads which breakpoint fired with get_debugreg(6). */
