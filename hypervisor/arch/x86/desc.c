@@ -127,9 +127,16 @@ void desc_init_cpu(unsigned int cpu, void *gdt_page, unsigned long stack_block)
                  "mov %3, %%ds\n\t"
                  "mov %3, %%es\n\t"
                  "mov %3, %%ss\n\t"
-                 "ltr %w4"
+                 "ltr %w4\n\t"
+                 /*
+                  * A null LDT. The LDTR left from reset has base 0 and
+                  * limit 0xffff: every LDT selector a guest used would
+                  * read its descriptor (a gate into ring 0, say) from
+                  * whatever the guest maps at address 0.
+                  */
+                 "lldt %w5"
                  :
                  : "m"(gdtr), "m"(idtr), "i"(__HYPERVISOR_CS),
-                   "r"(__HYPERVISOR_DS), "r"(TSS_SELECTOR)
+                   "r"(__HYPERVISOR_DS), "r"(TSS_SELECTOR), "r"(0)
                  : "rax", "memory");
 }

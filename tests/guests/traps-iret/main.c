@@ -290,6 +290,158 @@ static void check_soft_int(void)
                "#GP error code %#lx names IDT entry 6", last_trap.error_code);
 }
 
+/*
+ * int $0x80 with no handler at all: #GP with (0x80 << 3) | 2 exactly, as
+ * on x86 and on Xen, whose own DPL 3 gate for int $0x80 builds that code
+ * when the guest has no handler (QEMU's TCG would report 0x802 instead).
+ */
+static void check_int80_unhandled(void)
+{
+    struct trap_info t[64];
+    unsigned int i, n = 0;
+    uint64_t at;
+
+    traps_copy_table(t, ARRAY_SIZE(t));
+    for ( i = 0; t[i].address; i++ )
+        if ( t[i].vector != 0x80 )
+            t[n++] = t[i];
+    memset(&t[n], 0, sizeof(t[n]));
+    /* Only a null table clears entries; then all but 0x80 go back. */
+    if ( hypercall_set_trap_table(NULL) || hypercall_set_trap_table(t) )
+        test_error("cannot drop the int $0x80 handler");
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n1:\tint $0x80\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=r"(at)
+                 :
+                 : "memory");
+    expect_trap(13, at, "int $0x80 with no handler -> #GP");
+    test_check(last_trap.error_code == 0x402,
+               "#GP error code %#lx is (0x80 << 3) | 2", last_trap.error_code);
+    traps_copy_table(t, ARRAY_SIZE(t));
+    if ( hypercall_set_trap_table(t) )
+        test_error("cannot restore the trap table");
+}
+
+static long update_descriptor(uint64_t *slot, uint64_t desc)
+{
+    return HC(__HYPERVISOR_update_descriptor, virt_to_maddr(slot), desc, 0, 0,
+              0);
+}
+
+/* A present 64-bit gate of the given type and DPL to FLAT_KERNEL_CS:target. */
+static uint64_t gate_lo(unsigned int type, unsigned int dpl, uint16_t sel,
+                        uint64_t target)
+{
+    return (target & 0xffff) | ((uint64_t)sel << 16) |
+           ((uint64_t)type << 40) | ((uint64_t)dpl << 45) | (1ULL << 47) |
+           (((target >> 16) & 0xffff) << 48);
+}
+
+/*
+ * A far call through a call gate in the guest's GDT. Xen accepts the gate
+ * but forces its DPL to 0 (the guest, in ring 3, may never pass), so the
+ * call raises #GP with the gate's selector as error code, and for a
+ * 64-bit guest Xen passes that #GP on as it is. Other system descriptors,
+ * and gates into Xen's own segments, are refused.
+ */
+static void check_call_gate(void)
+{
+    uint64_t *gdt = alloc_page();
+    unsigned long frames[1] = {virt_to_mfn(gdt)};
+    uint64_t target = (uint64_t)check_call_gate, at;
+    struct __attribute__((packed))
+    {
+        uint32_t offset;
+        uint16_t sel;
+    } far = {0, (2 << 3) | 3};
+    long rc;
+
+    if ( set_page_rw(gdt, false) )
+        test_error("cannot make the GDT page read-only");
+    rc = HC(__HYPERVISOR_set_gdt, (unsigned long)frames, 512, 0, 0, 0);
+    test_rc(rc, 0, "set_gdt of one page");
+    if ( rc )
+        return;
+    test_rc(update_descriptor(&gdt[2], gate_lo(12, 3, FLAT_KERNEL_CS, target)),
+            0, "a DPL 3 call gate to FLAT_KERNEL_CS in entry 2");
+    test_rc(update_descriptor(&gdt[3], target >> 32), 0,
+            "its upper half in entry 3");
+    test_check(((gdt[2] >> 45) & 3) == 0, "the gate is stored with DPL 0 "
+                                          "(%#lx)",
+               (unsigned long)gdt[2]);
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n1:\tlcall *%1\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=&r"(at)
+                 : "m"(far)
+                 : "memory");
+    expect_trap(13, at, "lcall through the gate -> #GP");
+    test_check(last_trap.error_code == 0x10,
+               "#GP error code %#lx is the gate's selector 0x10",
+               last_trap.error_code);
+    test_rc(update_descriptor(&gdt[4], gate_lo(12, 3, 0xe008, target)),
+            -XEN_EINVAL, "a call gate into a hypervisor segment");
+    test_rc(update_descriptor(&gdt[4], gate_lo(14, 3, FLAT_KERNEL_CS, target)),
+            -XEN_EINVAL, "an interrupt gate");
+    test_rc(update_descriptor(&gdt[4], (0x67ULL) | (9ULL << 40) | (1ULL << 47)),
+            -XEN_EINVAL, "a TSS descriptor");
+    test_rc(HC(__HYPERVISOR_set_gdt, 0, 0, 0, 0, 0), 0, "set_gdt of none");
+    set_page_rw(gdt, true);
+}
+
+/*
+ * LDT selectors. With no LDT set, any use of one is #GP with the
+ * selector: Xenia used to leave the CPU's LDTR as reset left it (base 0,
+ * limit 0xffff), so descriptors were read from whatever the guest mapped
+ * at address 0 (here nothing: a #PF). Through a call gate in an LDT the
+ * guest set, Xen gives the same #GP with the gate's selector (Xenia loads
+ * no guest LDT yet, so its null LDTR gives that answer too).
+ */
+static void check_ldt_selectors(void)
+{
+    uint64_t *ldt = alloc_page();
+    uint64_t target = (uint64_t)check_ldt_selectors, at;
+    struct mmuext_op op = {.cmd = MMUEXT_SET_LDT};
+    struct __attribute__((packed))
+    {
+        uint32_t offset;
+        uint16_t sel;
+    } far = {0, (2 << 3) | 4 | 3};
+
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n1:\tmov %w1, %%fs\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=&r"(at)
+                 : "r"((2 << 3) | 4 | 3)
+                 : "memory");
+    expect_trap(13, at, "loading an LDT selector with no LDT -> #GP");
+    test_check(last_trap.error_code == 0x14,
+               "#GP error code %#lx is the selector 0x14",
+               last_trap.error_code);
+    asm volatile("mov %w0, %%fs" ::"r"(0));
+
+    ldt[2] = gate_lo(12, 3, FLAT_KERNEL_CS, target);
+    ldt[3] = target >> 32;
+    if ( set_page_rw(ldt, false) )
+        test_error("cannot make the LDT page read-only");
+    op.arg1.linear_addr = (unsigned long)ldt;
+    op.arg2.nr_ents = 512;
+    test_rc(hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF), 0,
+            "MMUEXT_SET_LDT with a call gate in entry 2");
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n1:\tlcall *%1\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=&r"(at)
+                 : "m"(far)
+                 : "memory");
+    expect_trap(13, at, "lcall through the LDT's gate -> #GP");
+    test_check(last_trap.error_code == 0x14,
+               "#GP error code %#lx is the gate's selector 0x14",
+               last_trap.error_code);
+    op.arg1.linear_addr = 0;
+    op.arg2.nr_ents = 0;
+    test_rc(hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF), 0,
+            "MMUEXT_SET_LDT of none");
+    set_page_rw(ldt, true);
+}
+
 static unsigned int nm_count;
 
 static bool nm_hook(struct trap_regs *regs)
@@ -478,6 +630,9 @@ void test_main(void)
     check_regs_restored();
     check_iret_if();
     check_soft_int();
+    check_int80_unhandled();
+    check_call_gate();
+    check_ldt_selectors();
     check_nm_db();
     check_debugregs();
     check_mov_dr();
