@@ -5,6 +5,7 @@
 #include <xenia/symbols.h>
 #include <asm/current.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
 #include <xenia/guest_access.h>
@@ -152,13 +153,24 @@ static void do_nmi(const struct cpu_user_regs *regs)
 /*
  * A #DB in ring 0 can only come from a breakpoint a guest armed on its
  * own memory (set_debugreg refuses Xenia's addresses) being hit while
- * Xenia copied to or from that memory. It is the guest's business: clear
- * it and carry on, as Xen does with hypervisor-mode debug traps.
+ * Xenia copied to or from that memory, or held back by the guest's mov to
+ * %ss until Xenia's SYSCALL entry (it runs on its own IST stack for that).
+ * It is the guest's business: clear it and carry on, as Xen does with
+ * hypervisor-mode debug traps. Data breakpoints are traps, so returning
+ * cannot loop.
  */
 static void do_debug_hypervisor(struct cpu_user_regs *regs)
 {
-    (void)regs;
+    unsigned long dr6;
+
+    asm volatile("mov %%db6, %0" : "=r"(dr6));
     asm volatile("mov %0, %%db6" ::"r"(0xffff0ff0UL));
+    /* A guest's TF never carries into Xenia: step no further if it did. */
+    if ( dr6 & 0x4000 )
+        regs->rflags &= ~X86_EFLAGS_TF;
+    printk(XENLOG_G_DEBUG "#DB in hypervisor context at %#lx, rsp %#lx, "
+                          "dr6 %#lx\n",
+           regs->rip, regs->rsp, dr6);
 }
 
 void do_trap(struct cpu_user_regs *regs)

@@ -8,10 +8,13 @@
  * around Xenia's own saves and loads, which would otherwise raise #NM in
  * Xenia, and set again for a vCPU whose virtual TS is set.
  *
- * XCR0 belongs to the running guest too. A load sets XCR0 to every
- * component Xenia offers first, so that XRSTOR writes all of them, from the
- * vCPU's area or at their reset values: nothing another vCPU left in a
- * component this one has not enabled survives to be seen once it enables it.
+ * XCR0 belongs to the running guest too. Saves and loads run with XCR0
+ * set to every component Xenia offers: a save then keeps the registers of
+ * components the guest has switched off (SSE with XCR0 = x87 alone still
+ * has live XMM registers), and XRSTOR writes every component, from the
+ * vCPU's area or at its reset value, so nothing another vCPU left in a
+ * component this one has not enabled is there to be seen once it does.
+ * The guest's XCR0 goes back in after the load.
  */
 #include <xenia/console.h>
 #include <xenia/domain.h>
@@ -24,6 +27,12 @@
 uint64_t xstate_xcr0_max;
 uint32_t xstate_size_max;
 static uint32_t mxcsr_mask = 0xffbf; /* the architectural default */
+/*
+ * AMD CPUs without RstrFpErrPtrs load the x87 last-instruction and
+ * last-operand pointers only when an exception is pending: the previous
+ * vCPU's would show through (XSA-52).
+ */
+static bool fpu_ptr_leak;
 static DEFINE_PER_CPU(uint64_t, cpu_xcr0);
 
 #define CPUID1_ECX_XSAVE (1u << 26)
@@ -55,6 +64,20 @@ static void probe_bsp(void)
     memcpy(&m, fx + FXSAVE_MXCSR_MASK, sizeof(m));
     if ( m )
         mxcsr_mask = m;
+    cpuid_count(0, 0, &a, &b, &c, &d);
+    if ( b == 0x68747541 /* "AuthenticAMD" */ )
+    {
+        cpuid_count(0x80000000, 0, &a, &b, &c, &d);
+        fpu_ptr_leak = true;
+        if ( a >= 0x80000008 )
+        {
+            cpuid_count(0x80000008, 0, &a, &b, &c, &d);
+            fpu_ptr_leak = !(b & 4); /* RstrFpErrPtrs */
+        }
+        if ( fpu_ptr_leak )
+            printk(XENLOG_INFO "xstate: x87 error pointers are reset before "
+                               "each load (AMD)\n");
+    }
     if ( !(cpuid_ecx(1) & CPUID1_ECX_XSAVE) )
         return;
     cpuid_count(0xd, 0, &a, &b, &c, &d);
@@ -125,25 +148,67 @@ void fpu_save(struct vcpu *v)
 {
     clts();
     if ( xstate_xcr0_max )
+    {
+        set_xcr0(xstate_xcr0_max);
         asm volatile("xsave64 %0"
                      : "+m"(v->arch.xsave_area)
                      : "a"(~0u), "d"(~0u));
+    }
     else
         asm volatile("fxsave64 %0" : "=m"(v->arch.fpu_ctxt));
+}
+
+/* XRSTOR (under XCR0 = all offered) or FXRSTOR; false if the CPU refused. */
+static bool load_area(struct vcpu *v)
+{
+    unsigned int ok = 1;
+
+    if ( xstate_xcr0_max )
+        asm volatile("1: xrstor64 %1\n"
+                     "2:\n"
+                     ".pushsection .fixup, \"ax\"\n"
+                     "3: xor %k0, %k0\n"
+                     "   jmp 2b\n"
+                     ".popsection\n"
+                     ".pushsection .ex_table, \"a\"\n"
+                     ".quad 1b, 3b\n"
+                     ".popsection"
+                     : "+r"(ok)
+                     : "m"(v->arch.xsave_area), "a"(~0u), "d"(~0u)
+                     : "memory");
+    else
+        asm volatile("1: fxrstor64 %1\n"
+                     "2:\n"
+                     ".pushsection .fixup, \"ax\"\n"
+                     "3: xor %k0, %k0\n"
+                     "   jmp 2b\n"
+                     ".popsection\n"
+                     ".pushsection .ex_table, \"a\"\n"
+                     ".quad 1b, 3b\n"
+                     ".popsection"
+                     : "+r"(ok)
+                     : "m"(v->arch.fpu_ctxt)
+                     : "memory");
+    return ok;
 }
 
 void fpu_restore(struct vcpu *v)
 {
     clts();
+    if ( fpu_ptr_leak ) /* Xenia's own values in the pointers */
+        asm volatile("fnclex; emms; fildl %0" ::"m"(mxcsr_mask));
     if ( xstate_xcr0_max )
-    {
         set_xcr0(xstate_xcr0_max);
-        asm volatile("xrstor64 %0" ::"m"(v->arch.xsave_area), "a"(~0u),
-                     "d"(~0u));
-        set_xcr0(v->arch.xcr0);
+    if ( !load_area(v) )
+    {
+        /* Only an image from outside could do this: never run with it. */
+        gprintk(XENLOG_G_ERR, v, "FPU state refused by the CPU\n");
+        fpu_vcpu_init(v);
+        load_area(v);
+        domain_shutdown(v->domain, SHUTDOWN_crash);
     }
-    else
-        asm volatile("fxrstor64 %0" ::"m"(v->arch.fpu_ctxt));
+    if ( xstate_xcr0_max )
+        set_xcr0(v->arch.xcr0);
     if ( v->arch.ctrlreg[0] & X86_CR0_TS )
         write_cr0(read_cr0() | X86_CR0_TS);
 }
@@ -154,7 +219,8 @@ int xstate_guest_xsetbv(struct vcpu *v, uint32_t index, uint64_t value)
         return -EINVAL;
     /*
      * The registers of a component enabled now hold its reset value or
-     * this vCPU's own last value: fpu_restore loaded every component.
+     * this vCPU's own last value: fpu_restore loaded every component, and
+     * nothing but this vCPU has run on them since.
      */
     v->arch.xcr0 = value;
     set_xcr0(value);

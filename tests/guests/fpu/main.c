@@ -13,6 +13,7 @@
 const char test_title[] = "fpu: virtual TS across deschedules and vCPUs, "
                           "#NM clears it, XSAVE/AVX per vCPU, XSETBV checks";
 
+#define CR0_TS      (1UL << 3)
 #define CR4_OSXSAVE (1UL << 18)
 #define XCR0_X87    1ULL
 #define XCR0_SSE    2ULL
@@ -57,6 +58,14 @@ static uint64_t xgetbv0(void)
 }
 
 /* Emulated for a PV kernel, as on Xen. */
+static unsigned long read_cr0(void)
+{
+    unsigned long v;
+
+    asm volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+
 static unsigned long read_cr4(void)
 {
     unsigned long v;
@@ -100,6 +109,45 @@ static void ymm_store(ymm_regs *r)
                  : "memory");
 }
 
+/* The low halves alone: SSE's registers, usable whatever XCR0 says. */
+static void xmm_load(const ymm_regs *r)
+{
+    asm volatile("movdqu 0(%0), %%xmm0\n\tmovdqu 32(%0), %%xmm1\n\t"
+                 "movdqu 64(%0), %%xmm2\n\tmovdqu 96(%0), %%xmm3\n\t"
+                 "movdqu 128(%0), %%xmm4\n\tmovdqu 160(%0), %%xmm5\n\t"
+                 "movdqu 192(%0), %%xmm6\n\tmovdqu 224(%0), %%xmm7\n\t"
+                 "movdqu 256(%0), %%xmm8\n\tmovdqu 288(%0), %%xmm9\n\t"
+                 "movdqu 320(%0), %%xmm10\n\tmovdqu 352(%0), %%xmm11\n\t"
+                 "movdqu 384(%0), %%xmm12\n\tmovdqu 416(%0), %%xmm13\n\t"
+                 "movdqu 448(%0), %%xmm14\n\tmovdqu 480(%0), %%xmm15"
+                 :
+                 : "r"(r)
+                 : "memory");
+}
+
+static void xmm_store(ymm_regs *r)
+{
+    asm volatile("movdqu %%xmm0, 0(%0)\n\tmovdqu %%xmm1, 32(%0)\n\t"
+                 "movdqu %%xmm2, 64(%0)\n\tmovdqu %%xmm3, 96(%0)\n\t"
+                 "movdqu %%xmm4, 128(%0)\n\tmovdqu %%xmm5, 160(%0)\n\t"
+                 "movdqu %%xmm6, 192(%0)\n\tmovdqu %%xmm7, 224(%0)\n\t"
+                 "movdqu %%xmm8, 256(%0)\n\tmovdqu %%xmm9, 288(%0)\n\t"
+                 "movdqu %%xmm10, 320(%0)\n\tmovdqu %%xmm11, 352(%0)\n\t"
+                 "movdqu %%xmm12, 384(%0)\n\tmovdqu %%xmm13, 416(%0)\n\t"
+                 "movdqu %%xmm14, 448(%0)\n\tmovdqu %%xmm15, 480(%0)"
+                 :
+                 : "r"(r)
+                 : "memory");
+}
+
+static bool xmm_equal(const ymm_regs *a, const ymm_regs *b)
+{
+    for ( unsigned int i = 0; i < 16; i++ )
+        if ( memcmp((*a)[i], (*b)[i], 16) )
+            return false;
+    return true;
+}
+
 static void fill(ymm_regs *r, uint8_t seed)
 {
     for ( unsigned int i = 0; i < 16; i++ )
@@ -121,7 +169,7 @@ static volatile bool ready1, stopped1;
 static volatile unsigned long cr4_at_start1;
 static volatile uint64_t xcr0_at_start1;
 static volatile int xsetbv_vec1 = -2;
-static ymm_regs pattern_a, pattern_b, seen1, seen0;
+static ymm_regs pattern_a, pattern_b, pattern_c, seen1, seen0;
 static volatile bool clean_at_start1;
 static uint8_t stack1[16384] __attribute__((aligned(16)));
 static struct vcpu_guest_context ctx;
@@ -204,6 +252,11 @@ static void check_ts_deschedule(void)
     test_rc(sleep_20ms(), 0, "descheduled for 20 ms with TS set");
     test_check(try_fnop() == 7, "TS still set after the deschedule: #NM");
     test_rc(hypercall_fpu_taskswitch(1), 0, "fpu_taskswitch(1) again");
+    test_check(read_cr0() & CR0_TS, "mov from %%cr0 shows the virtual TS");
+    asm volatile("clts" ::: "memory");
+    test_check(!(read_cr0() & CR0_TS) && try_fnop() == -1,
+               "clts (emulated) clears it: no #NM");
+    test_rc(hypercall_fpu_taskswitch(1), 0, "fpu_taskswitch(1) again");
     test_rc(hypercall_fpu_taskswitch(0), 0, "fpu_taskswitch(0)");
     test_rc(sleep_20ms(), 0, "descheduled with TS clear");
     test_check(try_fnop() == -1, "TS still clear after the deschedule");
@@ -215,6 +268,15 @@ static bool check_cpuid(void)
     uint32_t r[4];
     bool ok;
 
+    /* The CPU's own answer (not intercepted here): is there AVX to offer? */
+    asm volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                 : "a"(1), "c"(0));
+    if ( (r[2] >> 26 & 5) != 5 )
+    {
+        test_skip("the CPU has no XSAVE with AVX (ECX %#x): use -cpu max",
+                  r[2]);
+        return false;
+    }
     cpuid_forced(1, 0, r);
     ok = test_check((r[2] >> 26 & 7) == 7, "CPUID.1 ECX: XSAVE, OSXSAVE and "
                                            "AVX offered (%#x)", r[2]);
@@ -283,6 +345,7 @@ static void check_two_vcpus(void)
     unsigned int bad0 = 0, start;
     uint64_t end;
     bool ok;
+    int vec;
 
     fill(&pattern_a, 0x11);
     fill(&pattern_b, 0xa5);
@@ -327,6 +390,36 @@ static void check_two_vcpus(void)
                    bad0);
         test_check(ymm_bad1 == 0, "vCPU 1's ymm0-15 survive switches to "
                                   "vCPU 0 (%u bad)", ymm_bad1);
+        /*
+         * XCR0 without SSE is legal and leaves the XMM registers in use:
+         * they must survive switches all the same (as on Xen, which saves
+         * with every component it offers enabled).
+         */
+        vec = try_xsetbv(0, XCR0_X87);
+        test_check(vec == -1 && xgetbv0() == XCR0_X87,
+                   "vCPU 0: XSETBV(0, x87 alone) accepted (vector %d)", vec);
+        fill(&pattern_c, 0x3c);
+        xmm_load(&pattern_c);
+        bad0 = 0;
+        start = iters1;
+        for ( unsigned int i = 0; i < SWITCHES && iters1 < start + SWITCHES; i++ )
+        {
+            yield();
+            xmm_store(&seen0);
+            if ( !xmm_equal(&seen0, &pattern_c) )
+                bad0++;
+        }
+        ok = wait_for(&iters1, start + SWITCHES);
+        xmm_store(&seen0);
+        test_check(ok && bad0 == 0 && xmm_equal(&seen0, &pattern_c),
+                   "with XCR0 = x87 alone, vCPU 0's xmm0-15 survive switches "
+                   "(%u bad)", bad0);
+        test_check(xgetbv0() == XCR0_X87, "and its XCR0 stays x87 alone "
+                                          "(%#lx)", (unsigned long)xgetbv0());
+        test_check(ymm_bad1 == 0, "vCPU 1's ymm0-15 still intact (%u bad)",
+                   ymm_bad1);
+        vec = try_xsetbv(0, XCR0_X87 | XCR0_SSE | XCR0_YMM);
+        test_check(vec == -1, "vCPU 0: back to x87|SSE|AVX (vector %d)", vec);
     }
     /* vCPU 0 sets TS and yields: vCPU 1 runs x87 code without #NM. */
     phase = PHASE_TS;

@@ -621,6 +621,87 @@ static void check_mov_dr(void)
     trap_set_hook(1, NULL);
 }
 
+/*
+ * A guest's breakpoint on memory the hypervisor writes for it fires in the
+ * hypervisor, which ignores it (Xen logs it) and finishes the hypercall.
+ */
+static xen_extraversion_t watched_buf __attribute__((aligned(16)));
+
+static void check_db_in_hypervisor(void)
+{
+    unsigned int before;
+
+    trap_set_hook(1, db_hook);
+    memset(watched_buf, 0x55, sizeof(watched_buf));
+    test_rc(HC(__HYPERVISOR_set_debugreg, 0, (unsigned long)watched_buf, 0, 0,
+               0),
+            0, "set_debugreg DR0 = a hypercall output buffer");
+    /* L0, write-only, 8 bytes. */
+    test_rc(HC(__HYPERVISOR_set_debugreg, 7, 0x1 | (1UL << 16) | (2UL << 18),
+               0, 0, 0),
+            0, "set_debugreg DR7 arms it");
+    before = *(volatile unsigned int *)&db_count;
+    test_rc(hypercall_xen_version(XENVER_extraversion, watched_buf), 0,
+            "xen_version writes into the watched buffer");
+    test_check(*(volatile unsigned int *)&db_count == before,
+               "the hypervisor's own write does not reach the guest as #DB "
+               "(%u)", *(volatile unsigned int *)&db_count - before);
+    test_check(watched_buf[0] != 0x55, "and the buffer was written");
+    test_rc(HC(__HYPERVISOR_set_debugreg, 7, 0, 0, 0, 0), 0, "disarm DR7");
+    trap_set_hook(1, NULL);
+}
+
+/*
+ * A data breakpoint hit by mov to %ss holds its #DB back until after the
+ * next instruction. After SYSCALL that is the hypervisor's first
+ * instruction, still on the guest's stack pointer: unless #DB has a stack
+ * of its own, the CPU writes the hypervisor's exception frame wherever the
+ * guest pointed %rsp (CVE-2018-8897, XSA-260). Here that is a buffer of
+ * ours, so the check can see it. QEMU's TCG does not hold the #DB back
+ * (it reaches the guest before the SYSCALL: the "deliveries" note), so
+ * the check only tells on hardware; under TCG it shows the path works.
+ */
+static volatile uint16_t ss_copy;
+static uint64_t movss_stack[1024] __attribute__((aligned(16)));
+
+static void check_movss_syscall(void)
+{
+    unsigned long sel;
+    unsigned int i, frames = 0, before;
+    long rc;
+
+    asm volatile("mov %%ss, %0" : "=r"(sel));
+    ss_copy = sel;
+    memset(movss_stack, 0, sizeof(movss_stack));
+    trap_set_hook(1, db_hook);
+    test_rc(HC(__HYPERVISOR_set_debugreg, 0, (unsigned long)&ss_copy, 0, 0, 0),
+            0, "set_debugreg DR0 = the %%ss value in memory");
+    /* L0, read/write (RW=11), 2 bytes (LEN=01). */
+    test_rc(HC(__HYPERVISOR_set_debugreg, 7, 0x1 | (3UL << 16) | (1UL << 18),
+               0, 0, 0),
+            0, "set_debugreg DR7 arms it for reads");
+    before = *(volatile unsigned int *)&db_count;
+    asm volatile("mov %%rsp, %%r12\n\t"
+                 "mov %[top], %%rsp\n\t"
+                 "mov (%[sel]), %%ss\n\t"
+                 "syscall\n\t"
+                 "mov %%r12, %%rsp"
+                 : "=a"(rc)
+                 : "a"((long)__HYPERVISOR_xen_version), "D"(XENVER_version),
+                   "S"(0L), [sel] "r"(&ss_copy),
+                   [top] "r"(&movss_stack[ARRAY_SIZE(movss_stack)])
+                 : "rcx", "r11", "r12", "memory");
+    test_rc(HC(__HYPERVISOR_set_debugreg, 7, 0, 0, 0, 0), 0, "disarm DR7");
+    trap_set_hook(1, NULL);
+    test_check(rc > 0, "the hypercall after mov to %%ss ran (%#lx)", rc);
+    for ( i = 0; i < ARRAY_SIZE(movss_stack); i++ )
+        frames += movss_stack[i] == 0xe008;
+    test_check(frames == 0, "no hypervisor frame (cs 0xe008) written on the "
+                            "guest's stack (%u)", frames);
+    test_note("guest #DB deliveries meanwhile: %u",
+              *(volatile unsigned int *)&db_count - before);
+}
+
 void test_main(void)
 {
     check_int3_ud2_de();
@@ -636,4 +717,6 @@ void test_main(void)
     check_nm_db();
     check_debugregs();
     check_mov_dr();
+    check_db_in_hypervisor();
+    check_movss_syscall();
 }

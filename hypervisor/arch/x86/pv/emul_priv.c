@@ -38,8 +38,9 @@
 #define L7_EBX_AVX2     (1u << 5)
 /* Leaf 0xd.1 EAX: XSAVEOPT, XSAVEC, XGETBV1; not XSAVES (no IA32_XSS). */
 #define LD1_EAX_KEEP 0x7u
-/* Leaf 7: FSGSBASE would make Linux set CR4 bits; the rest needs XSAVE
- * state, is the host's own protection, or is not virtualised. */
+/* Leaf 7: FSGSBASE would make Linux set CR4 bits; AVX2 comes with AVX
+ * (below); the rest needs XSAVE state Xenia does not hold (AVX-512), is
+ * the host's own protection, or is not virtualised. */
 #define L7_EBX_KEEP ((1u << 3) /* BMI1 */ | (1u << 8) /* BMI2 */ |            \
                      (1u << 9) /* ERMS */ | (1u << 18) /* RDSEED */ |         \
                      (1u << 19) /* ADX */ | (1u << 23) /* CLFLUSHOPT */ |     \
@@ -349,10 +350,9 @@ static int emulate_xsetbv(struct vcpu *v, struct cpu_user_regs *regs,
 
 bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs)
 {
-    int rc;
-
     uint8_t insn[16];
     unsigned int len = sizeof(insn);
+    int rc;
 
     while ( len && copy_from_guest(insn, regs->rip, len) )
         len--;
@@ -369,6 +369,13 @@ bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs)
     {
         if ( !emulate_wrmsr(regs) )
             return false;
+        regs->rip += 2;
+        return true;
+    }
+    if ( len >= 2 && insn[0] == 0x0f && insn[1] == 0x06 && v->arch.kernel_mode )
+    {
+        /* clts: the virtual TS, as fpu_taskswitch(0) and as on Xen. */
+        do_fpu_taskswitch(0);
         regs->rip += 2;
         return true;
     }
