@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Makes $BUILD/linux-cache/vmlinuz (Debian's stock kernel, unmodified) and
 # $BUILD/linux-cache/initrd.cpio (busybox, tests/linux/init, the /dev/xen
-# driver modules and xentest), with the kernel's release name in
+# driver modules, xentest and compat32), with the kernel's release name in
 # $BUILD/linux-cache/release and busybox in $BUILD/linux-cache/busybox/,
 # downloading Debian's packages with
 # apt-get download the first time: no host kernel install is needed.
@@ -22,8 +22,16 @@ if [ ! -x "$xentest" ] || [ "$here/xentest.c" -nt "$xentest" ]; then
         -static -o "$xentest" "$here/xentest.c" || die "cannot build xentest.c"
 fi
 
+# A 32-bit static program for the kernel's IA32 emulation (gcc-multilib).
+compat32=$cache/compat32
+if [ ! -x "$compat32" ] || [ "$here/compat32.c" -nt "$compat32" ]; then
+    gcc -m32 -std=gnu11 -O2 -Wall -Wextra -Werror -static \
+        -o "$compat32" "$here/compat32.c" ||
+        die "cannot build compat32.c (gcc -m32 needs gcc-multilib)"
+fi
+
 stale=0
-for f in "$here/init" "$here/prepare.py" "$xentest"; do
+for f in "$here/init" "$here/prepare.py" "$xentest" "$compat32"; do
     [ "$f" -nt "$cache/initrd.cpio" ] && stale=1
 done
 [ -s "$cache/vmlinuz" ] && [ -s "$cache/initrd.cpio" ] && [ -s "$cache/release" ] &&
@@ -43,6 +51,6 @@ pkg=$(find_pkg)
 dpkg-deb -x "$cache"/linux-image-*.deb "$cache/kernel" &&
     dpkg-deb -x "$cache"/busybox-static*.deb "$cache/busybox" ||
     die "cannot unpack the packages"
-python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$cache" ||
+python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$compat32" "$cache" ||
     die "cannot build the initramfs"
 rm -rf "$cache"/*.deb "$cache/kernel" # vmlinuz and initrd.cpio are kept

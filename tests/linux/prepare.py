@@ -3,12 +3,12 @@
 """Turn Debian's kernel and busybox packages into a PV Dom0 and an initramfs.
 
   prepare.py <unpacked linux-image dir> <unpacked busybox-static dir> \
-             <xentest binary> <out dir>
+             <xentest binary> <compat32 binary> <out dir>
 
 Writes <out>/vmlinuz (Debian's bzImage, as Xenia and Xen boot it), its
 release name in <out>/release, and
 <out>/initrd.cpio: busybox, tests/linux/init, the /dev/xen driver modules
-from the same package and the xentest program.
+from the same package, the xentest program and the 32-bit compat32 one.
 """
 import os
 import shutil
@@ -36,7 +36,7 @@ def cpio_newc(entries):
 
 
 def main():
-    kdir, bbdir, xentest, out = sys.argv[1:5]
+    kdir, bbdir, xentest, compat32, out = sys.argv[1:6]
     boot = os.path.join(kdir, "boot")
     vmlinuz = [f for f in os.listdir(boot) if f.startswith("vmlinuz-")]
     if len(vmlinuz) != 1:
@@ -59,6 +59,7 @@ def main():
     entries += [("bin/busybox", 0o100755,
                  read(os.path.join(bbdir, "bin", "busybox"))),
                 ("bin/xentest", 0o100755, read(xentest)),
+                ("bin/compat32", 0o100755, read(compat32)),
                 ("init", 0o100755, read(os.path.join(here, "init")))]
     for m in MODULES:
         path = os.path.join(xen_drivers, m + ".ko")

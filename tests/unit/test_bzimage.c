@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Tests of bzImage unpacking (common/bzimage.c), on made-up and real kernels. */
+/* Tests of bzImage unpacking (common/pvbuild/bzimage.c), on made-up and real kernels. */
 #include "check.h"
 #include "xz_host.h"
 #include "../../hypervisor/lib/crc.c"
 #include "../../hypervisor/common/bcj_x86.c"
 #include "../../hypervisor/common/lzma2_dec.c"
 #include "../../hypervisor/common/xz_dec.c"
-#include "../../hypervisor/common/bzimage.c"
-#include "../../hypervisor/common/pv_image.c"
+#include "../../hypervisor/common/pvbuild/bzimage.c"
+#include "../../hypervisor/common/bzimage_unpack.c"
+#include "../../hypervisor/common/pvbuild/pv_image.c"
 
 /*
  * Debian's stock kernel: tests/unit/run points XENIA_TEST_BZIMAGE at the

@@ -19,6 +19,7 @@
 #include <asm/processor.h>
 #include <asm/xstate.h>
 #include <asm/pv.h>
+#include <xenia/arch.h>
 #include <asm/pv_mm.h>
 #include <asm/pv_dom0.h>
 #include <asm/smp.h>
@@ -98,7 +99,6 @@ ignored_param("edd");
 ignored_param("edid");
 ignored_param("placeholder");
 
-const char *hypervisor_cmdline(void);
 const char *hypervisor_cmdline(void)
 {
     return cmdline_copy;

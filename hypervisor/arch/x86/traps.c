@@ -5,7 +5,6 @@
 #include <xenia/symbols.h>
 #include <asm/current.h>
 #include <asm/processor.h>
-#include <asm/pv.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
 #include <xenia/guest_access.h>
@@ -151,13 +150,13 @@ static void do_nmi(const struct cpu_user_regs *regs)
 }
 
 /*
- * A #DB in ring 0 can only come from a breakpoint a guest armed on its
- * own memory (set_debugreg refuses Xenia's addresses) being hit while
- * Xenia copied to or from that memory, or held back by the guest's mov to
- * %ss until Xenia's SYSCALL entry (it runs on its own IST stack for that).
- * It is the guest's business: clear it and carry on, as Xen does with
- * hypervisor-mode debug traps. Data breakpoints are traps, so returning
- * cannot loop.
+ * A #DB in ring 0 comes from a guest: a breakpoint it armed on its own
+ * memory (set_debugreg refuses Xenia's addresses) hit while Xenia copied to
+ * or from that memory, or held back by its mov to %ss until Xenia's SYSCALL
+ * entry (hence #DB's own IST stack), or its TF single-stepping the SYSENTER
+ * entry until that saves and clears the flags. It is the guest's business:
+ * clear it and carry on, as Xen does with hypervisor-mode debug traps.
+ * Data breakpoints and single steps are traps, so returning cannot loop.
  */
 static void do_debug_hypervisor(struct cpu_user_regs *regs)
 {
@@ -165,12 +164,10 @@ static void do_debug_hypervisor(struct cpu_user_regs *regs)
 
     asm volatile("mov %%db6, %0" : "=r"(dr6));
     asm volatile("mov %0, %%db6" ::"r"(0xffff0ff0UL));
-    /* A guest's TF never carries into Xenia: step no further if it did. */
-    if ( dr6 & 0x4000 )
-        regs->rflags &= ~X86_EFLAGS_TF;
-    printk(XENLOG_G_DEBUG "#DB in hypervisor context at %#lx, rsp %#lx, "
-                          "dr6 %#lx\n",
-           regs->rip, regs->rsp, dr6);
+    if ( dr6 & 0xf ) /* breakpoints, not the SYSENTER entry's steps */
+        printk(XENLOG_G_DEBUG "#DB in hypervisor context at %#lx, rsp %#lx, "
+                              "dr6 %#lx\n",
+               regs->rip, regs->rsp, dr6);
 }
 
 void do_trap(struct cpu_user_regs *regs)

@@ -40,6 +40,7 @@ struct page_info {
  * page table or descriptor page that Xenia's writes would corrupt.
  */
 #define PGC_xen_heap   (1UL << 59)
+#define PGC_dying      (1UL << 58) /* counted by its dying owner until freed */
 #define PGC_count_mask ((1UL << 32) - 1)
 
 /* type_info */

@@ -27,6 +27,7 @@ struct pv_kernel {
     uint32_t features_required, features_supported; /* XENFEAT_ bits */
     bool has_supported_note;
     bool mod_start_pfn;        /* initrd may be handed over by pfn */
+    uint64_t init_p2m;         /* INIT_P2M: where the p2m goes; 0: none */
     unsigned int nr_segments;
     struct pv_segment seg[PV_MAX_SEGMENTS];
 };
@@ -46,7 +47,12 @@ struct pv_build_params {
     const char *cmdline;
     uint64_t shared_info_maddr;
     uint32_t si_flags;            /* SIF_PRIVILEGED | SIF_INITDOMAIN for Dom0 */
-    bool domu;                    /* reserve xenstore and console pages */
+    /*
+     * A DomU gets xenstore and console pages, and the layout Xen's tools
+     * give one: the initrd by pfn (unmapped) and the p2m at INIT_P2M with
+     * page tables of its own, when the kernel's notes allow them.
+     */
+    bool domu;
     uint64_t xs_mfn, cons_mfn;  /* domU: filled in by the caller */
     uint32_t xs_evtchn, cons_evtchn;
 };
@@ -55,8 +61,14 @@ struct pv_build_params {
 struct pv_layout {
     uint64_t v_start, v_end;
     uint64_t kernel_start, kernel_end;
-    uint64_t initrd_start;        /* 0: none */
-    uint64_t p2m_start;
+    uint64_t initrd_start;        /* 0: none, or not mapped */
+    uint64_t p2m_start;           /* VA of the p2m */
+    bool initrd_by_pfn;           /* SIF_MOD_START_PFN */
+    unsigned long initrd_pfn;
+    bool p2m_outside;             /* at INIT_P2M, after the region */
+    unsigned long p2m_pfn;        /* p2m_outside: the p2m, then its tables */
+    unsigned long nr_p2m_pages, nr_p2m_l2, nr_p2m_l1;
+    unsigned long nr_used;        /* pfns [0, nr_used) hold all of this */
     uint64_t start_info;
     uint64_t store_page, console_page; /* domU only */
     uint64_t pt_start;            /* L4, L3, L2, then the L1s */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Console output through HYPERVISOR_console_io and a small printf. */
+/* Console output through HYPERVISOR_console_io or a DomU's ring, and a small printf. */
 #include "guest.h"
+#include <xen/io/console.h>
 
 struct out {
     char *buf;
@@ -192,10 +193,55 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
+/*
+ * A DomU may not use console_io (Xen refuses it outside debug builds):
+ * its console is the ring page the builder gave it, read by Dom0.
+ */
+static struct xencons_interface *cons_ring;
+static evtchn_port_t cons_port;
+
+void console_use_ring(void *ring, evtchn_port_t port)
+{
+    cons_port = port;
+    cons_ring = ring;
+}
+
+static void ring_notify(void)
+{
+    struct evtchn_send send = {.port = cons_port};
+
+    hypercall_event_channel_op(EVTCHNOP_send, &send);
+}
+
+static void ring_write(const char *s, size_t len)
+{
+    volatile struct xencons_interface *r = cons_ring;
+    XENCONS_RING_IDX prod = r->out_prod;
+
+    while ( len )
+    {
+        /* Full: the reader runs when we yield (a kick first, to wake it). */
+        if ( prod - __atomic_load_n(&r->out_cons, __ATOMIC_ACQUIRE) >=
+             sizeof(r->out) )
+        {
+            __atomic_store_n(&r->out_prod, prod, __ATOMIC_RELEASE);
+            ring_notify();
+            hypercall_sched_op(SCHEDOP_yield, NULL);
+            continue;
+        }
+        r->out[prod++ % sizeof(r->out)] = *s++;
+        len--;
+    }
+    __atomic_store_n(&r->out_prod, prod, __ATOMIC_RELEASE);
+    ring_notify();
+}
+
 void console_write(const char *s, size_t len)
 {
-    /* Goes through whichever hypercall path is currently selected. */
-    hypercall_console_io(CONSOLEIO_write, len, s);
+    if ( cons_ring )
+        ring_write(s, len);
+    else /* through whichever hypercall path is currently selected */
+        hypercall_console_io(CONSOLEIO_write, len, s);
 }
 
 void printk(const char *fmt, ...)

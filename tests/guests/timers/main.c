@@ -8,14 +8,16 @@ const char test_title[] = "timers: singleshot at 0 and in the past, "
 
 #define MS 1000000ULL
 /*
- * Lower bounds keep a margin: under QEMU's TCG on a busy host the TSC
- * read by the guest and the one behind the hypervisor's timers were seen
- * to disagree by up to 7 ms (the test "time" checks timers never fire
- * early; here only "waits at all" versus "returns at once" matters).
+ * Lower bounds keep a wide margin: under QEMU's TCG on a busy host,
+ * Xenia's timers were seen to fire up to 12 ms early by the guest's
+ * pvclock (the test "time" is the one that checks timers are never
+ * early; here only "waits" versus "returns at once" matters).
  */
-#define MARGIN (10 * MS)
+#define MARGIN (25 * MS)
 
 static evtchn_port_t tport; /* VIRQ_TIMER */
+
+static void settle_clock(void);
 
 static long singleshot(uint64_t abs_ns, uint32_t flags)
 {
@@ -177,12 +179,15 @@ static void check_set_timer_op(void)
     quiet();
     for ( i = 0; i < ARRAY_SIZE(huge); i++ )
     {
-        uint64_t t0 = system_time_ns();
-        uint64_t t = huge[i].value + (huge[i].ahead ? t0 : 0);
+        uint64_t t0, t;
+
+        settle_clock();
+        t0 = system_time_ns();
+        t = huge[i].value + (huge[i].ahead ? t0 : 0);
 
         test_rc(hypercall_set_timer_op(t), 0, "%s", huge[i].what);
         took = wait_timer_event_from(t0, 2000 * MS);
-        test_check(took != ~0ULL && took >= 100 * MS - MARGIN &&
+        test_check(took != ~0ULL && took >= 100 * MS - 2 * MARGIN &&
                        took < 1000 * MS,
                    "fires in about 100 ms, as Xen: %lu us",
                    took == ~0ULL ? ~0UL : (unsigned long)(took / 1000));
@@ -221,6 +226,22 @@ static long guarded_poll(evtchn_port_t *ports, unsigned int n, uint64_t timeout,
 }
 
 /*
+ * The pvclock record is refreshed when the vCPU is scheduled in. After a
+ * long run of calls that never block (the port sweep below) Xen's
+ * record, extrapolated with a scale calibrated under TCG, was seen 95 ms
+ * off until the next refresh: block briefly so measurements start from a
+ * fresh one.
+ */
+static void settle_clock(void)
+{
+    evtchn_port_t one[1] = {tport};
+    uint64_t ns;
+    bool dog;
+
+    guarded_poll(one, 1, 2 * MS, true, &ns, &dog);
+}
+
+/*
  * A timeout already passed returns at once (Xen: the poll timer fires at
  * once). On Xenia the timer was armed before the vCPU was marked blocked,
  * so a timeout that was due, or fell due in between, woke nothing and the
@@ -242,9 +263,9 @@ static void check_poll_timeouts(void)
     test_check(rc == 0 && !dog,
                "poll with timeout 2^63 (negative): rc %ld after %lu us", rc,
                (unsigned long)(ns / 1000));
-    rc = guarded_poll(one, 1, 30 * MS, true, &ns, &dog);
-    test_check(rc == 0 && !dog && ns >= 30 * MS - MARGIN,
-               "poll with timeout now + 30 ms waits for it: rc %ld after %lu us", rc,
+    rc = guarded_poll(one, 1, 50 * MS, true, &ns, &dog);
+    test_check(rc == 0 && !dog && ns >= 50 * MS - MARGIN,
+               "poll with timeout now + 50 ms waits for it: rc %ld after %lu us", rc,
                (unsigned long)(ns / 1000));
     /* Timeouts that fall due while the call is on its way in. */
     for ( k = 0; k < 200; k++ )

@@ -76,9 +76,6 @@ static void xstate_leaf(uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c,
 }
 
 void pv_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a,
-              uint32_t *b, uint32_t *c, uint32_t *d);
-
-void pv_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a,
               uint32_t *b, uint32_t *c, uint32_t *d)
 {
     if ( leaf >= 0x40000000 && leaf < 0x40010000 )
@@ -113,8 +110,8 @@ void pv_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a,
          * CPUID sees it whenever XSAVE is offered: Linux enables XSAVE only
          * when it sees both bits there.
          */
-        if ( (v->arch.ctrlreg[4] & X86_CR4_OSXSAVE) ||
-             (xstate_xcr0_max && v->arch.kernel_mode) )
+        if ( v && ((v->arch.ctrlreg[4] & X86_CR4_OSXSAVE) ||
+                   (xstate_xcr0_max && v->arch.kernel_mode)) )
             *c |= L1_ECX_OSXSAVE;
         break;
     case 5: /* MONITOR/MWAIT */
@@ -155,7 +152,7 @@ bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_user_regs *regs)
     if ( copy_from_guest(insn, regs->rip, sizeof(insn)) ||
          memcmp(insn, sig, sizeof(sig)) )
         return false;
-    pv_cpuid(v, regs->rax, regs->rcx, &a, &b, &c, &d);
+    pv_domain_cpuid(v->domain, v, regs->rax, regs->rcx, &a, &b, &c, &d);
     regs->rax = a, regs->rbx = b, regs->rcx = c, regs->rdx = d;
     regs->rip += sizeof(sig);
     return true;

@@ -8,7 +8,6 @@
 #include <asm/current.h>
 #include <asm/pv.h>
 
-long do_iret(struct cpu_user_regs *regs);
 
 /* The frame of the hypercall in progress on this CPU, for continuations. */
 static DEFINE_PER_CPU(struct cpu_user_regs *, hypercall_regs);
@@ -75,6 +74,10 @@ long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
         return do_callback_op(a[0], a[1]);
     case __HYPERVISOR_grant_table_op:
         return do_grant_table_op(a[0], a[1], a[2]);
+    case __HYPERVISOR_domctl:
+        return do_domctl(a[0]);
+    case __HYPERVISOR_sysctl:
+        return do_sysctl(a[0]);
     default:
         return -ENOSYS;
     }

@@ -8,6 +8,7 @@
 #include <xenia/page.h>
 
 #define X86_EFLAGS_TF   0x00000100
+#define X86_EFLAGS_DF   0x00000400
 #define X86_EFLAGS_IOPL 0x00003000
 #define X86_EFLAGS_NT   0x00004000
 #define X86_EFLAGS_RF   0x00010000
@@ -32,14 +33,18 @@ bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
                             unsigned long eip, bool has_error,
                             uint32_t error, bool mask_events);
 
+/* HYPERVISOR_iret (iret.c), dispatched from the SYSCALL entry. */
+long do_iret(struct cpu_user_regs *regs);
 /* From the SYSCALL entry: a hypercall, or a guest user's system call. */
 void pv_syscall_entry(struct cpu_user_regs *regs);
+/* From the SYSENTER entry (any mode): to the guest's sysenter callback. */
+void pv_sysenter_entry(struct cpu_user_regs *regs);
 void pv_hypercall(struct cpu_user_regs *regs);
 
 /* The exit path: schedule, deliver events. regs is the CPU's guest frame. */
 void pv_exit_to_guest(struct cpu_user_regs *regs);
 
-/* Set up this CPU's SYSCALL MSRs and trampoline. */
+/* Set up this CPU's SYSCALL and SYSENTER MSRs and trampolines. */
 void pv_syscall_init_cpu(unsigned int cpu, unsigned long stack_block);
 
 /* A write fault on one of the guest's own L1 tables: emulate it. */
@@ -53,6 +58,16 @@ bool pv_iopl_ok(const struct vcpu *v);
 bool pv_emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
                    const uint8_t *insn, unsigned int len);
 bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_user_regs *regs);
+/*
+ * The CPUID leaves PV guests see (emul_priv.c), as vCPU v sees them now
+ * (OSXSAVE follows its CR4), or with v NULL as the toolstack sees them...
+ */
+void pv_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a,
+              uint32_t *b, uint32_t *c, uint32_t *d);
+/* ...narrowed by d's toolstack-set policy, if any (cpu_policy.c). */
+void pv_domain_cpuid(const struct domain *d, const struct vcpu *v,
+                     uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
+                     uint32_t *c, uint32_t *dx);
 
 /* Write the run state where the guest registered it (current vCPU). */
 void pv_update_runstate_area(struct vcpu *v);

@@ -143,6 +143,9 @@ static int one_note(struct pv_kernel *k, struct notes *n, uint32_t type,
     case XEN_ELFNOTE_MOD_START_PFN:
         k->mod_start_pfn = note_number(d, dlen) != 0;
         break;
+    case XEN_ELFNOTE_INIT_P2M:
+        k->init_p2m = note_number(d, dlen);
+        break;
     default:
         break; /* GUEST_VERSION, PAE_MODE, BSD_SYMTAB, PHYS32_ENTRY, ... */
     }
@@ -286,7 +289,25 @@ int pv_kernel_parse(const void *image, size_t len, uint32_t supported,
                                k->hypercall_page >= k->virt_kend ||
                                (k->hypercall_page & (PAGE_SIZE - 1))) )
         return *why = "its hypercall page is not a page of the image", -EINVAL;
+    /* One L4 slot of its own, canonical, in the guest's half. */
+    if ( k->init_p2m && ((k->init_p2m & (L2_SPAN - 1)) ||
+                         k->init_p2m >= (1UL << 47) ||
+                         (k->init_p2m >> 39) == (k->virt_base >> 39)) )
+        return *why = "its INIT_P2M address is unusable", -EINVAL;
     return 0;
+}
+
+/*
+ * The p2m at INIT_P2M: nr pages of it, then one L3, the L2s and the L1s
+ * mapping them. Xen's tools count these frames as part of the p2m.
+ */
+static void p2m_tables(struct pv_layout *l, unsigned long nr_pages)
+{
+    uint64_t bytes = ROUNDUP((uint64_t)nr_pages * 8, PAGE_SIZE);
+
+    l->nr_p2m_pages = (unsigned long)(bytes >> PAGE_SHIFT);
+    l->nr_p2m_l1 = (unsigned long)((bytes + (L2_SPAN / 512) - 1) / (L2_SPAN / 512));
+    l->nr_p2m_l2 = (unsigned long)((bytes + L2_SPAN - 1) / L2_SPAN);
 }
 
 int pv_layout_compute(const struct pv_kernel *k,
@@ -294,20 +315,25 @@ int pv_layout_compute(const struct pv_kernel *k,
                       const char **why)
 {
     uint64_t va, fixed_end;
-    unsigned long nr_l1 = 1, prev = 0;
+    unsigned long nr_l1 = 1, prev = 0, pfn;
 
     memset(l, 0, sizeof(*l));
     l->v_start = k->virt_base;
     l->kernel_start = k->virt_kstart;
     l->kernel_end = ROUNDUP(k->virt_kend, PAGE_SIZE);
+    l->initrd_by_pfn = p->domu && k->mod_start_pfn && p->initrd_len;
+    l->p2m_outside = p->domu && k->init_p2m;
     va = l->kernel_end;
-    if ( p->initrd_len )
+    if ( p->initrd_len && !l->initrd_by_pfn )
     {
         l->initrd_start = va;
         va += ROUNDUP((uint64_t)p->initrd_len, PAGE_SIZE);
     }
-    l->p2m_start = va;
-    va += ROUNDUP((uint64_t)p->nr_pages * 8, PAGE_SIZE);
+    if ( !l->p2m_outside )
+    {
+        l->p2m_start = va;
+        va += ROUNDUP((uint64_t)p->nr_pages * 8, PAGE_SIZE);
+    }
     l->start_info = va;
     va += PAGE_SIZE;
     if ( p->domu )
@@ -332,7 +358,24 @@ int pv_layout_compute(const struct pv_kernel *k,
     l->entry = k->entry;
     if ( ROUNDDOWN(l->v_start, L2_SPAN) != ROUNDDOWN(l->v_end - 1, L2_SPAN) )
         return *why = "its start-of-day region does not fit one 1 GiB L2", -EINVAL;
-    if ( (l->v_end - l->v_start) >> PAGE_SHIFT > p->nr_pages )
+    /* Past the mapped region: the initrd by pfn, then the p2m and its tables. */
+    pfn = (unsigned long)((l->v_end - l->v_start) >> PAGE_SHIFT);
+    if ( l->initrd_by_pfn )
+    {
+        l->initrd_pfn = pfn;
+        pfn += (unsigned long)(ROUNDUP((uint64_t)p->initrd_len, PAGE_SIZE) >> PAGE_SHIFT);
+    }
+    if ( l->p2m_outside )
+    {
+        p2m_tables(l, p->nr_pages);
+        l->p2m_start = k->init_p2m;
+        l->p2m_pfn = pfn;
+        pfn += l->nr_p2m_pages + 1 + l->nr_p2m_l2 + l->nr_p2m_l1;
+        if ( l->nr_p2m_l2 > 512 )
+            return *why = "its p2m does not fit one L4 slot", -ENOMEM;
+    }
+    l->nr_used = pfn;
+    if ( pfn > p->nr_pages )
         return *why = "the domain has too little memory for its image", -ENOMEM;
     return 0;
 }
@@ -349,16 +392,55 @@ static uint64_t mfn_of(const struct pv_build_mem *m, const struct pv_layout *l,
     return m->pfn_to_mfn(m->ctx, pv_va_to_pfn(l, va));
 }
 
-/* Copy len bytes to guest va, a page at a time through map_pfn. */
+/* Copy len bytes to offset off of the pages from pfn on, a page at a time. */
+static void copy_to_pfn(const struct pv_build_mem *m, unsigned long pfn,
+                        uint64_t off, const uint8_t *src, uint64_t len)
+{
+    pfn += (unsigned long)(off >> PAGE_SHIFT);
+    off &= PAGE_SIZE - 1;
+    while ( len )
+    {
+        uint64_t n = MIN(len, PAGE_SIZE - off);
+
+        memcpy((uint8_t *)m->map_pfn(m->ctx, pfn) + off, src, n);
+        pfn++, off = 0, src += n, len -= n;
+    }
+}
+
+/* Copy len bytes to guest va in the mapped region. */
 static void copy_in(const struct pv_build_mem *m, const struct pv_layout *l,
                     uint64_t va, const uint8_t *src, uint64_t len)
 {
-    while ( len )
-    {
-        uint64_t off = va & (PAGE_SIZE - 1), n = MIN(len, PAGE_SIZE - off);
+    copy_to_pfn(m, pv_va_to_pfn(l, va), va & (PAGE_SIZE - 1), src, len);
+}
 
-        memcpy((uint8_t *)page_of(m, l, va) + off, src, n);
-        va += n, src += n, len -= n;
+/* The p2m's own mapping at INIT_P2M, hung off the region's L4. */
+static void build_p2m_tables(const struct pv_build_mem *m,
+                             const struct pv_layout *l)
+{
+    const uint64_t table = PTE_P | PTE_RW | PTE_US | PTE_A;
+    unsigned long l3_pfn = l->p2m_pfn + l->nr_p2m_pages;
+    unsigned long l2_pfn = l3_pfn + 1, l1_pfn = l2_pfn + l->nr_p2m_l2, i;
+    uint64_t *l4 = page_of(m, l, l->pt_start);
+    uint64_t *l3 = m->map_pfn(m->ctx, l3_pfn);
+
+    /* INIT_P2M is 1 GiB aligned: the tables start at index 0 of each. */
+    l4[(l->p2m_start >> 39) & 511] = (m->pfn_to_mfn(m->ctx, l3_pfn) << PAGE_SHIFT) | table;
+    for ( i = 0; i < l->nr_p2m_l2; i++ )
+        l3[((l->p2m_start >> 30) & 511) + i] =
+            (m->pfn_to_mfn(m->ctx, l2_pfn + i) << PAGE_SHIFT) | table;
+    for ( i = 0; i < l->nr_p2m_l1; i++ )
+    {
+        uint64_t *l2 = m->map_pfn(m->ctx, l2_pfn + i / 512);
+
+        l2[i % 512] = (m->pfn_to_mfn(m->ctx, l1_pfn + i) << PAGE_SHIFT) | table;
+    }
+    for ( i = 0; i < l->nr_p2m_pages; i++ )
+    {
+        uint64_t *l1 = m->map_pfn(m->ctx, l1_pfn + i / 512);
+
+        l1[i % 512] = (m->pfn_to_mfn(m->ctx, l->p2m_pfn + i) << PAGE_SHIFT) |
+                      PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D;
     }
 }
 
@@ -402,6 +484,18 @@ static void fill_start_info(const struct pv_build_params *p,
     si->mfn_list = l->p2m_start;
     si->mod_start = l->initrd_start;
     si->mod_len = p->initrd_len;
+    if ( l->initrd_by_pfn )
+    {
+        /* Xen's tools hand it over in whole pages. */
+        si->flags |= SIF_MOD_START_PFN;
+        si->mod_start = l->initrd_pfn;
+        si->mod_len = ROUNDUP((uint64_t)p->initrd_len, PAGE_SIZE);
+    }
+    if ( l->p2m_outside )
+    {
+        si->first_p2m_pfn = l->p2m_pfn;
+        si->nr_p2m_frames = l->nr_p2m_pages + 1 + l->nr_p2m_l2 + l->nr_p2m_l1;
+    }
     if ( p->domu )
     {
         si->store_mfn = p->xs_mfn;
@@ -427,15 +521,39 @@ int pv_build(const struct pv_kernel *k, const struct pv_build_params *p,
     for ( i = 0; i < k->nr_segments; i++ )
         copy_in(mem, l, k->seg[i].vaddr, k->image + k->seg[i].file_off,
                 k->seg[i].filesz);
-    if ( p->initrd_len )
+    if ( l->initrd_by_pfn )
+    {
+        /* The tail of the last page is the guest's to see: clear it. */
+        copy_to_pfn(mem, l->initrd_pfn, 0, initrd, p->initrd_len);
+        if ( p->initrd_len & (PAGE_SIZE - 1) )
+        {
+            pfn = l->initrd_pfn + (unsigned long)(p->initrd_len >> PAGE_SHIFT);
+            memset((uint8_t *)mem->map_pfn(mem->ctx, pfn) +
+                       (p->initrd_len & (PAGE_SIZE - 1)),
+                   0, PAGE_SIZE - (p->initrd_len & (PAGE_SIZE - 1)));
+        }
+    }
+    else if ( p->initrd_len )
         copy_in(mem, l, l->initrd_start, initrd, p->initrd_len);
+    if ( l->p2m_outside )
+    {
+        unsigned long n = l->nr_p2m_pages + 1 + l->nr_p2m_l2 + l->nr_p2m_l1;
+
+        for ( pfn = l->p2m_pfn; pfn < l->p2m_pfn + n; pfn++ )
+            memset(mem->map_pfn(mem->ctx, pfn), 0, PAGE_SIZE);
+    }
     for ( pfn = 0; pfn < p->nr_pages; pfn++ )
     {
         uint64_t mfn = mem->pfn_to_mfn(mem->ctx, pfn);
 
-        copy_in(mem, l, l->p2m_start + pfn * 8, (const uint8_t *)&mfn, 8);
+        if ( l->p2m_outside )
+            copy_to_pfn(mem, l->p2m_pfn, (uint64_t)pfn * 8, (const uint8_t *)&mfn, 8);
+        else
+            copy_in(mem, l, l->p2m_start + pfn * 8, (const uint8_t *)&mfn, 8);
     }
     fill_start_info(p, l, page_of(mem, l, l->start_info));
     build_page_tables(mem, l);
+    if ( l->p2m_outside )
+        build_p2m_tables(mem, l);
     return 0;
 }

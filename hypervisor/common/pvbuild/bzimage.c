@@ -104,32 +104,3 @@ int bzimage_parse(const void *img, size_t len, struct bzimage *bz,
     }
     return 0;
 }
-
-int bzimage_decompress(const struct bzimage *bz, void *out, size_t out_cap,
-                       struct xz_workspace *ws, const char **why)
-{
-    size_t done;
-    int rc;
-
-    if ( out_cap < bz->uncompressed_len )
-    {
-        *why = "output buffer too small";
-        return -ENOSPC;
-    }
-    rc = xz_decode(bz->payload, bz->payload_len, out, bz->uncompressed_len,
-                   &done, ws, why);
-    /* The buffer was sized from the trailer, so the image is at fault. */
-    if ( rc == -ENOSPC )
-    {
-        *why = "payload larger than the size appended to it";
-        rc = -EINVAL;
-    }
-    if ( rc )
-        return rc;
-    if ( done != bz->uncompressed_len )
-    {
-        *why = "payload smaller than the size appended to it";
-        return -EINVAL;
-    }
-    return 0;
-}
