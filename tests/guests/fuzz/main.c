@@ -1325,7 +1325,12 @@ static void gen_callbacks(struct call *c, enum ctx ctx)
     r->flags = rn(4);
     r->address = v_callback(r->type, ctx);
     c->a[0] = pct(90) ? rn(2) : rnd();
-    c->a[1] = v_struct_ptr(r);
+    /*
+     * Not a readable stray pointer: our page tables or the M2P read as a
+     * structure can name an NMI callback at a number, and a pending NMI
+     * comes at once.
+     */
+    c->a[1] = pct(92) ? (uint64_t)r : v_addr_unreadable();
     need_repair = true;
 }
 
@@ -1635,7 +1640,7 @@ again:
 
         cb->handler_address = v_callback(CALLBACKTYPE_nmi, ctx);
         c->a[0] = rn(3);
-        c->a[1] = v_struct_ptr(cb);
+        c->a[1] = pct(92) ? (uint64_t)cb : v_addr_unreadable();
         need_repair = true;
         break;
     }
