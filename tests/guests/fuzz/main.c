@@ -1293,7 +1293,9 @@ static void gen_sched_op(struct call *c, enum ctx ctx)
     if ( c->nr == __HYPERVISOR_sched_op_compat )
     {
         /* The old call takes the argument by value: block and yield only. */
-        c->a[0] = pct(50) ? SCHEDOP_yield : (cmd == SCHEDOP_block ? cmd : 3 + rn(8));
+        c->a[0] = pct(50)                ? SCHEDOP_yield
+                  : cmd == SCHEDOP_block ? cmd
+                                         : 3 + rn(8);
         c->a[1] = v_any();
     }
 }
@@ -2059,7 +2061,8 @@ static void health_check(void)
         test_check(event_count[timer_port] >= before + 3,
                    "seed %lu: timer woke SCHEDOP_block 3 times in %lu ms",
                    cur_seed, (now_ns() - t0) / 1000000);
-    test_check(probe_write(noise, 0) < 0 && probe_read(vcpu_info_page, NULL) < 0,
+    test_check(probe_write(noise, 0) < 0 &&
+                   probe_read(vcpu_info_page, NULL) < 0,
                "seed %lu: our memory is still mapped and writable", cur_seed);
 }
 
