@@ -74,7 +74,13 @@ _Static_assert(__XEN_INTERFACE_VERSION__ == 0x00040e00, "interface version");
 
 const char test_title[] = "fuzz: seeded random hypercalls with edge values";
 
-#define NOISE_PAGES 16
+/*
+ * Noise pages: structures for the calls come from the first STRUCT_PAGES,
+ * data the hypervisor writes goes to the rest, so that in a multicall an
+ * entry's output never lands on a later entry's structure.
+ */
+#define NOISE_PAGES  24
+#define STRUCT_PAGES 16
 #define WIN_PAGES   16
 #define POOL_FRAMES 64
 #define GNT_FRAMES  2
@@ -372,7 +378,8 @@ static void *arena_alloc(size_t size)
     uint8_t *p;
 
     size = (size + 7) & ~7UL;
-    if ( arena_off + size > NOISE_PAGES * PAGE_SIZE - 8 )
+    /* A top-level call (a batch of 8 included) fits without wrapping. */
+    if ( arena_off + size > STRUCT_PAGES * PAGE_SIZE - 8 )
         arena_off = 0;
     p = noise + arena_off;
     arena_off += size;
@@ -425,7 +432,8 @@ static uint64_t v_out_ptr(void)
     case 6:
         return v_addr_bad();
     default:
-        return (uint64_t)arena_alloc(512) + rn(64);
+        return (uint64_t)noise + STRUCT_PAGES * PAGE_SIZE +
+               rn((NOISE_PAGES - STRUCT_PAGES) * PAGE_SIZE - 512);
     }
 }
 
@@ -1229,7 +1237,10 @@ static void gen_sched_op(struct call *c, enum ctx ctx)
     do
         cmd = pct(95) ? rn(9) : (unsigned int)rnd();
     while ( cmd == SCHEDOP_shutdown ||
-            ((cmd == SCHEDOP_block || cmd == SCHEDOP_poll) &&
+            /* In a batch: no blocking, and nothing whose structure an
+             * earlier entry's output could turn against us. */
+            ((cmd == SCHEDOP_block || cmd == SCHEDOP_poll ||
+              cmd == SCHEDOP_remote_shutdown || cmd == SCHEDOP_watchdog) &&
              ctx == CTX_MULTI) );
     c->a[0] = cmd;
     switch ( cmd )
@@ -1939,7 +1950,7 @@ static void do_one(void)
     mask_events = false;
     fifo_switch = false;
     vcpu_info_target = NULL;
-    arena_off = rn(NOISE_PAGES * PAGE_SIZE / 2) & ~7UL;
+    arena_off = rn(PAGE_SIZE) & ~7UL;
     gen_call(&c, CTX_TOP);
     cur_call = c;
     block_call = c.nr == __HYPERVISOR_sched_op && c.a[0] == SCHEDOP_block;
