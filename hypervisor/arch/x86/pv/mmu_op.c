@@ -112,13 +112,18 @@ static long mmu_update_locked(struct domain *d, struct domain *pg_owner,
             rc = -EFAULT;
             break;
         }
-        switch ( req.ptr & 3 )
+        /*
+         * The command is the low 3 bits (an entry is 8 bytes), as in Xen:
+         * 4-7 are unknown (-ENOSYS), not 0-3 again; read as 2 bits, a 5
+         * on a page-table entry's address rewrote that table's M2P entry.
+         */
+        switch ( req.ptr & 7 )
         {
         case MMU_NORMAL_PT_UPDATE:
         case MMU_PT_UPDATE_PRESERVE_AD:
         case MMU_PT_UPDATE_NO_TRANSLATE: /* PV frames are machine frames */
-            rc = mmu_normal_update(d, pg_owner, req.ptr & ~3UL, req.val,
-                                   (req.ptr & 3) == MMU_PT_UPDATE_PRESERVE_AD);
+            rc = mmu_normal_update(d, pg_owner, req.ptr & ~7UL, req.val,
+                                   (req.ptr & 7) == MMU_PT_UPDATE_PRESERVE_AD);
             break;
         case MMU_MACHPHYS_UPDATE:
             rc = pg_owner == d ? mmu_machphys_update(d, req.ptr, req.val)
