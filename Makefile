@@ -11,7 +11,7 @@ BUILD   := $(CURDIR)/build
 KCONFIG := kconfig-conf
 export BUILD
 
-all: hypervisor xenstore
+all: hypervisor xenstore libhcall dom0-tools
 
 # --- configuration -------------------------------------------------------
 # kconfig-frontends writes include/config/ relative to its working
@@ -53,6 +53,12 @@ hypervisor: config
 xenstore:
 	@if [ -f xenstore/Makefile ]; then $(MAKE) -C xenstore; fi
 
+libhcall:
+	$(MAKE) -C libhcall
+
+dom0-tools: libhcall
+	$(MAKE) -C dom0-tools
+
 iso: hypervisor
 	scripts/mkiso.sh
 
@@ -69,4 +75,5 @@ distclean: clean
 	rm -f .config .config.old
 
 .PHONY: all config defconfig olddefconfig menuconfig hypervisor xenstore \
+        libhcall dom0-tools \
         iso test run clean distclean

@@ -22,12 +22,26 @@ if [ ! -x "$xentest" ] || [ "$here/xentest.c" -nt "$xentest" ]; then
         -static -o "$xentest" "$here/xentest.c" || die "cannot build xentest.c"
 fi
 
+# The DomU tools (static, from dom0-tools/) and the guest kernel they build.
+make -s -C "$top/dom0-tools" BUILD="$build" >&2 || die "cannot build dom0-tools"
+make -s -C "$top/tests/guests" BUILD="$build" >&2 || die "cannot build the guest kernels"
+extra=("bin/xenia-domu=$build/dom0-tools/xenia-domu"
+       "bin/domu-test.sh=$here/domu-test.sh"
+       "lib/guests/domu.elf=$build/tests/guests/domu.elf"
+       "lib/guests/vmlinuz=vmlinuz")
+
 stale=0
-for f in "$here/init" "$here/prepare.py" "$xentest"; do
+for f in "$here/init" "$here/prepare.py" "$xentest" "$here/domu-test.sh" \
+         "$build/dom0-tools/xenia-domu" "$build/tests/guests/domu.elf"; do
     [ "$f" -nt "$cache/initrd.cpio" ] && stale=1
 done
 [ -s "$cache/vmlinuz" ] && [ -s "$cache/initrd.cpio" ] && [ -s "$cache/release" ] &&
     [ $stale = 0 ] && exit 0
+# Only the initramfs is stale: rebuild it from the kept busybox and kernel.
+if [ -s "$cache/vmlinuz" ] && [ -d "$cache/kernel" ] && [ -d "$cache/busybox" ]; then
+    python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$cache" \
+        "${extra[@]}" && exit 0
+fi
 
 find_pkg() {
     apt-cache depends linux-image-amd64 2>/dev/null |
@@ -43,6 +57,7 @@ pkg=$(find_pkg)
 dpkg-deb -x "$cache"/linux-image-*.deb "$cache/kernel" &&
     dpkg-deb -x "$cache"/busybox-static*.deb "$cache/busybox" ||
     die "cannot unpack the packages"
-python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$cache" ||
+python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$cache" \
+    "${extra[@]}" ||
     die "cannot build the initramfs"
-rm -rf "$cache"/*.deb "$cache/kernel" # vmlinuz and initrd.cpio are kept
+rm -rf "$cache"/*.deb # the unpacked kernel stays: initrd.cpio is rebuilt from it

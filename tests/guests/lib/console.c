@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Console output through HYPERVISOR_console_io and a small printf. */
 #include "guest.h"
+#include <xen/io/console.h>
 
 struct out {
     char *buf;
@@ -192,8 +193,47 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
+/*
+ * A DomU's console is the ring page its builder gave it (Xen refuses
+ * CONSOLEIO_write from a DomU in release builds). Dom0's tool drains it;
+ * while the ring is full we yield to let it.
+ */
+static void ring_write(const char *s, size_t len)
+{
+    unsigned long mfn = start_info->console.domU.mfn;
+    struct xencons_interface *r =
+        (struct xencons_interface *)(GUEST_VIRT_BASE + (M2P[mfn] << 12));
+    struct evtchn_send send = {.port = start_info->console.domU.evtchn};
+
+    while ( len )
+    {
+        XENCONS_RING_IDX prod = r->out_prod;
+
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        if ( prod - r->out_cons >= sizeof(r->out) )
+        {
+            hypercall_event_channel_op(EVTCHNOP_send, &send);
+            hypercall_sched_op(SCHEDOP_yield, NULL);
+            continue;
+        }
+        r->out[MASK_XENCONS_IDX(prod, r->out)] = *s++;
+        len--;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        r->out_prod = prod + 1;
+    }
+    hypercall_event_channel_op(EVTCHNOP_send, &send);
+}
+
+bool is_domu(void)
+{
+    return start_info && !(start_info->flags & SIF_INITDOMAIN) &&
+           start_info->console.domU.evtchn;
+}
+
 void console_write(const char *s, size_t len)
 {
+    if ( is_domu() )
+        ring_write(s, len);
     /* Goes through whichever hypercall path is currently selected. */
     hypercall_console_io(CONSOLEIO_write, len, s);
 }

@@ -42,6 +42,8 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_write(const char *s, size_t len);
+/* Built by a toolstack (no SIF_INITDOMAIN, a console ring): output goes there. */
+bool is_domu(void);
 
 /* ---- verdicts (report.c) ---- */
 

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xenia-domu: build, start, watch and destroy PV DomUs from Dom0 with
+ * libhcall and the DomU builder. A test and benchmark tool, not xl.
+ *
+ *   xenia-domu create [-m MiB] [-c vcpus] [-r initrd] [-a cmdline]
+ *                     [-d domid] [-p] [-w secs [-o] [-u text] [-D]] [-t] KERNEL
+ *   xenia-domu destroy|pause|unpause|info DOMID
+ *   xenia-domu free | list
+ *
+ * create prints "domid N". -p leaves it paused; -w waits up to secs for it
+ * to shut down (or, with -u, until its console shows text), draining its
+ * console ring (-o: to stdout); -D destroys it at the end; -t prints the
+ * builder's time per phase.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include "builder.h"
+#include <xen/io/console.h>
+
+static const char *const reasons[] = {"poweroff", "reboot", "suspend", "crash",
+                                      "watchdog", "soft_reset"};
+
+static int usage(void)
+{
+    fprintf(stderr,
+            "usage: xenia-domu create [-m MiB] [-c vcpus] [-r initrd] [-a cmdline]\n"
+            "                         [-d domid] [-p] [-w secs [-o] [-u text] [-D]] [-t] KERNEL\n"
+            "       xenia-domu destroy|pause|unpause|info DOMID\n"
+            "       xenia-domu free | list\n");
+    return 2;
+}
+
+static int parse_ulong(const char *s, unsigned long *v, const char *what)
+{
+    char *end;
+
+    errno = 0;
+    *v = strtoul(s, &end, 0);
+    if ( errno || !*s || *end || s[0] == '-' )
+    {
+        fprintf(stderr, "xenia-domu: %s '%s' is not a number\n", what, s);
+        return -1;
+    }
+    return 0;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Guest output so far, kept whole so that -u can search it. */
+struct console {
+    struct xencons_interface *ring;
+    char *text;
+    size_t len;
+    int echo;
+};
+
+static void drain(struct console *c)
+{
+    XENCONS_RING_IDX cons = c->ring->out_cons, prod;
+
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    prod = __atomic_load_n(&c->ring->out_prod, __ATOMIC_ACQUIRE);
+    if ( prod - cons > sizeof(c->ring->out) )
+        cons = prod - sizeof(c->ring->out); /* a guest that lies: keep its last ring */
+    while ( cons != prod )
+    {
+        char ch = c->ring->out[MASK_XENCONS_IDX(cons, c->ring->out)];
+        char *t = realloc(c->text, c->len + 2);
+
+        cons++;
+        if ( !t )
+            break;
+        c->text = t;
+        c->text[c->len++] = ch;
+        c->text[c->len] = '\0';
+        if ( c->echo )
+            putchar(ch);
+    }
+    __atomic_store_n(&c->ring->out_cons, cons, __ATOMIC_RELEASE);
+    if ( c->echo )
+        fflush(stdout);
+}
+
+/* 0 once it shut down (or showed until), 1 on timeout, -1 on error. */
+static int watch(hcall_t *h, const struct domu *d, double secs, int echo,
+                 const char *until)
+{
+    struct console c = {.echo = echo};
+    xen_pfn_t mfn = d->console_mfn;
+    double end = now() + secs;
+    int rc = 1;
+
+    c.ring = hcall_map_foreign(h, (domid_t)d->domid, PROT_READ | PROT_WRITE, &mfn,
+                               NULL, 1);
+    if ( !c.ring )
+    {
+        fprintf(stderr, "xenia-domu: console of domain %u: %s\n", d->domid,
+                hcall_error(h));
+        return -1;
+    }
+    while ( now() < end )
+    {
+        struct xen_domctl_getdomaininfo info;
+
+        drain(&c);
+        if ( until && c.text && strstr(c.text, until) )
+        {
+            rc = 0;
+            break;
+        }
+        if ( hcall_domain_getinfo(h, d->domid, &info) )
+        {
+            fprintf(stderr, "xenia-domu: %s\n", hcall_error(h));
+            rc = -1;
+            break;
+        }
+        if ( info.flags & (XEN_DOMINF_shutdown | XEN_DOMINF_dying) )
+        {
+            unsigned int r = (info.flags >> XEN_DOMINF_shutdownshift) &
+                             XEN_DOMINF_shutdownmask;
+
+            drain(&c);
+            printf("domain %u shut down: %s\n", d->domid,
+                   r < sizeof(reasons) / sizeof(reasons[0]) ? reasons[r] : "?");
+            rc = until ? 1 : 0;
+            break;
+        }
+        usleep(20000);
+    }
+    if ( rc == 1 )
+        fprintf(stderr, "xenia-domu: domain %u: %s within %.0f s\n", d->domid,
+                until ? "the awaited output did not appear" : "no shutdown", secs);
+    hcall_unmap(h, c.ring, 1);
+    free(c.text);
+    return rc;
+}
+
+static int cmd_create(hcall_t *h, int argc, char **argv)
+{
+    struct domu_config cfg = {.memory_mib = 32, .vcpus = 1, .domid = DOMID_INVALID,
+                              .cmdline = ""};
+    unsigned long v, wait_secs = 0;
+    int opt, echo = 0, destroy = 0, timing = 0, rc;
+    const char *until = NULL;
+    char msg[256];
+    struct domu d;
+
+    optind = 1;
+    while ( (opt = getopt(argc, argv, "m:c:r:a:d:pw:ou:Dt")) != -1 )
+    {
+        switch ( opt )
+        {
+        case 'm':
+            if ( parse_ulong(optarg, &cfg.memory_mib, "memory") )
+                return 2;
+            break;
+        case 'c':
+            if ( parse_ulong(optarg, &v, "vCPU count") )
+                return 2;
+            cfg.vcpus = v > 1024 ? 1024 : (unsigned int)v;
+            break;
+        case 'r': cfg.initrd = optarg; break;
+        case 'a': cfg.cmdline = optarg; break;
+        case 'd':
+            if ( parse_ulong(optarg, &v, "domid") )
+                return 2;
+            cfg.domid = (uint32_t)(v > DOMID_INVALID ? DOMID_INVALID + 1 : v);
+            break;
+        case 'p': cfg.start_paused = 1; break;
+        case 'w':
+            if ( parse_ulong(optarg, &wait_secs, "wait") )
+                return 2;
+            break;
+        case 'o': echo = 1; break;
+        case 'u': until = optarg; break;
+        case 'D': destroy = 1; break;
+        case 't': timing = 1; break;
+        default: return usage();
+        }
+    }
+    if ( optind != argc - 1 )
+        return usage();
+    cfg.kernel = argv[optind];
+    if ( domu_build(h, &cfg, &d, msg, sizeof(msg)) )
+    {
+        fprintf(stderr, "xenia-domu: %s\n", msg);
+        return 1;
+    }
+    printf("domid %u\n", d.domid);
+    if ( timing )
+        printf("build-us load %llu create %llu populate %llu image %llu finish %llu\n",
+               (unsigned long long)d.us_load, (unsigned long long)d.us_create,
+               (unsigned long long)d.us_populate, (unsigned long long)d.us_build,
+               (unsigned long long)d.us_finish);
+    fflush(stdout);
+    rc = wait_secs ? watch(h, &d, (double)wait_secs, echo, until) : 0;
+    if ( destroy && hcall_domain_destroy(h, d.domid) )
+    {
+        fprintf(stderr, "xenia-domu: %s\n", hcall_error(h));
+        return 1;
+    }
+    return rc ? 1 : 0;
+}
+
+static int cmd_domain(hcall_t *h, const char *cmd, const char *arg)
+{
+    struct xen_domctl_getdomaininfo info;
+    unsigned long domid;
+    int rc;
+
+    if ( parse_ulong(arg, &domid, "domid") )
+        return 2;
+    if ( !strcmp(cmd, "destroy") )
+        rc = hcall_domain_destroy(h, (uint32_t)domid);
+    else if ( !strcmp(cmd, "pause") )
+        rc = hcall_domain_pause(h, (uint32_t)domid);
+    else if ( !strcmp(cmd, "unpause") )
+        rc = hcall_domain_unpause(h, (uint32_t)domid);
+    else
+    {
+        rc = hcall_domain_getinfo(h, (uint32_t)domid, &info);
+        if ( !rc )
+            printf("domain %u flags %#x tot_pages %llu max_pages %llu vcpus %u\n",
+                   info.domain, info.flags, (unsigned long long)info.tot_pages,
+                   (unsigned long long)info.max_pages, info.nr_online_vcpus);
+    }
+    if ( rc )
+    {
+        fprintf(stderr, "xenia-domu: %s\n", hcall_error(h));
+        return 1;
+    }
+    return 0;
+}
+
+static int cmd_list(hcall_t *h)
+{
+    struct xen_domctl_getdomaininfo info[64];
+    uint32_t next = 0;
+    int n, i;
+
+    do
+    {
+        n = hcall_domain_list(h, next, 64, info);
+        if ( n < 0 )
+        {
+            fprintf(stderr, "xenia-domu: %s\n", hcall_error(h));
+            return 1;
+        }
+        for ( i = 0; i < n; i++ )
+        {
+            printf("domain %u flags %#x tot_pages %llu\n", info[i].domain,
+                   info[i].flags, (unsigned long long)info[i].tot_pages);
+            next = info[i].domain + 1u;
+        }
+    } while ( n == 64 );
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct xen_sysctl_physinfo pi;
+    hcall_t *h;
+    int rc;
+
+    if ( argc < 2 )
+        return usage();
+    h = hcall_open();
+    if ( !h )
+    {
+        fprintf(stderr, "xenia-domu: %s\n", hcall_open_error());
+        return 1;
+    }
+    if ( !strcmp(argv[1], "create") )
+        rc = cmd_create(h, argc - 1, argv + 1);
+    else if ( argc == 3 && (!strcmp(argv[1], "destroy") || !strcmp(argv[1], "pause") ||
+                            !strcmp(argv[1], "unpause") || !strcmp(argv[1], "info")) )
+        rc = cmd_domain(h, argv[1], argv[2]);
+    else if ( argc == 2 && !strcmp(argv[1], "free") )
+    {
+        rc = hcall_physinfo(h, &pi) ? 1 : 0;
+        if ( rc )
+            fprintf(stderr, "xenia-domu: %s\n", hcall_error(h));
+        else
+            printf("free_pages %llu total_pages %llu\n",
+                   (unsigned long long)pi.free_pages, (unsigned long long)pi.total_pages);
+    }
+    else if ( argc == 2 && !strcmp(argv[1], "list") )
+        rc = cmd_list(h);
+    else
+        rc = usage();
+    hcall_close(h);
+    return rc;
+}
