@@ -7,11 +7,12 @@
  *                     [-d domid] [-p] [-w secs [-o] [-u text] [-D]] [-t] KERNEL
  *   xenia-domu destroy|pause|unpause|info DOMID
  *   xenia-domu free | list
+ *   xenia-domu unpack KERNEL OUT   (the ELF inside a bzImage, for benchmarks)
  *
  * create prints "domid N". -p leaves it paused; -w waits up to secs for it
  * to shut down (or, with -u, until its console shows text), draining its
  * console ring (-o: to stdout); -D destroys it at the end; -t prints the
- * builder's time per phase.
+ * builder's time per phase (and, with -u, the time until the text showed).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,7 +33,8 @@ static int usage(void)
             "usage: xenia-domu create [-m MiB] [-c vcpus] [-r initrd] [-a cmdline]\n"
             "                         [-d domid] [-p] [-w secs [-o] [-u text] [-D]] [-t] KERNEL\n"
             "       xenia-domu destroy|pause|unpause|info DOMID\n"
-            "       xenia-domu free | list\n");
+            "       xenia-domu free | list\n"
+            "       xenia-domu unpack KERNEL OUT\n");
     return 2;
 }
 
@@ -95,7 +97,7 @@ static void drain(struct console *c)
 
 /* 0 once it shut down (or showed until), 1 on timeout, -1 on error. */
 static int watch(hcall_t *h, const struct domu *d, double secs, int echo,
-                 const char *until)
+                 const char *until, double start, int timing)
 {
     struct console c = {.echo = echo};
     xen_pfn_t mfn = d->console_mfn;
@@ -117,6 +119,8 @@ static int watch(hcall_t *h, const struct domu *d, double secs, int echo,
         drain(&c);
         if ( until && c.text && strstr(c.text, until) )
         {
+            if ( timing )
+                printf("ready-us %.0f\n", (now() - start) * 1e6);
             rc = 0;
             break;
         }
@@ -156,6 +160,7 @@ static int cmd_create(hcall_t *h, int argc, char **argv)
     const char *until = NULL;
     char msg[256];
     struct domu d;
+    double start;
 
     optind = 1;
     while ( (opt = getopt(argc, argv, "m:c:r:a:d:pw:ou:Dt")) != -1 )
@@ -193,6 +198,7 @@ static int cmd_create(hcall_t *h, int argc, char **argv)
     if ( optind != argc - 1 )
         return usage();
     cfg.kernel = argv[optind];
+    start = now();
     if ( domu_build(h, &cfg, &d, msg, sizeof(msg)) )
     {
         fprintf(stderr, "xenia-domu: %s\n", msg);
@@ -200,12 +206,13 @@ static int cmd_create(hcall_t *h, int argc, char **argv)
     }
     printf("domid %u\n", d.domid);
     if ( timing )
-        printf("build-us load %llu create %llu populate %llu image %llu finish %llu\n",
+        printf("build-us load %llu create %llu populate %llu image %llu finish %llu "
+               "total %.0f\n",
                (unsigned long long)d.us_load, (unsigned long long)d.us_create,
                (unsigned long long)d.us_populate, (unsigned long long)d.us_build,
-               (unsigned long long)d.us_finish);
+               (unsigned long long)d.us_finish, (now() - start) * 1e6);
     fflush(stdout);
-    rc = wait_secs ? watch(h, &d, (double)wait_secs, echo, until) : 0;
+    rc = wait_secs ? watch(h, &d, (double)wait_secs, echo, until, start, timing) : 0;
     if ( destroy && hcall_domain_destroy(h, d.domid) )
     {
         fprintf(stderr, "xenia-domu: %s\n", hcall_error(h));
@@ -268,6 +275,29 @@ static int cmd_list(hcall_t *h)
     return 0;
 }
 
+static int cmd_unpack(const char *in, const char *out)
+{
+    char msg[256];
+    uint8_t *img;
+    size_t len;
+    FILE *f;
+
+    if ( domu_load_kernel(in, &img, &len, msg, sizeof(msg)) )
+    {
+        fprintf(stderr, "xenia-domu: %s\n", msg);
+        return 1;
+    }
+    f = fopen(out, "wb");
+    if ( !f || fwrite(img, 1, len, f) != len || fclose(f) )
+    {
+        fprintf(stderr, "xenia-domu: %s: %s\n", out, strerror(errno));
+        free(img);
+        return 1;
+    }
+    free(img);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct xen_sysctl_physinfo pi;
@@ -276,6 +306,8 @@ int main(int argc, char **argv)
 
     if ( argc < 2 )
         return usage();
+    if ( argc == 4 && !strcmp(argv[1], "unpack") )
+        return cmd_unpack(argv[2], argv[3]);
     h = hcall_open();
     if ( !h )
     {

@@ -27,11 +27,13 @@ make -s -C "$top/dom0-tools" BUILD="$build" >&2 || die "cannot build dom0-tools"
 make -s -C "$top/tests/guests" BUILD="$build" >&2 || die "cannot build the guest kernels"
 extra=("bin/xenia-domu=$build/dom0-tools/xenia-domu"
        "bin/domu-test.sh=$here/domu-test.sh"
+       "bin/domu-bench.sh=$top/tests/bench/domains/bench.sh"
        "lib/guests/domu.elf=$build/tests/guests/domu.elf"
        "lib/guests/vmlinuz=vmlinuz")
 
 stale=0
 for f in "$here/init" "$here/prepare.py" "$xentest" "$here/domu-test.sh" \
+         "$top/tests/bench/domains/bench.sh" \
          "$build/dom0-tools/xenia-domu" "$build/tests/guests/domu.elf"; do
     [ "$f" -nt "$cache/initrd.cpio" ] && stale=1
 done

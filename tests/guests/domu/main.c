@@ -4,7 +4,8 @@
  * start-of-day state a toolstack gives one, checked from the inside, and
  * the verdict on the console ring. Booted as Dom0 (tests/guests/run) it
  * checks the Dom0 side of the same contract. "spin" on the command line
- * keeps it running after the verdict, for destroying it while it runs.
+ * keeps it running (yielding) after the checks, for destroying it while it
+ * runs; "idle" keeps it blocked for ever, as the benchmark's idle domains.
  */
 #include "guest.h"
 
@@ -93,5 +94,12 @@ void test_main(void)
         printk("DOMU-SPINNING\n");
         for ( ;; )
             hypercall_sched_op(SCHEDOP_yield, NULL);
+    }
+    if ( strstr(cmdline, "idle") )
+    {
+        /* No timer and no event of ours can wake it: it stays blocked. */
+        printk("DOMU-IDLE\n");
+        for ( ;; )
+            hypercall_sched_op(SCHEDOP_block, NULL);
     }
 }
