@@ -57,6 +57,12 @@ long do_console_io(unsigned int cmd, unsigned int count, unsigned long buf)
     char chunk[CHUNK];
     unsigned int done = 0;
 
+    /*
+     * Xen's default policy (release builds): only the control domain has
+     * the hypervisor console; a DomU's console is its ring.
+     */
+    if ( !v->domain->is_privileged )
+        return -EPERM;
     switch ( cmd )
     {
     case CONSOLEIO_write:

@@ -3,6 +3,7 @@
 #include <xenia/console.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
+#include <xenia/grant_table.h>
 #include <xenia/mm.h>
 #include <xenia/page_alloc.h>
 #include <xenia/sched.h>
@@ -12,32 +13,104 @@
 #include <asm/config.h>
 #include <asm/current.h>
 #include <asm/smp.h>
+#include <xenia/arch.h>
 #include <xenia/keyhandler.h>
+
+static void domain_free(struct domain *d);
 
 static LIST_HEAD(domains);
 static DEFINE_SPINLOCK(domains_lock);
 static struct domain *dom0;
-
-void arch_vcpu_init(struct vcpu *v);
 
 struct domain *hardware_domain(void)
 {
     return dom0;
 }
 
-struct domain *domain_by_id(domid_t id)
+/* The last reference went: no new one can be taken. */
+#define DOMAIN_DESTROYED (1u << 31)
+
+static void domain_destroy(struct domain *d);
+
+bool domain_get_ref(struct domain *d)
 {
-    struct domain *d, *found = NULL;
-    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    unsigned int x = __atomic_load_n(&d->refcnt, __ATOMIC_ACQUIRE);
+
+    do
+    {
+        if ( (x & DOMAIN_DESTROYED) || !x )
+            return false;
+    } while ( !__atomic_compare_exchange_n(&d->refcnt, &x, x + 1, false,
+                                           __ATOMIC_ACQ_REL,
+                                           __ATOMIC_ACQUIRE) );
+    return true;
+}
+
+/* With domains_lock held. */
+static struct domain *find_locked(domid_t id)
+{
+    struct domain *d;
 
     list_for_each_entry(d, &domains, domain_list)
         if ( d->domain_id == id )
-        {
-            found = d;
-            break;
-        }
+            return d;
+    return NULL;
+}
+
+static struct domain *get_by_id(domid_t id, bool dying_too)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    struct domain *d = find_locked(id);
+
+    if ( d && ((!dying_too && d->is_dying) || !domain_get_ref(d)) )
+        d = NULL;
     spin_unlock_irqrestore(&domains_lock, flags);
-    return found;
+    return d;
+}
+
+struct domain *domain_get(domid_t id)
+{
+    return get_by_id(id, false);
+}
+
+struct domain *domain_get_any(domid_t id)
+{
+    return get_by_id(id, true);
+}
+
+void domain_put(struct domain *d)
+{
+    unsigned int x = __atomic_load_n(&d->refcnt, __ATOMIC_ACQUIRE), nx;
+
+    do
+    {
+        ASSERT(x && !(x & DOMAIN_DESTROYED));
+        nx = x == 1 ? DOMAIN_DESTROYED : x - 1;
+    } while ( !__atomic_compare_exchange_n(&d->refcnt, &x, nx, false,
+                                           __ATOMIC_ACQ_REL,
+                                           __ATOMIC_ACQUIRE) );
+    if ( nx == DOMAIN_DESTROYED )
+        domain_destroy(d);
+}
+
+int domain_target(struct domain *caller, domid_t id, struct domain **out)
+{
+    struct domain *d;
+
+    *out = NULL;
+    if ( id == DOMID_SELF || id == caller->domain_id )
+        d = domain_get_ref(caller) ? caller : NULL;
+    else
+        d = domain_get(id);
+    if ( !d )
+        return -ESRCH;
+    if ( d != caller && !caller->is_privileged )
+    {
+        domain_put(d);
+        return -EPERM;
+    }
+    *out = d;
+    return 0;
 }
 
 static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
@@ -94,12 +167,13 @@ struct domain *domain_create(domid_t id, bool privileged,
     unsigned int i;
     unsigned long flags;
 
-    if ( !max_vcpus || max_vcpus > MAX_VCPUS || domain_by_id(id) )
+    if ( !max_vcpus || max_vcpus > MAX_VCPUS )
         return NULL;
     d = xzalloc(struct domain);
     if ( !d )
         return NULL;
     d->domain_id = id;
+    d->refcnt = 1; /* creation's, dropped when the kill ends */
     d->is_privileged = privileged;
     d->max_vcpus = max_vcpus;
     d->page_alloc_lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
@@ -127,7 +201,13 @@ struct domain *domain_create(domid_t id, bool privileged,
     if ( gnttab_domain_create(d) )
         goto fail;
 
+    /* The id is taken until the domain is freed, dying or not. */
     flags = spin_lock_irqsave(&domains_lock);
+    if ( find_locked(id) )
+    {
+        spin_unlock_irqrestore(&domains_lock, flags);
+        goto fail;
+    }
     list_add_tail(&d->domain_list, &domains);
     if ( id == 0 )
         dom0 = d;
@@ -135,12 +215,52 @@ struct domain *domain_create(domid_t id, bool privileged,
     return d;
 
 fail:
-    xfree(d->evtchn);
-    for ( i = 0; i < max_vcpus; i++ )
-        xfree(d->vcpu[i]);
-    free_xenheap_pages(d->shared_info, 0);
-    xfree(d);
+    domain_free(d);
     return NULL;
+}
+
+/* Everything domain_create() allocated, once nothing can reach it. */
+static void domain_free(struct domain *d)
+{
+    unsigned int i;
+
+    if ( d->grant_table )
+    {
+        gnttab_free(d->grant_table);
+        xfree(d->grant_table);
+    }
+    xfree(d->evtchn);
+    for ( i = 0; i < d->max_vcpus; i++ )
+        xfree(d->vcpu[i]);
+    xfree(d->guest_memmap);
+    if ( d->shared_info )
+    {
+        frame_table[d->shared_info_mfn].owner = DOMID_XEN;
+        frame_table[d->shared_info_mfn].count_info = 0;
+        free_xenheap_pages(d->shared_info, 0);
+    }
+    xfree(d);
+}
+
+static void domain_free_rcu(struct rcu_head *head)
+{
+    struct domain *d = container_of(head, struct domain, rcu);
+
+    domain_free(d);
+}
+
+/*
+ * The last reference went. Lookups already fail; the memory goes once
+ * every CPU has left what it was doing, since some may have found the
+ * domain by id without a reference just before.
+ */
+static void domain_destroy(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+
+    list_del(&d->domain_list);
+    spin_unlock_irqrestore(&domains_lock, flags);
+    call_rcu(&d->rcu, domain_free_rcu);
 }
 
 int domain_alloc_pages(struct domain *d, unsigned int order,

@@ -10,20 +10,29 @@
 #include <xenia/keyhandler.h>
 #include <xenia/xmalloc.h>
 
+/*
+ * The pure code looks up only the peer of a port whose two tables the
+ * caller has locked, holding a reference to each: the pointer stays valid.
+ */
 static struct evtchn_domain *env_lookup(domid_t id)
 {
-    struct domain *d = domain_by_id(id);
+    struct domain *d = domain_get_any(id);
+    struct evtchn_domain *ed = d ? d->evtchn : NULL;
 
-    return d ? d->evtchn : NULL;
+    if ( d )
+        domain_put(d);
+    return ed;
 }
 
 static void env_raise(struct evtchn_domain *ed, uint32_t port,
                       unsigned int vcpu)
 {
-    struct domain *d = domain_by_id(ed->domid);
+    struct domain *d = domain_get_any(ed->domid);
 
-    if ( d )
-        evtchn_2l_set_pending(d, port, vcpu);
+    if ( !d )
+        return;
+    evtchn_2l_set_pending(d, port, vcpu);
+    domain_put(d);
 }
 
 static const struct evtchn_env hypervisor_env = {
@@ -72,14 +81,6 @@ static void unlock_pair(struct domain *a, struct domain *b, unsigned long flags)
     local_irq_restore(flags);
 }
 
-/* DOMID_SELF or one's own id; another domain only for the privileged. */
-static struct domain *target(struct domain *d, domid_t id)
-{
-    if ( id == DOMID_SELF || id == d->domain_id )
-        return d;
-    return d->is_privileged ? domain_by_id(id) : NULL;
-}
-
 /* One operation on the caller's own table, under its lock. */
 #define LOCKED(d, expr)                                                        \
     ({                                                                         \
@@ -97,13 +98,14 @@ static long op_alloc_unbound(struct domain *d, unsigned long arg)
 
     if ( copy_from_guest(&a, arg, sizeof(a)) )
         return -EFAULT;
-    owner = target(d, a.dom);
-    if ( !owner )
-        return a.dom == DOMID_SELF || d->is_privileged ? -ESRCH : -EPERM;
+    rc = domain_target(d, a.dom, &owner);
+    if ( rc )
+        return rc;
     if ( a.remote_dom == DOMID_SELF )
         a.remote_dom = d->domain_id;
     rc = LOCKED(owner, evtchn_alloc_unbound(owner->evtchn, a.remote_dom,
                                             &a.port));
+    domain_put(owner);
     if ( !rc && copy_to_guest(arg, &a, sizeof(a)) )
         return -EFAULT;
     return rc;
@@ -119,61 +121,108 @@ static long op_bind_interdomain(struct domain *d, unsigned long arg)
 
     if ( copy_from_guest(&b, arg, sizeof(b)) )
         return -EFAULT;
-    rd = b.remote_dom == DOMID_SELF ? d : domain_by_id(b.remote_dom);
+    rd = b.remote_dom == DOMID_SELF ? d : domain_get(b.remote_dom);
     if ( !rd )
         return -ESRCH;
     flags = lock_pair(d, rd);
     rc = evtchn_bind_interdomain(d->evtchn, rd->evtchn, b.remote_port, &port);
     unlock_pair(d, rd, flags);
+    if ( rd != d )
+        domain_put(rd);
     b.local_port = port;
     if ( !rc && copy_to_guest(arg, &b, sizeof(b)) )
         return -EFAULT;
     return rc;
 }
 
+/* The domain at the other end of a port (d itself if none), or 0. */
+static domid_t peer_of(struct domain *d, uint32_t port)
+{
+    const struct evtchn *c = &d->evtchn->port[port];
+
+    return c->state == ECS_INTERDOMAIN ? c->u.interdomain.dom : d->domain_id;
+}
+
+/*
+ * Lock a port's table and its peer's, the peer referenced in *rd (d if
+ * the port has none, or if the peer is gone). The peer is found under d's
+ * lock, which must be dropped to take both in order: if the port changed
+ * meanwhile, start again.
+ */
+static unsigned long lock_port(struct domain *d, uint32_t port,
+                               struct domain **rd)
+{
+    unsigned long flags;
+    domid_t peer;
+
+    for ( ;; )
+    {
+        flags = spin_lock_irqsave(&d->event_lock);
+        peer = peer_of(d, port);
+        spin_unlock_irqrestore(&d->event_lock, flags);
+        *rd = peer == d->domain_id ? NULL : domain_get_any(peer);
+        flags = lock_pair(d, *rd ? *rd : d);
+        if ( peer_of(d, port) == peer )
+            return flags;
+        unlock_pair(d, *rd ? *rd : d, flags);
+        if ( *rd )
+            domain_put(*rd);
+    }
+}
+
+static void unlock_port(struct domain *d, struct domain *rd,
+                        unsigned long flags)
+{
+    unlock_pair(d, rd ? rd : d, flags);
+    if ( rd )
+        domain_put(rd);
+}
+
 static long op_close(struct domain *d, uint32_t port)
 {
-    struct evtchn *c;
-    struct domain *rd = d;
+    struct domain *rd;
     unsigned long flags;
     long rc;
 
     if ( port >= EVTCHN_NR_PORTS )
         return -EINVAL;
     /* Closing an interdomain end touches the remote table too. */
-    flags = spin_lock_irqsave(&d->event_lock);
-    c = &d->evtchn->port[port];
-    if ( c->state == ECS_INTERDOMAIN )
-        rd = domain_by_id(c->u.interdomain.dom);
-    spin_unlock_irqrestore(&d->event_lock, flags);
-    if ( !rd )
-        rd = d;
-    flags = lock_pair(d, rd);
+    flags = lock_port(d, port, &rd);
     rc = evtchn_close(d->evtchn, port);
-    unlock_pair(d, rd, flags);
+    unlock_port(d, rd, flags);
     return rc;
 }
 
 static long op_send(struct domain *d, uint32_t port)
 {
-    struct domain *rd = d;
-    struct evtchn *c;
+    struct domain *rd;
     unsigned long flags;
     long rc;
 
     if ( port >= EVTCHN_NR_PORTS )
         return -EINVAL;
-    flags = spin_lock_irqsave(&d->event_lock);
-    c = &d->evtchn->port[port];
-    if ( c->state == ECS_INTERDOMAIN )
-        rd = domain_by_id(c->u.interdomain.dom);
-    spin_unlock_irqrestore(&d->event_lock, flags);
-    if ( !rd )
-        return -EINVAL;
-    flags = lock_pair(d, rd);
+    flags = lock_port(d, port, &rd);
     rc = evtchn_send(d->evtchn, port);
-    unlock_pair(d, rd, flags);
+    unlock_port(d, rd, flags);
     return rc;
+}
+
+/*
+ * EVTCHNOP_reset, and a dying domain's teardown: close every port, each
+ * with its peer's table locked, so that the peer's end becomes unbound.
+ */
+void evtchn_close_all(struct domain *d)
+{
+    struct domain *rd;
+    unsigned long flags;
+
+    for ( uint32_t p = 1; p < EVTCHN_NR_PORTS; p++ )
+    {
+        flags = lock_port(d, p, &rd);
+        if ( d->evtchn->port[p].state != ECS_FREE )
+            evtchn_close(d->evtchn, p);
+        unlock_port(d, rd, flags);
+    }
 }
 
 static long op_with_struct(struct domain *d, unsigned int cmd,
@@ -248,10 +297,11 @@ static long op_with_struct(struct domain *d, unsigned int cmd,
 
         if ( copy_from_guest(&st, arg, sizeof(st)) )
             return -EFAULT;
-        t = target(d, st.dom);
-        if ( !t )
-            return st.dom == DOMID_SELF || d->is_privileged ? -ESRCH : -EPERM;
+        rc = domain_target(d, st.dom, &t);
+        if ( rc )
+            return rc;
         rc = LOCKED(t, evtchn_status(t->evtchn, st.port, &st));
+        domain_put(t);
         return rc ? rc : copy_to_guest(arg, &st, sizeof(st)) ? -EFAULT : 0;
     }
     case EVTCHNOP_bind_vcpu:
@@ -266,13 +316,16 @@ static long op_with_struct(struct domain *d, unsigned int cmd,
     {
         struct evtchn_reset r;
         struct domain *t;
+        long rc;
 
         if ( copy_from_guest(&r, arg, sizeof(r)) )
             return -EFAULT;
-        t = target(d, r.dom);
-        if ( !t )
-            return -EPERM;
-        return LOCKED(t, (evtchn_reset(t->evtchn), 0));
+        rc = domain_target(d, r.dom, &t);
+        if ( rc )
+            return rc;
+        evtchn_close_all(t);
+        domain_put(t);
+        return 0;
     }
     default:
         return -ENOSYS;
@@ -290,15 +343,11 @@ void dump_evtchn(void)
 
     for ( domid_t id = 0; id < DOMID_FIRST_RESERVED; id++ )
     {
-        struct domain *d = domain_by_id(id);
+        struct domain *d = domain_get_any(id);
         const struct shared_info *s;
 
         if ( !d )
-        {
-            if ( id > 64 )
-                break; /* ids are handed out from the bottom */
             continue;
-        }
         s = d->shared_info;
         printk(XENLOG_INFO "Event channels of domain %u:\n", id);
         for ( uint32_t p = 1; p < EVTCHN_NR_PORTS; p++ )
@@ -322,5 +371,6 @@ void dump_evtchn(void)
                    !!(s->evtchn_pending[p / 64] & bit),
                    !!(s->evtchn_mask[p / 64] & bit), what);
         }
+        domain_put(d);
     }
 }

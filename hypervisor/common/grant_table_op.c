@@ -11,6 +11,7 @@
 #include <xenia/mm.h>
 #include <xenia/page_type.h>
 #include <xenia/xmalloc.h>
+#include <xen/memory.h>
 #include <asm/config.h>
 #include <asm/flushtlb.h>
 #include <asm/processor.h>
@@ -49,11 +50,18 @@ custom_param("gnttab", parse_gnttab);
 
 /* ---- the environment of common/grant_table.c ---- */
 
+/*
+ * The granter of a mapping the caller holds: its frames (still mapped)
+ * keep it alive, dying or not, and the table lives as long as it does.
+ */
 static struct grant_table *env_lookup(domid_t id)
 {
-    struct domain *d = domain_by_id(id);
+    struct domain *d = domain_get_any(id);
+    struct grant_table *gt = d ? d->grant_table : NULL;
 
-    return d ? d->grant_table : NULL;
+    if ( d )
+        domain_put(d);
+    return gt;
 }
 
 static bool env_get_page(unsigned long mfn, domid_t owner)
@@ -182,18 +190,60 @@ int gnttab_domain_create(struct domain *d)
     return rc;
 }
 
-/* ---- the sub-ops ---- */
+/* ---- XENMEM_acquire_resource ---- */
 
-/* DOMID_SELF or any existing domain, as Xen's lookup "by any id". */
-static struct domain *any_domain(struct domain *cur, domid_t id)
+/* v1 tables have no status frames, as Xen built without v2. */
+unsigned int gnttab_resource_max_frames(const struct domain *d,
+                                        unsigned int id)
 {
-    return id == DOMID_SELF ? cur : domain_by_id(id);
+    if ( id != XENMEM_resource_grant_table_id_shared || !d->grant_table )
+        return 0;
+    return d->grant_table->max_frames;
 }
 
-/* Xen's default policy: a domain's own table, or any for the privileged. */
-static bool may_use(const struct domain *cur, const struct domain *d)
+/*
+ * Shared frames are handed out grown to cover the request, as Xen's
+ * gnttab_get_shared_frame_mfn does: the toolstack seeds entries 0 and 1
+ * before the guest ever sets its table up.
+ */
+int gnttab_acquire_resource(struct domain *d, unsigned int id,
+                            unsigned long frame, unsigned int nr,
+                            xen_pfn_t *mfns)
 {
-    return d == cur || cur->is_privileged;
+    struct grant_table *gt = d->grant_table;
+    unsigned int i;
+
+    if ( id != XENMEM_resource_grant_table_id_shared || !gt || !nr ||
+         frame + nr > gt->max_frames ||
+         gnttab_setup(gt, frame + nr) != GNTST_okay )
+        return -EINVAL;
+    /* Frames are only ever added, so these stay what they are. */
+    for ( i = 0; i < nr; i++ )
+        mfns[i] = gt->shared_mfn[frame + i];
+    return 0;
+}
+
+/* ---- the sub-ops ---- */
+
+/* The table a query names: GNTST_okay with *d referenced, or why not. */
+static int16_t queried_table(struct domain *cur, domid_t dom,
+                             struct domain **d)
+{
+    switch ( domain_target(cur, dom, d) )
+    {
+    case 0:
+        break;
+    case -EPERM:
+        return GNTST_permission_denied;
+    default:
+        return GNTST_bad_domain;
+    }
+    if ( !(*d)->grant_table )
+    {
+        domain_put(*d);
+        return GNTST_bad_domain;
+    }
+    return GNTST_okay;
 }
 
 #define COPY_FIELD_TO_GUEST(uop, op, field)                                    \
@@ -212,13 +262,11 @@ static long op_setup_table(struct domain *cur, unsigned long uop,
         return -EINVAL;
     if ( copy_from_guest(&op, uop, sizeof(op)) )
         return -EFAULT;
-    d = any_domain(cur, op.dom);
-    if ( !d || !d->grant_table )
-        op.status = GNTST_bad_domain;
-    else if ( !may_use(cur, d) )
-        op.status = GNTST_permission_denied;
-    else
+    op.status = queried_table(cur, op.dom, &d);
+    if ( op.status == GNTST_okay )
         op.status = gnttab_setup(d->grant_table, op.nr_frames);
+    else
+        d = NULL;
     if ( op.status )
         gdprintk(XENLOG_G_DEBUG, cur, "setup_table of %u frames for d%u: %d\n",
                  op.nr_frames, op.dom, op.status);
@@ -229,17 +277,9 @@ static long op_setup_table(struct domain *cur, unsigned long uop,
                            &frame, sizeof(frame)) )
             op.status = GNTST_bad_virt_addr;
     }
+    if ( d )
+        domain_put(d);
     return COPY_FIELD_TO_GUEST(uop, op, status) ? -EFAULT : 0;
-}
-
-/* The table a query names: GNTST_okay with *d set, or why not. */
-static int16_t queried_table(struct domain *cur, domid_t dom,
-                             struct domain **d)
-{
-    *d = any_domain(cur, dom);
-    if ( !*d || !(*d)->grant_table )
-        return GNTST_bad_domain;
-    return may_use(cur, *d) ? GNTST_okay : GNTST_permission_denied;
 }
 
 static long op_query_size(struct domain *cur, unsigned long uop,
@@ -258,7 +298,7 @@ static long op_query_size(struct domain *cur, unsigned long uop,
         op.nr_frames =
             __atomic_load_n(&d->grant_table->nr_frames, __ATOMIC_ACQUIRE);
         op.max_nr_frames = d->grant_table->max_frames;
-        op.status = GNTST_okay;
+        domain_put(d);
     }
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
@@ -291,6 +331,7 @@ static long op_get_version(struct domain *cur, unsigned long uop)
         return -EPERM;
     }
     op.version = d->grant_table->version;
+    domain_put(d);
     return COPY_FIELD_TO_GUEST(uop, op, version) ? -EFAULT : 0;
 }
 
@@ -306,7 +347,10 @@ static long op_get_status_frames(struct domain *cur, unsigned long uop,
         return -EFAULT;
     op.status = queried_table(cur, op.dom, &d);
     if ( op.status == GNTST_okay )
+    {
         op.status = gnttab_status_frames(d->grant_table, op.nr_frames);
+        domain_put(d);
+    }
     return COPY_FIELD_TO_GUEST(uop, op, status) ? -EFAULT : 0;
 }
 

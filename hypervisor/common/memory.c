@@ -17,14 +17,6 @@
 #define MEMOP_CMD_MASK     ((1u << MEMOP_EXTENT_SHIFT) - 1)
 #define EXTENTS_PER_BATCH  512
 
-const struct memmap *machine_memmap(void);
-
-static struct domain *memop_target(struct domain *d, domid_t id)
-{
-    if ( id == DOMID_SELF || id == d->domain_id )
-        return d;
-    return d->is_privileged ? domain_by_id(id) : NULL;
-}
 
 /*
  * Take a frame away from its domain: drop the allocation reference. It
@@ -97,18 +89,12 @@ static int one_extent(unsigned int op, struct domain *d,
     return copy_to_guest(slot, &val, sizeof(val)) ? -EFAULT : 0;
 }
 
-static long reservation_op(unsigned int op, unsigned long start,
-                           unsigned long arg)
+static long reservation_extents(unsigned int op, unsigned long start,
+                                struct domain *d, struct domain *t,
+                                struct xen_memory_reservation r)
 {
-    struct domain *d = current_vcpu()->domain, *t;
-    struct xen_memory_reservation r;
     unsigned long i;
 
-    if ( copy_from_guest(&r, arg, sizeof(r)) )
-        return -EFAULT;
-    t = memop_target(d, r.domid);
-    if ( !t )
-        return -ESRCH;
     if ( r.extent_order > 9 && !d->is_privileged )
         return -EPERM; /* larger than a superpage: privileged only */
     if ( r.extent_order > 18 || r.nr_extents > (1UL << 32) )
@@ -128,6 +114,26 @@ static long reservation_op(unsigned int op, unsigned long start,
             break;
     }
     return i; /* the number of extents done */
+}
+
+static long reservation_op(unsigned int op, unsigned long start,
+                           unsigned long arg)
+{
+    struct domain *d = current_vcpu()->domain, *t;
+    struct xen_memory_reservation r;
+    long rc;
+
+    if ( copy_from_guest(&r, arg, sizeof(r)) )
+        return -EFAULT;
+    /*
+     * Xen answers a domain that does not exist, or that the caller may
+     * not touch, as an extent that failed: with the count done so far.
+     */
+    if ( domain_target(d, r.domid, &t) )
+        return start;
+    rc = reservation_extents(op, start, d, t, r);
+    domain_put(t);
+    return rc;
 }
 
 /*
@@ -307,9 +313,9 @@ static long memory_exchange(unsigned long arg)
          (x.nr_exchanged & ((1UL << in_chunk_order) - 1)) ||
          x.in.domid != x.out.domid )
         return -EINVAL;
-    t = memop_target(d, x.in.domid);
-    if ( !t )
-        return -ESRCH;
+    rc = domain_target(d, x.in.domid, &t);
+    if ( rc )
+        return rc;
     in_mfns = xzalloc_array(unsigned long,
                             1UL << (x.in.extent_order + in_chunk_order));
     gpfns = xzalloc_array(xen_pfn_t, 1UL << out_chunk_order);
@@ -321,6 +327,7 @@ static long memory_exchange(unsigned long arg)
     xfree(in_mfns);
     xfree(gpfns);
     xfree(out_mfns);
+    domain_put(t);
     if ( copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged),
                        &x.nr_exchanged, sizeof(x.nr_exchanged)) )
         return -EFAULT;
@@ -376,26 +383,177 @@ static long domain_query(unsigned int op, unsigned long arg)
 {
     struct domain *d = current_vcpu()->domain, *t;
     domid_t id;
+    long rc;
 
     if ( copy_from_guest(&id, arg, sizeof(id)) )
         return -EFAULT;
-    t = memop_target(d, id);
-    if ( !t )
-        return -ESRCH;
+    rc = domain_target(d, id, &t);
+    if ( rc )
+        return rc;
     switch ( op )
     {
     case XENMEM_current_reservation:
-        return t->tot_pages;
+        rc = t->tot_pages;
+        break;
     case XENMEM_maximum_reservation:
-        return t->max_pages;
+        rc = t->max_pages;
+        break;
     default:
         /*
          * XENMEM_maximum_gpfn: for PV, Xen answers from the guest's own
          * record, shared_info's arch.max_pfn (Linux keeps it), less one.
          */
-        return (t->shared_info->arch.max_pfn ? t->shared_info->arch.max_pfn
-                                             : 1) - 1;
+        rc = (t->shared_info->arch.max_pfn ? t->shared_info->arch.max_pfn
+                                           : 1) - 1;
     }
+    domain_put(t);
+    return rc;
+}
+
+/* Xen's E820MAX: more entries than that are refused outright. */
+#define GUEST_E820_MAX 1024
+
+/* An entry of a guest's E820 as the memory map sub-ops carry it. */
+struct guest_e820 {
+    uint64_t addr, size;
+    uint32_t type;
+} __packed;
+
+/*
+ * XENMEM_set_memory_map: the E820 a domain will read with
+ * XENMEM_memory_map (libxl gives a PV guest one RAM entry up to its
+ * maximum). Xenia keeps up to MEMMAP_MAX entries. The map is swapped and
+ * read under the domain's mm_lock, which may be held across guest copies.
+ */
+static long set_memory_map(unsigned long arg)
+{
+    struct domain *cur = current_vcpu()->domain, *d;
+    struct xen_foreign_memory_map fm;
+    struct memmap *m, *old;
+    unsigned int i;
+    long rc;
+
+    if ( copy_from_guest(&fm, arg, sizeof(fm)) )
+        return -EFAULT;
+    if ( fm.map.nr_entries > GUEST_E820_MAX )
+        return -EINVAL;
+    rc = domain_target(cur, fm.domid, &d);
+    if ( rc )
+        return rc;
+    m = fm.map.nr_entries <= MEMMAP_MAX ? xzalloc(struct memmap) : NULL;
+    if ( !m )
+    {
+        domain_put(d);
+        return -ENOMEM;
+    }
+    for ( i = 0; i < fm.map.nr_entries; i++ )
+    {
+        struct guest_e820 e;
+
+        if ( copy_from_guest(&e, (unsigned long)fm.map.buffer.p + i * sizeof(e),
+                             sizeof(e)) )
+        {
+            xfree(m);
+            domain_put(d);
+            return -EFAULT;
+        }
+        m->map[i].addr = e.addr;
+        m->map[i].size = e.size;
+        m->map[i].type = e.type;
+    }
+    m->nr = fm.map.nr_entries;
+    spin_lock(&d->mm_lock);
+    old = d->guest_memmap;
+    d->guest_memmap = m;
+    spin_unlock(&d->mm_lock);
+    xfree(old);
+    domain_put(d);
+    return 0;
+}
+
+static long memory_map(struct domain *d, unsigned long arg)
+{
+    long rc = -ENOSYS; /* none set: Linux then assumes its own */
+
+    spin_lock(&d->mm_lock);
+    if ( d->guest_memmap )
+        rc = copy_memmap(d->guest_memmap, arg);
+    spin_unlock(&d->mm_lock);
+    return rc;
+}
+
+#define ACQUIRE_BATCH 32 /* frames between continuation checks */
+
+/*
+ * XENMEM_acquire_resource: the machine frames of another domain's
+ * resource, for the control domain to map (privcmd's MMAP_RESOURCE);
+ * a null frame_list asks for the resource's size. Xenia has grant-table
+ * frames; any other type is -EOPNOTSUPP, which makes the toolstack fall
+ * back to other means.
+ */
+static long acquire_resource(unsigned long arg, unsigned long start)
+{
+    struct domain *cur = current_vcpu()->domain, *d;
+    xen_mem_acquire_resource_t x;
+    xen_pfn_t mfns[ACQUIRE_BATCH];
+    unsigned int max, n;
+    unsigned long list;
+    long rc;
+
+    if ( copy_from_guest(&x, arg, sizeof(x)) )
+        return -EFAULT;
+    if ( x.pad || (x.frame >> 32) || ((x.frame + x.nr_frames) >> 32) )
+        return -EINVAL;
+    /* Xen names only other domains here: its own id is refused. */
+    if ( x.domid == cur->domain_id )
+        return -EPERM;
+    if ( x.domid == DOMID_SELF )
+        return -ESRCH;
+    rc = domain_target(cur, x.domid, &d);
+    if ( rc )
+        return rc;
+    switch ( x.type )
+    {
+    case XENMEM_resource_grant_table:
+        max = gnttab_resource_max_frames(d, x.id);
+        break;
+    default:
+        rc = -EOPNOTSUPP;
+        goto out;
+    }
+    rc = -EINVAL;
+    if ( !max )
+        goto out;
+    if ( !x.frame_list.p )
+    {
+        if ( x.nr_frames || start )
+            goto out;
+        x.nr_frames = max;
+        rc = copy_to_guest(arg + offsetof(xen_mem_acquire_resource_t,
+                                          nr_frames),
+                           &x.nr_frames, sizeof(x.nr_frames))
+                 ? -EFAULT
+                 : 0;
+        goto out;
+    }
+    if ( start >= x.nr_frames || x.nr_frames > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) )
+        goto out;
+    n = MIN(x.nr_frames - (unsigned int)start, ACQUIRE_BATCH);
+    rc = gnttab_acquire_resource(d, x.id, x.frame + start, n, mfns);
+    if ( rc )
+        goto out;
+    list = (unsigned long)x.frame_list.p + start * sizeof(xen_pfn_t);
+    if ( copy_to_guest(list, mfns, n * sizeof(xen_pfn_t)) )
+        rc = -EFAULT;
+    else if ( start + n < x.nr_frames )
+    {
+        hypercall_set_arg(0, XENMEM_acquire_resource |
+                                 ((start + n) << MEMOP_EXTENT_SHIFT));
+        rc = -ERESTART;
+    }
+out:
+    domain_put(d);
+    return rc;
 }
 
 long do_memory_op(unsigned long cmd, unsigned long arg)
@@ -431,7 +589,11 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
     case XENMEM_machphys_mfn_list:
         return machphys_mfn_list(arg);
     case XENMEM_memory_map:
-        return d->guest_memmap ? copy_memmap(d->guest_memmap, arg) : -ENOSYS;
+        return memory_map(d, arg);
+    case XENMEM_set_memory_map:
+        return set_memory_map(arg);
+    case XENMEM_acquire_resource:
+        return acquire_resource(arg, start);
     case XENMEM_machine_memory_map:
         if ( !d->is_privileged )
             return -EPERM;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Scheduling mechanism: run states, time slices and vCPU switches. */
+#include <xenia/arch.h>
 #include <xenia/console.h>
+#include <xenia/rcu.h>
 #include <xenia/cpumask.h>
 #include <xenia/sched.h>
 #include <xenia/shutdown.h>
@@ -10,9 +12,6 @@
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <xenia/keyhandler.h>
-
-void arch_context_switch(struct vcpu *prev, struct vcpu *next,
-                         struct cpu_user_regs *frame);
 
 static const struct scheduler *ops = &sched_rr;
 
@@ -170,7 +169,11 @@ schedule_or_idle(struct cpu_user_regs *frame, unsigned int cpu, struct vcpu *v)
     {
         if ( test_and_clear_softirq(cpu, SCHEDULE_SOFTIRQ) || !v ||
              v->pause_flags || v->domain->is_shutting_down )
+        {
+            /* Between hypercalls: nothing found earlier is held. */
+            rcu_quiescent(cpu);
             v = do_schedule(frame);
+        }
         if ( v )
             return v;
         if ( nothing_left_to_run() && cpu == 0 )

@@ -31,15 +31,15 @@ static long sched_remote_shutdown(struct vcpu *v, unsigned long arg)
         return -EFAULT;
     if ( rs.reason > SHUTDOWN_MAX )
         return -EINVAL;
-    d = domain_by_id(rs.domain_id);
+    d = domain_get(rs.domain_id);
     if ( !d )
         return -ESRCH;
     domain_shutdown(d, rs.reason);
+    domain_put(d);
     return 0;
 }
 
 /* Ends a SCHEDOP_poll that saw no event in time. */
-void vcpu_poll_timeout(void *data);
 void vcpu_poll_timeout(void *data)
 {
     vcpu_wake(data);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* HYPERVISOR_vcpu_op and set_timer_op: vCPU timers, state and bring-up. */
 #include <xenia/console.h>
+#include <xenia/arch.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
 #include <xenia/guest_access.h>
@@ -13,7 +14,6 @@
 #include <asm/config.h>
 #include <asm/pv.h>
 
-int arch_vcpu_initialise(struct vcpu *v, const struct vcpu_guest_context *c);
 
 /* Both timers raise VIRQ_TIMER; they run in interrupt context. */
 static void singleshot_fired(void *data)
@@ -31,7 +31,6 @@ static void periodic_fired(void *data)
                   v->periodic_timer.expires + v->periodic_period);
 }
 
-void vcpu_poll_timeout(void *data);
 
 void vcpu_timers_init(struct vcpu *v)
 {

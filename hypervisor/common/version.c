@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* HYPERVISOR_xen_version: what a guest may learn about the hypervisor. */
+#include <xenia/arch.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
 #include <xenia/guest_access.h>
@@ -17,7 +18,6 @@
 #define ABI_MAJOR 4
 #define ABI_MINOR 17
 
-const char *hypervisor_cmdline(void);
 
 /*
  * The XENFEAT bits Xenia honours for 64-bit PV guests. Linux panics

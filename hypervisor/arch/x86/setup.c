@@ -18,6 +18,7 @@
 #include <asm/desc.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
+#include <xenia/arch.h>
 #include <asm/pv_mm.h>
 #include <asm/pv_dom0.h>
 #include <asm/smp.h>
@@ -97,7 +98,6 @@ ignored_param("edd");
 ignored_param("edid");
 ignored_param("placeholder");
 
-const char *hypervisor_cmdline(void);
 const char *hypervisor_cmdline(void)
 {
     return cmdline_copy;

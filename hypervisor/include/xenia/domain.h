@@ -6,6 +6,7 @@
 #include <xenia/cpumask.h>
 #include <xenia/list.h>
 #include <xenia/memmap.h>
+#include <xenia/rcu.h>
 #include <xenia/spinlock.h>
 #include <xenia/timer.h>
 #include <xen/xen.h>
@@ -18,6 +19,7 @@
 /* pause_flags: why a vCPU is not runnable. */
 #define VPF_blocked (1u << 0) /* SCHEDOP_block / poll, until an event */
 #define VPF_down    (1u << 1) /* not brought up, or VCPUOP_down */
+#define VPF_paused  (1u << 2) /* its domain is paused (domain_pause) */
 
 struct evtchn_domain; /* event_channel.c */
 struct grant_table;   /* grant_table.c */
@@ -28,6 +30,8 @@ struct vcpu {
     unsigned int processor;  /* the physical CPU it runs on */
     unsigned int pause_flags;
     bool is_running;         /* its registers are on a CPU right now */
+    /* Loaded on a CPU: set before the switch to it, cleared once saved. */
+    bool ctxt_loaded;
 
     struct vcpu_runstate_info runstate;
     unsigned long runstate_guest; /* VCPUOP_register_runstate_memory_area VA */
@@ -48,9 +52,23 @@ struct vcpu {
     struct pv_vcpu arch;
 };
 
+/* How far destruction got (domain_kill). */
+enum domain_dying {
+    DOMDYING_alive,
+    DOMDYING_dying, /* being killed: no new references by id */
+    DOMDYING_dead,  /* killed; lingers while others hold its pages */
+};
+
 struct domain {
     domid_t domain_id;
     bool is_privileged;
+    /*
+     * References: one from creation until the kill ends, one per holder
+     * of a pointer, and while dying one for its frames others still use.
+     * DOMAIN_DESTROYED is set when the last goes: no new reference then.
+     */
+    unsigned int refcnt;
+    enum domain_dying is_dying;
     unsigned int max_vcpus;
     struct vcpu *vcpu[MAX_VCPUS];
 
@@ -83,12 +101,34 @@ struct domain {
     unsigned int shutdown_code; /* SHUTDOWN_* */
 
     struct list_head domain_list;
+    struct rcu_head rcu; /* freed after a grace period (domain_destroy) */
 };
 
 /* Create a domain with max_vcpus vCPUs (all down but vCPU 0). */
 struct domain *domain_create(domid_t id, bool privileged,
                              unsigned int max_vcpus);
-struct domain *domain_by_id(domid_t id);
+
+/*
+ * Domains are reference-counted. Nothing keeps a bare pointer to a domain
+ * it found by id across anything that can block, be preempted, or drop
+ * the lock it was found under: it holds a reference and puts it.
+ */
+/* A reference to a live domain, or NULL (none, or dying). */
+struct domain *domain_get(domid_t id);
+/* The same, dying domains included (the control plane, page release). */
+struct domain *domain_get_any(domid_t id);
+/* Another reference; false once the domain is being destroyed. */
+bool domain_get_ref(struct domain *d);
+/* Drop one; the last frees the domain (deferred to a safe point). */
+void domain_put(struct domain *d);
+
+/*
+ * The domain `caller` may act on as `id` (DOMID_SELF allowed): a
+ * referenced domain in *out, or -ESRCH (no such domain, or dying),
+ * -EPERM (not allowed). Only the control domain may name another domain.
+ * Callers domain_put(*out) when done.
+ */
+int domain_target(struct domain *caller, domid_t id, struct domain **out);
 /* Publish the current wall clock in one domain's shared_info, or all. */
 void domain_update_wallclock(struct domain *d);
 void domains_update_wallclock(void);
@@ -117,11 +157,25 @@ bool evtchn_2l_is_pending(struct domain *d, uint32_t port);
 void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
 /* The event channel state of a new domain, and its environment. */
 int evtchn_domain_create(struct domain *d);
+/* Close every port (EVTCHNOP_reset, destruction); peers' ends unbind. */
+void evtchn_close_all(struct domain *d);
 /* A new domain's grant table, with its first frame (grant_table_op.c). */
 int gnttab_domain_create(struct domain *d);
+/*
+ * XENMEM_acquire_resource of d's grant table (id: shared or status
+ * frames): how many frames it may have, and the MFNs of nr of them from
+ * frame on, grown as needed; 0 or -errno (grant_table_op.c).
+ */
+unsigned int gnttab_resource_max_frames(const struct domain *d,
+                                        unsigned int id);
+int gnttab_acquire_resource(struct domain *d, unsigned int id,
+                            unsigned long frame, unsigned int nr,
+                            xen_pfn_t *mfns);
 
 /* Set up a vCPU's singleshot and periodic timers (vcpu_op.c). */
 void vcpu_timers_init(struct vcpu *v);
+/* Ends a SCHEDOP_poll that saw no event in time (sched_op.c). */
+void vcpu_poll_timeout(void *data);
 
 /* The vCPU running on this CPU, or NULL in the idle loop. */
 struct vcpu *current_vcpu(void);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Console output through HYPERVISOR_console_io and a small printf. */
+/* Console output through HYPERVISOR_console_io or a DomU's ring, and a small printf. */
 #include "guest.h"
 #include <xen/io/console.h>
 
@@ -194,34 +194,46 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 }
 
 /*
- * A DomU's console is the ring page its builder gave it (Xen refuses
- * CONSOLEIO_write from a DomU in release builds). Dom0's tool drains it;
- * while the ring is full we yield to let it.
+ * A DomU may not use console_io (Xen refuses it outside debug builds):
+ * its console is the ring page the builder gave it, read by Dom0.
  */
+static struct xencons_interface *cons_ring;
+static evtchn_port_t cons_port;
+
+void console_use_ring(void *ring, evtchn_port_t port)
+{
+    cons_port = port;
+    cons_ring = ring;
+}
+
+static void ring_notify(void)
+{
+    struct evtchn_send send = {.port = cons_port};
+
+    hypercall_event_channel_op(EVTCHNOP_send, &send);
+}
+
 static void ring_write(const char *s, size_t len)
 {
-    unsigned long mfn = start_info->console.domU.mfn;
-    struct xencons_interface *r =
-        (struct xencons_interface *)(GUEST_VIRT_BASE + (M2P[mfn] << 12));
-    struct evtchn_send send = {.port = start_info->console.domU.evtchn};
+    volatile struct xencons_interface *r = cons_ring;
+    XENCONS_RING_IDX prod = r->out_prod;
 
     while ( len )
     {
-        XENCONS_RING_IDX prod = r->out_prod;
-
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        if ( prod - r->out_cons >= sizeof(r->out) )
+        /* Full: the reader runs when we yield (a kick first, to wake it). */
+        if ( prod - __atomic_load_n(&r->out_cons, __ATOMIC_ACQUIRE) >=
+             sizeof(r->out) )
         {
-            hypercall_event_channel_op(EVTCHNOP_send, &send);
+            __atomic_store_n(&r->out_prod, prod, __ATOMIC_RELEASE);
+            ring_notify();
             hypercall_sched_op(SCHEDOP_yield, NULL);
             continue;
         }
-        r->out[MASK_XENCONS_IDX(prod, r->out)] = *s++;
+        r->out[prod++ % sizeof(r->out)] = *s++;
         len--;
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        r->out_prod = prod + 1;
     }
-    hypercall_event_channel_op(EVTCHNOP_send, &send);
+    __atomic_store_n(&r->out_prod, prod, __ATOMIC_RELEASE);
+    ring_notify();
 }
 
 bool is_domu(void)
@@ -232,10 +244,15 @@ bool is_domu(void)
 
 void console_write(const char *s, size_t len)
 {
-    if ( is_domu() )
+    /* A DomU's builder put the ring in the bootstrap mapping: find it by the M2P. */
+    if ( !cons_ring && is_domu() )
+        console_use_ring((void *)(GUEST_VIRT_BASE +
+                                  (M2P[start_info->console.domU.mfn] << 12)),
+                         start_info->console.domU.evtchn);
+    if ( cons_ring )
         ring_write(s, len);
-    /* Goes through whichever hypercall path is currently selected. */
-    hypercall_console_io(CONSOLEIO_write, len, s);
+    else /* through whichever hypercall path is currently selected */
+        hypercall_console_io(CONSOLEIO_write, len, s);
 }
 
 void printk(const char *fmt, ...)

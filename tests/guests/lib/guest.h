@@ -42,6 +42,11 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_write(const char *s, size_t len);
+/*
+ * From now on write the console to a DomU's console ring (struct
+ * xencons_interface) and signal port, instead of console_io.
+ */
+void console_use_ring(void *ring, evtchn_port_t port);
 /* Built by a toolstack (no SIF_INITDOMAIN, a console ring): output goes there. */
 bool is_domu(void);
 
@@ -217,6 +222,7 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strstr(const char *h, const char *n);
+size_t strlcpy(char *dst, const char *src, size_t size);
 
 /* ---- CPU helpers ---- */
 

@@ -27,8 +27,13 @@ void runtime_main(start_info_t *si)
     long rc;
 
     start_info = si;
-    printk("--- guest test: %s\n", test_title);
     mm_init();
+    /* A DomU reports through its console ring (Dom0 reads it). */
+    if ( !(si->flags & SIF_INITDOMAIN) && si->console.domU.mfn &&
+         mfn_to_virt(si->console.domU.mfn) )
+        console_use_ring(mfn_to_virt(si->console.domU.mfn),
+                         si->console.domU.evtchn);
+    printk("--- guest test: %s\n", test_title);
     rc = map_mfn((unsigned long)shared_info_va, si->shared_info >> 12,
                  PTE_P | PTE_RW | PTE_A | PTE_D);
     if ( rc )

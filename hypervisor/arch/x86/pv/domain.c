@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Switching a CPU from one PV vCPU to another, and a vCPU's initial state. */
 #include <xenia/console.h>
+#include <xenia/arch.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
 #include <xenia/lib.h>
@@ -26,7 +27,6 @@ static void fpu_init_image(uint8_t *img)
     img[25] = 0x1f;
 }
 
-void arch_vcpu_init(struct vcpu *v);
 void arch_vcpu_init(struct vcpu *v)
 {
     struct cpu_user_regs *r = &v->arch.user_regs;
@@ -158,8 +158,6 @@ static void load_segments(struct vcpu *v, struct cpu_user_regs *r)
         failsafe_bounce(v, r);
 }
 
-void arch_context_switch(struct vcpu *prev, struct vcpu *next,
-                         struct cpu_user_regs *frame);
 #define DR_ACCESSORS(n)                                                        \
     static void write_dr##n(unsigned long v)                                   \
     {                                                                          \
@@ -244,7 +242,6 @@ static bool guest_addr_ok(unsigned long va)
  * cpu_initialize_context sends it. Only kernel-mode starts make sense for
  * a PV guest; its page table must validate as an L4.
  */
-int arch_vcpu_initialise(struct vcpu *v, const struct vcpu_guest_context *c);
 int arch_vcpu_initialise(struct vcpu *v, const struct vcpu_guest_context *c)
 {
     unsigned long l4 = c->ctrlreg[3] >> PAGE_SHIFT;

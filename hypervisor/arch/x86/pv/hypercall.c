@@ -8,7 +8,6 @@
 #include <asm/current.h>
 #include <asm/pv.h>
 
-long do_iret(struct cpu_user_regs *regs);
 
 /* The frame of the hypercall in progress on this CPU, for continuations. */
 static DEFINE_PER_CPU(struct cpu_user_regs *, hypercall_regs);

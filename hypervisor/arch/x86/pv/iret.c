@@ -6,7 +6,6 @@
 #include <xenia/sched.h>
 #include <asm/pv.h>
 
-long do_iret(struct cpu_user_regs *regs);
 
 static bool canonical(unsigned long va)
 {

@@ -29,11 +29,6 @@ static bool is_guest_l4_slot(unsigned int slot)
     return slot < HYPERVISOR_L4_FIRST || slot > HYPERVISOR_L4_LAST;
 }
 
-static struct domain *owner_of(struct page_info *pg)
-{
-    return domain_by_id(pg->owner);
-}
-
 static const uint64_t level_type[5] = {
     0, PGT_l1_page_table, PGT_l2_page_table, PGT_l3_page_table,
     PGT_l4_page_table,
@@ -116,8 +111,11 @@ static bool mfn_addressable(unsigned long mfn)
 }
 
 /*
- * Xen's answers: a frame that is not the domain's is -EPERM; one of its
- * own that is in use as something else (a page table) is -EBUSY.
+ * Xen's answers: RAM that is not pg_owner's (another domain's, Xenia's,
+ * or free), or pg_owner's in use as something else (a page table), is
+ * -EBUSY; what is not RAM is I/O memory, -EPERM but for the privileged.
+ * pg_owner is the table's owner, or for the control domain the domain it
+ * maps for (mmu_update's foreigndom): then only that domain's frames.
  */
 static int get_l1e(pte_t e, struct domain *pg_owner)
 {
@@ -135,7 +133,7 @@ static int get_l1e(pte_t e, struct domain *pg_owner)
                    : -EPERM;
     pg = mfn_to_page(_mfn(mfn));
     if ( !get_page(pg, pg_owner->domain_id) )
-        return -EPERM;
+        return -EBUSY;
     if ( (e & _PAGE_RW) && get_page_type(pg, PGT_writable_page) )
     {
         put_page(pg);
@@ -236,7 +234,7 @@ static int validate(struct page_info *pg, uint64_t type)
         return pv_validate_seg_desc_page(pg);
     unsigned long self = mfn_x(page_to_mfn(pg));
     pte_t *t = __va((paddr_t)self << PAGE_SHIFT);
-    struct domain *d = owner_of(pg);
+    struct domain *d = domain_get_any(pg->owner);
     int rc = 0;
 
     if ( !d )
@@ -251,13 +249,16 @@ static int validate(struct page_info *pg, uint64_t type)
         if ( rc )
             break;
     }
-    if ( !rc )
-        return 0;
-    gdprintk(XENLOG_G_WARNING, d, "bad L%u entry %u in mfn %#lx: %016lx\n",
-             level, i, self, (unsigned long)t[i]);
-    while ( i-- )
-        if ( level != 4 || is_guest_l4_slot(i) )
-            put_entry(t[i], level, self);
+    if ( rc )
+    {
+        gdprintk(XENLOG_G_WARNING, d,
+                 "bad L%u entry %u in mfn %#lx: %016lx\n", level, i, self,
+                 (unsigned long)t[i]);
+        while ( i-- )
+            if ( level != 4 || is_guest_l4_slot(i) )
+                put_entry(t[i], level, self);
+    }
+    domain_put(d);
     return rc;
 }
 

@@ -23,14 +23,6 @@
  */
 #define MMU_UPDATE_PREEMPTED (1u << 31)
 
-/* DOMID_SELF or the caller's own id: the caller; another id: privileged. */
-static struct domain *foreign_owner(struct domain *d, domid_t foreigndom)
-{
-    if ( foreigndom == DOMID_SELF || foreigndom == d->domain_id )
-        return d;
-    return d->is_privileged ? domain_by_id(foreigndom) : NULL;
-}
-
 static int mmu_normal_update(struct domain *d, struct domain *pg_owner,
                              uint64_t ptr, uint64_t val, bool preserve_ad)
 {
@@ -124,6 +116,7 @@ static long mmu_update_locked(struct domain *d, struct domain *pg_owner,
         {
         case MMU_NORMAL_PT_UPDATE:
         case MMU_PT_UPDATE_PRESERVE_AD:
+        case MMU_PT_UPDATE_NO_TRANSLATE: /* PV frames are machine frames */
             rc = mmu_normal_update(d, pg_owner, req.ptr & ~3UL, req.val,
                                    (req.ptr & 3) == MMU_PT_UPDATE_PRESERVE_AD);
             break;
@@ -153,18 +146,34 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
                    domid_t foreigndom)
 {
     struct domain *d = current_vcpu()->domain;
-    struct domain *pg_owner = foreign_owner(d, foreigndom);
-    long rc;
+    struct domain *pg_owner;
+    long rc = domain_target(d, foreigndom, &pg_owner);
+    unsigned int none = 0;
 
-    if ( !pg_owner )
-        return -ESRCH;
+    /*
+     * Xen refuses a foreign domain the caller may not use entry by entry:
+     * the first update fails and the count of those done (none) is
+     * written, as Linux's privcmd reads it.
+     */
+    if ( rc == -EPERM && (count & ~MMU_UPDATE_PREEMPTED) )
+        return pdone && !(count & MMU_UPDATE_PREEMPTED) &&
+                       copy_to_guest(pdone, &none, sizeof(none))
+                   ? -EFAULT
+                   : -EPERM;
+    if ( rc )
+        return rc;
     spin_lock(&d->mm_lock);
     rc = mmu_update_locked(d, pg_owner, ureqs, count, pdone);
     spin_unlock(&d->mm_lock);
+    domain_put(pg_owner);
     return rc;
 }
 
-static int pin_table(struct vcpu *v, unsigned long mfn, uint64_t type)
+/*
+ * Pin a table of pg_owner: the caller's own, or for the control domain
+ * another's (a builder pins a new domain's L4 as that domain).
+ */
+static int pin_table(struct domain *pg_owner, unsigned long mfn, uint64_t type)
 {
     struct page_info *pg;
     int rc;
@@ -172,7 +181,7 @@ static int pin_table(struct vcpu *v, unsigned long mfn, uint64_t type)
     if ( mfn >= max_page )
         return -EINVAL;
     pg = mfn_to_page(_mfn(mfn));
-    rc = get_page_and_type(pg, v->domain->domain_id, type);
+    rc = get_page_and_type(pg, pg_owner->domain_id, type);
     if ( rc )
         return -EINVAL; /* Xen's answer for any refusal to pin */
     if ( __atomic_fetch_or(&pg->type_info, PGT_pinned, __ATOMIC_ACQ_REL) &
@@ -181,17 +190,26 @@ static int pin_table(struct vcpu *v, unsigned long mfn, uint64_t type)
         put_page_and_type(pg);
         return -EINVAL; /* already pinned */
     }
+    /*
+     * A foreign domain's kill may have released its pins before this one
+     * was made: then nobody would ever drop it, so undo it now.
+     */
+    if ( pg_owner != current_vcpu()->domain &&
+         __atomic_load_n(&pg_owner->is_dying, __ATOMIC_ACQUIRE) &&
+         (__atomic_fetch_and(&pg->type_info, ~PGT_pinned, __ATOMIC_ACQ_REL) &
+          PGT_pinned) )
+        put_page_and_type(pg);
     return 0;
 }
 
-static int unpin_table(struct vcpu *v, unsigned long mfn)
+static int unpin_table(struct domain *pg_owner, unsigned long mfn)
 {
     struct page_info *pg;
 
     if ( mfn >= max_page )
         return -EINVAL;
     pg = mfn_to_page(_mfn(mfn));
-    if ( !get_page(pg, v->domain->domain_id) )
+    if ( !get_page(pg, pg_owner->domain_id) )
         return -EINVAL;
     if ( !(__atomic_fetch_and(&pg->type_info, ~PGT_pinned, __ATOMIC_ACQ_REL) &
            PGT_pinned) )
@@ -229,12 +247,12 @@ static int new_baseptr(struct vcpu *v, unsigned long mfn, bool user)
     return 0;
 }
 
-static int clear_or_copy_page(struct vcpu *v, unsigned long dst, unsigned long src,
-                              bool copy)
+static int clear_or_copy_page(struct domain *pg_owner, unsigned long dst,
+                              unsigned long src, bool copy)
 {
     struct page_info *d = dst < max_page ? mfn_to_page(_mfn(dst)) : NULL;
     struct page_info *s = src < max_page ? mfn_to_page(_mfn(src)) : NULL;
-    domid_t id = v->domain->domain_id;
+    domid_t id = pg_owner->domain_id;
     int rc = -EINVAL;
 
     if ( !d || get_page_and_type(d, id, PGT_writable_page) )
@@ -255,7 +273,14 @@ static int clear_or_copy_page(struct vcpu *v, unsigned long dst, unsigned long s
     return rc;
 }
 
-static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
+/*
+ * With a foreign pg_owner (the control domain acting for another), as in
+ * Xen: pinning, unpinning, clearing and copying act on pg_owner's frames,
+ * a full local TLB flush is harmless, and the rest concern the caller's
+ * own vCPU and are refused.
+ */
+static int mmuext_one(struct vcpu *v, struct domain *pg_owner,
+                      const struct mmuext_op *op)
 {
     switch ( op->cmd )
     {
@@ -263,10 +288,25 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_PIN_L2_TABLE:
     case MMUEXT_PIN_L3_TABLE:
     case MMUEXT_PIN_L4_TABLE:
-        return pin_table(v, op->arg1.mfn,
+        return pin_table(pg_owner, op->arg1.mfn,
                          (uint64_t)(op->cmd + 1) << PGT_type_shift);
     case MMUEXT_UNPIN_TABLE:
-        return unpin_table(v, op->arg1.mfn);
+        return unpin_table(pg_owner, op->arg1.mfn);
+    case MMUEXT_CLEAR_PAGE:
+        return clear_or_copy_page(pg_owner, op->arg1.mfn, 0, false);
+    case MMUEXT_COPY_PAGE:
+        return clear_or_copy_page(pg_owner, op->arg1.mfn, op->arg2.src_mfn,
+                                  true);
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_TLB_FLUSH_ALL:
+        break;
+    default:
+        if ( pg_owner != v->domain )
+            return -EPERM;
+        break;
+    }
+    switch ( op->cmd )
+    {
     case MMUEXT_NEW_BASEPTR:
         return new_baseptr(v, op->arg1.mfn, false);
     case MMUEXT_NEW_USER_BASEPTR:
@@ -302,25 +342,19 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op)
         v->arch.ldt_base = op->arg1.linear_addr;
         v->arch.ldt_ents = op->arg2.nr_ents;
         return 0;
-    case MMUEXT_CLEAR_PAGE:
-        return clear_or_copy_page(v, op->arg1.mfn, 0, false);
-    case MMUEXT_COPY_PAGE:
-        return clear_or_copy_page(v, op->arg1.mfn, op->arg2.src_mfn, true);
     default:
         return -ENOSYS;
     }
 }
 
-long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
-                  domid_t foreigndom)
+static long mmuext_ops(struct vcpu *v, struct domain *pg_owner,
+                       unsigned long uops, unsigned int count,
+                       unsigned long pdone)
 {
-    struct vcpu *v = current_vcpu();
     struct mmuext_op op;
     unsigned int i, done = 0;
     long rc = 0;
 
-    if ( foreign_owner(v->domain, foreigndom) != v->domain )
-        return -EINVAL; /* foreign extended ops are not supported */
     if ( count & MMU_UPDATE_PREEMPTED )
     {
         count &= ~MMU_UPDATE_PREEMPTED;
@@ -343,15 +377,30 @@ long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
             rc = -EFAULT;
             break;
         }
-        spin_lock(&v->domain->mm_lock);
-        rc = mmuext_one(v, &op);
-        spin_unlock(&v->domain->mm_lock);
+        /* The tables typed or retyped are pg_owner's. */
+        spin_lock(&pg_owner->mm_lock);
+        rc = mmuext_one(v, pg_owner, &op);
+        spin_unlock(&pg_owner->mm_lock);
         if ( rc )
             break;
     }
     done += i;
     if ( pdone && copy_to_guest(pdone, &done, sizeof(done)) )
         return -EFAULT;
+    return rc;
+}
+
+long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
+                  domid_t foreigndom)
+{
+    struct vcpu *v = current_vcpu();
+    struct domain *pg_owner;
+    long rc = domain_target(v->domain, foreigndom, &pg_owner);
+
+    if ( rc )
+        return rc;
+    rc = mmuext_ops(v, pg_owner, uops, count, pdone);
+    domain_put(pg_owner);
     return rc;
 }
 

@@ -32,6 +32,8 @@ bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
                             unsigned long eip, bool has_error,
                             uint32_t error, bool mask_events);
 
+/* HYPERVISOR_iret (iret.c), dispatched from the SYSCALL entry. */
+long do_iret(struct cpu_user_regs *regs);
 /* From the SYSCALL entry: a hypercall, or a guest user's system call. */
 void pv_syscall_entry(struct cpu_user_regs *regs);
 void pv_hypercall(struct cpu_user_regs *regs);
