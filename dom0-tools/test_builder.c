@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include "builder.h"
+#include "../libhcall/src/internal.h"
+#include <fcntl.h>
+#include <sys/mman.h>
 
 #include <xenia/bzimage.h>
 #include <xenia/pv_image.h>
@@ -262,6 +265,60 @@ static void test_no_privcmd(void)
           "open without privcmd: %s", hcall_open_error());
 }
 
+/*
+ * libhcall's wrappers against a device that answers every ioctl with
+ * ENOTTY (/dev/null): each fails with errno and a message naming what it
+ * tried; bad domids are refused before any hypercall.
+ */
+static void test_wrappers(void)
+{
+    struct hcall *h = calloc(1, sizeof(*h));
+    struct xen_domctl_getdomaininfo info;
+    struct xen_sysctl_physinfo pi;
+    vcpu_guest_context_t ctx;
+    xen_pfn_t frames[4] = {0, 1, 2, 3};
+    evtchn_port_t port;
+    uint32_t domid = DOMID_INVALID + 1;
+    struct xen_domctl_createdomain cfg = {0};
+
+    h->fd = open("/dev/null", O_RDWR);
+    h->buf_fd = -1;
+    h->scratch = hcall_buf_alloc(h, 4096);
+    CHECK(h->fd >= 0 && h->scratch, "set-up: %s", h->msg);
+    if ( !h->scratch )
+        return;
+    CHECK(hcall_domain_pause(h, 5) == -1 && errno == ENOTTY &&
+              strstr(hcall_error(h), "domctl pausedomain on domain 5"),
+          "pause: %s", hcall_error(h));
+    CHECK(hcall_domain_destroy(h, DOMID_SELF) == -1 && errno == EINVAL &&
+              strstr(hcall_error(h), "is not a domain id"),
+          "destroy DOMID_SELF: %s", hcall_error(h));
+    CHECK(hcall_domain_create(h, &domid, &cfg) == -1 && errno == EINVAL,
+          "create with a bad id: %s", hcall_error(h));
+    CHECK(hcall_domain_getinfo(h, 1, &info) == -1 && errno == ENOTTY,
+          "getinfo: %s", hcall_error(h));
+    CHECK(hcall_physinfo(h, &pi) == -1 && strstr(hcall_error(h), "sysctl physinfo"),
+          "physinfo: %s", hcall_error(h));
+    memset(&ctx, 0, sizeof(ctx));
+    CHECK(hcall_vcpu_setcontext(h, 3, 0, &ctx) == -1 &&
+              strstr(hcall_error(h), "setvcpucontext on domain 3"),
+          "setvcpucontext: %s", hcall_error(h));
+    CHECK(hcall_populate_physmap(h, 3, 4, 0, frames) == -1 &&
+              strstr(hcall_error(h), "populate_physmap of 4 pages for domain 3") &&
+              frames[3] == 3,
+          "populate: %s", hcall_error(h));
+    CHECK(hcall_evtchn_alloc_unbound(h, 3, 0, &port) == -1 &&
+              strstr(hcall_error(h), "alloc_unbound in domain 3"),
+          "alloc_unbound: %s", hcall_error(h));
+    CHECK(hcall_domain_list(h, 0, 8, &info) == -1, "list: %s", hcall_error(h));
+    CHECK(!hcall_map_foreign(h, 3, PROT_READ, frames, NULL, 0) && errno == EINVAL,
+          "map 0 frames: %s", hcall_error(h));
+    CHECK(!hcall_map_resource(h, 3, 1, 0, 0, 1, PROT_READ) &&
+              strstr(hcall_error(h), "resource of domain 3"),
+          "map_resource: %s", hcall_error(h));
+    hcall_close(h);
+}
+
 int main(void)
 {
     char cmd[64];
@@ -272,6 +329,7 @@ int main(void)
     test_debian_layout();
     test_build_cost();
     test_no_privcmd();
+    test_wrappers();
     snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
     if ( system(cmd) )
         printf("warning: could not remove %s\n", tmpdir);
