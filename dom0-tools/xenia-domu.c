@@ -11,7 +11,9 @@
  *
  * create prints "domid N". -p leaves it paused; -w waits up to secs for it
  * to shut down (or, with -u, until its console shows text), draining its
- * console ring (-o: to stdout); -D destroys it at the end; -t prints the
+ * console ring (-o: to stdout); -D destroys it at the end; -K destroys it
+ * while this process still maps its console page, shows that it lingers as
+ * a dying domain until the unmap, then unmaps it; -t prints the
  * builder's time per phase (and, with -u, the time until the text showed).
  */
 #include <errno.h>
@@ -31,7 +33,7 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: xenia-domu create [-m MiB] [-c vcpus] [-r initrd] [-a cmdline]\n"
-            "                         [-d domid] [-p] [-w secs [-o] [-u text] [-D]] [-t] KERNEL\n"
+            "                         [-d domid] [-p] [-w secs [-o] [-u text] [-D]] [-K] [-t] KERNEL\n"
             "       xenia-domu destroy|pause|unpause|info DOMID\n"
             "       xenia-domu free | list\n"
             "       xenia-domu unpack KERNEL OUT\n");
@@ -151,19 +153,61 @@ static int watch(hcall_t *h, const struct domu *d, double secs, int echo,
     return rc;
 }
 
+/* Destroy d while holding a mapping of one of its pages; 0 if Xen's rules held. */
+static int destroy_while_mapped(hcall_t *h, const struct domu *d)
+{
+    struct xen_domctl_getdomaininfo info;
+    xen_pfn_t mfn = d->console_mfn;
+    void *p = hcall_map_foreign(h, (domid_t)d->domid, PROT_READ, &mfn, NULL, 1);
+    int i;
+
+    if ( !p )
+    {
+        fprintf(stderr, "xenia-domu: %s\n", hcall_error(h));
+        return -1;
+    }
+    if ( hcall_domain_destroy(h, d->domid) )
+    {
+        fprintf(stderr, "xenia-domu: %s\n", hcall_error(h));
+        hcall_unmap(h, p, 1);
+        return -1;
+    }
+    if ( hcall_domain_getinfo(h, d->domid, &info) || !(info.flags & XEN_DOMINF_dying) )
+    {
+        fprintf(stderr, "xenia-domu: domain %u is not dying while its page is mapped\n",
+                d->domid);
+        hcall_unmap(h, p, 1);
+        return -1;
+    }
+    printf("domain %u dying while mapped: tot_pages %llu\n", d->domid,
+           (unsigned long long)info.tot_pages);
+    hcall_unmap(h, p, 1);
+    for ( i = 0; i < 100; i++ )
+    {
+        if ( hcall_domain_getinfo(h, d->domid, &info) && errno == ESRCH )
+        {
+            printf("domain %u gone after the unmap\n", d->domid);
+            return 0;
+        }
+        usleep(50000);
+    }
+    fprintf(stderr, "xenia-domu: domain %u still there 5 s after the unmap\n", d->domid);
+    return -1;
+}
+
 static int cmd_create(hcall_t *h, int argc, char **argv)
 {
     struct domu_config cfg = {.memory_mib = 32, .vcpus = 1, .domid = DOMID_INVALID,
                               .cmdline = ""};
     unsigned long v, wait_secs = 0;
-    int opt, echo = 0, destroy = 0, timing = 0, rc;
+    int opt, echo = 0, destroy = 0, timing = 0, mapped = 0, rc;
     const char *until = NULL;
     char msg[256];
     struct domu d;
     double start;
 
     optind = 1;
-    while ( (opt = getopt(argc, argv, "m:c:r:a:d:pw:ou:Dt")) != -1 )
+    while ( (opt = getopt(argc, argv, "m:c:r:a:d:pw:ou:DKt")) != -1 )
     {
         switch ( opt )
         {
@@ -191,6 +235,7 @@ static int cmd_create(hcall_t *h, int argc, char **argv)
         case 'o': echo = 1; break;
         case 'u': until = optarg; break;
         case 'D': destroy = 1; break;
+        case 'K': mapped = 1; break;
         case 't': timing = 1; break;
         default: return usage();
         }
@@ -213,6 +258,8 @@ static int cmd_create(hcall_t *h, int argc, char **argv)
                (unsigned long long)d.us_finish, (now() - start) * 1e6);
     fflush(stdout);
     rc = wait_secs ? watch(h, &d, (double)wait_secs, echo, until, start, timing) : 0;
+    if ( mapped )
+        return destroy_while_mapped(h, &d) || rc ? 1 : 0;
     if ( destroy && hcall_domain_destroy(h, d.domid) )
     {
         fprintf(stderr, "xenia-domu: %s\n", hcall_error(h));

@@ -74,6 +74,16 @@ paused() {
     xenia-domu destroy $d && gone $d
 }
 check domu-destroy-paused paused
+
+# Destroyed while Dom0 still maps one of its pages: it lingers as a dying
+# domain and goes when the mapping does.
+mapped() {
+    xenia-domu create -m 16 -a spin -w 120 -u DOMU-SPINNING -K $G/domu.elf > $T/k.out 2>&1
+    rc=$?
+    cat $T/k.out
+    [ $rc = 0 ] && grep -q "dying while mapped" $T/k.out && grep -q "gone after the unmap" $T/k.out
+}
+check domu-destroy-while-mapped mapped
 check domu-memory-back-after-destroys free_back "$free0"
 
 # Bad input from an admin: one clear line each, and nothing left behind.
