@@ -51,12 +51,13 @@ static uint64_t now_us(void)
     return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static int read_file(const char *path, uint8_t **data, size_t *len, char *msg,
-                     size_t msg_len)
+/* Files are mapped, not read: a kernel is tens of MB and is only read once. */
+static int map_file(const char *path, uint8_t **data, size_t *len, char *msg,
+                    size_t msg_len)
 {
     struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    size_t done = 0;
+    void *p;
 
     if ( fd < 0 )
         return fail(msg, msg_len, errno, "%s: %s", path, strerror(errno));
@@ -65,29 +66,24 @@ static int read_file(const char *path, uint8_t **data, size_t *len, char *msg,
         close(fd);
         return fail(msg, msg_len, EINVAL, "%s: not a regular file", path);
     }
-    *len = (size_t)st.st_size;
-    *data = malloc(*len ? *len : 1);
-    if ( !*data )
+    if ( !st.st_size )
     {
         close(fd);
-        return fail(msg, msg_len, ENOMEM, "%s: no memory for %zu bytes", path, *len);
+        return fail(msg, msg_len, EINVAL, "%s: empty file", path);
     }
-    while ( done < *len )
-    {
-        ssize_t n = read(fd, *data + done, *len - done);
-
-        if ( n <= 0 )
-        {
-            int err = n < 0 ? errno : EIO;
-
-            close(fd);
-            free(*data);
-            return fail(msg, msg_len, err, "%s: read failed", path);
-        }
-        done += (size_t)n;
-    }
+    *len = (size_t)st.st_size;
+    p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
+    if ( p == MAP_FAILED )
+        return fail(msg, msg_len, errno, "%s: cannot map it: %s", path, strerror(errno));
+    *data = p;
     return 0;
+}
+
+void domu_free_kernel(uint8_t *image, size_t len)
+{
+    if ( image )
+        munmap(image, len);
 }
 
 /* liblzma, as Xen's own builder uses, rather than the hypervisor's decoder. */
@@ -132,7 +128,7 @@ int domu_load_kernel(const char *path, uint8_t **image, size_t *len,
     uint8_t *file, *out;
     size_t flen;
 
-    if ( read_file(path, &file, &flen, msg, msg_len) )
+    if ( map_file(path, &file, &flen, msg, msg_len) )
         return -1;
     if ( !bzimage_probe(file, flen) )
     {
@@ -142,13 +138,16 @@ int domu_load_kernel(const char *path, uint8_t **image, size_t *len,
     }
     if ( bzimage_parse(file, flen, &bz, &why) )
     {
-        free(file);
+        munmap(file, flen);
         return fail(msg, msg_len, EINVAL, "%s: %s", path, why);
     }
     /* A stated size beyond 1 GiB is a broken header, not a kernel. */
-    if ( bz.uncompressed_len > (1UL << 30) || !(out = malloc(bz.uncompressed_len)) )
+    out = bz.uncompressed_len > (1UL << 30) ? MAP_FAILED
+        : mmap(NULL, bz.uncompressed_len, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if ( out == MAP_FAILED )
     {
-        free(file);
+        munmap(file, flen);
         return fail(msg, msg_len, EINVAL, "%s: bzImage claims %zu bytes uncompressed",
                     path, bz.uncompressed_len);
     }
@@ -156,14 +155,14 @@ int domu_load_kernel(const char *path, uint8_t **image, size_t *len,
     {
         int err = errno;
 
-        free(out);
-        free(file);
+        munmap(out, bz.uncompressed_len);
+        munmap(file, flen);
         errno = err;
         return -1;
     }
     *image = out;
     *len = bz.uncompressed_len;
-    free(file);
+    munmap(file, flen);
     return 0;
 }
 
@@ -438,7 +437,7 @@ int domu_build(hcall_t *h, const struct domu_config *cfg, struct domu *out,
     out->domid = DOMID_INVALID;
     if ( check_request(&b) ||
          domu_load_kernel(cfg->kernel, &b.kimage, &b.klen, msg, msg_len) ||
-         (cfg->initrd && read_file(cfg->initrd, &b.initrd, &b.initrd_len, msg, msg_len)) ||
+         (cfg->initrd && map_file(cfg->initrd, &b.initrd, &b.initrd_len, msg, msg_len)) ||
          parse_and_lay_out(&b) )
         goto out;
     t1 = now_us();
@@ -468,8 +467,9 @@ int domu_build(hcall_t *h, const struct domu_config *cfg, struct domu *out,
         out->domid = DOMID_INVALID;
     }
     free(b.p2m);
-    free(b.kimage);
-    free(b.initrd);
+    domu_free_kernel(b.kimage, b.klen);
+    if ( b.initrd )
+        munmap(b.initrd, b.initrd_len);
     errno = err;
     return rc;
 }

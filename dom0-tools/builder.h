@@ -35,10 +35,11 @@ int domu_build(hcall_t *h, const struct domu_config *cfg, struct domu *out,
                char *msg, size_t msg_len);
 
 /*
- * A kernel image from a file, decompressed if it is a bzImage; the image
- * is malloc()ed. 0, or -1 with a message. Exposed for the tests.
+ * A kernel image from a file, decompressed if it is a bzImage (mapped
+ * memory: release it with domu_free_kernel). 0, or -1 with a message.
  */
 int domu_load_kernel(const char *path, uint8_t **image, size_t *len,
                      char *msg, size_t msg_len);
+void domu_free_kernel(uint8_t *image, size_t len);
 
 #endif /* DOM0_TOOLS_BUILDER_H */

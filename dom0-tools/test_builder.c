@@ -97,7 +97,7 @@ static void test_load(void)
     CHECK(domu_load_kernel(path, &img, &len, msg, sizeof(msg)) == 0 &&
               len == sizeof(elf) && !memcmp(img, elf, len),
           "plain ELF: %s", msg);
-    free(img);
+    domu_free_kernel(img, len);
 
     if ( lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, NULL, elf, sizeof(elf), xz,
                                  &xzlen, sizeof(xz)) != LZMA_OK )
@@ -107,7 +107,7 @@ static void test_load(void)
     CHECK(domu_load_kernel(path, &img, &len, msg, sizeof(msg)) == 0 &&
               len == sizeof(elf) && !memcmp(img, elf, len),
           "bzImage unpacked by liblzma: %s", msg);
-    free(img);
+    domu_free_kernel(img, len);
     /* Truncated: the payload runs past the end of the file. */
     path = write_tmp("bz-trunc", bz, bzlen / 2);
     CHECK(domu_load_kernel(path, &img, &len, msg, sizeof(msg)) == -1 &&
@@ -221,7 +221,7 @@ static void test_debian_layout(void)
     printf("info: %s as a 512 MiB DomU: kernel to %#lx, %lu pt frames, region to %#lx, "
            "initrd pfn %#lx, p2m pfn %#lx\n", path, (unsigned long)l.kernel_end,
            l.nr_pt_frames, (unsigned long)l.v_end, l.initrd_pfn, l.p2m_pfn);
-    free(img);
+    domu_free_kernel(img, len);
 }
 
 /* The Dom0-side cost of writing a 128 MiB DomU's image (no hypervisor). */
@@ -251,7 +251,7 @@ static void test_build_cost(void)
     printf("info: writing a 128 MiB DomU image of %s: %.1f ms (ASan build)\n", path,
            (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6);
     free(f.mem);
-    free(img);
+    domu_free_kernel(img, len);
 }
 
 static void test_no_privcmd(void)

@@ -338,10 +338,10 @@ static int cmd_unpack(const char *in, const char *out)
     if ( !f || fwrite(img, 1, len, f) != len || fclose(f) )
     {
         fprintf(stderr, "xenia-domu: %s: %s\n", out, strerror(errno));
-        free(img);
+        domu_free_kernel(img, len);
         return 1;
     }
-    free(img);
+    domu_free_kernel(img, len);
     return 0;
 }
 

@@ -403,8 +403,52 @@ static void test_domu_layout(void)
     }
 }
 
+/* Segments listed out of address order, one with no file bytes: each
+ * byte of the region ends up as the file's or as zero. */
+static void test_segment_order(void)
+{
+    struct elf64_phdr *ph = (void *)(img + 64);
+    struct pv_kernel k;
+    struct pv_layout l;
+    struct pv_build_mem m = {NULL, t_map, t_mfn};
+    struct pv_build_params p = {.nr_pages = NR_PAGES, .cmdline = ""};
+    const uint8_t *at;
+    const char *why;
+    unsigned long stale = 0;
+    uint64_t va;
+
+    make_image(NULL, true, 0);
+    ((struct elf64_ehdr *)img)->phnum = 4;
+    ph[2] = ph[1]; /* below the first: 0x1000 bytes of file, 0x2000 in memory */
+    ph[2].paddr = LOAD_PADDR - 0x3000;
+    ph[2].filesz = 0x1000;
+    ph[2].memsz = 0x2000;
+    ph[3] = ph[1]; /* above it, nothing but bss */
+    ph[3].paddr = LOAD_PADDR + 0x7000;
+    ph[3].filesz = 0;
+    ph[3].memsz = 0x1800;
+    CHECK_EQ(pv_kernel_parse(img, img_len, ALL_FEATURES, &k, &why), 0);
+    CHECK_EQ(k.nr_segments, 3);
+    CHECK_EQ(pv_layout_compute(&k, &p, &l, &why), 0);
+    mem = calloc(NR_PAGES, PAGE_SIZE);
+    memset(mem, 0xee, (size_t)NR_PAGES * PAGE_SIZE);
+    CHECK_EQ(pv_build(&k, &p, &l, &m, NULL, &why), 0);
+    at = mem + pv_va_to_pfn(&l, VBASE + LOAD_PADDR - 0x3000) * PAGE_SIZE;
+    CHECK(!memcmp(at, img + 0x2000, 0x1000));
+    CHECK(!memcmp(mem + pv_va_to_pfn(&l, VBASE + LOAD_PADDR) * PAGE_SIZE, img + 0x2000,
+                  0x3000));
+    /* Nothing stale anywhere in the region. */
+    for ( va = l.v_start; va < l.v_end; va += 8 )
+        if ( *(uint64_t *)(mem + pv_va_to_pfn(&l, va) * PAGE_SIZE + (va & 0xfff)) ==
+             0xeeeeeeeeeeeeeeeeUL )
+            stale++;
+    CHECK_EQ(stale, 0);
+    free(mem);
+}
+
 static void run_tests(void)
 {
+    test_segment_order();
     test_domu_layout();
     test_parse();
     test_truncation();

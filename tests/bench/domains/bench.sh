@@ -14,8 +14,9 @@ create() { # label n args...
     rc=$?
     b=$(echo "$out" | sed -n 's/.*total \([0-9]*\)$/\1/p')
     r=$(echo "$out" | sed -n 's/^ready-us \([0-9]*\)$/\1/p')
+    ph=$(echo "$out" | sed -n 's/^build-us load \([0-9]*\) create \([0-9]*\) populate \([0-9]*\) image \([0-9]*\) finish \([0-9]*\).*/\1,\2,\3,\4,\5/p')
     if [ $rc = 0 ] && [ -n "$b" ] && [ -n "$r" ]; then
-        echo "BENCH $label n=$n build_us=$b ready_us=$r"
+        echo "BENCH $label n=$n build_us=$b ready_us=$r phases_us=$ph"
     else
         echo "BENCH-FAIL $label n=$n: $(echo "$out" | tail -n 1)"
     fi
