@@ -196,6 +196,11 @@ size_t console_ring_read(char *buf, size_t len, uint64_t *pos)
     return n;
 }
 
+uint64_t console_ring_end(void)
+{
+    return __atomic_load_n(&ring_prod, __ATOMIC_ACQUIRE);
+}
+
 void console_force_unlock(void)
 {
     console_lock = (spinlock_t)SPIN_LOCK_UNLOCKED;

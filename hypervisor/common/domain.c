@@ -2,7 +2,11 @@
 /* Creating domains, giving them memory, and shutting them down. */
 #include <xenia/console.h>
 #include <xenia/domain.h>
+#include <xenia/domain_state.h>
 #include <xenia/errno.h>
+#include <xenia/event_channel.h>
+#include <xenia/page_type.h>
+#include <xenia/softirq.h>
 #include <xenia/grant_table.h>
 #include <xenia/mm.h>
 #include <xenia/page_alloc.h>
@@ -113,7 +117,8 @@ int domain_target(struct domain *caller, domid_t id, struct domain **out)
     return 0;
 }
 
-static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
+static struct vcpu *vcpu_create(struct domain *d, unsigned int id,
+                                bool guest)
 {
     struct vcpu *v = xzalloc(struct vcpu);
 
@@ -123,7 +128,8 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->vcpu_id = id;
     v->vcpu_info = &d->shared_info->vcpu_info[id];
     v->vcpu_info->evtchn_upcall_mask = 1; /* as the ABI promises at start */
-    v->pause_flags = id ? VPF_down : 0;
+    /* A built guest's vCPUs wait for their context and the unpause. */
+    v->pause_flags = guest ? VPF_down | VPF_paused : id ? VPF_down : 0;
     v->processor = sched_pick_cpu(d->domain_id, id);
     /* Xen starts every vCPU with a 100 Hz tick until the guest stops it. */
     v->periodic_period = MILLISECS(10);
@@ -138,7 +144,9 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
  */
 void domain_update_wallclock(struct domain *d)
 {
-    uint64_t ns = wallclock_at_boot_ns();
+    /* settimeoffset shifts a guest's wall clock, in whole seconds. */
+    uint64_t ns = wallclock_at_boot_ns() +
+                  (uint64_t)d->time_offset_seconds * 1000000000ULL;
     struct shared_info *si = d->shared_info;
 
     si->wc_version |= 1;
@@ -160,18 +168,20 @@ void domains_update_wallclock(void)
     spin_unlock_irqrestore(&domains_lock, flags);
 }
 
-struct domain *domain_create(domid_t id, bool privileged,
-                             unsigned int max_vcpus)
+static int create(domid_t id, bool privileged, bool guest,
+                  unsigned int max_vcpus, int max_grant_frames,
+                  int max_maptrack_frames, struct domain **out)
 {
-    struct domain *d;
+    struct domain *d, *other;
     unsigned int i;
     unsigned long flags;
+    int rc;
 
     if ( !max_vcpus || max_vcpus > MAX_VCPUS )
-        return NULL;
+        return -EINVAL;
     d = xzalloc(struct domain);
     if ( !d )
-        return NULL;
+        return -ENOMEM;
     d->domain_id = id;
     d->refcnt = 1; /* creation's, dropped when the kill ends */
     d->is_privileged = privileged;
@@ -179,6 +189,11 @@ struct domain *domain_create(domid_t id, bool privileged,
     d->page_alloc_lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
     d->mm_lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
     INIT_LIST_HEAD(&d->page_list);
+    INIT_LIST_HEAD(&d->relinquish_list);
+    d->max_evtchn_port = EVTCHN_NR_PORTS - 1;
+    d->sched_weight = 256; /* Xen's credit default */
+    /* Born paused: the toolstack's unpause starts it, as on Xen. */
+    d->pause_count = d->controller_pause_count = guest;
 
     d->shared_info = alloc_xenheap_pages(0);
     if ( !d->shared_info )
@@ -194,29 +209,84 @@ struct domain *domain_create(domid_t id, bool privileged,
     for ( i = 0; i < MAX_VCPUS; i++ )
         d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
     for ( i = 0; i < max_vcpus; i++ )
-        if ( !(d->vcpu[i] = vcpu_create(d, i)) )
+        if ( !(d->vcpu[i] = vcpu_create(d, i, guest)) )
             goto fail;
     if ( evtchn_domain_create(d) )
         goto fail;
-    if ( gnttab_domain_create(d) )
-        goto fail;
+    rc = gnttab_domain_create(d, max_grant_frames, max_maptrack_frames);
+    if ( rc )
+    {
+        domain_free(d);
+        return rc;
+    }
 
     /* The id is taken until the domain is freed, dying or not. */
     flags = spin_lock_irqsave(&domains_lock);
     if ( find_locked(id) )
     {
         spin_unlock_irqrestore(&domains_lock, flags);
-        goto fail;
+        domain_free(d);
+        return -EEXIST;
     }
-    list_add_tail(&d->domain_list, &domains);
+    /* In id order: getdomaininfo walks them from an id upwards. */
+    list_for_each_entry(other, &domains, domain_list)
+        if ( other->domain_id > id )
+            break;
+    list_add_tail(&d->domain_list, &other->domain_list);
     if ( id == 0 )
         dom0 = d;
     spin_unlock_irqrestore(&domains_lock, flags);
-    return d;
+    *out = d;
+    return 0;
 
 fail:
     domain_free(d);
-    return NULL;
+    return -ENOMEM;
+}
+
+struct domain *domain_create(domid_t id, bool privileged,
+                             unsigned int max_vcpus)
+{
+    struct domain *d;
+
+    return create(id, privileged, false, max_vcpus, -1, -1, &d) ? NULL : d;
+}
+
+int domain_create_guest(domid_t id, unsigned int max_vcpus,
+                        int max_grant_frames, int max_maptrack_frames,
+                        struct domain **out)
+{
+    int rc = create(id, false, true, max_vcpus, max_grant_frames,
+                    max_maptrack_frames, out);
+
+    if ( !rc )
+        gdprintk(XENLOG_INFO, *out, "created: %u vCPU%s, paused\n",
+                 max_vcpus, max_vcpus == 1 ? "" : "s");
+    return rc;
+}
+
+bool domain_id_is_free(domid_t id)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    bool taken = find_locked(id) != NULL;
+
+    spin_unlock_irqrestore(&domains_lock, flags);
+    return !taken;
+}
+
+struct domain *domain_get_next(domid_t id)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+    struct domain *d, *found = NULL;
+
+    list_for_each_entry(d, &domains, domain_list)
+        if ( d->domain_id >= id && domain_get_ref(d) )
+        {
+            found = d;
+            break;
+        }
+    spin_unlock_irqrestore(&domains_lock, flags);
+    return found;
 }
 
 /* Everything domain_create() allocated, once nothing can reach it. */
@@ -234,19 +304,21 @@ static void domain_free(struct domain *d)
         xfree(d->vcpu[i]);
     xfree(d->guest_memmap);
     if ( d->shared_info )
-    {
-        frame_table[d->shared_info_mfn].owner = DOMID_XEN;
-        frame_table[d->shared_info_mfn].count_info = 0;
-        free_xenheap_pages(d->shared_info, 0);
-    }
+        domain_release_shared_frame(d->shared_info);
     xfree(d);
 }
 
 static void domain_free_rcu(struct rcu_head *head)
 {
     struct domain *d = container_of(head, struct domain, rcu);
+    bool killed = d->is_dying;
 
+    if ( killed )
+        gdprintk(XENLOG_INFO, d, "destroyed\n");
     domain_free(d);
+    /* The toolstack learns that the id is free again. */
+    if ( killed )
+        domain_notify_exception();
 }
 
 /*
@@ -286,7 +358,23 @@ int domain_alloc_pages(struct domain *d, unsigned int order,
         spin_unlock_irqrestore(&d->page_alloc_lock, flags);
         return -ENOMEM;
     }
+    /*
+     * Frames come back from other domains as they were left: nothing of
+     * theirs may reach this one. Dom0 is built from memory no guest has
+     * used yet (and is trusted with all of it anyway).
+     */
+    if ( d != dom0 )
+        for ( i = 0; i < n; i++ )
+            memset(__va(mfn_to_maddr(_mfn(mfn_x(mfn) + i))), 0, PAGE_SIZE);
     flags = spin_lock_irqsave(&d->page_alloc_lock);
+    /* A kill already went over its pages: these would be missed. */
+    if ( d->is_dying )
+    {
+        d->tot_pages -= n;
+        spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+        free_domheap_pages(mfn, order);
+        return -ENOMEM;
+    }
     for ( i = 0; i < n; i++ )
     {
         struct page_info *pg = mfn_to_page(_mfn(mfn_x(mfn) + i));
@@ -364,8 +452,278 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     if ( d == dom0 )
         hardware_domain_shutdown(reason);
     /* The toolstack learns of it through Dom0's VIRQ_DOM_EXC. */
+    domain_notify_exception();
+}
+
+void domain_notify_exception(void)
+{
     if ( dom0 && !dom0->is_shutting_down )
         send_guest_vcpu_virq(dom0->vcpu[0], VIRQ_DOM_EXC);
+}
+
+/*
+ * A frame the hypervisor allocated for a domain to map as its own
+ * (shared_info, grant-table frames): drop the allocation's reference. It
+ * is freed now, or when the last domain that still maps it lets go.
+ */
+void domain_release_shared_frame(void *va)
+{
+    struct page_info *pg = mfn_to_page(maddr_to_mfn(__pa(va)));
+
+    if ( __atomic_fetch_and(&pg->count_info, ~PGC_allocated,
+                            __ATOMIC_ACQ_REL) & PGC_allocated )
+        put_page(pg);
+}
+
+/* ---- pausing ---- */
+
+/* Wait until v's registers are saved, wherever it ran. */
+static void vcpu_sleep_sync(struct vcpu *v)
+{
+    while ( __atomic_load_n(&v->is_running, __ATOMIC_ACQUIRE) ||
+            __atomic_load_n(&v->ctxt_loaded, __ATOMIC_ACQUIRE) )
+        cpu_relax();
+}
+
+void domain_pause(struct domain *d)
+{
+    unsigned int i;
+
+    ASSERT(!current_vcpu() || d != current_vcpu()->domain);
+    if ( !__atomic_fetch_add(&d->pause_count, 1, __ATOMIC_ACQ_REL) )
+        for ( i = 0; i < d->max_vcpus; i++ )
+        {
+            __atomic_fetch_or(&d->vcpu[i]->pause_flags, VPF_paused,
+                              __ATOMIC_SEQ_CST);
+            /* A vCPU on another CPU is told at once, by IPI. */
+            sched_sleep(d->vcpu[i]);
+        }
+    for ( i = 0; i < d->max_vcpus; i++ )
+        vcpu_sleep_sync(d->vcpu[i]);
+}
+
+void domain_unpause(struct domain *d)
+{
+    unsigned int i;
+
+    if ( __atomic_sub_fetch(&d->pause_count, 1, __ATOMIC_ACQ_REL) )
+        return;
+    for ( i = 0; i < d->max_vcpus; i++ )
+    {
+        __atomic_fetch_and(&d->vcpu[i]->pause_flags, ~VPF_paused,
+                           __ATOMIC_SEQ_CST);
+        sched_wake(d->vcpu[i]);
+    }
+}
+
+int domain_pause_by_controller(struct domain *d)
+{
+    int rc = controller_pause(&d->controller_pause_count);
+
+    if ( !rc )
+        domain_pause(d);
+    return rc;
+}
+
+int domain_unpause_by_controller(struct domain *d)
+{
+    bool first;
+    int rc = controller_unpause(&d->controller_pause_count,
+                                &d->creation_finished, &first);
+
+    if ( rc )
+        return rc;
+    if ( first )
+        gdprintk(XENLOG_INFO, d, "started\n");
+    domain_unpause(d);
+    return 0;
+}
+
+/* ---- destruction ---- */
+
+enum kill_stage {
+    KILL_START,
+    KILL_VCPUS,   /* timers, registered vcpu_info, page tables, GDTs */
+    KILL_GRANTS,  /* the grant mappings it holds of others' frames */
+    KILL_EVTCHN,  /* its ports; peers' ends become unbound */
+    KILL_UNPIN,   /* pinned tables: their trees devalidate */
+    KILL_CYCLES,  /* tables still validated reference themselves */
+    KILL_RELEASE, /* the allocation reference of every frame */
+    KILL_DONE,
+};
+
+/*
+ * Long passes stop when the CPU has other work or has spent a while
+ * here, and continue from where they were (the hypercall restarts).
+ */
+#define KILL_CHECK_EVERY 256
+#define KILL_SLICE       MILLISECS(1)
+
+static bool kill_should_yield(s_time_t start)
+{
+    return softirq_pending(smp_processor_id(), SCHEDULE_SOFTIRQ) ||
+           NOW() - start >= KILL_SLICE;
+}
+
+/*
+ * fn on every frame d owns, preemptibly: a frame moves to
+ * relinquish_list before fn sees it (fn may free it, which unlinks it
+ * from either list), and all go back to page_list when the pass ends.
+ */
+static int pages_pass(struct domain *d,
+                      void (*fn)(struct domain *d, struct page_info *pg))
+{
+    s_time_t start = NOW();
+    unsigned int n = 0;
+    struct page_info *pg;
+    unsigned long flags;
+
+    for ( ;; )
+    {
+        flags = spin_lock_irqsave(&d->page_alloc_lock);
+        if ( list_empty(&d->page_list) )
+        {
+            while ( !list_empty(&d->relinquish_list) )
+            {
+                pg = list_first_entry(&d->relinquish_list, struct page_info,
+                                      list);
+                list_del(&pg->list);
+                list_add_tail(&pg->list, &d->page_list);
+            }
+            spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+            return 0;
+        }
+        pg = list_first_entry(&d->page_list, struct page_info, list);
+        list_del(&pg->list);
+        list_add_tail(&pg->list, &d->relinquish_list);
+        spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+        fn(d, pg);
+        if ( !(++n % KILL_CHECK_EVERY) && kill_should_yield(start) )
+            return -ERESTART;
+    }
+}
+
+static void unpin_one(struct domain *d, struct page_info *pg)
+{
+    (void)d;
+    arch_page_unpin(pg);
+}
+
+static void break_cycles_one(struct domain *d, struct page_info *pg)
+{
+    (void)d;
+    arch_page_break_cycles(pg);
+}
+
+/*
+ * Give up the allocation reference. A frame nobody else uses is freed at
+ * once; one another domain still maps stays, counted in tot_pages and
+ * listed, until domain_dying_page_freed().
+ */
+static void release_one(struct domain *d, struct page_info *pg)
+{
+    (void)d;
+    __atomic_fetch_or(&pg->count_info, PGC_dying, __ATOMIC_ACQ_REL);
+    set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)), ~0UL);
+    if ( __atomic_fetch_and(&pg->count_info, ~PGC_allocated,
+                            __ATOMIC_ACQ_REL) & PGC_allocated )
+        put_page(pg);
+}
+
+void domain_dying_page_freed(struct page_info *pg)
+{
+    struct domain *d = domain_get_any(pg->owner);
+    unsigned long flags;
+    bool last;
+
+    ASSERT(d); /* its frames hold it */
+    if ( !d )
+        return;
+    flags = spin_lock_irqsave(&d->page_alloc_lock);
+    list_del(&pg->list);
+    last = !--d->tot_pages;
+    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+    if ( last && __atomic_exchange_n(&d->holds_page_ref, false,
+                                     __ATOMIC_ACQ_REL) )
+        domain_put(d);
+    domain_put(d);
+}
+
+static void kill_vcpus(struct domain *d)
+{
+    unsigned int i;
+
+    for ( i = 0; i < d->max_vcpus; i++ )
+    {
+        struct vcpu *v = d->vcpu[i];
+
+        kill_timer(&v->singleshot_timer);
+        kill_timer(&v->periodic_timer);
+        kill_timer(&v->poll_timer);
+        arch_vcpu_relinquish(v);
+    }
+}
+
+int domain_kill(struct domain *d)
+{
+    unsigned long flags;
+    int rc;
+
+    if ( current_vcpu() && d == current_vcpu()->domain )
+        return -EINVAL;
+    /* domctls are serialised: one kill at a time runs this. */
+    switch ( d->kill_stage )
+    {
+    case KILL_START:
+        domain_pause(d);
+        flags = spin_lock_irqsave(&d->page_alloc_lock);
+        d->is_dying = DOMDYING_dying; /* no new frames, no new lookups */
+        spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+        gdprintk(XENLOG_INFO, d, "destroying: %lu pages\n", d->tot_pages);
+        d->kill_stage = KILL_VCPUS;
+        __attribute__((fallthrough));
+    case KILL_VCPUS:
+        kill_vcpus(d);
+        d->kill_stage = KILL_GRANTS;
+        __attribute__((fallthrough));
+    case KILL_GRANTS:
+        if ( d->grant_table )
+            gnttab_release_mappings(d->grant_table);
+        d->kill_stage = KILL_EVTCHN;
+        __attribute__((fallthrough));
+    case KILL_EVTCHN:
+        evtchn_close_all(d);
+        d->kill_stage = KILL_UNPIN;
+        __attribute__((fallthrough));
+    case KILL_UNPIN:
+        if ( (rc = pages_pass(d, unpin_one)) )
+            return rc;
+        d->kill_stage = KILL_CYCLES;
+        __attribute__((fallthrough));
+    case KILL_CYCLES:
+        if ( (rc = pages_pass(d, break_cycles_one)) )
+            return rc;
+        /* Its frames keep it while anyone else still holds one. */
+        flags = spin_lock_irqsave(&d->page_alloc_lock);
+        if ( d->tot_pages && domain_get_ref(d) )
+            d->holds_page_ref = true;
+        spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+        d->kill_stage = KILL_RELEASE;
+        __attribute__((fallthrough));
+    case KILL_RELEASE:
+        if ( (rc = pages_pass(d, release_one)) )
+            return rc;
+        d->is_dying = DOMDYING_dead;
+        d->kill_stage = KILL_DONE;
+        gdprintk(XENLOG_INFO, d, "killed: %lu pages still in use elsewhere\n",
+                 d->tot_pages);
+        domain_notify_exception();
+        domain_put(d); /* creation's */
+        break;
+    default:
+        break;
+    }
+    return 0;
 }
 
 void vcpu_wake(struct vcpu *v)

@@ -117,13 +117,10 @@ static void *env_alloc_shared_frame(domid_t owner, unsigned long *mfn_out)
     return va;
 }
 
+/* A frame another domain still maps is freed when it lets go. */
 static void env_free_shared_frame(void *va)
 {
-    struct page_info *pg = mfn_to_page(maddr_to_mfn(__pa(va)));
-
-    pg->owner = DOMID_XEN;
-    pg->count_info = 0;
-    free_xenheap_pages(va, 0);
+    domain_release_shared_frame(va);
 }
 
 static void *env_zalloc(size_t bytes)
@@ -159,14 +156,31 @@ static const struct gnttab_env hypervisor_env = {
     .unlock = env_unlock,
 };
 
-int gnttab_domain_create(struct domain *d)
+int gnttab_domain_create(struct domain *d, int max_frames, int max_maptrack)
 {
     int rc;
 
+    /* A toolstack's limits: within the host's, as Xen checks them. */
+    if ( max_frames >= 0 || max_maptrack >= 0 )
+    {
+        if ( max_frames < 0 )
+            max_frames = opt_max_frames;
+        if ( max_maptrack < 0 )
+            max_maptrack = opt_max_maptrack_frames;
+        if ( max_frames < 1 || (unsigned int)max_frames > opt_max_frames ||
+             (unsigned int)max_maptrack > opt_max_maptrack_frames )
+            return -EINVAL;
+    }
     d->grant_lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
     d->grant_table = xzalloc(struct grant_table);
     if ( !d->grant_table )
         return -ENOMEM;
+    if ( max_frames >= 0 )
+    {
+        rc = gnttab_init(d->grant_table, d->domain_id, max_frames,
+                         max_maptrack, &hypervisor_env, d);
+        goto out;
+    }
     rc = gnttab_init(d->grant_table, d->domain_id, opt_max_frames,
                      opt_max_maptrack_frames, &hypervisor_env, d);
     if ( rc == -EINVAL )
@@ -182,6 +196,7 @@ int gnttab_domain_create(struct domain *d)
         rc = gnttab_init(d->grant_table, d->domain_id, opt_max_frames,
                          opt_max_maptrack_frames, &hypervisor_env, d);
     }
+out:
     if ( rc )
     {
         xfree(d->grant_table);

@@ -20,6 +20,7 @@ struct sched_cpu {
     struct vcpu *curr;  /* whose registers are in the CPU's frame */
     struct timer slice;
     bool online;        /* sched_init_cpu() ran for it */
+    s_time_t idle_since, idle_total; /* time with no vCPU (getcpuinfo) */
 };
 static DEFINE_PER_CPU(struct sched_cpu, sched_cpu);
 
@@ -41,7 +42,18 @@ void sched_init_cpu(unsigned int cpu)
     sc->lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
     sc->curr = NULL;
     init_timer(&sc->slice, slice_expired, NULL, cpu);
+    sc->idle_since = NOW();
     sc->online = true;
+}
+
+s_time_t sched_idle_time(unsigned int cpu)
+{
+    const struct sched_cpu *sc = &per_cpu(sched_cpu, cpu);
+    s_time_t t = sc->idle_total;
+
+    if ( !sc->curr )
+        t += NOW() - sc->idle_since;
+    return t;
 }
 
 bool sched_cpu_online(unsigned int cpu)
@@ -150,11 +162,22 @@ static struct vcpu *do_schedule(struct cpu_user_regs *frame)
         next->is_running = true;
         runstate_change(next, RUNSTATE_running);
     }
+    if ( !prev && next )
+        sc->idle_total += NOW() - sc->idle_since;
+    else if ( prev && !next )
+        sc->idle_since = NOW();
     sc->curr = next;
     spin_unlock(&sc->lock);
 
     if ( next != prev )
+    {
+        if ( next )
+            next->ctxt_loaded = true;
         arch_context_switch(prev, next, frame);
+        /* Its state is saved: domain_pause() may now look at it. */
+        if ( prev )
+            __atomic_store_n(&prev->ctxt_loaded, false, __ATOMIC_RELEASE);
+    }
     if ( next )
         set_timer(&sc->slice, NOW() + ops->slice);
     else

@@ -6,11 +6,13 @@
 #include <xenia/timer.h>
 #include <asm/apic.h>
 #include <asm/current.h>
+#include <asm/processor.h>
 #include <asm/smp.h>
 
 struct cpu_timers {
     spinlock_t lock;
     struct timer_queue queue;
+    struct timer *running; /* whose callback runs now (kill_timer waits) */
 };
 static DEFINE_PER_CPU(struct cpu_timers, timers);
 
@@ -42,6 +44,11 @@ void set_timer(struct timer *t, s_time_t expires)
     unsigned long flags = spin_lock_irqsave(&ts->lock);
     bool head;
 
+    if ( t->killed )
+    {
+        spin_unlock_irqrestore(&ts->lock, flags);
+        return;
+    }
     timer_queue_remove(t);
     t->expires = expires;
     head = timer_queue_add(&ts->queue, t);
@@ -61,6 +68,18 @@ void stop_timer(struct timer *t)
     spin_unlock_irqrestore(&ts->lock, flags);
 }
 
+void kill_timer(struct timer *t)
+{
+    struct cpu_timers *ts = &per_cpu(timers, t->cpu);
+    unsigned long flags = spin_lock_irqsave(&ts->lock);
+
+    timer_queue_remove(t);
+    t->killed = true;
+    spin_unlock_irqrestore(&ts->lock, flags);
+    while ( __atomic_load_n(&ts->running, __ATOMIC_ACQUIRE) == t )
+        cpu_relax();
+}
+
 void timer_softirq_action(void)
 {
     struct cpu_timers *ts = &this_cpu(timers);
@@ -70,9 +89,11 @@ void timer_softirq_action(void)
     /* The callback runs unlocked so that it may re-arm its own timer. */
     while ( (t = timer_queue_pop_expired(&ts->queue, NOW())) != NULL )
     {
+        __atomic_store_n(&ts->running, t, __ATOMIC_RELEASE);
         spin_unlock_irqrestore(&ts->lock, flags);
         t->fn(t->data);
         flags = spin_lock_irqsave(&ts->lock);
+        __atomic_store_n(&ts->running, NULL, __ATOMIC_RELEASE);
     }
     apic_timer_program(timer_queue_next(&ts->queue));
     spin_unlock_irqrestore(&ts->lock, flags);

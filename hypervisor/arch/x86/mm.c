@@ -234,6 +234,15 @@ void free_xenheap_pages(void *va, unsigned int order)
         free_locked(maddr_to_mfn(__pa(va)), order);
 }
 
+unsigned long heap_free_frames(void)
+{
+    unsigned long flags = spin_lock_irqsave(&heap_lock);
+    unsigned long n = page_alloc_free_frames();
+
+    spin_unlock_irqrestore(&heap_lock, flags);
+    return n;
+}
+
 mfn_t alloc_domheap_pages(unsigned int order, unsigned int max_addr_bits)
 {
     return alloc_locked(order, max_addr_bits);

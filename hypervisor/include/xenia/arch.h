@@ -17,6 +17,15 @@ int arch_vcpu_initialise(struct vcpu *v, const struct vcpu_guest_context *c);
 void arch_context_switch(struct vcpu *prev, struct vcpu *next,
                          struct cpu_user_regs *frame);
 
+/*
+ * Destruction (domain_kill): drop what a vCPU holds (page-table bases,
+ * GDT frames, a registered vcpu_info); unpin a frame; devalidate a table
+ * that is still validated once nothing but itself can reference it.
+ */
+void arch_vcpu_relinquish(struct vcpu *v);
+void arch_page_unpin(struct page_info *pg);
+void arch_page_break_cycles(struct page_info *pg);
+
 /* The hypervisor's own command line, as the boot loader gave it (setup.c). */
 const char *hypervisor_cmdline(void);
 

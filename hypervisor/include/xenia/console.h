@@ -35,6 +35,8 @@ void console_write_raw(const char *s, size_t len);
 
 /* Read the ring from *pos on; returns bytes copied and advances *pos. */
 size_t console_ring_read(char *buf, size_t len, uint64_t *pos);
+/* The position one past the newest character written to the ring. */
+uint64_t console_ring_end(void);
 
 /* After a fatal error: take the console whatever its lock says. */
 void console_force_unlock(void);

@@ -21,6 +21,8 @@
 #define VPF_down    (1u << 1) /* not brought up, or VCPUOP_down */
 #define VPF_paused  (1u << 2) /* its domain is paused (domain_pause) */
 
+struct page_info;
+
 struct evtchn_domain; /* event_channel.c */
 struct grant_table;   /* grant_table.c */
 
@@ -100,6 +102,20 @@ struct domain {
     bool is_shutting_down;
     unsigned int shutdown_code; /* SHUTDOWN_* */
 
+    /* Pauses: the hypervisor's own (domain_pause), and the toolstack's. */
+    unsigned int pause_count;
+    unsigned int controller_pause_count;
+    bool creation_finished; /* the toolstack's first unpause happened */
+    xen_domain_handle_t handle; /* the toolstack's UUID for it */
+    int64_t time_offset_seconds; /* settimeoffset */
+    unsigned int max_evtchn_port; /* as createdomain asked (2-level: 4095) */
+    uint16_t sched_weight, sched_cap; /* the toolstack's, recorded only */
+
+    /* Destruction (domain_kill), resumed across continuations. */
+    unsigned int kill_stage;
+    struct list_head relinquish_list; /* pages a kill pass has been over */
+    bool holds_page_ref; /* a reference for its pages others still use */
+
     struct list_head domain_list;
     struct rcu_head rcu; /* freed after a grace period (domain_destroy) */
 };
@@ -107,6 +123,46 @@ struct domain {
 /* Create a domain with max_vcpus vCPUs (all down but vCPU 0). */
 struct domain *domain_create(domid_t id, bool privileged,
                              unsigned int max_vcpus);
+/*
+ * A domain the toolstack builds (createdomain): every vCPU down, paused
+ * once by the controller. 0 or -errno (-EEXIST: the id is taken).
+ */
+int domain_create_guest(domid_t id, unsigned int max_vcpus,
+                        int max_grant_frames, int max_maptrack_frames,
+                        struct domain **out);
+/* Is the id free (no domain, not even a dying one, has it)? */
+bool domain_id_is_free(domid_t id);
+/*
+ * The domain with the lowest id >= id, dying ones included, referenced;
+ * NULL if none (getdomaininfo, getdomaininfolist).
+ */
+struct domain *domain_get_next(domid_t id);
+
+/*
+ * Stop every vCPU of d (not the caller's domain) and wait until none is
+ * on a CPU, on whatever CPU it ran; nested pauses count.
+ */
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+/* The toolstack's pausedomain/unpausedomain (domain_state.h's rules). */
+int domain_pause_by_controller(struct domain *d);
+int domain_unpause_by_controller(struct domain *d);
+/*
+ * destroydomain: stop it, close its event channels, release the grant
+ * mappings it holds and every page it owns. -ERESTART: call again (the
+ * work is preemptible). It then lingers, dying, while others still use
+ * its frames, and is freed when the last goes.
+ */
+int domain_kill(struct domain *d);
+/*
+ * A frame that a dying domain owned was freed (its last user went):
+ * account for it, and let the domain go with its last frame.
+ */
+void domain_dying_page_freed(struct page_info *pg);
+/* Raise VIRQ_DOM_EXC to the control domain (shutdown and death). */
+void domain_notify_exception(void);
+/* Drop the allocation reference of shared_info or a grant-table frame. */
+void domain_release_shared_frame(void *va);
 
 /*
  * Domains are reference-counted. Nothing keeps a bare pointer to a domain
@@ -159,8 +215,12 @@ void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
 int evtchn_domain_create(struct domain *d);
 /* Close every port (EVTCHNOP_reset, destruction); peers' ends unbind. */
 void evtchn_close_all(struct domain *d);
-/* A new domain's grant table, with its first frame (grant_table_op.c). */
-int gnttab_domain_create(struct domain *d);
+/*
+ * A new domain's grant table, with its first frame (grant_table_op.c):
+ * at most max_frames frames and max_maptrack maptrack frames, a negative
+ * value meaning the host's default; -EINVAL beyond the host's limits.
+ */
+int gnttab_domain_create(struct domain *d, int max_frames, int max_maptrack);
 /*
  * XENMEM_acquire_resource of d's grant table (id: shared or status
  * frames): how many frames it may have, and the MFNs of nr of them from

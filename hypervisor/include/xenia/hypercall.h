@@ -44,6 +44,8 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop,
 void hypercall_note_multicall_entry(unsigned long nr, const unsigned long a[5],
                                     long rc);
 long do_multicall(unsigned long calls, unsigned int nr_calls);
+long do_domctl(unsigned long arg);
+long do_sysctl(unsigned long arg);
 
 /* One call by number, as the guest made it (used by multicall too). */
 long hypercall_dispatch(unsigned long nr, const unsigned long args[5]);

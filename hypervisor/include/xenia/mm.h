@@ -35,6 +35,8 @@ void free_xenheap_pages(void *va, unsigned int order);
 /* Frames for guests: the caller sets ownership. INVALID_MFN when out. */
 mfn_t alloc_domheap_pages(unsigned int order, unsigned int max_addr_bits);
 void free_domheap_pages(mfn_t mfn, unsigned int order);
+/* Frames the allocator holds free right now (sysctl physinfo). */
+unsigned long heap_free_frames(void);
 
 /* Is this frame RAM according to the firmware's memory map? */
 bool mfn_is_ram(unsigned long mfn);

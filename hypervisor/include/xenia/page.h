@@ -33,6 +33,7 @@ struct page_info {
 #define PGC_free       (1UL << 62) /* in the buddy allocator */
 #define PGC_reserved   (1UL << 61) /* not RAM the allocator may hand out */
 #define PGC_shared_ro  (1UL << 60) /* Xenia's, mappable read-only (the M2P) */
+#define PGC_dying      (1UL << 59) /* counted by its dying owner until freed */
 #define PGC_count_mask ((1UL << 32) - 1)
 
 /* type_info */

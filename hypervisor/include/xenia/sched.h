@@ -26,6 +26,8 @@ extern const struct scheduler sched_rr;
 
 void sched_init_cpu(unsigned int cpu);
 bool sched_cpu_online(unsigned int cpu);
+/* How long the CPU has had no vCPU to run since it came up. */
+s_time_t sched_idle_time(unsigned int cpu);
 /* The CPU a new vCPU runs on (set before its timers are made). */
 unsigned int sched_pick_cpu(unsigned int domid, unsigned int vcpu_id);
 void sched_add_vcpu(struct vcpu *v);

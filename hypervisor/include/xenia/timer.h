@@ -12,6 +12,7 @@ struct timer {
     void *data;
     unsigned int cpu;
     bool active;
+    bool killed; /* kill_timer(): set_timer does nothing any more */
     struct list_head entry; /* in its CPU's queue, ordered by expires */
 };
 
@@ -38,6 +39,12 @@ void init_timer(struct timer *t, void (*fn)(void *), void *data,
 /* (Re)arm t; an expiry in the past fires at the next interrupt. */
 void set_timer(struct timer *t, s_time_t expires);
 void stop_timer(struct timer *t);
+/*
+ * Stop t for good before its memory goes: dequeued, its callback not
+ * running on any CPU, and never armed again (not even by its callback).
+ * Not from t's own callback, nor with a lock that callback takes.
+ */
+void kill_timer(struct timer *t);
 
 void timers_init_cpu(unsigned int cpu);
 /* From the local timer interrupt: run what has expired, reprogram. */

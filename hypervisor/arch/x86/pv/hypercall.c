@@ -74,6 +74,10 @@ long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
         return do_callback_op(a[0], a[1]);
     case __HYPERVISOR_grant_table_op:
         return do_grant_table_op(a[0], a[1], a[2]);
+    case __HYPERVISOR_domctl:
+        return do_domctl(a[0]);
+    case __HYPERVISOR_sysctl:
+        return do_sysctl(a[0]);
     default:
         return -ENOSYS;
     }

@@ -276,9 +276,26 @@ static void devalidate(struct page_info *pg, uint64_t type)
             put_entry(t[i], level, self);
 }
 
+void pv_force_devalidate(struct page_info *pg)
+{
+    uint64_t x = __atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE);
+
+    do
+    {
+        if ( !(x & PGT_validated) || !is_page_table_type(x & PGT_type_mask) )
+            return;
+    } while ( !__atomic_compare_exchange_n(&pg->type_info, &x,
+                                           x & ~(PGT_validated | PGT_pinned),
+                                           false, __ATOMIC_ACQ_REL,
+                                           __ATOMIC_ACQUIRE) );
+    devalidate(pg, x & PGT_type_mask);
+}
+
 static void free_frame(struct page_info *pg)
 {
     /* Only frames the domain gave up (no PGC_allocated) reach zero. */
+    if ( pg->count_info & PGC_dying )
+        domain_dying_page_freed(pg);
     pg->owner = DOMID_INVALID;
     pg->type_info = 0;
     free_domheap_pages(page_to_mfn(pg), 0);

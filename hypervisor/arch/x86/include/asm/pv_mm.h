@@ -42,4 +42,7 @@ int pv_grant_replace_mapping(uint64_t addr, unsigned long mfn, uint32_t flags);
 /* Copy Xenia's L4 slots into a guest L4 page. */
 void pv_init_xen_l4_slots(pte_t *l4);
 
+/* A dying domain's table still validated: put its entries' references. */
+void pv_force_devalidate(struct page_info *pg);
+
 #endif /* ASM_PV_MM_H */

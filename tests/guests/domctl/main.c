@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* domctl and sysctl from the control domain: domains that never run. */
+/*
+ * domctl.h and sysctl.h are the toolstack's ABI: built as tools, with
+ * the latest interface version (what xen-compat.h then insists on).
+ */
+#undef __XEN_INTERFACE_VERSION__
+#define __XEN_TOOLS__
+#include "guest.h"
+#include <xen/domctl.h>
+#include <xen/event_channel.h>
+#include <xen/memory.h>
+#include <xen/sysctl.h>
+
+const char test_title[] = "domctl/sysctl: versions, create, info, list, "
+                          "pause, vCPU context, destroy, ids, memory back";
+
+#define NR_POPULATE 16
+#define CYCLES      50
+
+static long domctl(struct xen_domctl *op)
+{
+    return HC(__HYPERVISOR_domctl, op, 0, 0, 0, 0);
+}
+
+static long sysctl(struct xen_sysctl *op)
+{
+    return HC(__HYPERVISOR_sysctl, op, 0, 0, 0, 0);
+}
+
+static void domctl_init(struct xen_domctl *op, uint32_t cmd, domid_t dom)
+{
+    memset(op, 0, sizeof(*op));
+    op->cmd = cmd;
+    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    op->domain = dom;
+}
+
+static void sysctl_init(struct xen_sysctl *op, uint32_t cmd)
+{
+    memset(op, 0, sizeof(*op));
+    op->cmd = cmd;
+    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+}
+
+static long simple(uint32_t cmd, domid_t dom)
+{
+    struct xen_domctl op;
+
+    domctl_init(&op, cmd, dom);
+    return domctl(&op);
+}
+
+/* What libxl asks for a PV guest (toolstack-abi.md 2.3). */
+static long create(domid_t want, unsigned int vcpus, domid_t *id)
+{
+    struct xen_domctl op;
+    long rc;
+
+    domctl_init(&op, XEN_DOMCTL_createdomain, want);
+    op.u.createdomain.max_vcpus = vcpus;
+    op.u.createdomain.max_evtchn_port = 1023;
+    op.u.createdomain.max_grant_frames = -1;
+    op.u.createdomain.max_maptrack_frames = -1;
+    op.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    memset(op.u.createdomain.handle, 0xab, sizeof(op.u.createdomain.handle));
+    rc = domctl(&op);
+    if ( !rc )
+    {
+        *id = op.domain;
+        /* Xen 4.17 makes the vCPUs here; the count must match. */
+        rc = simple(XEN_DOMCTL_max_vcpus, *id);
+        if ( rc )
+        {
+            struct xen_domctl mv;
+
+            domctl_init(&mv, XEN_DOMCTL_max_vcpus, *id);
+            mv.u.max_vcpus.max = vcpus;
+            rc = domctl(&mv);
+        }
+    }
+    return rc;
+}
+
+static long max_vcpus(domid_t id, unsigned int n)
+{
+    struct xen_domctl op;
+
+    domctl_init(&op, XEN_DOMCTL_max_vcpus, id);
+    op.u.max_vcpus.max = n;
+    return domctl(&op);
+}
+
+static long getinfo(domid_t id, struct xen_domctl_getdomaininfo *info)
+{
+    struct xen_domctl op;
+    long rc;
+
+    domctl_init(&op, XEN_DOMCTL_getdomaininfo, id);
+    rc = domctl(&op);
+    if ( !rc )
+        *info = op.u.getdomaininfo;
+    return rc;
+}
+
+static long max_mem(domid_t id, uint64_t kb)
+{
+    struct xen_domctl op;
+
+    domctl_init(&op, XEN_DOMCTL_max_mem, id);
+    op.u.max_mem.max_memkb = kb;
+    return domctl(&op);
+}
+
+static long populate(domid_t id, xen_pfn_t *list, unsigned long n)
+{
+    struct xen_memory_reservation r = {.nr_extents = n, .domid = id};
+
+    set_xen_guest_handle(r.extent_start, list);
+    return hypercall_memory_op(XENMEM_populate_physmap, &r);
+}
+
+static uint64_t free_pages(void)
+{
+    struct xen_sysctl op;
+
+    sysctl_init(&op, XEN_SYSCTL_physinfo);
+    if ( sysctl(&op) )
+        test_error("physinfo failed");
+    return op.u.physinfo.free_pages;
+}
+
+static evtchn_port_t dom_exc_port, quiet_port;
+
+/* Let the CPU idle for a while (Xen frees and scrubs in its idle loop). */
+static void sleep_ms(unsigned int ms)
+{
+    struct sched_poll p = {.nr_ports = 1,
+                           .timeout = system_time_ns() + ms * 1000000ULL};
+
+    set_xen_guest_handle(p.ports, &quiet_port);
+    hypercall_sched_op(SCHEDOP_poll, &p);
+}
+
+/*
+ * The host's free pages once the last frees are done (Xen finishes a
+ * destruction after a grace period and scrubs when idle): wait up to 2 s
+ * for the count expected, or, with none given, until it has not moved
+ * for 100 ms.
+ */
+static uint64_t settled_free_pages(uint64_t expect)
+{
+    uint64_t now = free_pages(), last;
+    unsigned int still = 0;
+
+    for ( unsigned int i = 0; i < 400 && now != expect; i++ )
+    {
+        sleep_ms(5);
+        last = now;
+        now = free_pages();
+        still = now == last ? still + 1 : 0;
+        if ( !expect && still == 20 )
+            break;
+    }
+    return now;
+}
+
+/* A killed domain goes for good once nothing holds it: wait for that. */
+static bool wait_gone(domid_t id)
+{
+    struct xen_domctl_getdomaininfo info;
+
+    for ( unsigned int i = 0; i < 100000; i++ )
+    {
+        if ( getinfo(id, &info) || info.domain != id )
+            return true;
+        hypercall_sched_op(SCHEDOP_yield, NULL);
+    }
+    return false;
+}
+
+static bool dom_exc_seen(void)
+{
+    bool seen = evtchn_is_pending(dom_exc_port);
+
+    evtchn_clear(dom_exc_port);
+    return seen;
+}
+
+static void check_versions(void)
+{
+    struct xen_domctl d;
+    struct xen_sysctl s;
+
+    domctl_init(&d, XEN_DOMCTL_getdomaininfo, 0);
+    d.interface_version = XEN_DOMCTL_INTERFACE_VERSION - 1;
+    test_rc(domctl(&d), -XEN_EACCES, "domctl at interface version 0x14");
+    d.interface_version = XEN_DOMCTL_INTERFACE_VERSION + 1;
+    test_rc(domctl(&d), -XEN_EACCES, "domctl at interface version 0x16");
+    sysctl_init(&s, XEN_SYSCTL_physinfo);
+    s.interface_version = 0;
+    test_rc(sysctl(&s), -XEN_EACCES, "sysctl at interface version 0");
+    test_rc(simple(9999, 0), -XEN_ENOSYS, "domctl sub-op 9999 on Dom0");
+    sysctl_init(&s, 9999);
+    test_rc(sysctl(&s), -XEN_ENOSYS, "sysctl sub-op 9999");
+    test_rc(HC(__HYPERVISOR_domctl, 16, 0, 0, 0, 0), -XEN_EFAULT,
+            "domctl through a bad pointer");
+    test_rc(HC(__HYPERVISOR_sysctl, 16, 0, 0, 0, 0), -XEN_EFAULT,
+            "sysctl through a bad pointer");
+}
+
+static void check_physinfo(void)
+{
+    struct xen_sysctl s;
+    struct xen_sysctl_physinfo *p = &s.u.physinfo;
+
+    sysctl_init(&s, XEN_SYSCTL_physinfo);
+    test_rc(sysctl(&s), 0, "physinfo");
+    test_check(p->capabilities & XEN_SYSCTL_PHYSCAP_pv, "PV capability");
+    test_check(p->capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v1,
+               "grant table v1 capability");
+    test_check(!(p->capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v2),
+               "no grant table v2 (max-ver:1)");
+    test_check(p->nr_cpus >= 1 && p->nr_cpus <= p->max_cpu_id + 1,
+               "%u CPUs, max id %u", p->nr_cpus, p->max_cpu_id);
+    test_check(p->free_pages && p->free_pages < p->total_pages,
+               "%lu of %lu pages free", (unsigned long)p->free_pages,
+               (unsigned long)p->total_pages);
+    test_check(p->cpu_khz > 0, "cpu_khz %u", p->cpu_khz);
+}
+
+static void check_sysctl_misc(void)
+{
+    struct xen_sysctl s;
+    char buf[64];
+    uint8_t map[8] = {0};
+
+    sysctl_init(&s, XEN_SYSCTL_readconsole);
+    set_xen_guest_handle(s.u.readconsole.buffer, buf);
+    s.u.readconsole.count = sizeof(buf);
+    test_rc(sysctl(&s), 0, "readconsole");
+    test_check(s.u.readconsole.count == sizeof(buf),
+               "the console ring has %u bytes for us", s.u.readconsole.count);
+    sysctl_init(&s, XEN_SYSCTL_readconsole);
+    set_xen_guest_handle(s.u.readconsole.buffer, (char *)16);
+    s.u.readconsole.count = sizeof(buf);
+    test_rc(sysctl(&s), -XEN_EFAULT, "readconsole into a bad buffer");
+
+    sysctl_init(&s, XEN_SYSCTL_sched_id);
+    test_rc(sysctl(&s), 0, "sched_id: %u", s.u.sched_id.sched_id);
+
+    sysctl_init(&s, XEN_SYSCTL_cpupool_op);
+    s.u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_INFO;
+    s.u.cpupool_op.cpupool_id = 0;
+    set_xen_guest_handle(s.u.cpupool_op.cpumap.bitmap, map);
+    s.u.cpupool_op.cpumap.nr_bits = sizeof(map) * 8;
+    test_rc(sysctl(&s), 0, "cpupool_op info of pool 0");
+    test_check(s.u.cpupool_op.cpupool_id == 0 && s.u.cpupool_op.n_dom >= 1 &&
+                   (map[0] & 1),
+               "pool 0: %u domains, CPU 0 in it", s.u.cpupool_op.n_dom);
+}
+
+static void check_bad_ids(void)
+{
+    struct xen_domctl op;
+    domid_t id;
+
+    test_rc(simple(XEN_DOMCTL_pausedomain, 0x7fe0), -XEN_ESRCH,
+            "pausedomain of a domain that does not exist");
+    test_rc(simple(XEN_DOMCTL_destroydomain, DOMID_SELF), -XEN_ESRCH,
+            "destroydomain(DOMID_SELF): not an id domctl knows");
+    test_rc(simple(XEN_DOMCTL_destroydomain, 0), -XEN_EINVAL,
+            "destroydomain of the caller itself");
+    test_rc(simple(XEN_DOMCTL_pausedomain, 0), -XEN_EINVAL,
+            "pausedomain of the caller itself");
+    test_rc(simple(XEN_DOMCTL_unpausedomain, 0), -XEN_EINVAL,
+            "unpausedomain of Dom0, which the controller never paused");
+    domctl_init(&op, XEN_DOMCTL_getdomaininfo, DOMID_SELF);
+    test_rc(domctl(&op), -XEN_EINVAL, "getdomaininfo(DOMID_SELF)");
+    domctl_init(&op, XEN_DOMCTL_getdomaininfo, 0x7fe0);
+    test_rc(domctl(&op), -XEN_ESRCH, "getdomaininfo beyond the last domain");
+
+    /* Configurations a 64-bit PV host refuses. */
+    domctl_init(&op, XEN_DOMCTL_createdomain, 0);
+    op.u.createdomain.max_vcpus = 1;
+    op.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    op.u.createdomain.max_grant_frames = -1;
+    op.u.createdomain.max_maptrack_frames = -1;
+    op.u.createdomain.flags = 1u << 20;
+    test_rc(domctl(&op), -XEN_EINVAL, "createdomain with an unknown flag");
+    op.u.createdomain.flags = XEN_DOMCTL_CDF_hap;
+    test_rc(domctl(&op), -XEN_EINVAL, "createdomain: HAP without HVM");
+    op.u.createdomain.flags = 0;
+    op.u.createdomain.max_vcpus = 0;
+    test_rc(domctl(&op), -XEN_EINVAL, "createdomain with no vCPU");
+    op.u.createdomain.max_vcpus = 1;
+    op.u.createdomain.grant_opts = 0;
+    test_rc(domctl(&op), -XEN_EINVAL, "createdomain with grant version 0");
+    op.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(2);
+    test_rc(domctl(&op), -XEN_EINVAL, "createdomain with grant version 2");
+    op.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    op.u.createdomain.iommu_opts = 1;
+    test_rc(domctl(&op), -XEN_EINVAL, "createdomain: IOMMU options, no IOMMU");
+    op.u.createdomain.iommu_opts = 0;
+    op.u.createdomain.arch.emulation_flags = XEN_X86_EMU_LAPIC;
+    test_rc(domctl(&op), -XEN_EOPNOTSUPP, "createdomain: a LAPIC for PV");
+    (void)id;
+}
+
+/* A zeroed frame of the new domain becomes its L4; the vCPU goes online. */
+static void check_vcpu_context(domid_t id, unsigned long l4_mfn)
+{
+    static struct vcpu_guest_context c, back;
+    struct xen_domctl op;
+    xen_pfn_t info[2] = {l4_mfn, 0};
+
+    memset(&c, 0, sizeof(c));
+    c.flags = VGCF_in_kernel | VGCF_online;
+    c.user_regs.cs = FLAT_KERNEL_CS;
+    c.user_regs.ss = FLAT_KERNEL_SS;
+    c.user_regs.rip = 0xffffffff80001000UL;
+    c.user_regs.rsp = 0xffffffff80003000UL;
+    c.user_regs.rflags = 0x200;
+    c.kernel_ss = FLAT_KERNEL_SS;
+    c.kernel_sp = 0xffffffff80003000UL;
+    c.event_callback_eip = 0xffffffff80001100UL;
+    c.failsafe_callback_eip = 0xffffffff80001200UL;
+    c.ctrlreg[3] = (unsigned long)l4_mfn << 12;
+
+    domctl_init(&op, XEN_DOMCTL_getvcpucontext, id);
+    set_xen_guest_handle(op.u.vcpucontext.ctxt, &back);
+    test_rc(domctl(&op), -XEN_ENODATA, "getvcpucontext before any context");
+
+    domctl_init(&op, XEN_DOMCTL_setvcpucontext, id);
+    op.u.vcpucontext.vcpu = 1;
+    set_xen_guest_handle(op.u.vcpucontext.ctxt, &c);
+    test_rc(domctl(&op), -XEN_EINVAL, "setvcpucontext of vCPU 1 of 1");
+    op.u.vcpucontext.vcpu = 0;
+    set_xen_guest_handle(op.u.vcpucontext.ctxt, (void *)16);
+    test_rc(domctl(&op), -XEN_EFAULT, "setvcpucontext from a bad pointer");
+    set_xen_guest_handle(op.u.vcpucontext.ctxt, &c);
+    test_rc(domctl(&op), 0, "setvcpucontext of vCPU 0 (cr3 = its own frame)");
+
+    domctl_init(&op, XEN_DOMCTL_getvcpucontext, id);
+    set_xen_guest_handle(op.u.vcpucontext.ctxt, &back);
+    test_rc(domctl(&op), 0, "getvcpucontext of vCPU 0");
+    test_check(back.ctrlreg[3] == c.ctrlreg[3] &&
+                   back.user_regs.rip == c.user_regs.rip &&
+                   back.kernel_sp == c.kernel_sp &&
+                   back.event_callback_eip == c.event_callback_eip &&
+                   (back.flags & VGCF_online),
+               "it reads back: cr3 %#lx rip %#lx flags %#lx", back.ctrlreg[3],
+               (unsigned long)back.user_regs.rip, back.flags);
+
+    domctl_init(&op, XEN_DOMCTL_getpageframeinfo3, id);
+    op.u.getpageframeinfo3.num = 2;
+    info[1] = pfn_to_mfn(0); /* one of ours, not the new domain's */
+    set_xen_guest_handle(op.u.getpageframeinfo3.array, info);
+    test_rc(domctl(&op), 0, "getpageframeinfo3");
+    test_check((info[0] & XEN_DOMCTL_PFINFO_LTABTYPE_MASK) ==
+                   XEN_DOMCTL_PFINFO_L4TAB,
+               "its cr3 frame is an L4 (%#lx)", (unsigned long)info[0]);
+    test_check((info[1] & XEN_DOMCTL_PFINFO_LTAB_MASK) ==
+                   XEN_DOMCTL_PFINFO_XTAB,
+               "a frame of Dom0 is not the domain's (%#lx)",
+               (unsigned long)info[1]);
+
+    domctl_init(&op, XEN_DOMCTL_getvcpuinfo, id);
+    test_rc(domctl(&op), 0, "getvcpuinfo of vCPU 0");
+    test_check(op.u.getvcpuinfo.online && !op.u.getvcpuinfo.running,
+               "online, not running (paused)");
+    domctl_init(&op, XEN_DOMCTL_getvcpuinfo, id);
+    op.u.getvcpuinfo.vcpu = 5;
+    test_rc(domctl(&op), -XEN_EINVAL, "getvcpuinfo of vCPU 5 of 1");
+}
+
+static void check_pause_counts(domid_t id)
+{
+    struct xen_domctl_getdomaininfo info;
+    unsigned int i;
+    long rc = 0;
+
+    test_rc(simple(XEN_DOMCTL_pausedomain, id), 0, "pause once more");
+    test_rc(simple(XEN_DOMCTL_unpausedomain, id), 0, "unpause");
+    getinfo(id, &info);
+    test_check(info.flags & XEN_DOMINF_paused, "still paused from birth");
+    /* Born with one pause: up to 255 in all. */
+    for ( i = 1; i < 255 && !rc; i++ )
+        rc = simple(XEN_DOMCTL_pausedomain, id);
+    test_rc(rc, 0, "pausing up to 255 times");
+    test_rc(simple(XEN_DOMCTL_pausedomain, id), -XEN_EOVERFLOW,
+            "the 256th pause");
+    for ( i = 1; i < 255 && !rc; i++ )
+        rc = simple(XEN_DOMCTL_unpausedomain, id);
+    test_rc(rc, 0, "unpausing 254 times");
+    getinfo(id, &info);
+    test_check(info.flags & XEN_DOMINF_paused, "paused once still");
+}
+
+static void check_list(domid_t a, domid_t b)
+{
+    static struct xen_domctl_getdomaininfo list[4];
+    struct xen_domctl_getdomaininfo info;
+    struct xen_sysctl s;
+
+    sysctl_init(&s, XEN_SYSCTL_getdomaininfolist);
+    s.u.getdomaininfolist.first_domain = 0;
+    s.u.getdomaininfolist.max_domains = 4;
+    set_xen_guest_handle(s.u.getdomaininfolist.buffer, list);
+    test_rc(sysctl(&s), 0, "getdomaininfolist from 0");
+    test_check(s.u.getdomaininfolist.num_domains == 3 && list[0].domain == 0 &&
+                   list[1].domain == a && list[2].domain == b,
+               "Dom0, d%u, d%u in order (%u: %u %u %u)", a, b,
+               s.u.getdomaininfolist.num_domains, list[0].domain,
+               list[1].domain, list[2].domain);
+    s.u.getdomaininfolist.first_domain = a + 1;
+    s.u.getdomaininfolist.max_domains = 4;
+    test_rc(sysctl(&s), 0, "getdomaininfolist from d%u", a + 1);
+    test_check(s.u.getdomaininfolist.num_domains == 1 && list[0].domain == b,
+               "only d%u", b);
+    s.u.getdomaininfolist.first_domain = 0;
+    s.u.getdomaininfolist.max_domains = 1;
+    test_rc(sysctl(&s), 0, "getdomaininfolist of one");
+    test_check(s.u.getdomaininfolist.num_domains == 1, "one returned");
+    set_xen_guest_handle(s.u.getdomaininfolist.buffer, (void *)16);
+    test_rc(sysctl(&s), -XEN_EFAULT, "getdomaininfolist into a bad buffer");
+
+    /* Xen 4.17: the first domain at or above the id asked for. */
+    test_rc(getinfo(a + 1, &info), 0, "getdomaininfo(d%u)", a + 1);
+    test_check(info.domain == b, "answers for d%u (%u)", b, info.domain);
+}
+
+/* Create, fill, inspect and destroy one domain; the bulk of the checks. */
+static void check_lifecycle(void)
+{
+    static xen_pfn_t frames[NR_POPULATE];
+    struct xen_domctl_getdomaininfo info;
+    domid_t id, other, again;
+    long rc;
+
+    rc = create(0, 1, &id);
+    test_rc(rc, 0, "createdomain, id chosen: d%u", id);
+    if ( rc )
+        return;
+    test_rc(max_vcpus(id, 2), -XEN_EINVAL, "max_vcpus other than created");
+    test_rc(getinfo(id, &info), 0, "getdomaininfo(d%u)", id);
+    test_check(info.domain == id, "it is d%u", info.domain);
+    test_check((info.flags & XEN_DOMINF_paused) &&
+                   !(info.flags & (XEN_DOMINF_running | XEN_DOMINF_dying |
+                                   XEN_DOMINF_shutdown)),
+               "born paused, not running, dying or shut down (%#x)",
+               info.flags);
+    test_check(info.tot_pages == 0 && info.nr_online_vcpus == 0 &&
+                   info.max_vcpu_id == 0,
+               "no pages, vCPU 0 down (%lu, %u, %u)",
+               (unsigned long)info.tot_pages, info.nr_online_vcpus,
+               info.max_vcpu_id);
+    test_check(info.handle[0] == 0xab && info.handle[15] == 0xab,
+               "the handle given at creation");
+    test_check(info.shared_info_frame != 0, "shared_info at mfn %#lx",
+               (unsigned long)info.shared_info_frame);
+
+    test_rc(create(id, 1, &other), -XEN_EEXIST, "createdomain(d%u) again", id);
+    test_rc(max_mem(id, NR_POPULATE * 4), 0, "max_mem %u KiB",
+            NR_POPULATE * 4);
+    getinfo(id, &info);
+    test_check(info.max_pages == NR_POPULATE, "max_pages %lu",
+               (unsigned long)info.max_pages);
+    for ( unsigned int i = 0; i < NR_POPULATE; i++ )
+        frames[i] = i;
+    test_rc(populate(id, frames, NR_POPULATE), NR_POPULATE,
+            "populate_physmap of %u frames for d%u", NR_POPULATE, id);
+    test_rc(populate(id, frames, 1), 0, "one more is beyond max_mem");
+    getinfo(id, &info);
+    test_check(info.tot_pages == NR_POPULATE, "tot_pages %lu",
+               (unsigned long)info.tot_pages);
+
+    check_vcpu_context(id, frames[0]);
+    getinfo(id, &info);
+    test_check(info.nr_online_vcpus == 1 && (info.flags & XEN_DOMINF_paused),
+               "one vCPU online, still paused (%u, %#x)", info.nr_online_vcpus,
+               info.flags);
+    check_pause_counts(id);
+
+    test_rc(create(0, 2, &other), 0, "a second domain: d%u", other);
+    check_list(id, other);
+    test_rc(simple(XEN_DOMCTL_destroydomain, other), 0, "destroy d%u", other);
+
+    dom_exc_seen();
+    test_rc(simple(XEN_DOMCTL_destroydomain, id), 0, "destroydomain(d%u)", id);
+    test_check(dom_exc_seen(), "VIRQ_DOM_EXC for the kill");
+    test_check(wait_gone(id) && wait_gone(other), "both are gone");
+    test_rc(simple(XEN_DOMCTL_pausedomain, id), -XEN_ESRCH,
+            "pausedomain of a destroyed domain");
+
+    /* The id is free again: ask for it by number. */
+    test_rc(create(id, 1, &again), 0, "createdomain(d%u) after it went", id);
+    test_check(again == id, "got d%u", again);
+    test_rc(simple(XEN_DOMCTL_destroydomain, again), 0, "and destroy it");
+    test_check(wait_gone(again), "gone");
+}
+
+static void check_cycles(void)
+{
+    static xen_pfn_t frames[NR_POPULATE];
+    uint64_t before = settled_free_pages(0);
+    unsigned int i, ok = 0;
+    domid_t id;
+
+    for ( i = 0; i < CYCLES; i++ )
+    {
+        for ( unsigned int j = 0; j < NR_POPULATE; j++ )
+            frames[j] = j;
+        if ( create(0, 1, &id) || max_mem(id, 1024) ||
+             populate(id, frames, NR_POPULATE) != NR_POPULATE ||
+             simple(XEN_DOMCTL_destroydomain, id) || !wait_gone(id) )
+            break;
+        ok++;
+    }
+    test_check(ok == CYCLES, "%u of %u create/populate/destroy cycles", ok,
+               CYCLES);
+    test_check(settled_free_pages(before) == before,
+               "free pages after the cycles: %lu, before: %lu",
+               (unsigned long)free_pages(), (unsigned long)before);
+}
+
+void test_main(void)
+{
+    struct evtchn_bind_virq bv = {.virq = VIRQ_DOM_EXC, .vcpu = 0};
+
+    if ( hypercall_event_channel_op(EVTCHNOP_bind_virq, &bv) )
+        test_error("cannot bind VIRQ_DOM_EXC");
+    dom_exc_port = bv.port;
+    struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = 0};
+
+    if ( hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &au) )
+        test_error("cannot allocate a port to sleep on");
+    quiet_port = au.port;
+    check_versions();
+    check_physinfo();
+    check_sysctl_misc();
+    check_bad_ids();
+    /*
+     * Xen keeps a few structures it allocates when the first domain is
+     * made: measure free memory from the second one on.
+     */
+    domid_t warm;
+
+    if ( create(0, 2, &warm) || simple(XEN_DOMCTL_destroydomain, warm) ||
+         !wait_gone(warm) )
+        test_error("cannot create and destroy a first domain");
+    check_lifecycle();
+    check_cycles();
+}
