@@ -286,7 +286,7 @@ static int cmd_domain(hcall_t *h, const char *cmd, const char *arg)
     {
         rc = hcall_domain_getinfo(h, (uint32_t)domid, &info);
         if ( !rc )
-            printf("domain %u flags %#x tot_pages %llu max_pages %llu vcpus %u\n",
+            printf("domain %u flags 0x%x tot_pages %llu max_pages %llu vcpus %u\n",
                    info.domain, info.flags, (unsigned long long)info.tot_pages,
                    (unsigned long long)info.max_pages, info.nr_online_vcpus);
     }
@@ -314,7 +314,7 @@ static int cmd_list(hcall_t *h)
         }
         for ( i = 0; i < n; i++ )
         {
-            printf("domain %u flags %#x tot_pages %llu\n", info[i].domain,
+            printf("domain %u flags 0x%x tot_pages %llu\n", info[i].domain,
                    info[i].flags, (unsigned long long)info[i].tot_pages);
             next = info[i].domain + 1u;
         }
