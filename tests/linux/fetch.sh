@@ -22,17 +22,26 @@ if [ ! -x "$xentest" ] || [ "$here/xentest.c" -nt "$xentest" ]; then
         -static -o "$xentest" "$here/xentest.c" || die "cannot build xentest.c"
 fi
 
+# A 32-bit static program for the kernel's IA32 emulation (gcc-multilib).
+compat32=$cache/compat32
+if [ ! -x "$compat32" ] || [ "$here/compat32.c" -nt "$compat32" ]; then
+    gcc -m32 -std=gnu11 -O2 -Wall -Wextra -Werror -static \
+        -o "$compat32" "$here/compat32.c" ||
+        die "cannot build compat32.c (gcc -m32 needs gcc-multilib)"
+fi
+
 # The DomU tools (static, from dom0-tools/) and the guest kernel they build.
 make -s -C "$top/dom0-tools" BUILD="$build" >&2 || die "cannot build dom0-tools"
 make -s -C "$top/tests/guests" BUILD="$build" >&2 || die "cannot build the guest kernels"
-extra=("bin/xenia-domu=$build/dom0-tools/xenia-domu"
+extra=("bin/compat32=$compat32"
+       "bin/xenia-domu=$build/dom0-tools/xenia-domu"
        "bin/domu-test.sh=$here/domu-test.sh"
        "bin/domu-bench.sh=$top/tests/bench/domains/bench.sh"
        "lib/guests/domu.elf=$build/tests/guests/domu.elf"
        "lib/guests/vmlinuz=vmlinuz")
 
 stale=0
-for f in "$here/init" "$here/prepare.py" "$xentest" "$here/domu-test.sh" \
+for f in "$here/init" "$here/prepare.py" "$xentest" "$compat32" "$here/domu-test.sh" \
          "$top/tests/bench/domains/bench.sh" \
          "$build/dom0-tools/xenia-domu" "$build/tests/guests/domu.elf"; do
     [ "$f" -nt "$cache/initrd.cpio" ] && stale=1
