@@ -68,10 +68,16 @@ static char *xs_get(uint32_t domid, const char *leaf)
     return xs_read(xs, XBT_NULL, path, NULL);
 }
 
+static void read_ring(struct dom *d);
+static void flush_pty(struct dom *d);
+
 static void dom_disconnect(struct dom *d)
 {
     if ( !d->connected )
         return;
+    /* The guest's last words (its power-down line) go to the log too. */
+    read_ring(d);
+    flush_pty(d);
     hcall_evtchn_close(d->ev); /* unbinds the port */
     if ( d->ring_by_grant )
         hcall_gntdev_unmap(gnt, d->ring, 1);
