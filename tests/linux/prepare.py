@@ -69,10 +69,28 @@ def main():
             sys.exit("prepare.py: the kernel package has no %s" % path)
         entries.append(("lib/modules/%s.ko" % os.path.basename(m), 0o100644,
                         read(path)))
+    have = set(e[0] for e in entries)
     for name, path in extra:
         if name == "lib/guests/vmlinuz":
             path = os.path.join(out, "vmlinuz")
+        # Parent directories first: the kernel's unpacker makes none.
+        parts = name.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            d = "/".join(parts[:i])
+            if d not in have:
+                entries.append((d, 0o40755, None))
+                have.add(d)
+        if name.endswith("domu-initrd.cpio"):
+            # A DomU's initramfs: busybox and the given /init.
+            data = cpio_newc([(d, 0o40755, None)
+                              for d in ("bin", "dev", "proc", "sys", "tmp")] +
+                             [("bin/busybox", 0o100755,
+                               read(os.path.join(bbdir, "bin", "busybox"))),
+                              ("init", 0o100755, read(path))])
+            entries.append((name, 0o100644, data))
+            continue
         entries.append((name, 0o100755, read(path)))
+        have.add(name)
     with open(os.path.join(out, "initrd.cpio"), "wb") as f:
         f.write(cpio_newc(entries))
 
