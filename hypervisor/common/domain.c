@@ -131,6 +131,9 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id,
     /* A built guest's vCPUs wait for their context and the unpause. */
     v->pause_flags = guest ? VPF_down | VPF_paused : id ? VPF_down : 0;
     v->processor = sched_pick_cpu(d->domain_id, id);
+    /* Not running until the scheduler says so: no time in any state yet. */
+    v->runstate.state = RUNSTATE_offline;
+    v->runstate.state_entry_time = NOW();
     /* Xen starts every vCPU with a 100 Hz tick until the guest stops it. */
     v->periodic_period = MILLISECS(10);
     vcpu_timers_init(v);

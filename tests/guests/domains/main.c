@@ -566,6 +566,13 @@ static bool populate(bool full)
         test_rc(reservation(XENMEM_decrease_reservation, domid, extra,
                             (unsigned long)rc),
                 rc, "decrease_reservation of them on d%u's behalf", domid);
+    extra[0] = 0;
+    test_rc(reservation(XENMEM_increase_reservation, domid, extra, 1), 1,
+            "increase_reservation of d%u by a page", domid);
+    test_rc(mem_query(XENMEM_current_reservation, domid), DOMU_PAGES + 1,
+            "  current_reservation %lu", DOMU_PAGES + 1);
+    test_rc(reservation(XENMEM_decrease_reservation, domid, extra, 1), 1,
+            "  and that page given back");
     test_rc(mem_query(XENMEM_current_reservation, domid), DOMU_PAGES,
             "current_reservation back to %lu", DOMU_PAGES);
     test_rc(reservation(XENMEM_populate_physmap, DOMID_FIRST_RESERVED - 1,
@@ -860,15 +867,36 @@ static void window_teardown(unsigned long pt_first, unsigned long pt_n)
         test_rc(window_drop_l1(i), 0, "unhook and unpin window L1 %lu", i);
 }
 
-static void destroy_and_wait(uint64_t free_before)
+static void destroy(void)
+{
+    test_rc(simple_domctl(XEN_DOMCTL_destroydomain), 0, "destroydomain d%u",
+            domid);
+}
+
+/*
+ * Destroyed while Dom0 still maps its pages: it lingers as a dying domain
+ * (its frames are alive) until those mappings go.
+ */
+static void check_lingers(void)
+{
+    struct xen_domctl_getdomaininfo info;
+    long rc = getdomaininfo(domid, &info);
+
+    test_check(!rc && (info.flags & XEN_DOMINF_dying),
+               "d%u lingers, dying, while Dom0 maps its pages (rc %ld, "
+               "flags %#x)", domid, rc, info.flags);
+    test_check(!rc && info.tot_pages > 0 && info.tot_pages < DOMU_PAGES,
+               "  holding only what Dom0 maps: %lu pages",
+               (unsigned long)info.tot_pages);
+}
+
+static void wait_gone(uint64_t free_before)
 {
     struct xen_domctl_getdomaininfo info;
     struct evtchn_status st;
     uint64_t end, now_free = 0;
     bool gone = false;
 
-    test_rc(simple_domctl(XEN_DOMCTL_destroydomain), 0, "destroydomain d%u",
-            domid);
     end = system_time_ns() + 10000000000ULL;
     while ( system_time_ns() < end )
     {
@@ -907,6 +935,7 @@ static void build_and_run(const void *image, size_t len, const char *what,
     struct mmuext_op pin = {.cmd = MMUEXT_PIN_L4_TABLE};
     evtchn_port_t xs_port, cons_port, xs_local, cons_local;
     unsigned long pt_first = 0, i, l4_mfn;
+    bool destroyed = false;
     uint64_t free_before;
     const char *why = "";
     long rc;
@@ -1025,10 +1054,19 @@ static void build_and_run(const void *image, size_t len, const char *what,
             0, "close Dom0's end of the console channel");
     check_remote_port(cons_port, EVTCHNSTAT_unbound, 0, "unbound again");
     evtchn_op(EVTCHNOP_close, &(struct evtchn_close){.port = xs_local});
+    /* The first DomU is destroyed before Dom0 lets go of its pages. */
+    if ( full )
+    {
+        destroy();
+        destroyed = true;
+        check_lingers();
+    }
 teardown:
     window_teardown(pt_first, l.nr_pt_frames);
 destroy:
-    destroy_and_wait(free_before);
+    if ( !destroyed )
+        destroy();
+    wait_gone(free_before);
 }
 
 /* The hostile test kernel, linked in (embed.S): a second, hostile DomU. */

@@ -1,191 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* domctl and sysctl from the control domain: domains that never run. */
-/*
- * domctl.h and sysctl.h are the toolstack's ABI: built as tools, with
- * the latest interface version (what xen-compat.h then insists on).
- */
-#undef __XEN_INTERFACE_VERSION__
-#define __XEN_TOOLS__
-#include "guest.h"
-#include <xen/domctl.h>
-#include <xen/event_channel.h>
-#include <xen/memory.h>
-#include <xen/sysctl.h>
+#include "control.h"
 
 const char test_title[] = "domctl/sysctl: versions, create, info, list, "
                           "pause, vCPU context, destroy, ids, memory back";
 
 #define NR_POPULATE 16
 #define CYCLES      50
-
-static long domctl(struct xen_domctl *op)
-{
-    return HC(__HYPERVISOR_domctl, op, 0, 0, 0, 0);
-}
-
-static long sysctl(struct xen_sysctl *op)
-{
-    return HC(__HYPERVISOR_sysctl, op, 0, 0, 0, 0);
-}
-
-static void domctl_init(struct xen_domctl *op, uint32_t cmd, domid_t dom)
-{
-    memset(op, 0, sizeof(*op));
-    op->cmd = cmd;
-    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op->domain = dom;
-}
-
-static void sysctl_init(struct xen_sysctl *op, uint32_t cmd)
-{
-    memset(op, 0, sizeof(*op));
-    op->cmd = cmd;
-    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-}
-
-static long simple(uint32_t cmd, domid_t dom)
-{
-    struct xen_domctl op;
-
-    domctl_init(&op, cmd, dom);
-    return domctl(&op);
-}
-
-/* What libxl asks for a PV guest (toolstack-abi.md 2.3). */
-static long create(domid_t want, unsigned int vcpus, domid_t *id)
-{
-    struct xen_domctl op;
-    long rc;
-
-    domctl_init(&op, XEN_DOMCTL_createdomain, want);
-    op.u.createdomain.max_vcpus = vcpus;
-    op.u.createdomain.max_evtchn_port = 1023;
-    op.u.createdomain.max_grant_frames = -1;
-    op.u.createdomain.max_maptrack_frames = -1;
-    op.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
-    memset(op.u.createdomain.handle, 0xab, sizeof(op.u.createdomain.handle));
-    rc = domctl(&op);
-    if ( !rc )
-    {
-        *id = op.domain;
-        /* Xen 4.17 makes the vCPUs here; the count must match. */
-        rc = simple(XEN_DOMCTL_max_vcpus, *id);
-        if ( rc )
-        {
-            struct xen_domctl mv;
-
-            domctl_init(&mv, XEN_DOMCTL_max_vcpus, *id);
-            mv.u.max_vcpus.max = vcpus;
-            rc = domctl(&mv);
-        }
-    }
-    return rc;
-}
-
-static long max_vcpus(domid_t id, unsigned int n)
-{
-    struct xen_domctl op;
-
-    domctl_init(&op, XEN_DOMCTL_max_vcpus, id);
-    op.u.max_vcpus.max = n;
-    return domctl(&op);
-}
-
-static long getinfo(domid_t id, struct xen_domctl_getdomaininfo *info)
-{
-    struct xen_domctl op;
-    long rc;
-
-    domctl_init(&op, XEN_DOMCTL_getdomaininfo, id);
-    rc = domctl(&op);
-    if ( !rc )
-        *info = op.u.getdomaininfo;
-    return rc;
-}
-
-static long max_mem(domid_t id, uint64_t kb)
-{
-    struct xen_domctl op;
-
-    domctl_init(&op, XEN_DOMCTL_max_mem, id);
-    op.u.max_mem.max_memkb = kb;
-    return domctl(&op);
-}
-
-static long populate(domid_t id, xen_pfn_t *list, unsigned long n)
-{
-    struct xen_memory_reservation r = {.nr_extents = n, .domid = id};
-
-    set_xen_guest_handle(r.extent_start, list);
-    return hypercall_memory_op(XENMEM_populate_physmap, &r);
-}
-
-static uint64_t free_pages(void)
-{
-    struct xen_sysctl op;
-
-    sysctl_init(&op, XEN_SYSCTL_physinfo);
-    if ( sysctl(&op) )
-        test_error("physinfo failed");
-    return op.u.physinfo.free_pages;
-}
-
-static evtchn_port_t dom_exc_port, quiet_port;
-
-/* Let the CPU idle for a while (Xen frees and scrubs in its idle loop). */
-static void sleep_ms(unsigned int ms)
-{
-    struct sched_poll p = {.nr_ports = 1,
-                           .timeout = system_time_ns() + ms * 1000000ULL};
-
-    set_xen_guest_handle(p.ports, &quiet_port);
-    hypercall_sched_op(SCHEDOP_poll, &p);
-}
-
-/*
- * The host's free pages once the last frees are done (Xen finishes a
- * destruction after a grace period and scrubs when idle): wait up to 2 s
- * for the count expected, or, with none given, until it has not moved
- * for 100 ms.
- */
-static uint64_t settled_free_pages(uint64_t expect)
-{
-    uint64_t now = free_pages(), last;
-    unsigned int still = 0;
-
-    for ( unsigned int i = 0; i < 400 && now != expect; i++ )
-    {
-        sleep_ms(5);
-        last = now;
-        now = free_pages();
-        still = now == last ? still + 1 : 0;
-        if ( !expect && still == 20 )
-            break;
-    }
-    return now;
-}
-
-/* A killed domain goes for good once nothing holds it: wait for that. */
-static bool wait_gone(domid_t id)
-{
-    struct xen_domctl_getdomaininfo info;
-
-    for ( unsigned int i = 0; i < 100000; i++ )
-    {
-        if ( getinfo(id, &info) || info.domain != id )
-            return true;
-        hypercall_sched_op(SCHEDOP_yield, NULL);
-    }
-    return false;
-}
-
-static bool dom_exc_seen(void)
-{
-    bool seen = evtchn_is_pending(dom_exc_port);
-
-    evtchn_clear(dom_exc_port);
-    return seen;
-}
 
 static void check_versions(void)
 {
@@ -200,7 +21,7 @@ static void check_versions(void)
     sysctl_init(&s, XEN_SYSCTL_physinfo);
     s.interface_version = 0;
     test_rc(sysctl(&s), -XEN_EACCES, "sysctl at interface version 0");
-    test_rc(simple(9999, 0), -XEN_ENOSYS, "domctl sub-op 9999 on Dom0");
+    test_rc(domctl_simple(9999, 0), -XEN_ENOSYS, "domctl sub-op 9999 on Dom0");
     sysctl_init(&s, 9999);
     test_rc(sysctl(&s), -XEN_ENOSYS, "sysctl sub-op 9999");
     test_rc(HC(__HYPERVISOR_domctl, 16, 0, 0, 0, 0), -XEN_EFAULT,
@@ -265,15 +86,15 @@ static void check_bad_ids(void)
     struct xen_domctl op;
     domid_t id;
 
-    test_rc(simple(XEN_DOMCTL_pausedomain, 0x7fe0), -XEN_ESRCH,
+    test_rc(domctl_simple(XEN_DOMCTL_pausedomain, 0x7fe0), -XEN_ESRCH,
             "pausedomain of a domain that does not exist");
-    test_rc(simple(XEN_DOMCTL_destroydomain, DOMID_SELF), -XEN_ESRCH,
+    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, DOMID_SELF), -XEN_ESRCH,
             "destroydomain(DOMID_SELF): not an id domctl knows");
-    test_rc(simple(XEN_DOMCTL_destroydomain, 0), -XEN_EINVAL,
+    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, 0), -XEN_EINVAL,
             "destroydomain of the caller itself");
-    test_rc(simple(XEN_DOMCTL_pausedomain, 0), -XEN_EINVAL,
+    test_rc(domctl_simple(XEN_DOMCTL_pausedomain, 0), -XEN_EINVAL,
             "pausedomain of the caller itself");
-    test_rc(simple(XEN_DOMCTL_unpausedomain, 0), -XEN_EINVAL,
+    test_rc(domctl_simple(XEN_DOMCTL_unpausedomain, 0), -XEN_EINVAL,
             "unpausedomain of Dom0, which the controller never paused");
     domctl_init(&op, XEN_DOMCTL_getdomaininfo, DOMID_SELF);
     test_rc(domctl(&op), -XEN_EINVAL, "getdomaininfo(DOMID_SELF)");
@@ -380,20 +201,20 @@ static void check_pause_counts(domid_t id)
     unsigned int i;
     long rc = 0;
 
-    test_rc(simple(XEN_DOMCTL_pausedomain, id), 0, "pause once more");
-    test_rc(simple(XEN_DOMCTL_unpausedomain, id), 0, "unpause");
-    getinfo(id, &info);
+    test_rc(domctl_simple(XEN_DOMCTL_pausedomain, id), 0, "pause once more");
+    test_rc(domctl_simple(XEN_DOMCTL_unpausedomain, id), 0, "unpause");
+    dom_getinfo(id, &info);
     test_check(info.flags & XEN_DOMINF_paused, "still paused from birth");
     /* Born with one pause: up to 255 in all. */
     for ( i = 1; i < 255 && !rc; i++ )
-        rc = simple(XEN_DOMCTL_pausedomain, id);
+        rc = domctl_simple(XEN_DOMCTL_pausedomain, id);
     test_rc(rc, 0, "pausing up to 255 times");
-    test_rc(simple(XEN_DOMCTL_pausedomain, id), -XEN_EOVERFLOW,
+    test_rc(domctl_simple(XEN_DOMCTL_pausedomain, id), -XEN_EOVERFLOW,
             "the 256th pause");
     for ( i = 1; i < 255 && !rc; i++ )
-        rc = simple(XEN_DOMCTL_unpausedomain, id);
+        rc = domctl_simple(XEN_DOMCTL_unpausedomain, id);
     test_rc(rc, 0, "unpausing 254 times");
-    getinfo(id, &info);
+    dom_getinfo(id, &info);
     test_check(info.flags & XEN_DOMINF_paused, "paused once still");
 }
 
@@ -426,7 +247,7 @@ static void check_list(domid_t a, domid_t b)
     test_rc(sysctl(&s), -XEN_EFAULT, "getdomaininfolist into a bad buffer");
 
     /* Xen 4.17: the first domain at or above the id asked for. */
-    test_rc(getinfo(a + 1, &info), 0, "getdomaininfo(d%u)", a + 1);
+    test_rc(dom_getinfo(a + 1, &info), 0, "getdomaininfo(d%u)", a + 1);
     test_check(info.domain == b, "answers for d%u (%u)", b, info.domain);
 }
 
@@ -438,12 +259,12 @@ static void check_lifecycle(void)
     domid_t id, other, again;
     long rc;
 
-    rc = create(0, 1, &id);
+    rc = dom_create(0, 1, &id);
     test_rc(rc, 0, "createdomain, id chosen: d%u", id);
     if ( rc )
         return;
-    test_rc(max_vcpus(id, 2), -XEN_EINVAL, "max_vcpus other than created");
-    test_rc(getinfo(id, &info), 0, "getdomaininfo(d%u)", id);
+    test_rc(dom_max_vcpus(id, 2), -XEN_EINVAL, "max_vcpus other than created");
+    test_rc(dom_getinfo(id, &info), 0, "getdomaininfo(d%u)", id);
     test_check(info.domain == id, "it is d%u", info.domain);
     test_check((info.flags & XEN_DOMINF_paused) &&
                    !(info.flags & (XEN_DOMINF_running | XEN_DOMINF_dying |
@@ -460,50 +281,70 @@ static void check_lifecycle(void)
     test_check(info.shared_info_frame != 0, "shared_info at mfn %#lx",
                (unsigned long)info.shared_info_frame);
 
-    test_rc(create(id, 1, &other), -XEN_EEXIST, "createdomain(d%u) again", id);
-    test_rc(max_mem(id, NR_POPULATE * 4), 0, "max_mem %u KiB",
+    test_rc(dom_create(id, 1, &other), -XEN_EEXIST, "createdomain(d%u) again", id);
+    test_rc(dom_max_mem(id, NR_POPULATE * 4), 0, "max_mem %u KiB",
             NR_POPULATE * 4);
-    getinfo(id, &info);
+    dom_getinfo(id, &info);
     test_check(info.max_pages == NR_POPULATE, "max_pages %lu",
                (unsigned long)info.max_pages);
     for ( unsigned int i = 0; i < NR_POPULATE; i++ )
         frames[i] = i;
-    test_rc(populate(id, frames, NR_POPULATE), NR_POPULATE,
+    test_rc(dom_populate(id, frames, NR_POPULATE), NR_POPULATE,
             "populate_physmap of %u frames for d%u", NR_POPULATE, id);
-    test_rc(populate(id, frames, 1), 0, "one more is beyond max_mem");
-    getinfo(id, &info);
+    test_rc(dom_populate(id, frames, 1), 0, "one more is beyond max_mem");
+    dom_getinfo(id, &info);
     test_check(info.tot_pages == NR_POPULATE, "tot_pages %lu",
                (unsigned long)info.tot_pages);
 
     check_vcpu_context(id, frames[0]);
-    getinfo(id, &info);
+    dom_getinfo(id, &info);
     test_check(info.nr_online_vcpus == 1 && (info.flags & XEN_DOMINF_paused),
                "one vCPU online, still paused (%u, %#x)", info.nr_online_vcpus,
                info.flags);
     check_pause_counts(id);
 
-    test_rc(create(0, 2, &other), 0, "a second domain: d%u", other);
+    test_rc(dom_create(0, 2, &other), 0, "a second domain: d%u", other);
     check_list(id, other);
-    test_rc(simple(XEN_DOMCTL_destroydomain, other), 0, "destroy d%u", other);
+    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, other), 0, "destroy d%u", other);
+
+    /* An interdomain channel from Dom0 into it, made for it by Dom0. */
+    struct evtchn_alloc_unbound au = {.dom = id, .remote_dom = 0};
+    struct evtchn_bind_interdomain bi = {.remote_dom = id};
+    struct evtchn_status st = {.dom = DOMID_SELF};
+
+    test_rc(hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0,
+            "alloc_unbound in d%u for Dom0: port %u", id, au.port);
+    bi.remote_port = au.port;
+    test_rc(hypercall_event_channel_op(EVTCHNOP_bind_interdomain, &bi), 0,
+            "Dom0 binds to it: port %u", bi.local_port);
 
     dom_exc_seen();
-    test_rc(simple(XEN_DOMCTL_destroydomain, id), 0, "destroydomain(d%u)", id);
+    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, id), 0, "destroydomain(d%u)", id);
+    st.port = bi.local_port;
+    test_rc(hypercall_event_channel_op(EVTCHNOP_status, &st), 0,
+            "status of Dom0's end");
+    test_check(st.status == EVTCHNSTAT_unbound && st.u.unbound.dom == id,
+               "unbound, waiting for d%u again (%u, %u)", id, st.status,
+               st.u.unbound.dom);
+    struct evtchn_close cl = {.port = bi.local_port};
+
+    test_rc(hypercall_event_channel_op(EVTCHNOP_close, &cl), 0, "close it");
     test_check(dom_exc_seen(), "VIRQ_DOM_EXC for the kill");
-    test_check(wait_gone(id) && wait_gone(other), "both are gone");
-    test_rc(simple(XEN_DOMCTL_pausedomain, id), -XEN_ESRCH,
+    test_check(dom_wait_gone(id) && dom_wait_gone(other), "both are gone");
+    test_rc(domctl_simple(XEN_DOMCTL_pausedomain, id), -XEN_ESRCH,
             "pausedomain of a destroyed domain");
 
     /* The id is free again: ask for it by number. */
-    test_rc(create(id, 1, &again), 0, "createdomain(d%u) after it went", id);
+    test_rc(dom_create(id, 1, &again), 0, "createdomain(d%u) after it went", id);
     test_check(again == id, "got d%u", again);
-    test_rc(simple(XEN_DOMCTL_destroydomain, again), 0, "and destroy it");
-    test_check(wait_gone(again), "gone");
+    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, again), 0, "and destroy it");
+    test_check(dom_wait_gone(again), "gone");
 }
 
 static void check_cycles(void)
 {
     static xen_pfn_t frames[NR_POPULATE];
-    uint64_t before = settled_free_pages(0);
+    uint64_t before = host_settled_free_pages(0);
     unsigned int i, ok = 0;
     domid_t id;
 
@@ -511,31 +352,22 @@ static void check_cycles(void)
     {
         for ( unsigned int j = 0; j < NR_POPULATE; j++ )
             frames[j] = j;
-        if ( create(0, 1, &id) || max_mem(id, 1024) ||
-             populate(id, frames, NR_POPULATE) != NR_POPULATE ||
-             simple(XEN_DOMCTL_destroydomain, id) || !wait_gone(id) )
+        if ( dom_create(0, 1, &id) || dom_max_mem(id, 1024) ||
+             dom_populate(id, frames, NR_POPULATE) != NR_POPULATE ||
+             domctl_simple(XEN_DOMCTL_destroydomain, id) || !dom_wait_gone(id) )
             break;
         ok++;
     }
     test_check(ok == CYCLES, "%u of %u create/populate/destroy cycles", ok,
                CYCLES);
-    test_check(settled_free_pages(before) == before,
+    test_check(host_settled_free_pages(before) == before,
                "free pages after the cycles: %lu, before: %lu",
-               (unsigned long)free_pages(), (unsigned long)before);
+               (unsigned long)host_free_pages(), (unsigned long)before);
 }
 
 void test_main(void)
 {
-    struct evtchn_bind_virq bv = {.virq = VIRQ_DOM_EXC, .vcpu = 0};
-
-    if ( hypercall_event_channel_op(EVTCHNOP_bind_virq, &bv) )
-        test_error("cannot bind VIRQ_DOM_EXC");
-    dom_exc_port = bv.port;
-    struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = 0};
-
-    if ( hypercall_event_channel_op(EVTCHNOP_alloc_unbound, &au) )
-        test_error("cannot allocate a port to sleep on");
-    quiet_port = au.port;
+    dom_exc_init();
     check_versions();
     check_physinfo();
     check_sysctl_misc();
@@ -546,8 +378,8 @@ void test_main(void)
      */
     domid_t warm;
 
-    if ( create(0, 2, &warm) || simple(XEN_DOMCTL_destroydomain, warm) ||
-         !wait_gone(warm) )
+    if ( dom_create(0, 2, &warm) || domctl_simple(XEN_DOMCTL_destroydomain, warm) ||
+         !dom_wait_gone(warm) )
         test_error("cannot create and destroy a first domain");
     check_lifecycle();
     check_cycles();

@@ -1,0 +1,1 @@
+../lifetime/main.c

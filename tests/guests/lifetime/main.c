@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Running domains: scheduling beside Dom0, pause, shutdown, destruction. */
+#include "control.h"
+
+const char test_title[] = "lifetime: a spinning DomU shares the CPU, pauses "
+                          "at once, shuts down, dies while Dom0 maps it";
+
+/*
+ * A tiny 64-bit PV guest built here, mapped at DOMU_VA: a code page, a
+ * data page Dom0 also maps, a stack, and its four page-table frames.
+ * First it tries what only the control domain may do, with requests Dom0
+ * prepared in its data page, and leaves the results in data[3..5]. Then
+ * it counts in data[0] until Dom0 sets data[1], and shuts down with the
+ * reason in data[2].
+ */
+#define DOMU_VA    0x400000UL
+#define DOMU_PAGES 7
+enum { PG_L4, PG_L3, PG_L2, PG_L1, PG_CODE, PG_DATA, PG_STACK };
+
+#define PT_FLAGS (PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D)
+
+/* The guest's code, copied to its code page (absolute addresses). */
+extern const uint8_t domu_code[], domu_code_end[];
+asm(".pushsection .rodata\n"
+    "domu_code:\n"
+    "    movl $36, %eax\n"          /* __HYPERVISOR_domctl */
+    "    movl $0x401100, %edi\n"
+    "    syscall\n"
+    "    movq %rax, 0x401018\n"
+    "    movl $35, %eax\n"          /* __HYPERVISOR_sysctl */
+    "    movl $0x401200, %edi\n"
+    "    syscall\n"
+    "    movq %rax, 0x401020\n"
+    "    movl $12, %eax\n"          /* __HYPERVISOR_memory_op */
+    "    movl $6, %edi\n"           /* XENMEM_populate_physmap */
+    "    movl $0x401300, %esi\n"
+    "    syscall\n"
+    "    movq %rax, 0x401028\n"
+    "1:  lock incq 0x401000\n"      /* data[0]++ */
+    "    movq 0x401008, %rax\n"     /* data[1]: stop? */
+    "    testq %rax, %rax\n"
+    "    jz 1b\n"
+    "    movl $29, %eax\n"          /* __HYPERVISOR_sched_op */
+    "    movl $2, %edi\n"           /* SCHEDOP_shutdown */
+    "    movl $0x401010, %esi\n"    /* &data[2]: struct sched_shutdown */
+    "    syscall\n"
+    "2:  jmp 2b\n"
+    "domu_code_end:\n"
+    ".popsection");
+
+struct domu {
+    domid_t id;
+    xen_pfn_t mfn[DOMU_PAGES];
+    volatile uint64_t *data; /* Dom0's mapping of the data page */
+    uint64_t data_pte;       /* what that PTE held before */
+};
+
+static uint64_t pte_maddr(const void *va)
+{
+    return virt_to_maddr(l1_entry((unsigned long)va));
+}
+
+/* Point one of our PTEs at a frame of domain dom (DOMID_SELF: ours). */
+static long map_foreign(void *va, unsigned long mfn, domid_t dom,
+                        uint64_t flags)
+{
+    mmu_update_t req = {.ptr = pte_maddr(va),
+                        .val = ((uint64_t)mfn << 12) | flags};
+    long rc = hypercall_mmu_update(&req, 1, NULL, dom);
+
+    mmuext_simple(MMUEXT_INVLPG_LOCAL, (unsigned long)va);
+    return rc;
+}
+
+static void restore(void *va, uint64_t pte)
+{
+    mmu_update_one(pte_maddr(va), pte);
+    mmuext_simple(MMUEXT_INVLPG_LOCAL, (unsigned long)va);
+}
+
+static void write_frame(struct domu *g, unsigned int pg, const void *src,
+                        size_t len, void *window)
+{
+    uint64_t old = *l1_entry((unsigned long)window);
+
+    if ( map_foreign(window, g->mfn[pg], g->id, PTE_P | PTE_RW | PTE_A) )
+        test_error("cannot map frame %u of d%u", pg, g->id);
+    memset(window, 0, PAGE_SIZE);
+    memcpy(window, src, len);
+    restore(window, old);
+}
+
+/* The DomU's data page: counters, and requests only Dom0 may make. */
+static const void *domu_data(uint64_t reason)
+{
+    static uint64_t page[512];
+    struct xen_domctl *dc = (void *)((char *)page + 0x100);
+    struct xen_sysctl *sc = (void *)((char *)page + 0x200);
+    struct xen_memory_reservation *r = (void *)((char *)page + 0x300);
+
+    memset(page, 0, sizeof(page));
+    page[2] = reason;
+    page[3] = page[4] = page[5] = 1; /* not run yet */
+    domctl_init(dc, XEN_DOMCTL_getdomaininfo, 0);
+    sysctl_init(sc, XEN_SYSCTL_physinfo);
+    r->nr_extents = 1;
+    r->domid = 0; /* frames for Dom0 */
+    set_xen_guest_handle(r->extent_start, (xen_pfn_t *)(DOMU_VA + 0x1400));
+    return page;
+}
+
+static void set_entry(uint64_t *t, unsigned int i, unsigned long mfn)
+{
+    t[i] = ((uint64_t)mfn << 12) | PT_FLAGS;
+}
+
+static unsigned int vcpu0_cpu(domid_t id)
+{
+    struct xen_domctl op;
+
+    domctl_init(&op, XEN_DOMCTL_getvcpuinfo, id);
+    return domctl(&op) ? ~0u : op.u.getvcpuinfo.cpu;
+}
+
+/*
+ * With several CPUs, the DomU should start on another one than Dom0's,
+ * so that pausing it must reach a remote CPU: Xenia places a vCPU when
+ * it is made, so try a few ids (Xen may move it anyway: then keep one).
+ */
+static long create_placed(domid_t *id, bool remote)
+{
+    domid_t want = 0;
+    long rc;
+
+    for ( unsigned int i = 0; i < 4; i++ )
+    {
+        rc = dom_create(want, 1, id);
+        if ( rc || !remote || vcpu0_cpu(*id) != vcpu0_cpu(0) || i == 3 )
+            return rc;
+        domctl_simple(XEN_DOMCTL_destroydomain, *id);
+        dom_wait_gone(*id);
+        want = *id + 1;
+    }
+    return 0;
+}
+
+static bool build(struct domu *g, uint64_t reason, bool remote)
+{
+    static uint64_t table[512];
+    static struct vcpu_guest_context c;
+    static void *window, *data_va;
+    struct xen_domctl op;
+
+    if ( !window )
+    {
+        window = alloc_page();
+        data_va = alloc_page();
+    }
+    if ( create_placed(&g->id, remote) || dom_max_mem(g->id, DOMU_PAGES * 4) )
+        return false;
+    for ( unsigned int i = 0; i < DOMU_PAGES; i++ )
+        g->mfn[i] = i;
+    if ( dom_populate(g->id, g->mfn, DOMU_PAGES) != DOMU_PAGES )
+        return false;
+    memset(table, 0, sizeof(table));
+    set_entry(table, 0, g->mfn[PG_L3]);
+    write_frame(g, PG_L4, table, sizeof(table), window);
+    memset(table, 0, sizeof(table));
+    set_entry(table, 0, g->mfn[PG_L2]);
+    write_frame(g, PG_L3, table, sizeof(table), window);
+    memset(table, 0, sizeof(table));
+    set_entry(table, pt_index(DOMU_VA, 2), g->mfn[PG_L1]);
+    write_frame(g, PG_L2, table, sizeof(table), window);
+    memset(table, 0, sizeof(table));
+    set_entry(table, 0, g->mfn[PG_CODE]);
+    set_entry(table, 1, g->mfn[PG_DATA]);
+    set_entry(table, 2, g->mfn[PG_STACK]);
+    write_frame(g, PG_L1, table, sizeof(table), window);
+    write_frame(g, PG_CODE, domu_code, domu_code_end - domu_code, window);
+    write_frame(g, PG_DATA, domu_data(reason), PAGE_SIZE, window);
+
+    /* The data page stays mapped here: Dom0 watches the counter. */
+    g->data_pte = *l1_entry((unsigned long)data_va);
+    if ( map_foreign(data_va, g->mfn[PG_DATA], g->id,
+                     PTE_P | PTE_RW | PTE_A | PTE_D) )
+        return false;
+    g->data = data_va;
+
+    memset(&c, 0, sizeof(c));
+    c.flags = VGCF_in_kernel | VGCF_online;
+    c.user_regs.cs = FLAT_KERNEL_CS;
+    c.user_regs.ss = FLAT_KERNEL_SS;
+    c.user_regs.rip = DOMU_VA;
+    c.user_regs.rsp = DOMU_VA + 3 * PAGE_SIZE;
+    c.user_regs.rflags = 0x2;
+    c.kernel_ss = FLAT_KERNEL_SS;
+    c.kernel_sp = DOMU_VA + 3 * PAGE_SIZE;
+    c.event_callback_eip = DOMU_VA + (domu_code_end - domu_code) - 2;
+    c.failsafe_callback_eip = c.event_callback_eip;
+    c.ctrlreg[3] = (unsigned long)g->mfn[PG_L4] << 12;
+    domctl_init(&op, XEN_DOMCTL_setvcpucontext, g->id);
+    set_xen_guest_handle(op.u.vcpucontext.ctxt, &c);
+    return domctl(&op) == 0;
+}
+
+static void unmap_data(struct domu *g)
+{
+    if ( g->data )
+        restore((void *)g->data, g->data_pte);
+    g->data = NULL;
+}
+
+static uint64_t cpu_time(domid_t id)
+{
+    struct xen_domctl_getdomaininfo info;
+
+    return dom_getinfo(id, &info) || info.domain != id ? 0 : info.cpu_time;
+}
+
+/* Dom0 computes for a while without yielding: the DomU must get turns. */
+static void check_sharing(struct domu *g)
+{
+    uint64_t c0 = g->data[0], d0 = cpu_time(0), u0 = cpu_time(g->id);
+    uint64_t end = system_time_ns() + 300000000ULL, d, u;
+    volatile uint64_t spin = 0;
+
+    while ( system_time_ns() < end )
+        spin++;
+    d = cpu_time(0) - d0;
+    u = cpu_time(g->id) - u0;
+    test_check(g->data[0] > c0, "the DomU counted while Dom0 computed "
+                                "(%lu -> %lu)",
+               (unsigned long)c0, (unsigned long)g->data[0]);
+    test_check(d && u && d < 4 * u && u < 4 * d,
+               "CPU time over 300 ms: Dom0 %lu us, DomU %lu us",
+               (unsigned long)(d / 1000), (unsigned long)(u / 1000));
+}
+
+static void check_pause(struct domu *g)
+{
+    struct xen_domctl_getdomaininfo info;
+    uint64_t c;
+
+    test_rc(domctl_simple(XEN_DOMCTL_pausedomain, g->id), 0,
+            "pause the running DomU");
+    c = g->data[0];
+    sleep_ms(30);
+    test_check(g->data[0] == c, "its counter stands still (%lu, %lu)",
+               (unsigned long)c, (unsigned long)g->data[0]);
+    dom_getinfo(g->id, &info);
+    test_check((info.flags & XEN_DOMINF_paused) &&
+                   !(info.flags & XEN_DOMINF_running),
+               "paused, not running (%#x)", info.flags);
+    test_rc(domctl_simple(XEN_DOMCTL_unpausedomain, g->id), 0, "unpause it");
+    sleep_ms(30);
+    test_check(g->data[0] != c, "it counts again");
+}
+
+/* The DomU ends itself: Dom0 hears of it and sees why. */
+static void check_shutdown(void)
+{
+    struct xen_domctl_getdomaininfo info;
+    struct domu g = {0};
+    unsigned int i;
+
+    if ( !build(&g, SHUTDOWN_reboot, false) ||
+         domctl_simple(XEN_DOMCTL_unpausedomain, g.id) )
+    {
+        test_fail("cannot build and start a second DomU");
+        return;
+    }
+    dom_exc_seen();
+    g.data[1] = 1;
+    for ( i = 0; i < 1000; i++ )
+    {
+        dom_getinfo(g.id, &info);
+        if ( info.flags & XEN_DOMINF_shutdown )
+            break;
+        sleep_ms(2);
+    }
+    test_check(info.flags & XEN_DOMINF_shutdown, "d%u shut down (%#x)", g.id,
+               info.flags);
+    test_check(((info.flags >> XEN_DOMINF_shutdownshift) &
+                XEN_DOMINF_shutdownmask) == SHUTDOWN_reboot,
+               "with the reason it gave: reboot");
+    test_check(dom_exc_wait(1000), "VIRQ_DOM_EXC told Dom0");
+    unmap_data(&g);
+    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, g.id), 0,
+            "destroy the shut-down DomU");
+    test_check(dom_wait_gone(g.id), "it is gone");
+}
+
+void test_main(void)
+{
+    struct xen_domctl_getdomaininfo info;
+    struct domu g = {0};
+    uint64_t before;
+
+    struct xen_sysctl s;
+    bool smp;
+
+    dom_exc_init();
+    sysctl_init(&s, XEN_SYSCTL_physinfo);
+    smp = !sysctl(&s) && s.u.physinfo.nr_cpus > 1;
+    /*
+     * Xen keeps a few structures from the first domain made and run (on
+     * each CPU): warm up with one that runs a little.
+     */
+    if ( !build(&g, SHUTDOWN_poweroff, smp) ||
+         domctl_simple(XEN_DOMCTL_unpausedomain, g.id) )
+        test_error("cannot build a DomU");
+    sleep_ms(20);
+    unmap_data(&g);
+    if ( domctl_simple(XEN_DOMCTL_destroydomain, g.id) || !dom_wait_gone(g.id) )
+        test_error("cannot destroy a DomU that never ran");
+    before = host_settled_free_pages(0);
+
+    test_check(build(&g, SHUTDOWN_poweroff, smp), "built d%u", g.id);
+    test_note("Dom0 on CPU %u, d%u on CPU %u", vcpu0_cpu(0), g.id,
+              vcpu0_cpu(g.id));
+    test_rc(domctl_simple(XEN_DOMCTL_unpausedomain, g.id), 0, "start d%u",
+            g.id);
+    sleep_ms(20);
+    test_check(g.data[0] > 0, "it runs: counter %lu",
+               (unsigned long)g.data[0]);
+    test_rc((long)g.data[3], -XEN_EPERM, "the DomU's domctl");
+    test_rc((long)g.data[4], -XEN_EPERM, "the DomU's sysctl");
+    /* Xen's answer for a domain one may not name: no extents done. */
+    test_rc((long)g.data[5], 0, "the DomU's populate_physmap for Dom0");
+    check_sharing(&g);
+    check_pause(&g);
+
+    /* Destroyed while it runs, and while Dom0 still maps its data page. */
+    dom_exc_seen();
+    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, g.id), 0,
+            "destroy the running DomU");
+    test_check(dom_exc_seen(), "VIRQ_DOM_EXC for the kill");
+    test_rc(dom_getinfo(g.id, &info), 0, "it is still listed");
+    test_check(info.domain == g.id && (info.flags & XEN_DOMINF_dying) &&
+                   info.tot_pages == 1,
+               "dying, holding the one page Dom0 maps (%#x, %lu pages)",
+               info.flags, (unsigned long)info.tot_pages);
+    {
+        uint64_t c = g.data[0];
+
+        sleep_ms(20);
+        test_check(g.data[0] == c, "its page still reads, and nothing runs");
+    }
+    unmap_data(&g);
+    test_check(dom_wait_gone(g.id), "gone once Dom0 unmapped it");
+    test_check(dom_exc_wait(1000), "VIRQ_DOM_EXC for its end");
+    test_check(host_settled_free_pages(before) == before,
+               "free pages back exactly (%lu, %lu)",
+               (unsigned long)host_free_pages(), (unsigned long)before);
+
+    check_shutdown();
+}
