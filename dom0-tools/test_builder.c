@@ -22,7 +22,7 @@
 #include <xenia/bzimage.h>
 #include <xenia/pv_image.h>
 
-static unsigned int passed, failed;
+static unsigned int passed, failed, skipped;
 
 #define CHECK(c, ...)                                                          \
     do                                                                         \
@@ -197,6 +197,7 @@ static void test_debian_layout(void)
     if ( !path )
     {
         printf("skip: no Debian kernel to lay out\n");
+        skipped++;
         return;
     }
     if ( domu_load_kernel(path, &img, &len, msg, sizeof(msg)) )
@@ -333,6 +334,6 @@ int main(void)
     snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
     if ( system(cmd) )
         printf("warning: could not remove %s\n", tmpdir);
-    printf("%u passed, %u failed\n", passed, failed);
+    printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
     return failed != 0;
 }

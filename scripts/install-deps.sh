@@ -5,6 +5,7 @@
 set -euo pipefail
 pkgs=(
     build-essential gcc make binutils python3    # toolchain
+    gcc-multilib                                 # 32-bit test program (tests/linux)
     kconfig-frontends-nox                        # Kconfig
     libxen-dev                                   # Xen ABI headers
     libtdb-dev                                   # xenstore database

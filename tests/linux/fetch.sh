@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Makes $BUILD/linux-cache/vmlinuz (Debian's stock kernel, unmodified) and
 # $BUILD/linux-cache/initrd.cpio (busybox, tests/linux/init, the /dev/xen
-# driver modules and xentest), with the kernel's release name in
+# driver modules, xentest and compat32), with the kernel's release name in
 # $BUILD/linux-cache/release and busybox in $BUILD/linux-cache/busybox/,
 # downloading Debian's packages with
 # apt-get download the first time: no host kernel install is needed.
@@ -22,6 +22,14 @@ if [ ! -x "$xentest" ] || [ "$here/xentest.c" -nt "$xentest" ]; then
         -static -o "$xentest" "$here/xentest.c" || die "cannot build xentest.c"
 fi
 
+# A 32-bit static program for the kernel's IA32 emulation (gcc-multilib).
+compat32=$cache/compat32
+if [ ! -x "$compat32" ] || [ "$here/compat32.c" -nt "$compat32" ]; then
+    gcc -m32 -std=gnu11 -O2 -Wall -Wextra -Werror -static \
+        -o "$compat32" "$here/compat32.c" ||
+        die "cannot build compat32.c (gcc -m32 needs gcc-multilib)"
+fi
+
 # The DomU tools (static, from dom0-tools/) and the guest kernel they build.
 make -s -C "$top/dom0-tools" BUILD="$build" >&2 || die "cannot build dom0-tools"
 make -s -C "$top/tests/guests" BUILD="$build" >&2 || die "cannot build the guest kernels"
@@ -32,7 +40,7 @@ extra=("bin/xenia-domu=$build/dom0-tools/xenia-domu"
        "lib/guests/vmlinuz=vmlinuz")
 
 stale=0
-for f in "$here/init" "$here/prepare.py" "$xentest" "$here/domu-test.sh" \
+for f in "$here/init" "$here/prepare.py" "$xentest" "$compat32" "$here/domu-test.sh" \
          "$top/tests/bench/domains/bench.sh" \
          "$build/dom0-tools/xenia-domu" "$build/tests/guests/domu.elf"; do
     [ "$f" -nt "$cache/initrd.cpio" ] && stale=1
@@ -41,8 +49,8 @@ done
     [ $stale = 0 ] && exit 0
 # Only the initramfs is stale: rebuild it from the kept busybox and kernel.
 if [ -s "$cache/vmlinuz" ] && [ -d "$cache/kernel" ] && [ -d "$cache/busybox" ]; then
-    python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$cache" \
-        "${extra[@]}" && exit 0
+    python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$compat32" \
+        "$cache" "${extra[@]}" && exit 0
 fi
 
 find_pkg() {
@@ -59,7 +67,7 @@ pkg=$(find_pkg)
 dpkg-deb -x "$cache"/linux-image-*.deb "$cache/kernel" &&
     dpkg-deb -x "$cache"/busybox-static*.deb "$cache/busybox" ||
     die "cannot unpack the packages"
-python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$cache" \
+python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$compat32" "$cache" \
     "${extra[@]}" ||
     die "cannot build the initramfs"
 rm -rf "$cache"/*.deb # the unpacked kernel stays: initrd.cpio is rebuilt from it

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* A minimal host test harness: CHECK() counts, main() prints the verdict. */
+/*
+ * A minimal host test harness: CHECK() counts, SKIP() records a check that
+ * could not run here (counted apart, never as a pass), main() prints the
+ * verdict.
+ */
 #ifndef XENIA_TEST_CHECK_H
 #define XENIA_TEST_CHECK_H
 
@@ -7,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int check_passed_, check_failed_;
+static int check_passed_, check_failed_, check_skipped_;
 
 #define CHECK(cond)                                                            \
     do                                                                         \
@@ -51,6 +55,13 @@ static int check_passed_, check_failed_;
         }                                                                      \
     } while ( 0 )
 
+#define SKIP(why)                                                              \
+    do                                                                         \
+    {                                                                          \
+        check_skipped_++;                                                      \
+        printf("SKIP %s:%d: %s\n", __FILE__, __LINE__, why);                   \
+    } while ( 0 )
+
 /* The pure code's ASSERT() lands here in host builds. */
 void assert_failed(const char *expr, const char *file, int line)
 {
@@ -64,7 +75,8 @@ static void run_tests(void);
 int main(void)
 {
     run_tests();
-    printf("%d passed, %d failed\n", check_passed_, check_failed_);
+    printf("%d passed, %d failed, %d skipped\n", check_passed_, check_failed_,
+           check_skipped_);
     return check_failed_ ? 1 : 0;
 }
 

@@ -10,8 +10,10 @@
 #include "../../hypervisor/common/bzimage_unpack.c"
 #include "../../hypervisor/common/pvbuild/pv_image.c"
 
-/* A Debian kernel unpacked with dpkg-deb -x; XENIA_TEST_BZIMAGE names another. */
-#define DEFAULT_KERNEL "/tmp/lk/root/boot/vmlinuz-6.1.0-56-amd64"
+/*
+ * Debian's stock kernel: tests/unit/run points XENIA_TEST_BZIMAGE at the
+ * vmlinuz that tests/linux/fetch.sh downloads.
+ */
 
 static struct xz_workspace ws;
 
@@ -168,12 +170,15 @@ static void test_debian_kernel(void)
     int rc;
 
     if ( !path )
-        path = DEFAULT_KERNEL;
+    {
+        SKIP("XENIA_TEST_BZIMAGE is not set: no real kernel to unpack");
+        return;
+    }
     img = read_file(path, 64 << 20, &len);
+    CHECK(img);
     if ( !img )
     {
-        printf("note: %s not found: the real-kernel test is skipped\n", path);
-        CHECK(1);
+        fprintf(stderr, "%s: cannot read it\n", path);
         return;
     }
     CHECK(bzimage_probe(img, len));
@@ -208,8 +213,7 @@ static void run_tests(void)
     test_debian_kernel();
     if ( !have_host_xz() )
     {
-        printf("note: no xz binary on this host: synthetic bzImage tests skipped\n");
-        CHECK(1);
+        SKIP("no xz binary on this host: synthetic bzImage tests");
         return;
     }
     test_synthetic();

@@ -69,8 +69,17 @@ static long register_callback(struct vcpu *v, const struct callback_register *cb
         v->arch.nmi_callback_eip = cb->address;
         return 0;
     case CALLBACKTYPE_syscall32:
+        /*
+         * Xen keeps this callback's mask_events flag only for 32-bit
+         * guests; a 64-bit guest's compat SYSCALL follows the syscall
+         * callback's flag (as on Xen, where the two share one bit).
+         */
+        v->arch.syscall32_callback_eip = cb->address;
+        return 0;
     case CALLBACKTYPE_sysenter:
-        return -EINVAL; /* no 32-bit user space support yet */
+        v->arch.sysenter_callback_eip = cb->address;
+        v->arch.sysenter_disables_events = mask;
+        return 0;
     default:
         return -ENOSYS;
     }
@@ -97,11 +106,21 @@ long do_callback_op(unsigned int cmd, unsigned long arg)
 
         if ( copy_from_guest(&cb, arg, sizeof(cb)) )
             return -EFAULT;
-        /* The event and failsafe callbacks cannot be removed, as in Xen. */
-        if ( cb.type == CALLBACKTYPE_event || cb.type == CALLBACKTYPE_failsafe )
+        /* As in Xen, only the NMI callback can be removed. */
+        switch ( cb.type )
+        {
+        case CALLBACKTYPE_nmi:
+            zero.type = cb.type;
+            return register_callback(v, &zero);
+        case CALLBACKTYPE_event:
+        case CALLBACKTYPE_failsafe:
+        case CALLBACKTYPE_syscall:
+        case CALLBACKTYPE_syscall32:
+        case CALLBACKTYPE_sysenter:
             return -EINVAL;
-        zero.type = cb.type;
-        return register_callback(v, &zero);
+        default:
+            return -ENOSYS;
+        }
     }
     default:
         return -ENOSYS;

@@ -44,6 +44,36 @@ cstar_enter:
         jmp     ret_to_guest
 
 /*
+ * SYSENTER (from compat mode; from 64-bit mode on Intel) lands here on
+ * the CPU's guest frame (MSR_IA32_SYSENTER_ESP) with interrupts off. It
+ * saves neither the user's %eip nor %esp: as on Xen, the frame says
+ * rip 0, rsp 0, cs 3, ss the flat user SS, and the guest kernel finds
+ * what it needs in the registers (Linux: %ebp holds the user %esp).
+ * Beyond IF, SYSENTER clears none of the guest's flags: its TF
+ * single-steps this code until the POPFQ (the ring-0 #DB handler lets
+ * it), its NT would make Xenia's own IRETQ fault and C code wants DF
+ * clear, so the guest's flags are saved first and then all cleared.
+ */
+        .globl  sysenter_enter
+sysenter_enter:
+        pushq   $FLAT_KERNEL_SS_ASM     /* ss: FLAT_USER_SS */
+        pushq   $0                      /* rsp */
+        pushfq
+        pushq   $2
+        popfq
+        orl     $0x200, (%rsp)          /* IF: the guest had it on */
+        pushq   $3                      /* cs: a null ring-3 selector */
+        pushq   $0                      /* rip */
+        pushq   $0
+        movl    $TRAP_sysenter, 4(%rsp)
+        SAVE_ALL
+        mov     %rsp, %rdi
+        xor     %ebp, %ebp
+        sti
+        call    pv_sysenter_entry
+        jmp     ret_to_guest
+
+/*
  * With %rsp at the CPU's guest frame: deliver what is pending (events,
  * reschedule, which may swap the frame's contents for another vCPU) with
  * interrupts off so nothing new slips in, then return to the guest.

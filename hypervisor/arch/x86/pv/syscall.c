@@ -1,13 +1,38 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Per-CPU SYSCALL entry trampolines and the MSRs that lead to them. */
+/* Per-CPU SYSCALL entry trampolines, and the SYSCALL and SYSENTER MSRs. */
 #include <xenia/lib.h>
+#include <xenia/sched.h>
 #include <asm/config.h>
 #include <asm/current.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 
-extern const char lstar_enter[], cstar_enter[];
+extern const char lstar_enter[], cstar_enter[], sysenter_enter[];
+
+#define CPUID1_EDX_SEP (1u << 11)
+
+/*
+ * SYSENTER works in long mode only on Intel's CPUs and those of the
+ * vendors who copied them (Centaur, Zhaoxin): AMD's and Hygon's raise #UD
+ * there. Xen sets the MSRs up on these alone; so does Xenia, so that a
+ * guest sees the same CPU either way.
+ */
+static bool sysenter_in_long_mode(void)
+{
+    static const char *const vendors[] = {"GenuineIntel", "CentaurHauls",
+                                          "  Shanghai  "};
+    uint32_t a, v[3];
+    unsigned int i;
+
+    cpuid_count(0, 0, &a, &v[0], &v[2], &v[1]);
+    if ( !(cpuid_edx(1) & CPUID1_EDX_SEP) )
+        return false;
+    for ( i = 0; i < ARRAY_SIZE(vendors); i++ )
+        if ( !memcmp(v, vendors[i], sizeof(v)) )
+            return true;
+    return false;
+}
 
 #define STUB_SIZE 32
 /* In the image (mapped executable), within rel32 reach of the targets. */
@@ -55,7 +80,33 @@ void pv_syscall_init_cpu(unsigned int cpu, unsigned long stack_block)
     wrmsr(MSR_STAR, ((uint64_t)FLAT_RING3_CS32 << 48) |
                         ((uint64_t)__HYPERVISOR_CS << 32));
     /* Interrupts stay off until the frame is built. */
-    wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | X86_EFLAGS_TF | 0x400 /* DF */ |
+    wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_DF |
                                 X86_EFLAGS_NT | X86_EFLAGS_AC |
                                 X86_EFLAGS_VM | X86_EFLAGS_RF);
+
+    /*
+     * SYSENTER switches stacks itself (SS is the CS selector + 8), straight
+     * to the guest frame, as an interrupt from a guest does.
+     */
+    if ( sysenter_in_long_mode() )
+    {
+        wrmsr(MSR_IA32_SYSENTER_CS, __HYPERVISOR_CS);
+        wrmsr(MSR_IA32_SYSENTER_ESP, top);
+        wrmsr(MSR_IA32_SYSENTER_EIP, (unsigned long)sysenter_enter);
+    }
+}
+
+/*
+ * SYSENTER from the guest, kernel or user: its sysenter callback, or,
+ * with none, #GP(0) at the frame's rip 0, which is what Xen delivers.
+ */
+void pv_sysenter_entry(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current_vcpu();
+
+    if ( v->arch.sysenter_callback_eip )
+        pv_create_bounce_frame(v, regs, v->arch.sysenter_callback_eip, false, 0,
+                               v->arch.sysenter_disables_events);
+    else
+        pv_inject_trap(v, regs, 13, 0);
 }

@@ -129,7 +129,9 @@ static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
          copy_from_guest(insn, regs->rip, sizeof(insn)) || insn[0] != 0xcd )
         return false;
     ti = &v->arch.trap_ctxt[insn[1]];
-    if ( !ti->address || TI_GET_DPL(ti) < (v->arch.kernel_mode ? 1u : 3u) )
+    /* Xen's own DPL-3 gate for int $0x80 ignores the guest's DPL. */
+    if ( !ti->address ||
+         (insn[1] != 0x80 && TI_GET_DPL(ti) < (v->arch.kernel_mode ? 1u : 3u)) )
         return false;
     regs->rip += 2; /* int imm8 */
     pv_create_bounce_frame(v, regs, ti->address, false, 0, TI_GET_IF(ti));
@@ -187,18 +189,31 @@ void pv_handle_exception(struct cpu_user_regs *regs)
 void pv_syscall_entry(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current_vcpu();
+    unsigned long eip;
 
     if ( regs->entry_vector == TRAP_syscall && v->arch.kernel_mode )
     {
         pv_hypercall(regs);
         return;
     }
-    /* A system call from guest user mode goes to the guest kernel. */
-    if ( regs->entry_vector == TRAP_syscall && v->arch.syscall_callback_eip )
-        pv_create_bounce_frame(v, regs, v->arch.syscall_callback_eip, false,
-                               0, v->arch.syscall_disables_events);
+    /*
+     * A system call from guest user mode goes to the guest kernel, with
+     * DF cleared as the PV ABI's virtual SYSCALL_MASK says. With no
+     * callback it is the #UD of a CPU without SYSCALL, on the instruction.
+     */
+    eip = regs->entry_vector == TRAP_syscall32 ? v->arch.syscall32_callback_eip
+                                               : v->arch.syscall_callback_eip;
+    if ( eip )
+    {
+        if ( pv_create_bounce_frame(v, regs, eip, false, 0,
+                                    v->arch.syscall_disables_events) )
+            regs->rflags &= ~X86_EFLAGS_DF;
+    }
     else
-        pv_inject_trap(v, regs, 6, 0); /* #UD, as on a CPU without SYSCALL */
+    {
+        regs->rip -= 2;
+        pv_inject_trap(v, regs, 6, 0);
+    }
 }
 
 void pv_exit_to_guest(struct cpu_user_regs *regs)

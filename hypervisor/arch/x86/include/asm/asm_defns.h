@@ -17,6 +17,7 @@
 /* entry_vector values beyond the IDT's, for entries by instruction. */
 #define TRAP_syscall   0x100
 #define TRAP_syscall32 0x101
+#define TRAP_sysenter  0x102
 
 #ifdef __ASSEMBLY__
 /* Push order leaves %rsp pointing at the frame (r15 first). */

@@ -20,8 +20,13 @@ struct pv_vcpu {
     unsigned long failsafe_callback_eip;
     unsigned long syscall_callback_eip;
     unsigned long nmi_callback_eip;
+    /* 32-bit user space: SYSCALL from compat mode, SYSENTER. */
+    unsigned long syscall32_callback_eip;
+    unsigned long sysenter_callback_eip;
     bool failsafe_disables_events;
+    /* Also for syscall32 bounces: Xen applies this flag to both. */
     bool syscall_disables_events;
+    bool sysenter_disables_events;
 
     unsigned long kernel_ss, kernel_sp; /* stack_switch */
     unsigned long fs_base, gs_base_kernel, gs_base_user;

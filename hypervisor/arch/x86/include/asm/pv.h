@@ -8,6 +8,7 @@
 #include <xenia/page.h>
 
 #define X86_EFLAGS_TF   0x00000100
+#define X86_EFLAGS_DF   0x00000400
 #define X86_EFLAGS_IOPL 0x00003000
 #define X86_EFLAGS_NT   0x00004000
 #define X86_EFLAGS_RF   0x00010000
@@ -36,12 +37,14 @@ bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
 long do_iret(struct cpu_user_regs *regs);
 /* From the SYSCALL entry: a hypercall, or a guest user's system call. */
 void pv_syscall_entry(struct cpu_user_regs *regs);
+/* From the SYSENTER entry (any mode): to the guest's sysenter callback. */
+void pv_sysenter_entry(struct cpu_user_regs *regs);
 void pv_hypercall(struct cpu_user_regs *regs);
 
 /* The exit path: schedule, deliver events. regs is the CPU's guest frame. */
 void pv_exit_to_guest(struct cpu_user_regs *regs);
 
-/* Set up this CPU's SYSCALL MSRs and trampoline. */
+/* Set up this CPU's SYSCALL and SYSENTER MSRs and trampolines. */
 void pv_syscall_init_cpu(unsigned int cpu, unsigned long stack_block);
 
 /* A write fault on one of the guest's own L1 tables: emulate it. */
