@@ -26,17 +26,18 @@
 #include "builder.h"
 #include <xen/io/console.h>
 
-static const char *const reasons[] = {"poweroff", "reboot", "suspend", "crash",
-                                      "watchdog", "soft_reset"};
+static const char *const reasons[] = {"poweroff", "reboot",   "suspend",
+                                      "crash",    "watchdog", "soft_reset"};
 
 static int usage(void)
 {
-    fprintf(stderr,
-            "usage: xenia-domu create [-m MiB] [-c vcpus] [-r initrd] [-a cmdline]\n"
-            "                         [-d domid] [-p] [-w secs [-o] [-u text] [-D]] [-K] [-t] KERNEL\n"
-            "       xenia-domu destroy|pause|unpause|info DOMID\n"
-            "       xenia-domu free | list\n"
-            "       xenia-domu unpack KERNEL OUT\n");
+    fprintf(stderr, "usage: xenia-domu create [-m MiB] [-c vcpus] [-r initrd] "
+                    "[-a cmdline]\n"
+                    "                         [-d domid] [-p] [-w secs [-o] "
+                    "[-u text] [-D]] [-K] [-t] KERNEL\n"
+                    "       xenia-domu destroy|pause|unpause|info DOMID\n"
+                    "       xenia-domu free | list\n"
+                    "       xenia-domu unpack KERNEL OUT\n");
     return 2;
 }
 
@@ -77,7 +78,8 @@ static void drain(struct console *c)
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
     prod = __atomic_load_n(&c->ring->out_prod, __ATOMIC_ACQUIRE);
     if ( prod - cons > sizeof(c->ring->out) )
-        cons = prod - sizeof(c->ring->out); /* a guest that lies: keep its last ring */
+        cons = prod -
+               sizeof(c->ring->out); /* a guest that lies: keep its last ring */
     while ( cons != prod )
     {
         char ch = c->ring->out[MASK_XENCONS_IDX(cons, c->ring->out)];
@@ -106,8 +108,8 @@ static int watch(hcall_t *h, const struct domu *d, double secs, int echo,
     double end = now() + secs;
     int rc = 1;
 
-    c.ring = hcall_map_foreign(h, (domid_t)d->domid, PROT_READ | PROT_WRITE, &mfn,
-                               NULL, 1);
+    c.ring = hcall_map_foreign(h, (domid_t)d->domid, PROT_READ | PROT_WRITE,
+                               &mfn, NULL, 1);
     if ( !c.ring )
     {
         fprintf(stderr, "xenia-domu: console of domain %u: %s\n", d->domid,
@@ -147,7 +149,8 @@ static int watch(hcall_t *h, const struct domu *d, double secs, int echo,
     }
     if ( rc == 1 )
         fprintf(stderr, "xenia-domu: domain %u: %s within %.0f s\n", d->domid,
-                until ? "the awaited output did not appear" : "no shutdown", secs);
+                until ? "the awaited output did not appear" : "no shutdown",
+                secs);
     hcall_unmap(h, c.ring, 1);
     free(c.text);
     return rc;
@@ -172,9 +175,11 @@ static int destroy_while_mapped(hcall_t *h, const struct domu *d)
         hcall_unmap(h, p, 1);
         return -1;
     }
-    if ( hcall_domain_getinfo(h, d->domid, &info) || !(info.flags & XEN_DOMINF_dying) )
+    if ( hcall_domain_getinfo(h, d->domid, &info) ||
+         !(info.flags & XEN_DOMINF_dying) )
     {
-        fprintf(stderr, "xenia-domu: domain %u is not dying while its page is mapped\n",
+        fprintf(stderr,
+                "xenia-domu: domain %u is not dying while its page is mapped\n",
                 d->domid);
         hcall_unmap(h, p, 1);
         return -1;
@@ -191,14 +196,15 @@ static int destroy_while_mapped(hcall_t *h, const struct domu *d)
         }
         usleep(50000);
     }
-    fprintf(stderr, "xenia-domu: domain %u still there 5 s after the unmap\n", d->domid);
+    fprintf(stderr, "xenia-domu: domain %u still there 5 s after the unmap\n",
+            d->domid);
     return -1;
 }
 
 static int cmd_create(hcall_t *h, int argc, char **argv)
 {
-    struct domu_config cfg = {.memory_mib = 32, .vcpus = 1, .domid = DOMID_INVALID,
-                              .cmdline = ""};
+    struct domu_config cfg = {
+        .memory_mib = 32, .vcpus = 1, .domid = DOMID_INVALID, .cmdline = ""};
     unsigned long v, wait_secs = 0;
     int opt, echo = 0, destroy = 0, timing = 0, mapped = 0, rc;
     const char *until = NULL;
@@ -220,24 +226,41 @@ static int cmd_create(hcall_t *h, int argc, char **argv)
                 return 2;
             cfg.vcpus = v > 1024 ? 1024 : (unsigned int)v;
             break;
-        case 'r': cfg.initrd = optarg; break;
-        case 'a': cfg.cmdline = optarg; break;
+        case 'r':
+            cfg.initrd = optarg;
+            break;
+        case 'a':
+            cfg.cmdline = optarg;
+            break;
         case 'd':
             if ( parse_ulong(optarg, &v, "domid") )
                 return 2;
             cfg.domid = (uint32_t)(v > DOMID_INVALID ? DOMID_INVALID + 1 : v);
             break;
-        case 'p': cfg.start_paused = 1; break;
+        case 'p':
+            cfg.start_paused = 1;
+            break;
         case 'w':
             if ( parse_ulong(optarg, &wait_secs, "wait") )
                 return 2;
             break;
-        case 'o': echo = 1; break;
-        case 'u': until = optarg; break;
-        case 'D': destroy = 1; break;
-        case 'K': mapped = 1; break;
-        case 't': timing = 1; break;
-        default: return usage();
+        case 'o':
+            echo = 1;
+            break;
+        case 'u':
+            until = optarg;
+            break;
+        case 'D':
+            destroy = 1;
+            break;
+        case 'K':
+            mapped = 1;
+            break;
+        case 't':
+            timing = 1;
+            break;
+        default:
+            return usage();
         }
     }
     if ( optind != argc - 1 )
@@ -251,13 +274,16 @@ static int cmd_create(hcall_t *h, int argc, char **argv)
     }
     printf("domid %u\n", d.domid);
     if ( timing )
-        printf("build-us load %llu create %llu populate %llu image %llu finish %llu "
+        printf("build-us load %llu create %llu populate %llu image %llu finish "
+               "%llu "
                "total %.0f\n",
                (unsigned long long)d.us_load, (unsigned long long)d.us_create,
-               (unsigned long long)d.us_populate, (unsigned long long)d.us_build,
-               (unsigned long long)d.us_finish, (now() - start) * 1e6);
+               (unsigned long long)d.us_populate,
+               (unsigned long long)d.us_build, (unsigned long long)d.us_finish,
+               (now() - start) * 1e6);
     fflush(stdout);
-    rc = wait_secs ? watch(h, &d, (double)wait_secs, echo, until, start, timing) : 0;
+    rc = wait_secs ? watch(h, &d, (double)wait_secs, echo, until, start, timing)
+                   : 0;
     if ( mapped )
         return destroy_while_mapped(h, &d) || rc ? 1 : 0;
     if ( destroy && hcall_domain_destroy(h, d.domid) )
@@ -286,9 +312,10 @@ static int cmd_domain(hcall_t *h, const char *cmd, const char *arg)
     {
         rc = hcall_domain_getinfo(h, (uint32_t)domid, &info);
         if ( !rc )
-            printf("domain %u flags 0x%x tot_pages %llu max_pages %llu vcpus %u\n",
-                   info.domain, info.flags, (unsigned long long)info.tot_pages,
-                   (unsigned long long)info.max_pages, info.nr_online_vcpus);
+            printf(
+                "domain %u flags 0x%x tot_pages %llu max_pages %llu vcpus %u\n",
+                info.domain, info.flags, (unsigned long long)info.tot_pages,
+                (unsigned long long)info.max_pages, info.nr_online_vcpus);
     }
     if ( rc )
     {
@@ -363,8 +390,9 @@ int main(int argc, char **argv)
     }
     if ( !strcmp(argv[1], "create") )
         rc = cmd_create(h, argc - 1, argv + 1);
-    else if ( argc == 3 && (!strcmp(argv[1], "destroy") || !strcmp(argv[1], "pause") ||
-                            !strcmp(argv[1], "unpause") || !strcmp(argv[1], "info")) )
+    else if ( argc == 3 &&
+              (!strcmp(argv[1], "destroy") || !strcmp(argv[1], "pause") ||
+               !strcmp(argv[1], "unpause") || !strcmp(argv[1], "info")) )
         rc = cmd_domain(h, argv[1], argv[2]);
     else if ( argc == 2 && !strcmp(argv[1], "free") )
     {
@@ -373,7 +401,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "xenia-domu: %s\n", hcall_error(h));
         else
             printf("free_pages %llu total_pages %llu\n",
-                   (unsigned long long)pi.free_pages, (unsigned long long)pi.total_pages);
+                   (unsigned long long)pi.free_pages,
+                   (unsigned long long)pi.total_pages);
     }
     else if ( argc == 2 && !strcmp(argv[1], "list") )
         rc = cmd_list(h);
