@@ -106,6 +106,7 @@ static int watch(hcall_t *h, const struct domu *d, double secs, int echo,
     struct console c = {.echo = echo};
     xen_pfn_t mfn = d->console_mfn;
     double end = now() + secs;
+    useconds_t nap = 500;
     int rc = 1;
 
     c.ring = hcall_map_foreign(h, (domid_t)d->domid, PROT_READ | PROT_WRITE,
@@ -145,7 +146,9 @@ static int watch(hcall_t *h, const struct domu *d, double secs, int echo,
             rc = until ? 1 : 0;
             break;
         }
-        usleep(20000);
+        /* Short naps first, so that -t's ready time is not the nap's length. */
+        usleep(nap);
+        nap = nap < 20000 ? nap * 2 : 20000;
     }
     if ( rc == 1 )
         fprintf(stderr, "xenia-domu: domain %u: %s within %.0f s\n", d->domid,
