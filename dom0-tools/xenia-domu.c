@@ -11,12 +11,15 @@
  *
  * create prints "domid N". -p leaves it paused; -w waits up to secs for it
  * to shut down (or, with -u, until its console shows text), draining its
- * console ring (-o: to stdout); -D destroys it at the end; -K destroys it
+ * console ring (-o: to stdout); -g first does what the console and xenstore
+ * back ends would (map grant refs 0 and 1, bind the console port, which
+ * then wakes the wait); -D destroys it at the end; -K destroys it
  * while this process still maps its console page, shows that it lingers as
  * a dying domain until the unmap, then unmaps it; -t prints the
  * builder's time per phase (and, with -u, the time until the text showed).
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,10 +102,105 @@ static void drain(struct console *c)
         fflush(stdout);
 }
 
+/*
+ * What xenconsoled and xenstored do first, before the guest runs: map
+ * grant refs 0 and 1 through gntdev (a marker written there must show
+ * through a foreign map of the page the builder gave), and bind the
+ * console port. The domain is paused.
+ */
+static int backends(hcall_t *h, const struct domu *d, hcall_evtchn_t **ev)
+{
+    static const grant_ref_t refs[2] = {GNTTAB_RESERVED_CONSOLE,
+                                        GNTTAB_RESERVED_XENSTORE};
+    xen_pfn_t mfns[2] = {d->console_mfn, d->store_mfn};
+    hcall_gntdev_t *g = hcall_gntdev_open();
+    unsigned int i;
+    int rc = 0;
+
+    if ( !g )
+    {
+        fprintf(stderr, "xenia-domu: /dev/xen/gntdev: %s\n", strerror(errno));
+        return -1;
+    }
+    for ( i = 0; i < 2 && !rc; i++ )
+    {
+        uint8_t *gp =
+            hcall_gntdev_map(g, d->domid, &refs[i], 1, PROT_READ | PROT_WRITE);
+        uint8_t *fp =
+            gp ? hcall_map_foreign(h, (domid_t)d->domid, PROT_READ | PROT_WRITE,
+                                   &mfns[i], NULL, 1)
+               : NULL;
+
+        /* Past both ring structures: a byte neither side uses. */
+        if ( !gp || !fp )
+        {
+            fprintf(stderr, "xenia-domu: grant ref %u: %s\n", refs[i],
+                    gp ? hcall_error(h) : hcall_gntdev_error(g));
+            rc = -1;
+        }
+        else
+        {
+            memcpy(gp + 4000, "xenia-gnt", 9);
+            if ( memcmp(fp + 4000, "xenia-gnt", 9) )
+            {
+                fprintf(
+                    stderr,
+                    "xenia-domu: grant ref %u is not the page at mfn %#lx\n",
+                    refs[i], (unsigned long)mfns[i]);
+                rc = -1;
+            }
+            memset(gp + 4000, 0, 9);
+        }
+        if ( fp )
+            hcall_unmap(h, fp, 1);
+        if ( gp )
+            hcall_gntdev_unmap(g, gp, 1);
+    }
+    hcall_gntdev_close(g);
+    if ( rc )
+        return rc;
+    printf("grant refs 0 and 1 map the console and xenstore pages\n");
+    *ev = hcall_evtchn_open();
+    if ( !*ev )
+    {
+        fprintf(stderr, "xenia-domu: /dev/xen/evtchn: %s\n", strerror(errno));
+        return -1;
+    }
+    if ( hcall_evtchn_bind_interdomain(*ev, d->domid, d->console_port) < 0 )
+    {
+        fprintf(stderr, "xenia-domu: %s\n", hcall_evtchn_error(*ev));
+        return -1;
+    }
+    return 0;
+}
+
+/* Wait up to us for an event on ev (or just sleep): events seen. */
+static unsigned int nap_for(hcall_evtchn_t *ev, useconds_t us)
+{
+    struct pollfd p;
+    int port;
+
+    if ( !ev )
+    {
+        usleep(us);
+        return 0;
+    }
+    p = (struct pollfd){.fd = hcall_evtchn_fd(ev), .events = POLLIN};
+    if ( poll(&p, 1, us < 1000 ? 1 : (int)(us / 1000)) != 1 )
+        return 0;
+    port = hcall_evtchn_pending(ev);
+    if ( port < 0 )
+        return 0;
+    hcall_evtchn_unmask(ev, (evtchn_port_t)port);
+    return 1;
+}
+
 /* 0 once it shut down (or showed until), 1 on timeout, -1 on error. */
 static int watch(hcall_t *h, const struct domu *d, double secs, int echo,
-                 const char *until, double start, int timing)
+                 const char *until, double start, int timing,
+                 hcall_evtchn_t *ev)
 {
+    unsigned int events = 0;
     struct console c = {.echo = echo};
     xen_pfn_t mfn = d->console_mfn;
     double end = now() + secs;
@@ -147,13 +245,15 @@ static int watch(hcall_t *h, const struct domu *d, double secs, int echo,
             break;
         }
         /* Short naps first, so that -t's ready time is not the nap's length. */
-        usleep(nap);
+        events += nap_for(ev, nap);
         nap = nap < 20000 ? nap * 2 : 20000;
     }
     if ( rc == 1 )
         fprintf(stderr, "xenia-domu: domain %u: %s within %.0f s\n", d->domid,
                 until ? "the awaited output did not appear" : "no shutdown",
                 secs);
+    if ( ev )
+        printf("console events %u\n", events);
     hcall_unmap(h, c.ring, 1);
     free(c.text);
     return rc;
@@ -209,14 +309,16 @@ static int cmd_create(hcall_t *h, int argc, char **argv)
     struct domu_config cfg = {
         .memory_mib = 32, .vcpus = 1, .domid = DOMID_INVALID, .cmdline = ""};
     unsigned long v, wait_secs = 0;
-    int opt, echo = 0, destroy = 0, timing = 0, mapped = 0, rc;
+    int opt, echo = 0, destroy = 0, timing = 0, mapped = 0, back = 0, paused;
+    int rc;
+    hcall_evtchn_t *ev = NULL;
     const char *until = NULL;
     char msg[256];
     struct domu d;
     double start;
 
     optind = 1;
-    while ( (opt = getopt(argc, argv, "m:c:r:a:d:pw:ou:DKt")) != -1 )
+    while ( (opt = getopt(argc, argv, "m:c:r:a:d:pw:ou:DKgt")) != -1 )
     {
         switch ( opt )
         {
@@ -256,6 +358,9 @@ static int cmd_create(hcall_t *h, int argc, char **argv)
         case 'D':
             destroy = 1;
             break;
+        case 'g':
+            back = 1;
+            break;
         case 'K':
             mapped = 1;
             break;
@@ -269,6 +374,8 @@ static int cmd_create(hcall_t *h, int argc, char **argv)
     if ( optind != argc - 1 )
         return usage();
     cfg.kernel = argv[optind];
+    paused = cfg.start_paused;
+    cfg.start_paused |= back;
     start = now();
     if ( domu_build(h, &cfg, &d, msg, sizeof(msg)) )
     {
@@ -285,8 +392,18 @@ static int cmd_create(hcall_t *h, int argc, char **argv)
                (unsigned long long)d.us_build, (unsigned long long)d.us_finish,
                (now() - start) * 1e6);
     fflush(stdout);
-    rc = wait_secs ? watch(h, &d, (double)wait_secs, echo, until, start, timing)
-                   : 0;
+    if ( back && (backends(h, &d, &ev) ||
+                  (!paused && hcall_domain_unpause(h, d.domid) &&
+                   fprintf(stderr, "xenia-domu: %s\n", hcall_error(h)))) )
+    {
+        hcall_evtchn_close(ev);
+        hcall_domain_destroy(h, d.domid);
+        return 1;
+    }
+    rc = wait_secs
+             ? watch(h, &d, (double)wait_secs, echo, until, start, timing, ev)
+             : 0;
+    hcall_evtchn_close(ev);
     if ( mapped )
         return destroy_while_mapped(h, &d) || rc ? 1 : 0;
     if ( destroy && hcall_domain_destroy(h, d.domid) )

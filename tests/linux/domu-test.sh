@@ -47,6 +47,19 @@ run_one() {
 }
 check domu-run-report-shutdown-destroy run_one
 
+# With what the console and xenstore back ends do first: grant refs 0 and 1
+# map the pages the builder seeded them with; the console port, bound from
+# Dom0, brings the guest's notifications.
+run_backends() {
+    xenia-domu create -m 16 -g -a "domu-test back ends" -w 120 -o -D $G/domu.elf > $T/g.out 2>&1
+    rc=$?
+    cat $T/g.out
+    [ $rc = 0 ] && grep -q "Test result: SUCCESS" $T/g.out &&
+        grep -q "grant refs 0 and 1 map the console and xenstore pages" $T/g.out &&
+        grep -Eq "console events [1-9]" $T/g.out
+}
+check domu-backends-grants-and-console-port run_backends
+
 # Two at once: both spin on their CPUs until destroyed while running.
 two() {
     xenia-domu create -m 16 -a spin -w 120 -u DOMU-SPINNING $G/domu.elf > $T/a.out 2>&1 &&
