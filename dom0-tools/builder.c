@@ -75,7 +75,8 @@ static int map_file(const char *path, uint8_t **data, size_t *len, char *msg,
     p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if ( p == MAP_FAILED )
-        return fail(msg, msg_len, errno, "%s: cannot map it: %s", path, strerror(errno));
+        return fail(msg, msg_len, errno, "%s: cannot map it: %s", path,
+                    strerror(errno));
     *data = p;
     return 0;
 }
@@ -96,8 +97,8 @@ static int unxz(const struct bzimage *bz, uint8_t *out, const char *path,
     uint64_t total;
 
     if ( r != LZMA_OK )
-        return fail(msg, msg_len, ENOMEM, "%s: liblzma cannot start (error %d)", path,
-                    (int)r);
+        return fail(msg, msg_len, ENOMEM, "%s: liblzma cannot start (error %d)",
+                    path, (int)r);
     s.next_in = bz->payload;
     s.avail_in = bz->payload_len;
     s.next_out = out;
@@ -110,18 +111,22 @@ static int unxz(const struct bzimage *bz, uint8_t *out, const char *path,
         return 0;
     if ( r == LZMA_STREAM_END )
         return fail(msg, msg_len, EINVAL,
-                    "%s: bzImage payload smaller than the size appended to it", path);
+                    "%s: bzImage payload smaller than the size appended to it",
+                    path);
     if ( (r == LZMA_OK || r == LZMA_BUF_ERROR) && !avail_out )
         return fail(msg, msg_len, EINVAL,
-                    "%s: bzImage payload larger than the size appended to it", path);
+                    "%s: bzImage payload larger than the size appended to it",
+                    path);
     if ( r == LZMA_OK || r == LZMA_BUF_ERROR )
-        return fail(msg, msg_len, EINVAL, "%s: bzImage payload is truncated", path);
-    return fail(msg, msg_len, EINVAL, "%s: bzImage payload is corrupt (liblzma error %d)",
-                path, (int)r);
+        return fail(msg, msg_len, EINVAL, "%s: bzImage payload is truncated",
+                    path);
+    return fail(msg, msg_len, EINVAL,
+                "%s: bzImage payload is corrupt (liblzma error %d)", path,
+                (int)r);
 }
 
-int domu_load_kernel(const char *path, uint8_t **image, size_t *len,
-                     char *msg, size_t msg_len)
+int domu_load_kernel(const char *path, uint8_t **image, size_t *len, char *msg,
+                     size_t msg_len)
 {
     struct bzimage bz;
     const char *why;
@@ -142,14 +147,16 @@ int domu_load_kernel(const char *path, uint8_t **image, size_t *len,
         return fail(msg, msg_len, EINVAL, "%s: %s", path, why);
     }
     /* A stated size beyond 1 GiB is a broken header, not a kernel. */
-    out = bz.uncompressed_len > (1UL << 30) ? MAP_FAILED
-        : mmap(NULL, bz.uncompressed_len, PROT_READ | PROT_WRITE,
-               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    out = bz.uncompressed_len > (1UL << 30)
+              ? MAP_FAILED
+              : mmap(NULL, bz.uncompressed_len, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if ( out == MAP_FAILED )
     {
         munmap(file, flen);
-        return fail(msg, msg_len, EINVAL, "%s: bzImage claims %zu bytes uncompressed",
-                    path, bz.uncompressed_len);
+        return fail(msg, msg_len, EINVAL,
+                    "%s: bzImage claims %zu bytes uncompressed", path,
+                    bz.uncompressed_len);
     }
     if ( unxz(&bz, out, path, msg, msg_len) )
     {
@@ -229,8 +236,8 @@ static int seed_grants(hcall_t *h, const struct domu *d, char *msg, size_t len)
 /* Zeroed, with every vCPU's upcalls masked until the guest unmasks them. */
 static int reset_shared_info(hcall_t *h, uint32_t domid, xen_pfn_t frame)
 {
-    shared_info_t *s = hcall_map_foreign(h, (domid_t)domid, PROT_READ | PROT_WRITE,
-                                         &frame, NULL, 1);
+    shared_info_t *s = hcall_map_foreign(
+        h, (domid_t)domid, PROT_READ | PROT_WRITE, &frame, NULL, 1);
     unsigned int i;
 
     if ( !s )
@@ -312,17 +319,18 @@ static int parse_and_lay_out(struct build *b)
     if ( rc )
         return fail(b->msg, b->msg_len, -rc, "%s: not a usable PV kernel: %s",
                     b->cfg->kernel, why);
-    if ( b->k.has_supported_note && (b->k.features_required & (1u << XENFEAT_dom0)) )
-        return fail(b->msg, b->msg_len, EINVAL, "%s: the kernel can only be Dom0",
-                    b->cfg->kernel);
+    if ( b->k.has_supported_note &&
+         (b->k.features_required & (1u << XENFEAT_dom0)) )
+        return fail(b->msg, b->msg_len, EINVAL,
+                    "%s: the kernel can only be Dom0", b->cfg->kernel);
     b->p.nr_pages = b->cfg->memory_mib << 8;
     b->p.initrd_len = b->initrd_len;
     b->p.cmdline = b->cfg->cmdline ? b->cfg->cmdline : "";
     b->p.domu = true;
     rc = pv_layout_compute(&b->k, &b->p, &b->l, &why);
     if ( rc )
-        return fail(b->msg, b->msg_len, -rc, "%s in %lu MiB: %s", b->cfg->kernel,
-                    b->cfg->memory_mib, why);
+        return fail(b->msg, b->msg_len, -rc, "%s in %lu MiB: %s",
+                    b->cfg->kernel, b->cfg->memory_mib, why);
     return 0;
 }
 
@@ -358,15 +366,18 @@ static int populate(struct build *b)
 
     b->p2m = malloc(n * sizeof(*b->p2m));
     if ( !b->p2m )
-        return fail(b->msg, b->msg_len, ENOMEM, "no memory for a p2m of %lu pages", n);
+        return fail(b->msg, b->msg_len, ENOMEM,
+                    "no memory for a p2m of %lu pages", n);
     for ( i = 0; i < n; i++ )
         b->p2m[i] = i;
     done = hcall_populate_physmap(b->h, b->d->domid, n, 0, b->p2m);
     if ( done < 0 )
         return hfail(b, "allocating its memory");
     if ( (unsigned long)done != n )
-        return fail(b->msg, b->msg_len, ENOMEM,
-                    "allocating its memory: the hypervisor gave %ld of %lu pages", done, n);
+        return fail(
+            b->msg, b->msg_len, ENOMEM,
+            "allocating its memory: the hypervisor gave %ld of %lu pages", done,
+            n);
     b->d->nr_pages = n;
     return 0;
 }
@@ -389,8 +400,9 @@ static int write_image(struct build *b, xen_pfn_t *si_frame)
     b->p.xs_evtchn = b->d->store_port;
     b->p.cons_mfn = b->d->console_mfn;
     b->p.cons_evtchn = b->d->console_port;
-    g.base = hcall_map_foreign(b->h, (domid_t)b->d->domid, PROT_READ | PROT_WRITE,
-                               b->p2m, NULL, b->l.nr_used);
+    g.base =
+        hcall_map_foreign(b->h, (domid_t)b->d->domid, PROT_READ | PROT_WRITE,
+                          b->p2m, NULL, b->l.nr_used);
     if ( !g.base )
         return hfail(b, "mapping its memory");
     rc = pv_build(&b->k, &b->p, &b->l, &mem, b->initrd, &why);
@@ -408,8 +420,9 @@ static int finish(struct build *b, xen_pfn_t si_frame)
     vcpu_guest_context_t ctx;
 
     if ( b->k.hypercall_page &&
-         hcall_domain_hypercall_init(b->h, b->d->domid,
-                                     b->p2m[pv_va_to_pfn(&b->l, b->k.hypercall_page)]) )
+         hcall_domain_hypercall_init(
+             b->h, b->d->domid,
+             b->p2m[pv_va_to_pfn(&b->l, b->k.hypercall_page)]) )
         return hfail(b, "writing its hypercall page");
     if ( hcall_mmuext(b->h, b->d->domid, MMUEXT_PIN_L4_TABLE, l4) )
         return hfail(b, "pinning its page tables");
@@ -428,7 +441,8 @@ static int finish(struct build *b, xen_pfn_t si_frame)
 int domu_build(hcall_t *h, const struct domu_config *cfg, struct domu *out,
                char *msg, size_t msg_len)
 {
-    struct build b = {.h = h, .cfg = cfg, .d = out, .msg = msg, .msg_len = msg_len};
+    struct build b = {
+        .h = h, .cfg = cfg, .d = out, .msg = msg, .msg_len = msg_len};
     xen_pfn_t si_frame = 0;
     uint64_t t0 = now_us(), t1, t2, t3, t4;
     int rc = -1, err;
@@ -437,7 +451,8 @@ int domu_build(hcall_t *h, const struct domu_config *cfg, struct domu *out,
     out->domid = DOMID_INVALID;
     if ( check_request(&b) ||
          domu_load_kernel(cfg->kernel, &b.kimage, &b.klen, msg, msg_len) ||
-         (cfg->initrd && map_file(cfg->initrd, &b.initrd, &b.initrd_len, msg, msg_len)) ||
+         (cfg->initrd &&
+          map_file(cfg->initrd, &b.initrd, &b.initrd_len, msg, msg_len)) ||
          parse_and_lay_out(&b) )
         goto out;
     t1 = now_us();
@@ -458,7 +473,7 @@ int domu_build(hcall_t *h, const struct domu_config *cfg, struct domu *out,
     out->us_build = t4 - t3;
     out->us_finish = now_us() - t4;
     rc = 0;
- out:
+out:
     err = errno;
     if ( rc && out->domid != DOMID_INVALID )
     {

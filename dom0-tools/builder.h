@@ -17,8 +17,8 @@ struct domu_config {
     const char *kernel, *initrd, *cmdline; /* paths; initrd may be NULL */
     unsigned long memory_mib;
     unsigned int vcpus;
-    uint32_t domid;        /* DOMID_INVALID: the hypervisor chooses */
-    int start_paused;      /* build, but leave the domain paused */
+    uint32_t domid;   /* DOMID_INVALID: the hypervisor chooses */
+    int start_paused; /* build, but leave the domain paused */
 };
 
 struct domu {
@@ -38,8 +38,8 @@ int domu_build(hcall_t *h, const struct domu_config *cfg, struct domu *out,
  * A kernel image from a file, decompressed if it is a bzImage (mapped
  * memory: release it with domu_free_kernel). 0, or -1 with a message.
  */
-int domu_load_kernel(const char *path, uint8_t **image, size_t *len,
-                     char *msg, size_t msg_len);
+int domu_load_kernel(const char *path, uint8_t **image, size_t *len, char *msg,
+                     size_t msg_len);
 void domu_free_kernel(uint8_t *image, size_t len);
 
 #endif /* DOM0_TOOLS_BUILDER_H */

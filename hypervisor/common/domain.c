@@ -306,6 +306,7 @@ static void domain_free(struct domain *d)
     for ( i = 0; i < d->max_vcpus; i++ )
         xfree(d->vcpu[i]);
     xfree(d->guest_memmap);
+    xfree(d->cpu_policy);
     if ( d->shared_info )
         domain_release_shared_frame(d->shared_info);
     xfree(d);
@@ -700,12 +701,12 @@ int domain_kill(struct domain *d)
         __attribute__((fallthrough));
     case KILL_UNPIN:
         if ( (rc = pages_pass(d, unpin_one)) )
-            return rc;
+            goto preempted;
         d->kill_stage = KILL_CYCLES;
         __attribute__((fallthrough));
     case KILL_CYCLES:
         if ( (rc = pages_pass(d, break_cycles_one)) )
-            return rc;
+            goto preempted;
         /* Its frames keep it while anyone else still holds one. */
         flags = spin_lock_irqsave(&d->page_alloc_lock);
         if ( d->tot_pages && domain_get_ref(d) )
@@ -715,11 +716,13 @@ int domain_kill(struct domain *d)
         __attribute__((fallthrough));
     case KILL_RELEASE:
         if ( (rc = pages_pass(d, release_one)) )
-            return rc;
+            goto preempted;
         d->is_dying = DOMDYING_dead;
         d->kill_stage = KILL_DONE;
-        gdprintk(XENLOG_INFO, d, "killed: %lu pages still in use elsewhere\n",
-                 d->tot_pages);
+        gdprintk(XENLOG_INFO, d,
+                 "killed in %u continuations: %lu pages still in use "
+                 "elsewhere\n",
+                 d->kill_restarts, d->tot_pages);
         domain_notify_exception();
         domain_put(d); /* creation's */
         break;
@@ -727,6 +730,10 @@ int domain_kill(struct domain *d)
         break;
     }
     return 0;
+
+preempted:
+    d->kill_restarts++;
+    return rc;
 }
 
 void vcpu_wake(struct vcpu *v)

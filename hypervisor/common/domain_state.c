@@ -39,9 +39,8 @@ int controller_pause(unsigned int *count)
     {
         if ( x >= CONTROLLER_PAUSE_MAX )
             return -EOVERFLOW;
-    } while ( !__atomic_compare_exchange_n(count, &x, x + 1, false,
-                                           __ATOMIC_ACQ_REL,
-                                           __ATOMIC_ACQUIRE) );
+    } while ( !__atomic_compare_exchange_n(
+        count, &x, x + 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) );
     return 0;
 }
 
@@ -53,10 +52,9 @@ int controller_unpause(unsigned int *count, bool *finished, bool *first_start)
     {
         if ( !x )
             return -EINVAL;
-    } while ( !__atomic_compare_exchange_n(count, &x, x - 1, false,
-                                           __ATOMIC_ACQ_REL,
-                                           __ATOMIC_ACQUIRE) );
-    *first_start = x == 1 && !__atomic_exchange_n(finished, true,
-                                                  __ATOMIC_ACQ_REL);
+    } while ( !__atomic_compare_exchange_n(
+        count, &x, x - 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) );
+    *first_start =
+        x == 1 && !__atomic_exchange_n(finished, true, __ATOMIC_ACQ_REL);
     return 0;
 }

@@ -11,6 +11,7 @@
 #define NEEDS_DOMAIN (1u << 0) /* op->domain must name a domain */
 #define COPY_BACK    (1u << 1) /* the op is returned on success */
 #define NO_LOCK      (1u << 2) /* runs beside other domctls */
+#define COPY_ON_FAIL (1u << 3) /* returned on failure too (error details) */
 
 static const struct {
     domctl_fn *fn;
@@ -29,8 +30,7 @@ static const struct {
     [XEN_DOMCTL_getvcpucontext] = {domctl_getvcpucontext, NEEDS_DOMAIN},
     [XEN_DOMCTL_getvcpuinfo] = {domctl_getvcpuinfo, NEEDS_DOMAIN | COPY_BACK},
     [XEN_DOMCTL_max_vcpus] = {domctl_max_vcpus, NEEDS_DOMAIN},
-    [XEN_DOMCTL_scheduler_op] = {domctl_scheduler_op,
-                                 NEEDS_DOMAIN | COPY_BACK},
+    [XEN_DOMCTL_scheduler_op] = {domctl_scheduler_op, NEEDS_DOMAIN | COPY_BACK},
     [XEN_DOMCTL_setdomainhandle] = {domctl_setdomainhandle, NEEDS_DOMAIN},
     [XEN_DOMCTL_hypercall_init] = {domctl_hypercall_init, NEEDS_DOMAIN},
     [XEN_DOMCTL_settimeoffset] = {domctl_settimeoffset, NEEDS_DOMAIN},
@@ -43,6 +43,10 @@ static const struct {
     [XEN_DOMCTL_settscinfo] = {domctl_settscinfo, NEEDS_DOMAIN},
     [XEN_DOMCTL_getpageframeinfo3] = {domctl_getpageframeinfo3,
                                       NEEDS_DOMAIN | COPY_BACK},
+    [XEN_DOMCTL_get_cpu_policy] = {domctl_get_cpu_policy,
+                                   NEEDS_DOMAIN | COPY_BACK},
+    [XEN_DOMCTL_set_cpu_policy] = {domctl_set_cpu_policy,
+                                   NEEDS_DOMAIN | COPY_ON_FAIL},
 };
 
 /*
@@ -84,7 +88,9 @@ long do_domctl(unsigned long arg)
     rc = subops[op.cmd].fn(d, &op);
     if ( !(flags & NO_LOCK) )
         __atomic_store_n(&domctl_busy, false, __ATOMIC_RELEASE);
-    if ( rc >= 0 && (flags & COPY_BACK) && copy_to_guest(arg, &op, sizeof(op)) )
+    if ( ((rc >= 0 && (flags & COPY_BACK)) ||
+          (rc < 0 && rc != -EFAULT && (flags & COPY_ON_FAIL))) &&
+         copy_to_guest(arg, &op, sizeof(op)) )
         rc = -EFAULT;
 out:
     if ( d )

@@ -42,9 +42,8 @@ static long sysctl_readconsole(struct xen_sysctl *op)
             pos = want;
     }
     while ( done < r->count &&
-            (n = console_ring_read(chunk, MIN(sizeof(chunk),
-                                              (size_t)(r->count - done)),
-                                   &pos)) )
+            (n = console_ring_read(
+                 chunk, MIN(sizeof(chunk), (size_t)(r->count - done)), &pos)) )
     {
         if ( copy_to_guest(buf + done, chunk, n) )
             return -EFAULT;
@@ -249,6 +248,8 @@ static const struct {
     [XEN_SYSCTL_cputopoinfo] = {sysctl_cputopoinfo},
     [XEN_SYSCTL_numainfo] = {sysctl_numainfo},
     [XEN_SYSCTL_cpupool_op] = {sysctl_cpupool_op},
+    [XEN_SYSCTL_get_cpu_featureset] = {sysctl_get_cpu_featureset},
+    [XEN_SYSCTL_get_cpu_policy] = {sysctl_get_cpu_policy},
 };
 
 /* Serialised like domctls, by continuation rather than by spinning. */
@@ -271,7 +272,8 @@ long do_sysctl(unsigned long arg)
         return -ERESTART;
     rc = subops[op.cmd].fn(&op);
     __atomic_store_n(&sysctl_busy, false, __ATOMIC_RELEASE);
-    if ( rc >= 0 && copy_to_guest(arg, &op, sizeof(op)) )
+    /* -ENOBUFS still says how much was written, and how much there is. */
+    if ( (rc >= 0 || rc == -ENOBUFS) && copy_to_guest(arg, &op, sizeof(op)) )
         rc = -EFAULT;
     return rc;
 }

@@ -36,7 +36,7 @@
 /* ---- privcmd: hypercalls and foreign memory (privcmd.c) ---------------- */
 typedef struct hcall hcall_t;
 
-hcall_t *hcall_open(void);             /* NULL + errno: see hcall_open_error() */
+hcall_t *hcall_open(void); /* NULL + errno: see hcall_open_error() */
 const char *hcall_open_error(void);
 void hcall_close(hcall_t *h);
 const char *hcall_error(const hcall_t *h);
@@ -63,7 +63,8 @@ void *hcall_map_foreign(hcall_t *h, domid_t domid, int prot,
                         const xen_pfn_t *frames, int *err, size_t n);
 /* Map frames [idx, idx + n) of a resource (XENMEM_resource_*) of domid. */
 void *hcall_map_resource(hcall_t *h, domid_t domid, unsigned int type,
-                         unsigned int id, unsigned long idx, size_t n, int prot);
+                         unsigned int id, unsigned long idx, size_t n,
+                         int prot);
 int hcall_unmap(hcall_t *h, void *addr, size_t n);
 
 /* ---- domctl, sysctl and other control hypercalls (domctl.c) ----------- */

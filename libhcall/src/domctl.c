@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 #include "internal.h"
 #include <xen/version.h>
 
@@ -15,18 +14,30 @@ static const char *domctl_name(uint32_t cmd)
 {
     switch ( cmd )
     {
-    case XEN_DOMCTL_createdomain: return "createdomain";
-    case XEN_DOMCTL_destroydomain: return "destroydomain";
-    case XEN_DOMCTL_pausedomain: return "pausedomain";
-    case XEN_DOMCTL_unpausedomain: return "unpausedomain";
-    case XEN_DOMCTL_getdomaininfo: return "getdomaininfo";
-    case XEN_DOMCTL_max_mem: return "max_mem";
-    case XEN_DOMCTL_setvcpucontext: return "setvcpucontext";
-    case XEN_DOMCTL_getvcpucontext: return "getvcpucontext";
-    case XEN_DOMCTL_getvcpuinfo: return "getvcpuinfo";
-    case XEN_DOMCTL_max_vcpus: return "max_vcpus";
-    case XEN_DOMCTL_hypercall_init: return "hypercall_init";
-    default: return "domctl";
+    case XEN_DOMCTL_createdomain:
+        return "createdomain";
+    case XEN_DOMCTL_destroydomain:
+        return "destroydomain";
+    case XEN_DOMCTL_pausedomain:
+        return "pausedomain";
+    case XEN_DOMCTL_unpausedomain:
+        return "unpausedomain";
+    case XEN_DOMCTL_getdomaininfo:
+        return "getdomaininfo";
+    case XEN_DOMCTL_max_mem:
+        return "max_mem";
+    case XEN_DOMCTL_setvcpucontext:
+        return "setvcpucontext";
+    case XEN_DOMCTL_getvcpucontext:
+        return "getvcpucontext";
+    case XEN_DOMCTL_getvcpuinfo:
+        return "getvcpuinfo";
+    case XEN_DOMCTL_max_vcpus:
+        return "max_vcpus";
+    case XEN_DOMCTL_hypercall_init:
+        return "hypercall_init";
+    default:
+        return "domctl";
     }
 }
 
@@ -186,7 +197,8 @@ int hcall_domain_list(hcall_t *h, uint32_t first, uint32_t max,
 
 int hcall_domain_max_vcpus(hcall_t *h, uint32_t domid, uint32_t max)
 {
-    struct xen_domctl d = {.cmd = XEN_DOMCTL_max_vcpus, .domain = (domid_t)domid};
+    struct xen_domctl d = {.cmd = XEN_DOMCTL_max_vcpus,
+                           .domain = (domid_t)domid};
 
     d.u.max_vcpus.max = max;
     return hcall_domctl(h, &d);
@@ -200,8 +212,8 @@ int hcall_domain_max_mem(hcall_t *h, uint32_t domid, uint64_t max_kb)
     return hcall_domctl(h, &d);
 }
 
-static int vcpu_context(hcall_t *h, uint32_t cmd, uint32_t domid,
-                        uint32_t vcpu, vcpu_guest_context_t *ctx)
+static int vcpu_context(hcall_t *h, uint32_t cmd, uint32_t domid, uint32_t vcpu,
+                        vcpu_guest_context_t *ctx)
 {
     struct xen_domctl d = {.cmd = cmd, .domain = (domid_t)domid};
     vcpu_guest_context_t *b = hcall_buf_alloc(h, sizeof(*b));
@@ -236,7 +248,8 @@ int hcall_vcpu_getcontext(hcall_t *h, uint32_t domid, uint32_t vcpu,
 int hcall_vcpu_getinfo(hcall_t *h, uint32_t domid, uint32_t vcpu,
                        struct xen_domctl_getvcpuinfo *info)
 {
-    struct xen_domctl d = {.cmd = XEN_DOMCTL_getvcpuinfo, .domain = (domid_t)domid};
+    struct xen_domctl d = {.cmd = XEN_DOMCTL_getvcpuinfo,
+                           .domain = (domid_t)domid};
 
     d.u.getvcpuinfo.vcpu = vcpu;
     if ( hcall_domctl(h, &d) < 0 )
@@ -247,7 +260,8 @@ int hcall_vcpu_getinfo(hcall_t *h, uint32_t domid, uint32_t vcpu,
 
 int hcall_domain_hypercall_init(hcall_t *h, uint32_t domid, uint64_t gmfn)
 {
-    struct xen_domctl d = {.cmd = XEN_DOMCTL_hypercall_init, .domain = (domid_t)domid};
+    struct xen_domctl d = {.cmd = XEN_DOMCTL_hypercall_init,
+                           .domain = (domid_t)domid};
 
     d.u.hypercall_init.gmfn = gmfn;
     return hcall_domctl(h, &d);
@@ -311,8 +325,9 @@ long hcall_populate_physmap(hcall_t *h, uint32_t domid, unsigned long n,
     buf_put(h, r, sizeof(*r));
     hcall_buf_free(h, b, len);
     if ( rc < 0 )
-        return hcall_fail(h->msg, errno, "populate_physmap of %lu pages for domain %u",
-                          n, domid);
+        return hcall_fail(h->msg, errno,
+                          "populate_physmap of %lu pages for domain %u", n,
+                          domid);
     return rc;
 }
 
@@ -359,7 +374,8 @@ int hcall_gnttab_setup_table(hcall_t *h, uint32_t domid, uint32_t n,
         err = errno;
     else if ( s->status )
         err = s->status == GNTST_permission_denied ? EPERM
-            : s->status == GNTST_bad_domain ? ESRCH : EINVAL;
+              : s->status == GNTST_bad_domain      ? ESRCH
+                                                   : EINVAL;
     memcpy(frames, b, n * sizeof(*frames));
     buf_put(h, s, sizeof(*s));
     hcall_buf_free(h, b, n * sizeof(*frames));
@@ -380,8 +396,9 @@ int hcall_mmuext(hcall_t *h, uint32_t domid, unsigned int cmd, xen_pfn_t mfn)
     rc = hcall_raw(h, __HYPERVISOR_mmuext_op, (uintptr_t)op, 1, 0, domid, 0);
     buf_put(h, op, sizeof(*op));
     if ( rc < 0 )
-        return hcall_fail(h->msg, errno, "mmuext_op %u on frame %#lx of domain %u",
-                          cmd, (unsigned long)mfn, domid);
+        return hcall_fail(h->msg, errno,
+                          "mmuext_op %u on frame %#lx of domain %u", cmd,
+                          (unsigned long)mfn, domid);
     return 0;
 }
 
@@ -392,7 +409,8 @@ long hcall_xen_version(hcall_t *h, int cmd, void *buf, size_t len)
 
     if ( len && !b )
         return -1;
-    rc = hcall_raw(h, __HYPERVISOR_xen_version, (uint64_t)cmd, (uintptr_t)b, 0, 0, 0);
+    rc = hcall_raw(h, __HYPERVISOR_xen_version, (uint64_t)cmd, (uintptr_t)b, 0,
+                   0, 0);
     if ( b )
     {
         memcpy(buf, b, len);

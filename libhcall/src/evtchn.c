@@ -8,7 +8,6 @@
 #include "internal.h"
 #include <xen/sys/evtchn.h>
 
-
 struct hcall_evtchn {
     int fd;
     char msg[HCALL_MSG_LEN];
@@ -70,7 +69,8 @@ int hcall_evtchn_bind_unbound(hcall_evtchn_t *e, uint32_t domid)
     int rc = ioctl(e->fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &b);
 
     if ( rc < 0 )
-        return hcall_fail(e->msg, errno, "an unbound port for domain %u", domid);
+        return hcall_fail(e->msg, errno, "an unbound port for domain %u",
+                          domid);
     return rc;
 }
 
@@ -108,7 +108,8 @@ int hcall_evtchn_pending(hcall_evtchn_t *e)
     ssize_t n = read(e->fd, &port, sizeof(port));
 
     if ( n != (ssize_t)sizeof(port) )
-        return hcall_fail(e->msg, n < 0 ? errno : EIO, "reading a pending port");
+        return hcall_fail(e->msg, n < 0 ? errno : EIO,
+                          "reading a pending port");
     return (int)port;
 }
 

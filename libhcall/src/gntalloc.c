@@ -9,7 +9,6 @@
 #include "internal.h"
 #include <xen/sys/gntalloc.h>
 
-
 #define PAGE 4096UL
 
 /* gntalloc cannot turn an address back into its offset: remember it. */
@@ -130,7 +129,8 @@ int hcall_gntalloc_unshare(hcall_gntalloc_t *a, void *addr, size_t n)
     if ( munmap(addr, n * PAGE) )
         return hcall_fail(a->msg, errno, "unmapping shared pages at %p", addr);
     /* The grants go when the last mapping of them does. */
-    d = (struct ioctl_gntalloc_dealloc_gref){.index = sh->index, .count = (uint32_t)n};
+    d = (struct ioctl_gntalloc_dealloc_gref){.index = sh->index,
+                                             .count = (uint32_t)n};
     *pp = sh->next;
     free(sh);
     if ( ioctl(a->fd, IOCTL_GNTALLOC_DEALLOC_GREF, &d) < 0 )

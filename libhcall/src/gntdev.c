@@ -9,7 +9,6 @@
 #include "internal.h"
 #include <xen/sys/gntdev.h>
 
-
 #define PAGE 4096UL
 
 struct hcall_gntdev {
@@ -51,7 +50,8 @@ const char *hcall_gntdev_error(const hcall_gntdev_t *g)
 
 static int unmap_ref(hcall_gntdev_t *g, uint64_t index, size_t n)
 {
-    struct ioctl_gntdev_unmap_grant_ref u = {.index = index, .count = (uint32_t)n};
+    struct ioctl_gntdev_unmap_grant_ref u = {.index = index,
+                                             .count = (uint32_t)n};
 
     return ioctl(g->fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &u);
 }
@@ -93,7 +93,8 @@ void *hcall_gntdev_map(hcall_gntdev_t *g, uint32_t domid,
         int err = errno;
 
         unmap_ref(g, m->index, n);
-        hcall_fail(g->msg, err, "mapping grant %u of domain %u", refs[0], domid);
+        hcall_fail(g->msg, err, "mapping grant %u of domain %u", refs[0],
+                   domid);
         free(m);
         return NULL;
     }

@@ -9,9 +9,9 @@
 #define HCALL_MSG_LEN 256
 
 struct hcall {
-    int fd;                 /* /dev/xen/privcmd */
-    int buf_fd;             /* /dev/xen/hypercall, or -1: use mlock */
-    void *scratch;          /* one page for small calls */
+    int fd;        /* /dev/xen/privcmd */
+    int buf_fd;    /* /dev/xen/hypercall, or -1: use mlock */
+    void *scratch; /* one page for small calls */
     int scratch_busy;
     char msg[HCALL_MSG_LEN];
 };

@@ -14,7 +14,6 @@
 #include "internal.h"
 #include <xen/sys/privcmd.h>
 
-
 #define PAGE 4096UL
 
 static char open_msg[HCALL_MSG_LEN];
@@ -38,7 +37,9 @@ hcall_t *hcall_open(void)
     {
         int err = errno;
 
-        hcall_fail(open_msg, err, "open /dev/xen/privcmd (is xen-privcmd loaded, are we Dom0?)");
+        hcall_fail(
+            open_msg, err,
+            "open /dev/xen/privcmd (is xen-privcmd loaded, are we Dom0?)");
         free(h);
         errno = err;
         return NULL;
@@ -93,7 +94,8 @@ void *hcall_buf_alloc(hcall_t *h, size_t len)
         if ( p != MAP_FAILED )
             return p;
     }
-    p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+             0);
     if ( p == MAP_FAILED )
     {
         hcall_fail(h->msg, errno, "hypercall buffer of %zu bytes", sz);
@@ -147,7 +149,8 @@ void *hcall_map_foreign(hcall_t *h, domid_t domid, int prot,
     addr = mmap(NULL, n * PAGE, prot, MAP_SHARED, h->fd, 0);
     if ( addr == MAP_FAILED )
     {
-        hcall_fail(h->msg, errno, "reserving %zu pages to map domain %u", n, domid);
+        hcall_fail(h->msg, errno, "reserving %zu pages to map domain %u", n,
+                   domid);
         return NULL;
     }
     if ( !errs && !(errs = calloc(n, sizeof(*errs))) )
@@ -156,8 +159,10 @@ void *hcall_map_foreign(hcall_t *h, domid_t domid, int prot,
         hcall_fail(h->msg, ENOMEM, "mapping domain %u", domid);
         return NULL;
     }
-    b = (privcmd_mmapbatch_v2_t){.num = (unsigned int)n, .dom = domid,
-                                 .addr = (uintptr_t)addr, .arr = frames,
+    b = (privcmd_mmapbatch_v2_t){.num = (unsigned int)n,
+                                 .dom = domid,
+                                 .addr = (uintptr_t)addr,
+                                 .arr = frames,
                                  .err = errs};
     if ( ioctl(h->fd, IOCTL_PRIVCMD_MMAPBATCH_V2, &b) < 0 )
     {
@@ -179,15 +184,15 @@ void *hcall_map_foreign(hcall_t *h, domid_t domid, int prot,
         free(errs);
     return addr;
 
- fail:
-    {
-        int e = errno;
+fail:
+{
+    int e = errno;
 
-        if ( errs != err )
-            free(errs);
-        munmap(addr, n * PAGE);
-        errno = e;
-    }
+    if ( errs != err )
+        free(errs);
+    munmap(addr, n * PAGE);
+    errno = e;
+}
     return NULL;
 }
 
@@ -199,12 +204,16 @@ void *hcall_map_resource(hcall_t *h, domid_t domid, unsigned int type,
 
     if ( addr == MAP_FAILED )
     {
-        hcall_fail(h->msg, errno, "reserving %zu pages for a resource of domain %u",
-                   n, domid);
+        hcall_fail(h->msg, errno,
+                   "reserving %zu pages for a resource of domain %u", n, domid);
         return NULL;
     }
-    r = (privcmd_mmap_resource_t){.dom = domid, .type = type, .id = id,
-                                  .idx = idx, .num = n, .addr = (uintptr_t)addr};
+    r = (privcmd_mmap_resource_t){.dom = domid,
+                                  .type = type,
+                                  .id = id,
+                                  .idx = idx,
+                                  .num = n,
+                                  .addr = (uintptr_t)addr};
     if ( ioctl(h->fd, IOCTL_PRIVCMD_MMAP_RESOURCE, &r) < 0 )
     {
         int e = errno;
@@ -213,7 +222,8 @@ void *hcall_map_resource(hcall_t *h, domid_t domid, unsigned int type,
         /* libxenforeignmemory's rule: a kernel without the ioctl means unsupported. */
         if ( e == ENOTTY || e == ENOSYS )
             e = EOPNOTSUPP;
-        hcall_fail(h->msg, e, "mapping resource %u/%u of domain %u", type, id, domid);
+        hcall_fail(h->msg, e, "mapping resource %u/%u of domain %u", type, id,
+                   domid);
         return NULL;
     }
     return addr;

@@ -34,8 +34,7 @@ fi
 make -s -C "$top/xenstore" BUILD="$build" static >&2 || die "cannot build xenstore"
 make -s -C "$top/dom0-tools" BUILD="$build" >&2 || die "cannot build dom0-tools"
 make -s -C "$top/tests/guests" BUILD="$build" >&2 || die "cannot build the guest kernels"
-extra=("bin/compat32=$compat32"
-       "bin/xenia-domu=$build/dom0-tools/xenia-domu"
+extra=("bin/xenia-domu=$build/dom0-tools/xenia-domu"
        "bin/domu-test.sh=$here/domu-test.sh"
        "bin/domu-bench.sh=$top/tests/bench/domains/bench.sh"
        "lib/guests/domu.elf=$build/tests/guests/domu.elf"
@@ -69,8 +68,8 @@ done
     [ $stale = 0 ] && exit 0
 # Only the initramfs is stale: rebuild it from the kept busybox and kernel.
 if [ -s "$cache/vmlinuz" ] && [ -d "$cache/kernel" ] && [ -d "$cache/busybox" ]; then
-    python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$cache" \
-        "${extra[@]}" && exit 0
+    python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$compat32" \
+        "$cache" "${extra[@]}" && exit 0
 fi
 
 find_pkg() {
@@ -87,7 +86,7 @@ pkg=$(find_pkg)
 dpkg-deb -x "$cache"/linux-image-*.deb "$cache/kernel" &&
     dpkg-deb -x "$cache"/busybox-static*.deb "$cache/busybox" ||
     die "cannot unpack the packages"
-python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$cache" \
+python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$compat32" "$cache" \
     "${extra[@]}" ||
     die "cannot build the initramfs"
 rm -rf "$cache"/*.deb # the unpacked kernel stays: initrd.cpio is rebuilt from it

@@ -3,14 +3,15 @@
 """Turn Debian's kernel and busybox packages into a PV Dom0 and an initramfs.
 
   prepare.py <unpacked linux-image dir> <unpacked busybox-static dir> \
-             <xentest binary> <out dir> [<initrd path>=<host file>...]
+             <xentest binary> <compat32 binary> <out dir> \
+             [<initrd path>=<host file>...]
 
 Writes <out>/vmlinuz (Debian's bzImage, as Xenia and Xen boot it), its
 release name in <out>/release, and
 <out>/initrd.cpio: busybox, tests/linux/init, the /dev/xen driver modules
-from the same package, the xentest program, and any further files named
-on the command line (the DomU tools and guest kernels, Debian's vmlinuz
-as a DomU kernel).
+from the same package, the xentest program, the 32-bit compat32 one, and
+any further files named on the command line (the DomU tools and guest
+kernels, Debian's vmlinuz as a DomU kernel).
 """
 import os
 import shutil
@@ -38,8 +39,8 @@ def cpio_newc(entries):
 
 
 def main():
-    kdir, bbdir, xentest, out = sys.argv[1:5]
-    extra = [a.split("=", 1) for a in sys.argv[5:]]
+    kdir, bbdir, xentest, compat32, out = sys.argv[1:6]
+    extra = [a.split("=", 1) for a in sys.argv[6:]]
     boot = os.path.join(kdir, "boot")
     vmlinuz = [f for f in os.listdir(boot) if f.startswith("vmlinuz-")]
     if len(vmlinuz) != 1:

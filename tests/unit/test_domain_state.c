@@ -38,9 +38,9 @@ static void test_domid(void)
     CHECK_EQ(id, 1);
     CHECK_EQ(domid_choose(3, &rover, is_free, &calls, &id), -EEXIST);
     CHECK_EQ(rover, 4);
-    CHECK_EQ(domid_choose(DOMID_FIRST_RESERVED - 1, &rover, is_free, &calls,
-                          &id),
-             0);
+    CHECK_EQ(
+        domid_choose(DOMID_FIRST_RESERVED - 1, &rover, is_free, &calls, &id),
+        0);
     CHECK_EQ(id, DOMID_FIRST_RESERVED - 1);
 
     /* At the top it wraps to 1, never to 0. */

@@ -24,6 +24,7 @@
 struct page_info;
 
 struct evtchn_domain; /* event_channel.c */
+struct pv_cpu_policy; /* arch/x86/pv/cpu_policy.c */
 struct grant_table;   /* grant_table.c */
 
 struct vcpu {
@@ -110,9 +111,11 @@ struct domain {
     int64_t time_offset_seconds; /* settimeoffset */
     unsigned int max_evtchn_port; /* as createdomain asked (2-level: 4095) */
     uint16_t sched_weight, sched_cap; /* the toolstack's, recorded only */
+    struct pv_cpu_policy *cpu_policy; /* set_cpu_policy's; NULL: default */
 
     /* Destruction (domain_kill), resumed across continuations. */
     unsigned int kill_stage;
+    unsigned int kill_restarts; /* how often it was continued */
     struct list_head relinquish_list; /* pages a kill pass has been over */
     bool holds_page_ref; /* a reference for its pages others still use */
 

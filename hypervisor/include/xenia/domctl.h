@@ -30,9 +30,15 @@ domctl_fn domctl_createdomain, domctl_destroydomain, domctl_pausedomain,
 domctl_fn domctl_getvcpuinfo, domctl_setvcpuaffinity, domctl_getvcpuaffinity,
     domctl_scheduler_op;
 /* arch/x86/pv/domctl.c: PV vCPU context and x86 specifics. */
-domctl_fn domctl_setvcpucontext, domctl_getvcpucontext,
-    domctl_set_address_size, domctl_get_address_size, domctl_hypercall_init,
-    domctl_getpageframeinfo3, domctl_gettscinfo, domctl_settscinfo;
+domctl_fn domctl_setvcpucontext, domctl_getvcpucontext, domctl_set_address_size,
+    domctl_get_address_size, domctl_hypercall_init, domctl_getpageframeinfo3,
+    domctl_gettscinfo, domctl_settscinfo, domctl_get_cpu_policy,
+    domctl_set_cpu_policy;
+
+/* sysctl sub-ops in arch code (arch/x86/pv/cpu_policy.c). */
+struct xen_sysctl;
+long sysctl_get_cpu_policy(struct xen_sysctl *op);
+long sysctl_get_cpu_featureset(struct xen_sysctl *op);
 
 /* What getdomaininfo and sysctl getdomaininfolist report of d. */
 void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info);

@@ -32,6 +32,8 @@ const char test_title[] = "domains: Dom0 builds, runs and destroys a DomU "
 #define WIN_PAGES    (WIN_L1S * 512UL)
 #define SCRATCH_SLOT (WIN_PAGES - 8) /* a few single-page maps */
 #define MAP_FLAGS    (PTE_P | PTE_RW | PTE_A | PTE_D)
+/* More grant frames than one batch of acquire_resource (32) returns. */
+#define DOMU_GNT_FRAMES 40
 
 static inline long hypercall_domctl(struct xen_domctl *d)
 {
@@ -399,15 +401,25 @@ static void invlpg_local(const void *va)
     hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF);
 }
 
-/* One foreign mapping into window slot `slot`; frames of domid. */
-static long map_foreign(unsigned long slot, unsigned long mfn, uint64_t flags)
+/*
+ * One foreign mapping into window slot `slot`; frames of domid. cmd:
+ * MMU_NORMAL_PT_UPDATE, or MMU_PT_UPDATE_NO_TRANSLATE as privcmd maps
+ * resources (the same for a PV domain).
+ */
+static long map_foreign_cmd(unsigned long slot, unsigned long mfn,
+                            uint64_t flags, unsigned int cmd)
 {
-    mmu_update_t req = {.ptr = win_pte_maddr(slot),
+    mmu_update_t req = {.ptr = win_pte_maddr(slot) | cmd,
                         .val = ((uint64_t)mfn << 12) | flags};
     long rc = hypercall_mmu_update(&req, 1, NULL, domid);
 
     invlpg_local(win_va(slot));
     return rc;
+}
+
+static long map_foreign(unsigned long slot, unsigned long mfn, uint64_t flags)
+{
+    return map_foreign_cmd(slot, mfn, flags, MMU_NORMAL_PT_UPDATE);
 }
 
 static long unmap_slot(unsigned long slot)
@@ -512,7 +524,7 @@ static bool create_domain(void)
     d.domain = DOMID_INVALID; /* any free id, as libxl asks */
     d.u.createdomain.max_vcpus = 1;
     d.u.createdomain.max_evtchn_port = 1023;
-    d.u.createdomain.max_grant_frames = 4;
+    d.u.createdomain.max_grant_frames = DOMU_GNT_FRAMES;
     d.u.createdomain.max_maptrack_frames = 128;
     d.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
     rc = hypercall_domctl(&d);
@@ -631,16 +643,31 @@ static void foreign_map_errors(unsigned long data_mfn, unsigned long l4_mfn)
 
 static void acquire_errors(void)
 {
+    static xen_pfn_t all[DOMU_GNT_FRAMES];
     xen_pfn_t frame = 0;
-    unsigned int nr = 0;
+    unsigned int nr = 0, i, j, bad = 0;
 
     test_rc(acquire_grant_frames(domid, XENMEM_resource_grant_table_id_shared,
                                  0, 0, NULL, &nr),
             0, "acquire_resource query: size of d%u's grant table", domid);
-    test_check(nr == 4, "  %u frames (max_grant_frames 4)", nr);
+    test_check(nr == DOMU_GNT_FRAMES, "  %u frames (max_grant_frames %u)",
+               nr, DOMU_GNT_FRAMES);
     test_rc(acquire_grant_frames(domid, XENMEM_resource_grant_table_id_shared,
-                                 4, 1, &frame, NULL),
-            -XEN_EINVAL, "acquire_resource: frame 4 of 4");
+                                 DOMU_GNT_FRAMES, 1, &frame, NULL),
+            -XEN_EINVAL, "acquire_resource: frame %u of %u", DOMU_GNT_FRAMES,
+            DOMU_GNT_FRAMES);
+    test_rc(acquire_grant_frames(domid, XENMEM_resource_grant_table_id_shared,
+                                 DOMU_GNT_FRAMES - 1, 2, all, NULL),
+            -XEN_EINVAL, "acquire_resource: frames %u-%u of %u",
+            DOMU_GNT_FRAMES - 1, DOMU_GNT_FRAMES, DOMU_GNT_FRAMES);
+    /* All of them: the table grows to its maximum, across a continuation. */
+    test_rc(acquire_grant_frames(domid, XENMEM_resource_grant_table_id_shared,
+                                 0, DOMU_GNT_FRAMES, all, NULL),
+            0, "acquire_resource: all %u frames", DOMU_GNT_FRAMES);
+    for ( i = 0; i < DOMU_GNT_FRAMES; i++ )
+        for ( j = 0; j <= i; j++ )
+            bad += !all[i] || (j < i && all[j] == all[i]);
+    test_check(!bad, "  %u distinct frames (%u bad)", DOMU_GNT_FRAMES, bad);
     test_rc(acquire_grant_frames(domid, XENMEM_resource_grant_table_id_status,
                                  0, 1, &frame, NULL),
             -XEN_EINVAL, "acquire_resource: status frames of a v1 table");
@@ -671,8 +698,10 @@ static bool seed_grants(unsigned long cons_mfn, unsigned long xs_mfn)
                                        0, 1, &frame, NULL),
                   0, "acquire_resource: d%u's grant frame 0", domid) ||
          !test_check(frame != 0, "  is mfn %#lx", (unsigned long)frame) ||
-         !test_rc(map_foreign(SCRATCH_SLOT + 3, frame, MAP_FLAGS), 0,
-                  "  mapped as d%u's frame", domid) )
+         !test_rc(map_foreign_cmd(SCRATCH_SLOT + 3, frame, MAP_FLAGS,
+                                  MMU_PT_UPDATE_NO_TRANSLATE),
+                  0, "  mapped as d%u's frame (MMU_PT_UPDATE_NO_TRANSLATE)",
+                  domid) )
         return false;
     e[GNTTAB_RESERVED_CONSOLE].domid = 0;
     e[GNTTAB_RESERVED_CONSOLE].frame = cons_mfn;

@@ -7,6 +7,7 @@ const char test_title[] = "domctl/sysctl: versions, create, info, list, "
 
 #define NR_POPULATE 16
 #define CYCLES      50
+#define BIG_PAGES   8192
 
 static void check_versions(void)
 {
@@ -181,10 +182,9 @@ static void check_vcpu_context(domid_t id, unsigned long l4_mfn)
     test_check((info[0] & XEN_DOMCTL_PFINFO_LTABTYPE_MASK) ==
                    XEN_DOMCTL_PFINFO_L4TAB,
                "its cr3 frame is an L4 (%#lx)", (unsigned long)info[0]);
-    test_check((info[1] & XEN_DOMCTL_PFINFO_LTAB_MASK) ==
-                   XEN_DOMCTL_PFINFO_XTAB,
-               "a frame of Dom0 is not the domain's (%#lx)",
-               (unsigned long)info[1]);
+    test_check(
+        (info[1] & XEN_DOMCTL_PFINFO_LTAB_MASK) == XEN_DOMCTL_PFINFO_XTAB,
+        "a frame of Dom0 is not the domain's (%#lx)", (unsigned long)info[1]);
 
     domctl_init(&op, XEN_DOMCTL_getvcpuinfo, id);
     test_rc(domctl(&op), 0, "getvcpuinfo of vCPU 0");
@@ -193,6 +193,92 @@ static void check_vcpu_context(domid_t id, unsigned long l4_mfn)
     domctl_init(&op, XEN_DOMCTL_getvcpuinfo, id);
     op.u.getvcpuinfo.vcpu = 5;
     test_rc(domctl(&op), -XEN_EINVAL, "getvcpuinfo of vCPU 5 of 1");
+}
+
+/* The CPUID policy as libxl's PV create path reads and writes it. */
+static void check_cpu_policy(domid_t id)
+{
+    static xen_cpuid_leaf_t leaves[160];
+    static xen_msr_entry_t msrs[8];
+    static uint32_t fs[32];
+    struct xen_sysctl s;
+    struct xen_domctl op;
+    uint32_t nr_leaves, nr_msrs;
+    domid_t other;
+
+    sysctl_init(&s, XEN_SYSCTL_get_cpu_policy);
+    s.u.cpu_policy.index = XEN_SYSCTL_cpu_policy_pv_default;
+    test_rc(sysctl(&s), 0, "get_cpu_policy sizes: %u leaves, %u MSRs",
+            s.u.cpu_policy.nr_leaves, s.u.cpu_policy.nr_msrs);
+    test_check(s.u.cpu_policy.nr_leaves >= 16 &&
+                   s.u.cpu_policy.nr_leaves <= ARRAY_SIZE(leaves) &&
+                   s.u.cpu_policy.nr_msrs <= ARRAY_SIZE(msrs),
+               "sizes a toolstack can hold");
+    s.u.cpu_policy.nr_leaves = ARRAY_SIZE(leaves);
+    s.u.cpu_policy.nr_msrs = ARRAY_SIZE(msrs);
+    set_xen_guest_handle(s.u.cpu_policy.leaves, leaves);
+    set_xen_guest_handle(s.u.cpu_policy.msrs, msrs);
+    test_rc(sysctl(&s), 0, "get_cpu_policy pv_default: %u leaves",
+            s.u.cpu_policy.nr_leaves);
+    test_check(leaves[0].leaf == 0 &&
+                   leaves[0].subleaf == XEN_CPUID_NO_SUBLEAF &&
+                   leaves[0].a >= 1 && leaves[1].leaf == 1,
+               "leaf 0 first (max basic leaf %#x), then leaf 1", leaves[0].a);
+    s.u.cpu_policy.nr_leaves = 1;
+    test_rc(sysctl(&s), -XEN_ENOBUFS, "get_cpu_policy into one leaf");
+    s.u.cpu_policy.index = 77;
+    test_rc(sysctl(&s), -XEN_EINVAL, "get_cpu_policy of policy 77");
+
+    sysctl_init(&s, XEN_SYSCTL_get_cpu_featureset);
+    s.u.cpu_featureset.index = XEN_SYSCTL_cpu_featureset_pv;
+    test_rc(sysctl(&s), 0, "get_cpu_featureset size: %u words",
+            s.u.cpu_featureset.nr_features);
+    s.u.cpu_featureset.nr_features = 4;
+    set_xen_guest_handle(s.u.cpu_featureset.features, fs);
+    test_rc(sysctl(&s), -XEN_ENOBUFS, "get_cpu_featureset pv, 4 words");
+    test_check(s.u.cpu_featureset.nr_features == 4 && (fs[0] & 1),
+               "4 words, FPU in the first (%#x)", fs[0]);
+
+    domctl_init(&op, XEN_DOMCTL_get_cpu_policy, id);
+    op.u.cpu_policy.nr_leaves = ARRAY_SIZE(leaves);
+    op.u.cpu_policy.nr_msrs = ARRAY_SIZE(msrs);
+    set_xen_guest_handle(op.u.cpu_policy.leaves, leaves);
+    set_xen_guest_handle(op.u.cpu_policy.msrs, msrs);
+    test_rc(domctl(&op), 0, "get_cpu_policy of d%u: %u leaves, %u MSRs", id,
+            op.u.cpu_policy.nr_leaves, op.u.cpu_policy.nr_msrs);
+    nr_leaves = op.u.cpu_policy.nr_leaves;
+    nr_msrs = op.u.cpu_policy.nr_msrs;
+
+    domctl_init(&op, XEN_DOMCTL_set_cpu_policy, id);
+    op.u.cpu_policy.nr_leaves = nr_leaves;
+    op.u.cpu_policy.nr_msrs = nr_msrs;
+    set_xen_guest_handle(op.u.cpu_policy.leaves, leaves);
+    set_xen_guest_handle(op.u.cpu_policy.msrs, msrs);
+    test_rc(domctl(&op), 0, "set_cpu_policy with what it has");
+    leaves[0].a = 0xff;
+    test_rc(domctl(&op), -XEN_EINVAL, "set_cpu_policy: max leaf 0xff");
+    test_check(op.u.cpu_policy.err_leaf == 0 &&
+                   op.u.cpu_policy.err_subleaf == XEN_CPUID_NO_SUBLEAF,
+               "err_leaf names leaf 0 (%#x/%#x)", op.u.cpu_policy.err_leaf,
+               op.u.cpu_policy.err_subleaf);
+    domctl_init(&op, XEN_DOMCTL_set_cpu_policy, id);
+    leaves[0] = (xen_cpuid_leaf_t){0x12345, XEN_CPUID_NO_SUBLEAF, 0, 0, 0, 0};
+    op.u.cpu_policy.nr_leaves = 1;
+    set_xen_guest_handle(op.u.cpu_policy.leaves, leaves);
+    test_rc(domctl(&op), -XEN_ERANGE, "set_cpu_policy: leaf 0x12345");
+    test_check(op.u.cpu_policy.err_leaf == 0x12345, "err_leaf %#x",
+               op.u.cpu_policy.err_leaf);
+    op.u.cpu_policy.nr_leaves = 100000;
+    test_rc(domctl(&op), -XEN_E2BIG, "set_cpu_policy of 100000 leaves");
+
+    /* Once the domain has been started, its policy is fixed. */
+    if ( dom_create(0, 1, &other) )
+        test_error("cannot create another domain");
+    domctl_simple(XEN_DOMCTL_unpausedomain, other);
+    domctl_init(&op, XEN_DOMCTL_set_cpu_policy, other);
+    test_rc(domctl(&op), -XEN_EEXIST, "set_cpu_policy after the start");
+    domctl_simple(XEN_DOMCTL_destroydomain, other);
+    dom_wait_gone(other);
 }
 
 static void check_pause_counts(domid_t id)
@@ -281,7 +367,8 @@ static void check_lifecycle(void)
     test_check(info.shared_info_frame != 0, "shared_info at mfn %#lx",
                (unsigned long)info.shared_info_frame);
 
-    test_rc(dom_create(id, 1, &other), -XEN_EEXIST, "createdomain(d%u) again", id);
+    test_rc(dom_create(id, 1, &other), -XEN_EEXIST, "createdomain(d%u) again",
+            id);
     test_rc(dom_max_mem(id, NR_POPULATE * 4), 0, "max_mem %u KiB",
             NR_POPULATE * 4);
     dom_getinfo(id, &info);
@@ -302,10 +389,12 @@ static void check_lifecycle(void)
                "one vCPU online, still paused (%u, %#x)", info.nr_online_vcpus,
                info.flags);
     check_pause_counts(id);
+    check_cpu_policy(id);
 
     test_rc(dom_create(0, 2, &other), 0, "a second domain: d%u", other);
     check_list(id, other);
-    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, other), 0, "destroy d%u", other);
+    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, other), 0, "destroy d%u",
+            other);
 
     /* An interdomain channel from Dom0 into it, made for it by Dom0. */
     struct evtchn_alloc_unbound au = {.dom = id, .remote_dom = 0};
@@ -319,7 +408,8 @@ static void check_lifecycle(void)
             "Dom0 binds to it: port %u", bi.local_port);
 
     dom_exc_seen();
-    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, id), 0, "destroydomain(d%u)", id);
+    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, id), 0,
+            "destroydomain(d%u)", id);
     st.port = bi.local_port;
     test_rc(hypercall_event_channel_op(EVTCHNOP_status, &st), 0,
             "status of Dom0's end");
@@ -335,10 +425,39 @@ static void check_lifecycle(void)
             "pausedomain of a destroyed domain");
 
     /* The id is free again: ask for it by number. */
-    test_rc(dom_create(id, 1, &again), 0, "createdomain(d%u) after it went", id);
+    test_rc(dom_create(id, 1, &again), 0, "createdomain(d%u) after it went",
+            id);
     test_check(again == id, "got d%u", again);
-    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, again), 0, "and destroy it");
+    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, again), 0,
+            "and destroy it");
     test_check(dom_wait_gone(again), "gone");
+}
+
+/*
+ * A domain of 32 MiB: destroying it takes more than one slice of the
+ * hypervisor's time, so the kill is continued (transparently here).
+ */
+static void check_big(void)
+{
+    static xen_pfn_t frames[BIG_PAGES];
+    uint64_t before = host_settled_free_pages(0);
+    domid_t id;
+
+    for ( unsigned int i = 0; i < BIG_PAGES; i++ )
+        frames[i] = i;
+    if ( dom_create(0, 1, &id) || dom_max_mem(id, BIG_PAGES * 4) )
+    {
+        test_fail("cannot create a domain");
+        return;
+    }
+    test_rc(dom_populate(id, frames, BIG_PAGES), BIG_PAGES,
+            "populate %u frames for d%u", BIG_PAGES, id);
+    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, id), 0,
+            "destroy it in one hypercall, continued as needed");
+    test_check(dom_wait_gone(id), "it is gone");
+    test_check(host_settled_free_pages(before) == before,
+               "its %u frames are free again (%lu, %lu)", BIG_PAGES,
+               (unsigned long)host_free_pages(), (unsigned long)before);
 }
 
 static void check_cycles(void)
@@ -378,9 +497,10 @@ void test_main(void)
      */
     domid_t warm;
 
-    if ( dom_create(0, 2, &warm) || domctl_simple(XEN_DOMCTL_destroydomain, warm) ||
-         !dom_wait_gone(warm) )
+    if ( dom_create(0, 2, &warm) ||
+         domctl_simple(XEN_DOMCTL_destroydomain, warm) || !dom_wait_gone(warm) )
         test_error("cannot create and destroy a first domain");
     check_lifecycle();
+    check_big();
     check_cycles();
 }

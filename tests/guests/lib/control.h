@@ -42,11 +42,11 @@ uint64_t host_free_pages(void);
 /*
  * The host's free pages once the last frees are done (Xen finishes a
  * destruction after a grace period and scrubs when idle): wait up to 2 s
- * for the count expected, or, with 0, until it has not moved for 100 ms.
+ * for the count expected, or, with 0, until it has not moved for 300 ms.
  */
 uint64_t host_settled_free_pages(uint64_t expect);
 
-/* Idle for ms milliseconds (the CPU is free for others meanwhile). */
+/* Let others run for ms milliseconds (by yielding the CPU). */
 void sleep_ms(unsigned int ms);
 
 /* Bind VIRQ_DOM_EXC; then: was it raised since the last call? */

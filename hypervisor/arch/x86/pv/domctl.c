@@ -75,8 +75,8 @@ static long set_context(struct vcpu *v, const struct vcpu_guest_context *c)
         domain_update_wallclock(d);
     if ( c->flags & VGCF_online )
     {
-        if ( __atomic_fetch_and(&v->pause_flags, ~VPF_down,
-                                __ATOMIC_SEQ_CST) & VPF_down &&
+        if ( __atomic_fetch_and(&v->pause_flags, ~VPF_down, __ATOMIC_SEQ_CST) &
+                 VPF_down &&
              v->periodic_period )
             set_timer(&v->periodic_timer, NOW() + v->periodic_period);
     }
@@ -123,21 +123,20 @@ static void get_context(const struct vcpu *v, struct vcpu_guest_context *c)
 
     memset(c, 0, sizeof(*c));
     memcpy(c->fpu_ctxt.x, a->fpu_ctxt, sizeof(c->fpu_ctxt.x));
-    c->flags = VGCF_i387_valid |
-               (a->kernel_mode ? VGCF_in_kernel : 0) |
-               (v->pause_flags & VPF_down ? 0 : VGCF_online) |
-               (a->failsafe_disables_events ? VGCF_failsafe_disables_events
-                                            : 0) |
-               (a->syscall_disables_events ? VGCF_syscall_disables_events : 0);
+    c->flags =
+        VGCF_i387_valid | (a->kernel_mode ? VGCF_in_kernel : 0) |
+        (v->pause_flags & VPF_down ? 0 : VGCF_online) |
+        (a->failsafe_disables_events ? VGCF_failsafe_disables_events : 0) |
+        (a->syscall_disables_events ? VGCF_syscall_disables_events : 0);
     c->user_regs = a->user_regs;
     /* The virtual IOPL travels in the IOPL field, as the guest set it. */
-    c->user_regs.rflags = (a->user_regs.rflags & ~0x3000UL) |
-                          ((unsigned long)a->iopl << 12);
+    c->user_regs.rflags =
+        (a->user_regs.rflags & ~0x3000UL) | ((unsigned long)a->iopl << 12);
     memcpy(c->trap_ctxt, a->trap_ctxt, sizeof(c->trap_ctxt));
     c->ldt_base = a->ldt_base;
     c->ldt_ents = a->ldt_ents;
-    for ( i = 0; i < ARRAY_SIZE(c->gdt_frames) &&
-                 i < ARRAY_SIZE(a->gdt_frames); i++ )
+    for ( i = 0; i < ARRAY_SIZE(c->gdt_frames) && i < ARRAY_SIZE(a->gdt_frames);
+          i++ )
         c->gdt_frames[i] = a->gdt_frames[i];
     c->gdt_ents = a->gdt_ents;
     c->kernel_ss = a->kernel_ss;

@@ -38,9 +38,6 @@
 #define EXT1_ECX_HIDE (1u << 2) /* SVM */
 
 void pv_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
-              uint32_t *c, uint32_t *d);
-
-void pv_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
               uint32_t *c, uint32_t *d)
 {
     if ( leaf >= 0x40000000 && leaf < 0x40010000 )
@@ -98,11 +95,10 @@ bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_user_regs *regs)
     uint8_t insn[7];
     uint32_t a, b, c, d;
 
-    (void)v;
     if ( copy_from_guest(insn, regs->rip, sizeof(insn)) ||
          memcmp(insn, sig, sizeof(sig)) )
         return false;
-    pv_cpuid(regs->rax, regs->rcx, &a, &b, &c, &d);
+    pv_domain_cpuid(v->domain, regs->rax, regs->rcx, &a, &b, &c, &d);
     regs->rax = a, regs->rbx = b, regs->rcx = c, regs->rdx = d;
     regs->rip += sizeof(sig);
     return true;
