@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Makes $BUILD/linux-cache/vmlinuz (Debian's stock kernel, unmodified) and
 # $BUILD/linux-cache/initrd.cpio (busybox, tests/linux/init, the /dev/xen
-# driver modules and xentest), with the kernel's release name in
+# driver modules, xentest and compat32), with the kernel's release name in
 # $BUILD/linux-cache/release and busybox in $BUILD/linux-cache/busybox/,
 # downloading Debian's packages with
 # apt-get download the first time: no host kernel install is needed.

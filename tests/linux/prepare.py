@@ -63,6 +63,7 @@ def main():
     entries += [("bin/busybox", 0o100755,
                  read(os.path.join(bbdir, "bin", "busybox"))),
                 ("bin/xentest", 0o100755, read(xentest)),
+                ("bin/compat32", 0o100755, read(compat32)),
                 ("init", 0o100755, read(os.path.join(here, "init")))]
     for m in MODULES:
         path = os.path.join(xen_drivers, m + ".ko")
