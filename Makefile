@@ -6,6 +6,7 @@
 #   make iso             GRUB2 rescue ISO: DOM0_KERNEL=... DOM0_INITRD=...
 #   make test            host unit tests (ASan/UBSan) and QEMU boot tests
 #   make run             boot Xenia in QEMU (TCG) on the serial console
+#   make install         xl, xenia-consoled, their man pages (DESTDIR, PREFIX)
 
 BUILD   := $(CURDIR)/build
 KCONFIG := kconfig-conf
@@ -68,6 +69,9 @@ test: all
 run: hypervisor
 	scripts/run-qemu.sh
 
+install: dom0-tools
+	$(MAKE) -C dom0-tools install
+
 clean:
 	rm -rf $(BUILD)
 
@@ -76,4 +80,4 @@ distclean: clean
 
 .PHONY: all config defconfig olddefconfig menuconfig hypervisor xenstore \
         libhcall dom0-tools \
-        iso test run clean distclean
+        iso test run install clean distclean
