@@ -107,6 +107,28 @@ console() {
 }
 check xl-console-command console
 
+# The other commands on a running DomU, their output as Xen's xl prints it.
+check xl-info sh -c 'xl info > $T/info && grep -q "^nr_cpus                : 2$" $T/info &&
+    grep -q "^free_memory            : [0-9]" $T/info && grep -q "^xen_major" $T/info'
+check xl-dmesg sh -c 'xl dmesg | grep -q .'
+check xl-vcpu-list sh -c "xl vcpu-list deb1 | awk 'NR == 2 && \$1 == \"deb1\" && \$2 == $id1 && \$3 == 0 { ok = 1 } END { exit !ok }'"
+check xl-vcpu-pin sh -c "xl vcpu-pin deb1 0 1 && xl vcpu-pin deb1 all all"
+check xl-uptime sh -c "xl uptime deb1 | grep -q '^deb1 '"
+check xl-top-batch sh -c "xl top -b -i 1 | grep -q '^      deb1 '"
+pause_unpause() {
+    xl pause deb1 && xl list deb1 | awk 'NR == 2 { exit substr($5, 3, 1) != "p" }' &&
+        xl unpause deb1 && xl list deb1 | awk 'NR == 2 { exit substr($5, 3, 1) != "-" }'
+}
+check xl-pause-unpause pause_unpause
+check xl-rename sh -c "xl rename deb1 debx && test \"\$(xl domid debx)\" = $id1 && xl rename debx deb1"
+# mem-set drives the guest's balloon through memory/target.
+memset() {
+    xl mem-set deb1 100m || return 1
+    wait_for 60 sh -c "xl list deb1 | awk 'NR == 2 { exit !(\$3 <= 100) }'" || { xl list; return 1; }
+    xl mem-set deb1 128m
+}
+check xl-mem-set-balloon memset
+
 # The second one crashes (a sysrq typed on its console); on_crash is
 # "preserve" there, so it stays, shut down with reason crash ('c').
 crash() {
@@ -157,6 +179,18 @@ nosuch() {
         grep -qx "nosuch is an invalid domain identifier (rc=-6)" $T/e
 }
 check xl-bad-no-such-domain nosuch
+
+# Create/destroy cycles (paused, small): no node or page left behind.
+cycles() {
+    i=0
+    while [ $i -lt 20 ]; do
+        xl create -q -p $T/deb.cfg 'name="cyc"' memory=64 || return 1
+        xl destroy cyc || return 1
+        i=$((i + 1))
+    done
+    wait_for 20 sh -c '! xl domid cyc' && xl list
+}
+check xl-20-create-destroy-cycles cycles
 
 # xl shutdown -w: Linux powers off cleanly; on_poweroff destroys it.
 check xl-shutdown-wait timeout 120 xl shutdown -w deb1
