@@ -207,14 +207,18 @@ static void seed_entries(grant_entry_v1_t *g, const struct domu *d)
     g[GNTTAB_RESERVED_XENSTORE].flags = GTF_permit_access;
 }
 
-static int seed_grants(hcall_t *h, const struct domu *d, char *msg, size_t len)
+static int seed_grants(hcall_t *h, const struct domu *d, int by_setup_table,
+                       char *msg, size_t len)
 {
     xen_pfn_t frame;
-    void *g;
+    void *g = NULL;
 
-    g = hcall_map_resource(h, (domid_t)d->domid, XENMEM_resource_grant_table,
-                           XENMEM_resource_grant_table_id_shared, 0, 1,
-                           PROT_READ | PROT_WRITE);
+    errno = EOPNOTSUPP;
+    if ( !by_setup_table )
+        g = hcall_map_resource(h, (domid_t)d->domid,
+                               XENMEM_resource_grant_table,
+                               XENMEM_resource_grant_table_id_shared, 0, 1,
+                               PROT_READ | PROT_WRITE);
     if ( g )
     {
         seed_entries(g, d);
@@ -428,7 +432,8 @@ static int finish(struct build *b, xen_pfn_t si_frame)
         return hfail(b, "pinning its page tables");
     if ( reset_shared_info(b->h, b->d->domid, si_frame) )
         return hfail(b, "resetting its shared_info");
-    if ( seed_grants(b->h, b->d, b->msg, b->msg_len) )
+    if ( seed_grants(b->h, b->d, b->cfg->grants_by_setup_table, b->msg,
+                     b->msg_len) )
         return -1;
     vcpu0_context(&ctx, &b->l, l4);
     if ( hcall_vcpu_setcontext(b->h, b->d->domid, 0, &ctx) )
