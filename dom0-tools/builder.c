@@ -354,6 +354,9 @@ static int create(struct build *b)
     b->d->domid = domid;
     if ( hcall_domain_max_vcpus(b->h, domid, b->cfg->vcpus) )
         return hfail(b, "setting its vCPUs");
+    /* As libxenguest: a 64-bit PV guest, said before its memory is built. */
+    if ( hcall_domain_set_address_size(b->h, domid, 64) )
+        return hfail(b, "making it a 64-bit guest");
     /* As libxl: a MiB of slack above the memory it is given. */
     if ( hcall_domain_max_mem(b->h, domid, (b->cfg->memory_mib + 1) << 10) )
         return hfail(b, "setting its memory limit");

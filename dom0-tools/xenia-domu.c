@@ -438,12 +438,16 @@ static int cmd_domain(hcall_t *h, const char *cmd, const char *arg)
         rc = hcall_domain_unpause(h, (uint32_t)domid);
     else
     {
-        rc = hcall_domain_getinfo(h, (uint32_t)domid, &info);
+        uint32_t bits = 0;
+
+        rc = hcall_domain_getinfo(h, (uint32_t)domid, &info) ||
+             hcall_domain_get_address_size(h, (uint32_t)domid, &bits);
         if ( !rc )
             printf(
-                "domain %u flags 0x%x tot_pages %llu max_pages %llu vcpus %u\n",
+                "domain %u flags 0x%x tot_pages %llu max_pages %llu vcpus %u "
+                "address_size %u\n",
                 info.domain, info.flags, (unsigned long long)info.tot_pages,
-                (unsigned long long)info.max_pages, info.nr_online_vcpus);
+                (unsigned long long)info.max_pages, info.nr_online_vcpus, bits);
     }
     if ( rc )
     {

@@ -98,6 +98,7 @@ paused() {
     d=$(domid_of $T/p.out)
     f=$(xenia-domu info $d | sed -n 's/.*flags \(0x[0-9a-f]*\).*/\1/p')
     [ $(( ${f:-0} & 8 )) = 8 ] || { echo "domain $d not paused: flags $f"; return 1; }
+    xenia-domu info $d | grep -q "address_size 64" || { xenia-domu info $d; return 1; }
     xenia-domu destroy $d && gone $d
 }
 check domu-destroy-paused paused
