@@ -207,14 +207,18 @@ static void seed_entries(grant_entry_v1_t *g, const struct domu *d)
     g[GNTTAB_RESERVED_XENSTORE].flags = GTF_permit_access;
 }
 
-static int seed_grants(hcall_t *h, const struct domu *d, char *msg, size_t len)
+static int seed_grants(hcall_t *h, const struct domu *d, int by_setup_table,
+                       char *msg, size_t len)
 {
     xen_pfn_t frame;
-    void *g;
+    void *g = NULL;
 
-    g = hcall_map_resource(h, (domid_t)d->domid, XENMEM_resource_grant_table,
-                           XENMEM_resource_grant_table_id_shared, 0, 1,
-                           PROT_READ | PROT_WRITE);
+    errno = EOPNOTSUPP;
+    if ( !by_setup_table )
+        g = hcall_map_resource(h, (domid_t)d->domid,
+                               XENMEM_resource_grant_table,
+                               XENMEM_resource_grant_table_id_shared, 0, 1,
+                               PROT_READ | PROT_WRITE);
     if ( g )
     {
         seed_entries(g, d);
@@ -350,6 +354,9 @@ static int create(struct build *b)
     b->d->domid = domid;
     if ( hcall_domain_max_vcpus(b->h, domid, b->cfg->vcpus) )
         return hfail(b, "setting its vCPUs");
+    /* As libxenguest: a 64-bit PV guest, said before its memory is built. */
+    if ( hcall_domain_set_address_size(b->h, domid, 64) )
+        return hfail(b, "making it a 64-bit guest");
     /* As libxl: a MiB of slack above the memory it is given. */
     if ( hcall_domain_max_mem(b->h, domid, (b->cfg->memory_mib + 1) << 10) )
         return hfail(b, "setting its memory limit");
@@ -428,7 +435,8 @@ static int finish(struct build *b, xen_pfn_t si_frame)
         return hfail(b, "pinning its page tables");
     if ( reset_shared_info(b->h, b->d->domid, si_frame) )
         return hfail(b, "resetting its shared_info");
-    if ( seed_grants(b->h, b->d, b->msg, b->msg_len) )
+    if ( seed_grants(b->h, b->d, b->cfg->grants_by_setup_table, b->msg,
+                     b->msg_len) )
         return -1;
     vcpu0_context(&ctx, &b->l, l4);
     if ( hcall_vcpu_setcontext(b->h, b->d->domid, 0, &ctx) )

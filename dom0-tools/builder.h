@@ -19,6 +19,8 @@ struct domu_config {
     unsigned int vcpus;
     uint32_t domid;   /* DOMID_INVALID: the hypervisor chooses */
     int start_paused; /* build, but leave the domain paused */
+    /* Seed grants by setup_table + foreign map, as without acquire_resource. */
+    int grants_by_setup_table;
 };
 
 struct domu {

@@ -4,7 +4,8 @@
  * libhcall and the DomU builder. A test and benchmark tool, not xl.
  *
  *   xenia-domu create [-m MiB] [-c vcpus] [-r initrd] [-a cmdline]
- *                     [-d domid] [-p] [-w secs [-o] [-u text] [-D]] [-t] KERNEL
+ *                     [-d domid] [-p] [-g] [-S] [-w secs [-o] [-u text] [-D]]
+ *                     [-K] [-t] KERNEL
  *   xenia-domu destroy|pause|unpause|info DOMID
  *   xenia-domu free | list
  *   xenia-domu unpack KERNEL OUT   (the ELF inside a bzImage, for benchmarks)
@@ -13,7 +14,8 @@
  * to shut down (or, with -u, until its console shows text), draining its
  * console ring (-o: to stdout); -g first does what the console and xenstore
  * back ends would (map grant refs 0 and 1, bind the console port, which
- * then wakes the wait); -D destroys it at the end; -K destroys it
+ * then wakes the wait); -S seeds the grants by the builder's fallback
+ * (setup_table and a foreign map); -D destroys it at the end; -K destroys it
  * while this process still maps its console page, shows that it lingers as
  * a dying domain until the unmap, then unmaps it; -t prints the
  * builder's time per phase (and, with -u, the time until the text showed).
@@ -36,8 +38,8 @@ static int usage(void)
 {
     fprintf(stderr, "usage: xenia-domu create [-m MiB] [-c vcpus] [-r initrd] "
                     "[-a cmdline]\n"
-                    "                         [-d domid] [-p] [-w secs [-o] "
-                    "[-u text] [-D]] [-K] [-t] KERNEL\n"
+                    "                         [-d domid] [-p] [-g] [-S] "
+                    "[-w secs [-o] [-u text] [-D]] [-K] [-t] KERNEL\n"
                     "       xenia-domu destroy|pause|unpause|info DOMID\n"
                     "       xenia-domu free | list\n"
                     "       xenia-domu unpack KERNEL OUT\n");
@@ -321,7 +323,7 @@ static int cmd_create(hcall_t *h, int argc, char **argv)
     double start;
 
     optind = 1;
-    while ( (opt = getopt(argc, argv, "m:c:r:a:d:pw:ou:DKgt")) != -1 )
+    while ( (opt = getopt(argc, argv, "m:c:r:a:d:pw:ou:DKgSt")) != -1 )
     {
         switch ( opt )
         {
@@ -363,6 +365,9 @@ static int cmd_create(hcall_t *h, int argc, char **argv)
             break;
         case 'g':
             back = 1;
+            break;
+        case 'S':
+            cfg.grants_by_setup_table = 1;
             break;
         case 'K':
             mapped = 1;
@@ -433,12 +438,16 @@ static int cmd_domain(hcall_t *h, const char *cmd, const char *arg)
         rc = hcall_domain_unpause(h, (uint32_t)domid);
     else
     {
-        rc = hcall_domain_getinfo(h, (uint32_t)domid, &info);
+        uint32_t bits = 0;
+
+        rc = hcall_domain_getinfo(h, (uint32_t)domid, &info) ||
+             hcall_domain_get_address_size(h, (uint32_t)domid, &bits);
         if ( !rc )
             printf(
-                "domain %u flags 0x%x tot_pages %llu max_pages %llu vcpus %u\n",
+                "domain %u flags 0x%x tot_pages %llu max_pages %llu vcpus %u "
+                "address_size %u\n",
                 info.domain, info.flags, (unsigned long long)info.tot_pages,
-                (unsigned long long)info.max_pages, info.nr_online_vcpus);
+                (unsigned long long)info.max_pages, info.nr_online_vcpus, bits);
     }
     if ( rc )
     {

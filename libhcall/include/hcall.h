@@ -85,6 +85,9 @@ int hcall_domain_list(hcall_t *h, uint32_t first, uint32_t max,
                       struct xen_domctl_getdomaininfo *out);
 int hcall_domain_max_vcpus(hcall_t *h, uint32_t domid, uint32_t max);
 int hcall_domain_max_mem(hcall_t *h, uint32_t domid, uint64_t max_kb);
+/* XEN_DOMCTL_set_address_size / get_address_size (bits: 64 for a 64-bit PV). */
+int hcall_domain_set_address_size(hcall_t *h, uint32_t domid, uint32_t bits);
+int hcall_domain_get_address_size(hcall_t *h, uint32_t domid, uint32_t *bits);
 int hcall_vcpu_setcontext(hcall_t *h, uint32_t domid, uint32_t vcpu,
                           const vcpu_guest_context_t *ctx);
 int hcall_vcpu_getcontext(hcall_t *h, uint32_t domid, uint32_t vcpu,

@@ -36,6 +36,10 @@ static const char *domctl_name(uint32_t cmd)
         return "max_vcpus";
     case XEN_DOMCTL_hypercall_init:
         return "hypercall_init";
+    case XEN_DOMCTL_set_address_size:
+        return "set_address_size";
+    case XEN_DOMCTL_get_address_size:
+        return "get_address_size";
     default:
         return "domctl";
     }
@@ -210,6 +214,26 @@ int hcall_domain_max_mem(hcall_t *h, uint32_t domid, uint64_t max_kb)
 
     d.u.max_mem.max_memkb = max_kb;
     return hcall_domctl(h, &d);
+}
+
+int hcall_domain_set_address_size(hcall_t *h, uint32_t domid, uint32_t bits)
+{
+    struct xen_domctl d = {.cmd = XEN_DOMCTL_set_address_size,
+                           .domain = (domid_t)domid};
+
+    d.u.address_size.size = bits;
+    return hcall_domctl(h, &d);
+}
+
+int hcall_domain_get_address_size(hcall_t *h, uint32_t domid, uint32_t *bits)
+{
+    struct xen_domctl d = {.cmd = XEN_DOMCTL_get_address_size,
+                           .domain = (domid_t)domid};
+
+    if ( hcall_domctl(h, &d) < 0 )
+        return -1;
+    *bits = d.u.address_size.size;
+    return 0;
 }
 
 static int vcpu_context(hcall_t *h, uint32_t cmd, uint32_t domid, uint32_t vcpu,

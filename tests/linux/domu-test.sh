@@ -46,6 +46,16 @@ run_backends() {
         grep -Eq "console events [1-9]" $T/g.out
 }
 check domu-backends-grants-and-console-port run_backends
+# The same with the grants seeded by the builder's fallback (setup_table
+# and a foreign map of the frame), used where acquire_resource is not.
+run_backends_fallback() {
+    xenia-domu create -m 16 -g -S -a "domu-test fallback" -w 120 -o -D $G/domu.elf > $T/s.out 2>&1
+    rc=$?
+    cat $T/s.out
+    [ $rc = 0 ] && grep -q "Test result: SUCCESS" $T/s.out &&
+        grep -q "grant refs 0 and 1 map the console and xenstore pages" $T/s.out
+}
+check domu-grants-by-setup-table run_backends_fallback
 
 # Xen allocates Dom0's grant maptrack frame at its first grant map and keeps
 # it: memory is counted from here, after the back ends' maps above.
@@ -88,6 +98,7 @@ paused() {
     d=$(domid_of $T/p.out)
     f=$(xenia-domu info $d | sed -n 's/.*flags \(0x[0-9a-f]*\).*/\1/p')
     [ $(( ${f:-0} & 8 )) = 8 ] || { echo "domain $d not paused: flags $f"; return 1; }
+    xenia-domu info $d | grep -q "address_size 64" || { xenia-domu info $d; return 1; }
     xenia-domu destroy $d && gone $d
 }
 check domu-destroy-paused paused
