@@ -208,8 +208,7 @@ out:
 /* ---- XENMEM_acquire_resource ---- */
 
 /* v1 tables have no status frames, as Xen built without v2. */
-unsigned int gnttab_resource_max_frames(const struct domain *d,
-                                        unsigned int id)
+unsigned int gnttab_resource_max_frames(const struct domain *d, unsigned int id)
 {
     if ( id != XENMEM_resource_grant_table_id_shared || !d->grant_table )
         return 0;

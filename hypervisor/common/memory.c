@@ -529,14 +529,15 @@ static long acquire_resource(unsigned long arg, unsigned long start)
         if ( x.nr_frames || start )
             goto out;
         x.nr_frames = max;
-        rc = copy_to_guest(arg + offsetof(xen_mem_acquire_resource_t,
-                                          nr_frames),
-                           &x.nr_frames, sizeof(x.nr_frames))
-                 ? -EFAULT
-                 : 0;
+        rc =
+            copy_to_guest(arg + offsetof(xen_mem_acquire_resource_t, nr_frames),
+                          &x.nr_frames, sizeof(x.nr_frames))
+                ? -EFAULT
+                : 0;
         goto out;
     }
-    if ( start >= x.nr_frames || x.nr_frames > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) )
+    if ( start >= x.nr_frames ||
+         x.nr_frames > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) )
         goto out;
     n = MIN(x.nr_frames - (unsigned int)start, ACQUIRE_BATCH);
     rc = gnttab_acquire_resource(d, x.id, x.frame + start, n, mfns);
