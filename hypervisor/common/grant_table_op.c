@@ -104,16 +104,12 @@ static void env_copy(unsigned long dmfn, unsigned int doff, unsigned long smfn,
 static void *env_alloc_shared_frame(domid_t owner, unsigned long *mfn_out)
 {
     void *va = alloc_xenheap_pages(0);
-    struct page_info *pg;
 
     if ( !va )
         return NULL;
     memset(va, 0, PAGE_SIZE);
     *mfn_out = __pa(va) >> PAGE_SHIFT;
-    pg = mfn_to_page(_mfn(*mfn_out));
-    pg->owner = owner;
-    pg->type_info = 0;
-    pg->count_info = PGC_allocated | 1;
+    share_xen_frame(mfn_to_page(_mfn(*mfn_out)), owner);
     return va;
 }
 
