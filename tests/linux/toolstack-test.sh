@@ -184,7 +184,7 @@ check xl-bad-no-such-domain nosuch
 cycles() {
     i=0
     while [ $i -lt 20 ]; do
-        xl create -q -p $T/deb.cfg 'name="cyc"' memory=64 || return 1
+        xl create -q -p $T/deb.cfg 'name="cyc"' memory=96 || return 1
         xl destroy cyc || return 1
         i=$((i + 1))
     done
