@@ -10,7 +10,7 @@ T=/tmp/ts
 LOG=/var/log/xen/console
 mkdir -p $T $LOG /run/xenstored /var/lib/xenstored /var/log/xen /dev/pts
 # The console daemon's ptys.
-mountpoint -q /dev/pts || mount -t devpts devpts /dev/pts
+grep -q ' /dev/pts ' /proc/mounts || mount -t devpts devpts /dev/pts
 export PATH=/bin:/usr/bin
 check() { # name, command...
     name=$1; shift

@@ -6,7 +6,7 @@
 # /var/log/xen/console/guest-NAME.log. Needs the /dev/xen modules loaded
 # and xenfs on /proc/xen. Exits 0 once both daemons answer (10 s each).
 mkdir -p /run/xenstored /var/lib/xenstored /var/log/xen/console /dev/pts
-mountpoint -q /dev/pts || mount -t devpts devpts /dev/pts
+grep -q ' /dev/pts ' /proc/mounts || mount -t devpts devpts /dev/pts
 export PATH=/bin:/usr/bin
 up() { # seconds, command...
     n=$(($1 * 5)); shift
