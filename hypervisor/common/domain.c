@@ -636,12 +636,7 @@ static void release_one(struct domain *d, struct page_info *pg)
     set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)), ~0UL);
     if ( __atomic_fetch_and(&pg->count_info, ~PGC_allocated,
                             __ATOMIC_ACQ_REL) & PGC_allocated )
-    {
-        /* The writable type it held for life (share_xen_frame). */
-        if ( pg->count_info & PGC_xen_heap )
-            put_page_type(pg);
         put_page(pg);
-    }
 }
 
 void domain_dying_page_freed(struct page_info *pg)

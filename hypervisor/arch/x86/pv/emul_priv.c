@@ -108,7 +108,7 @@ void pv_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a,
          * OSXSAVE is the guest's virtual CR4.OSXSAVE, except that (as on
          * Xen, where the PV ABI came to depend on it) the kernel's forced
          * CPUID sees it whenever XSAVE is offered: Linux enables XSAVE only
-         * when it sees both bits there. A policy (no vCPU) leaves it out.
+         * when it sees both bits there.
          */
         if ( v && ((v->arch.ctrlreg[4] & X86_CR4_OSXSAVE) ||
                    (xstate_xcr0_max && v->arch.kernel_mode)) )
@@ -152,7 +152,7 @@ bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_user_regs *regs)
     if ( copy_from_guest(insn, regs->rip, sizeof(insn)) ||
          memcmp(insn, sig, sizeof(sig)) )
         return false;
-    pv_policy_cpuid(v->domain, v, regs->rax, regs->rcx, &a, &b, &c, &d);
+    pv_domain_cpuid(v->domain, v, regs->rax, regs->rcx, &a, &b, &c, &d);
     regs->rax = a, regs->rbx = b, regs->rcx = c, regs->rdx = d;
     regs->rip += sizeof(sig);
     return true;

@@ -59,14 +59,13 @@ bool pv_emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
                    const uint8_t *insn, unsigned int len);
 bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_user_regs *regs);
 /*
- * The CPUID leaves PV guests see (emul_priv.c), as v sees them, or as a
- * policy states them (v NULL: without the bits that follow a vCPU's
- * state, such as OSXSAVE)...
+ * The CPUID leaves PV guests see (emul_priv.c), as vCPU v sees them now
+ * (OSXSAVE follows its CR4), or with v NULL as the toolstack sees them...
  */
 void pv_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a,
               uint32_t *b, uint32_t *c, uint32_t *d);
 /* ...narrowed by d's toolstack-set policy, if any (cpu_policy.c). */
-void pv_policy_cpuid(const struct domain *d, const struct vcpu *v,
+void pv_domain_cpuid(const struct domain *d, const struct vcpu *v,
                      uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
                      uint32_t *c, uint32_t *dx);
 
