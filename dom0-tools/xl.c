@@ -846,6 +846,36 @@ static int cmd_dmesg(int argc, char **argv)
     return 0;
 }
 
+static int cmd_debug_keys(int argc, char **argv)
+{
+    struct xen_sysctl s;
+    hcall_t *h;
+    size_t len;
+    char *keys;
+
+    while ( getopt_cmd(argc, argv, "") != -1 )
+        ;
+    need_args(argc, 1);
+    h = xl_hcall();
+    len = strlen(argv[optind]);
+    keys = hcall_buf_alloc(h, len + 1);
+    if ( !keys )
+        return xl_err("out of memory"), 1;
+    memcpy(keys, argv[optind], len);
+    memset(&s, 0, sizeof(s));
+    s.cmd = XEN_SYSCTL_debug_keys;
+    set_xen_guest_handle(s.u.debug_keys.keys, keys);
+    s.u.debug_keys.nr_keys = (uint32_t)len;
+    if ( hcall_sysctl(h, &s) < 0 )
+    {
+        xl_err("cannot send debug keys: %s", strerror(errno));
+        hcall_buf_free(h, keys, len + 1);
+        return 1;
+    }
+    hcall_buf_free(h, keys, len + 1);
+    return 0;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -999,6 +1029,8 @@ static const struct cmd cmds[] = {
      "Attach to domain's console (Ctrl-] leaves)."},
     {"info", cmd_info, "[-n]", "Get information about Xen host."},
     {"dmesg", cmd_dmesg, "[-c]", "Read and/or clear dmesg buffer.\n\n-c  Clear dmesg buffer as well as printing it."},
+    {"debug-keys", cmd_debug_keys, "<Keys>",
+     "Send debug keys to the hypervisor (its output: xl dmesg)."},
     {"domid", cmd_domid, "<DomainName>", "Convert a domain name to domain id."},
     {"domname", cmd_domname, "<DomainId>", "Convert a domain id to domain name."},
     {"rename", cmd_rename, "<Domain> <NewDomainName>", "Rename a domain."},

@@ -111,6 +111,8 @@ check xl-console-command console
 check xl-info sh -c 'xl info > $T/info && grep -q "^nr_cpus                : 2$" $T/info &&
     grep -q "^free_memory            : [0-9]" $T/info && grep -q "^xen_major" $T/info'
 check xl-dmesg sh -c 'xl dmesg | grep -q .'
+# Debug key 'q' dumps the domains into the hypervisor's console ring.
+check xl-debug-keys sh -c "xl debug-keys q && xl dmesg | grep -qi 'domain $id1:'"
 check xl-vcpu-list sh -c "xl vcpu-list deb1 | awk 'NR == 2 && \$1 == \"deb1\" && \$2 == $id1 && \$3 == 0 { ok = 1 } END { exit !ok }'"
 check xl-vcpu-pin sh -c "xl vcpu-pin deb1 0 1 && xl vcpu-pin deb1 all all"
 check xl-uptime sh -c "xl uptime deb1 | grep -q '^deb1 '"
