@@ -69,8 +69,7 @@ static void good(void)
     check(rc == 0, "a full config parses");
     check(c.name && !strcmp(c.name, "deb1"), "name");
     check(c.kernel && !strcmp(c.kernel, "/boot/vmlinuz"), "kernel");
-    check(c.ramdisk && !strcmp(c.ramdisk, "/boot/initrd"),
-          "ramdisk after ';'");
+    check(c.ramdisk && !strcmp(c.ramdisk, "/boot/initrd"), "ramdisk after ';'");
     check(c.memory_mib == 192, "the later memory wins, over a continuation");
     check(c.maxmem_mib == 512, "maxmem in hex");
     check(c.vcpus == 2 && c.maxvcpus == 4, "vcpus and maxvcpus");
@@ -115,8 +114,8 @@ int main(void)
         "t.cfg:3: memory must be a number, not 'x'", "memory as a string");
     bad("name='a'\nkernel='k'\nfoo = 1\n", "t.cfg:3: unknown key 'foo'",
         "an unknown key");
-    bad("name='a'\nkernel = /boot/k\n",
-        "t.cfg:2: expected a value, found '/'", "an unquoted path");
+    bad("name='a'\nkernel = /boot/k\n", "t.cfg:2: expected a value, found '/'",
+        "an unquoted path");
     bad("name=deb\n", "t.cfg:1: 'deb' is not a value: strings need quotes",
         "an unquoted word");
     bad("name='a\n", "t.cfg:1: unterminated string", "an open string");

@@ -29,7 +29,7 @@
 #include <xen/io/console.h>
 #include <xenia/xs.h>
 
-#define CONSOLE_REF 0 /* GNTTAB_RESERVED_CONSOLE */
+#define CONSOLE_REF 0           /* GNTTAB_RESERVED_CONSOLE */
 #define BUF_MAX     (64 * 1024) /* unread output kept per domain */
 #define MAX_DOMS    1024
 
@@ -176,8 +176,8 @@ static void dom_connect(struct dom *d)
         goto out;
     }
     d->ev = hcall_evtchn_open();
-    local = d->ev ? hcall_evtchn_bind_interdomain(d->ev, d->domid, d->remote)
-                  : -1;
+    local =
+        d->ev ? hcall_evtchn_bind_interdomain(d->ev, d->domid, d->remote) : -1;
     d->master = d->slave = -1;
     if ( local < 0 || open_pty(d) )
     {
@@ -203,7 +203,8 @@ static void dom_connect(struct dom *d)
             d->domid, d->ring_by_grant ? "grant" : "foreign map", d->remote,
             ptsname(d->master));
     snprintf(path, sizeof(path), "/local/domain/%u/console/tty", d->domid);
-    xs_write(xs, XBT_NULL, path, ptsname(d->master), strlen(ptsname(d->master)));
+    xs_write(xs, XBT_NULL, path, ptsname(d->master),
+             strlen(ptsname(d->master)));
     /* Output the guest wrote before we came. */
     hcall_evtchn_notify(d->ev, d->local);
 out:
@@ -453,7 +454,9 @@ int main(int argc, char **argv)
     while ( (opt = getopt_long(argc, argv, "il:r:p:h", lo, NULL)) != -1 )
         switch ( opt )
         {
-        case 'i': fg = 1; break;
+        case 'i':
+            fg = 1;
+            break;
         case 'l':
             if ( !strcmp(optarg, "guest") || !strcmp(optarg, "all") )
                 log_guest = 1;
@@ -463,10 +466,18 @@ int main(int argc, char **argv)
                 return 1;
             }
             break;
-        case 'r': log_dir = optarg; break;
-        case 'p': pidfile = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 1;
+        case 'r':
+            log_dir = optarg;
+            break;
+        case 'p':
+            pidfile = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 1;
         }
     hc = hcall_open();
     if ( !hc )
@@ -477,7 +488,8 @@ int main(int argc, char **argv)
     gnt = hcall_gntdev_open();
     if ( !gnt )
     {
-        fprintf(stderr, "xenia-consoled: /dev/xen/gntdev: %s\n", strerror(errno));
+        fprintf(stderr, "xenia-consoled: /dev/xen/gntdev: %s\n",
+                strerror(errno));
         return 1;
     }
     xs = xs_open(0);

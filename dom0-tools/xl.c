@@ -288,11 +288,12 @@ static void need_args(int argc, int n)
         exit(usage_of(cur, stderr));
 }
 
-static void print_list_line(const struct xen_domctl_getdomaininfo *in, int verbose)
+static void print_list_line(const struct xen_domctl_getdomaininfo *in,
+                            int verbose)
 {
     static const char letters[] = "-rscwS";
-    unsigned int reason = (in->flags >> XEN_DOMINF_shutdownshift) &
-                          XEN_DOMINF_shutdownmask;
+    unsigned int reason =
+        (in->flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
     int shut = !!(in->flags & XEN_DOMINF_shutdown);
     char *name = xl_domain_name(in->domain);
 
@@ -353,23 +354,27 @@ static int cmd_list(int argc, char **argv)
         {
             char *name = xl_domain_name(info[i].domain);
 
-            printf("    {\n        \"domid\": %u,\n        \"config\": {\n"
-                   "            \"c_info\": {\n                \"type\": \"pv\",\n"
-                   "                \"name\": \"%s\"\n            },\n"
-                   "            \"b_info\": {\n                \"max_vcpus\": %u,\n"
-                   "                \"max_memkb\": %llu\n            }\n"
-                   "        }\n    }%s\n",
-                   info[i].domain, name, info[i].max_vcpu_id + 1,
-                   (unsigned long long)info[i].max_pages * 4,
-                   i + 1 < n ? "," : "");
+            printf(
+                "    {\n        \"domid\": %u,\n        \"config\": {\n"
+                "            \"c_info\": {\n                \"type\": \"pv\",\n"
+                "                \"name\": \"%s\"\n            },\n"
+                "            \"b_info\": {\n                \"max_vcpus\": "
+                "%u,\n"
+                "                \"max_memkb\": %llu\n            }\n"
+                "        }\n    }%s\n",
+                info[i].domain, name, info[i].max_vcpu_id + 1,
+                (unsigned long long)info[i].max_pages * 4,
+                i + 1 < n ? "," : "");
             free(name);
         }
         printf("]\n");
         return 0;
     }
-    printf("Name                                        ID   Mem VCPUs\tState\tTime(s)");
+    printf("Name                                        ID   Mem "
+           "VCPUs\tState\tTime(s)");
     if ( verbose )
-        printf("   UUID                            Reason-Code\tSecurity Label");
+        printf(
+            "   UUID                            Reason-Code\tSecurity Label");
     printf("\n");
     for ( i = 0; i < n; i++ )
         print_list_line(&info[i], verbose);
@@ -458,16 +463,16 @@ static int shutdown_reboot(int argc, char **argv, const char *what)
             return xl_err("cannot %s domain 0 from here", what), 1;
         fp = xl_read(doms[i], "control/shutdown");
         feat = xl_read(doms[i], !strcmp(what, "poweroff")
-                                     ? "control/feature-poweroff"
-                                     : "control/feature-reboot");
+                                    ? "control/feature-poweroff"
+                                    : "control/feature-reboot");
         free(fp);
         free(feat);
         fprintf(stderr, "%s domain %u\n",
                 !strcmp(what, "poweroff") ? "Shutting down" : "Rebooting",
                 doms[i]);
         if ( !xl_write(doms[i], "control/shutdown", what) )
-            return xl_err("writing control/shutdown of domain %u: %s",
-                          doms[i], strerror(errno)),
+            return xl_err("writing control/shutdown of domain %u: %s", doms[i],
+                          strerror(errno)),
                    1;
     }
     if ( !wait )
@@ -578,12 +583,28 @@ static int parse_mem_kb(const char *s, unsigned long long *kb)
         return -1;
     switch ( *end )
     {
-    case 0: case 'k': case 'K': break;
-    case 'b': case 'B': v /= 1024; break;
-    case 'm': case 'M': v <<= 10; break;
-    case 'g': case 'G': v <<= 20; break;
-    case 't': case 'T': v <<= 30; break;
-    default: return -1;
+    case 0:
+    case 'k':
+    case 'K':
+        break;
+    case 'b':
+    case 'B':
+        v /= 1024;
+        break;
+    case 'm':
+    case 'M':
+        v <<= 10;
+        break;
+    case 'g':
+    case 'G':
+        v <<= 20;
+        break;
+    case 't':
+    case 'T':
+        v <<= 30;
+        break;
+    default:
+        return -1;
     }
     if ( *end && end[1] )
         return -1;
@@ -648,7 +669,8 @@ static int cmd_vcpu_list(int argc, char **argv)
     }
     else
         n = hcall_domain_list(xl_hcall(), 0, 1024, info);
-    printf("Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)\n");
+    printf("Name                                ID  VCPU   CPU State   Time(s) "
+           "Affinity (Hard / Soft)\n");
     for ( i = 0; i < n; i++ )
     {
         char *name = xl_domain_name(info[i].domain);
@@ -666,8 +688,8 @@ static int cmd_vcpu_list(int argc, char **argv)
                 printf("     -");
             printf("   %c%c%c   %9.1f  all / all\n",
                    vi.online && vi.running ? 'r' : '-',
-                   vi.online && vi.blocked ? 'b' : '-',
-                   vi.online ? '-' : 'p', (double)vi.cpu_time / 1e9);
+                   vi.online && vi.blocked ? 'b' : '-', vi.online ? '-' : 'p',
+                   (double)vi.cpu_time / 1e9);
         }
         free(name);
     }
@@ -740,7 +762,8 @@ static int cmd_info(int argc, char **argv)
     struct xen_sysctl_physinfo pi;
     hcall_t *h;
     struct utsname u;
-    char ver[1024], extra[XEN_EXTRAVERSION_LEN], caps[XEN_CAPABILITIES_INFO_LEN];
+    char ver[1024], extra[XEN_EXTRAVERSION_LEN],
+        caps[XEN_CAPABILITIES_INFO_LEN];
     char cmdline[1024], chg[XEN_CHANGESET_INFO_LEN];
     long v;
 
@@ -761,8 +784,8 @@ static int cmd_info(int argc, char **argv)
     printf("%-23s: %u\n", "threads_per_core", pi.threads_per_core);
     printf("%-23s: %u.%03u\n", "cpu_mhz", pi.cpu_khz / 1000, pi.cpu_khz % 1000);
     printf("%-23s: %08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x\n", "hw_caps",
-           pi.hw_cap[0], pi.hw_cap[1], pi.hw_cap[2], pi.hw_cap[3],
-           pi.hw_cap[4], pi.hw_cap[5], pi.hw_cap[6], pi.hw_cap[7]);
+           pi.hw_cap[0], pi.hw_cap[1], pi.hw_cap[2], pi.hw_cap[3], pi.hw_cap[4],
+           pi.hw_cap[5], pi.hw_cap[6], pi.hw_cap[7]);
     printf("%-23s:%s%s%s%s\n", "virt_caps",
            pi.capabilities & XEN_SYSCTL_PHYSCAP_pv ? " pv" : "",
            pi.capabilities & XEN_SYSCTL_PHYSCAP_hvm ? " hvm" : "",
@@ -990,14 +1013,14 @@ static int cmd_top(int argc, char **argv)
 
             for ( j = 0; j < pn; j++ )
                 if ( prev[j].domain == info[i].domain && t1 > t0 )
-                    pct = (info[i].cpu_time - prev[j].cpu_time) / 1e7 /
-                          (t1 - t0);
+                    pct =
+                        (info[i].cpu_time - prev[j].cpu_time) / 1e7 / (t1 - t0);
             printf("%10.10s %c%c%c%c%c%c %10llu %6.1f %10llu %6.1f %10llu "
                    "%9.1f %5u\n",
                    name, info[i].flags & XEN_DOMINF_dying ? 'd' : '-',
                    info[i].flags & XEN_DOMINF_shutdown ? 's' : '-',
-                   info[i].flags & XEN_DOMINF_blocked ? 'b' : '-',
-                   '-', info[i].flags & XEN_DOMINF_paused ? 'p' : '-',
+                   info[i].flags & XEN_DOMINF_blocked ? 'b' : '-', '-',
+                   info[i].flags & XEN_DOMINF_paused ? 'p' : '-',
                    info[i].flags & XEN_DOMINF_running ? 'r' : '-',
                    (unsigned long long)(info[i].cpu_time / 1000000000ULL), pct,
                    mem, tot ? 100.0 * mem / tot : 0, maxm,
@@ -1017,31 +1040,39 @@ static int cmd_help(int argc, char **argv);
 static const struct cmd cmds[] = {
     {"create", xl_cmd_create, "[-c] [-p] [-q] <ConfigFile> [KEY=VALUE...]",
      "Create a domain from a config file."},
-    {"list", cmd_list, "[-l] [-v] [Domain]", "List information about all/some domains."},
+    {"list", cmd_list, "[-l] [-v] [Domain]",
+     "List information about all/some domains."},
     {"destroy", cmd_destroy, "<Domain>", "Terminate a domain immediately."},
     {"shutdown", cmd_shutdown, "[-w] <-a|Domain>",
      "Issue a shutdown signal to a domain.\n\n"
      "-a  Shutdown all guest domains.\n-w  Wait for guest(s) to shutdown."},
-    {"reboot", cmd_reboot, "[-w] <-a|Domain>", "Issue a reboot signal to a domain."},
+    {"reboot", cmd_reboot, "[-w] <-a|Domain>",
+     "Issue a reboot signal to a domain."},
     {"pause", cmd_pause, "<Domain>", "Pause execution of a domain."},
     {"unpause", cmd_unpause, "<Domain>", "Unpause a paused domain."},
     {"console", cmd_console, "[-t <type>] [-n <number>] <Domain>",
      "Attach to domain's console (Ctrl-] leaves)."},
     {"info", cmd_info, "[-n]", "Get information about Xen host."},
-    {"dmesg", cmd_dmesg, "[-c]", "Read and/or clear dmesg buffer.\n\n-c  Clear dmesg buffer as well as printing it."},
+    {"dmesg", cmd_dmesg, "[-c]",
+     "Read and/or clear dmesg buffer.\n\n-c  Clear dmesg buffer as well as "
+     "printing it."},
     {"debug-keys", cmd_debug_keys, "<Keys>",
      "Send debug keys to the hypervisor (its output: xl dmesg)."},
     {"domid", cmd_domid, "<DomainName>", "Convert a domain name to domain id."},
-    {"domname", cmd_domname, "<DomainId>", "Convert a domain id to domain name."},
+    {"domname", cmd_domname, "<DomainId>",
+     "Convert a domain id to domain name."},
     {"rename", cmd_rename, "<Domain> <NewDomainName>", "Rename a domain."},
-    {"vcpu-list", cmd_vcpu_list, "[Domain, ...]", "List the VCPUs for all/some domains."},
+    {"vcpu-list", cmd_vcpu_list, "[Domain, ...]",
+     "List the VCPUs for all/some domains."},
     {"vcpu-pin", cmd_vcpu_pin, "<Domain> <VCPU|all> <CPUs|all>",
      "Set which CPUs a VCPU can use."},
     {"mem-set", cmd_mem_set, "<Domain> <MemKB>",
      "Set the current memory usage for a domain (the guest's balloon target).\n"
      "The default unit is KiB; add m, g or t for MiB, GiB, TiB."},
-    {"mem-max", cmd_mem_max, "<Domain> <MemKB>", "Set the maximum amount reservation for a domain."},
-    {"uptime", cmd_uptime, "[-s] [Domain]", "Print uptime for all/some domains."},
+    {"mem-max", cmd_mem_max, "<Domain> <MemKB>",
+     "Set the maximum amount reservation for a domain."},
+    {"uptime", cmd_uptime, "[-s] [Domain]",
+     "Print uptime for all/some domains."},
     {"top", cmd_top, "[-b] [-i ITERATIONS] [-d DELAY]",
      "Monitor a host and the domains in real time (-b: batch output)."},
     {"help", cmd_help, "[command]", "Print this help."},
@@ -1057,7 +1088,8 @@ static int cmd_help(int argc, char **argv)
         for ( i = 0; i < NCMDS; i++ )
             if ( !strcmp(cmds[i].name, argv[1]) )
                 return usage_of(&cmds[i], stdout);
-    printf("Usage xl [-v] [-N] <subcommand> [args]\n\nxl full list of subcommands:\n\n");
+    printf("Usage xl [-v] [-N] <subcommand> [args]\n\nxl full list of "
+           "subcommands:\n\n");
     for ( i = 0; i < NCMDS; i++ )
     {
         const char *nl = strchr(cmds[i].help, '\n');

@@ -73,8 +73,8 @@ static void make_uuid(char out[37])
     snprintf(out, 37,
              "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
              "%02x%02x%02x%02x%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
-             b[10], b[11], b[12], b[13], b[14], b[15]);
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
+             b[11], b[12], b[13], b[14], b[15]);
 }
 
 /* Writes and sets perms in one transaction; nperms 0: inherit. */
@@ -320,8 +320,8 @@ static void monitor_log(const char *name)
     close(fd);
 }
 
-static const char *const reasons[] = {"poweroff", "reboot", "suspend",
-                                      "crash", "watchdog", "soft_reset"};
+static const char *const reasons[] = {"poweroff", "reboot",   "suspend",
+                                      "crash",    "watchdog", "soft_reset"};
 
 /*
  * The per-domain monitor xl leaves behind: on @releaseDomain it looks at
@@ -357,15 +357,24 @@ static void monitor(struct xlcfg *c, uint32_t domid)
         }
         if ( !(info.flags & XEN_DOMINF_shutdown) )
             continue;
-        reason = (info.flags >> XEN_DOMINF_shutdownshift) &
-                 XEN_DOMINF_shutdownmask;
+        reason =
+            (info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
         switch ( reason )
         {
-        case SHUTDOWN_poweroff: act = c->on_poweroff; break;
-        case SHUTDOWN_reboot: act = c->on_reboot; break;
-        case SHUTDOWN_watchdog: act = c->on_watchdog; break;
-        case SHUTDOWN_suspend: continue;
-        default: act = c->on_crash; break;
+        case SHUTDOWN_poweroff:
+            act = c->on_poweroff;
+            break;
+        case SHUTDOWN_reboot:
+            act = c->on_reboot;
+            break;
+        case SHUTDOWN_watchdog:
+            act = c->on_watchdog;
+            break;
+        case SHUTDOWN_suspend:
+            continue;
+        default:
+            act = c->on_crash;
+            break;
         }
         printf("domain %u shut down (%s): %s\n", domid,
                reason < 6 ? reasons[reason] : "?", xlcfg_action_name(act));
@@ -403,23 +412,25 @@ static void monitor(struct xlcfg *c, uint32_t domid)
 
 static int usage(FILE *f)
 {
-    fputs("Usage: xl create [-c] [-p] [-q] <ConfigFile> [KEY=VALUE...]\n\n"
-          "Create a domain from a config file.\n\n"
-          "Options:\n"
-          "-h                      Print this help.\n"
-          "-p                      Leave the domain paused after it is created.\n"
-          "-c                      Connect to the console after the domain is created.\n"
-          "-q, --quiet             Quiet.\n"
-          "-F                      Run in foreground until death of the domain.\n",
-          f);
+    fputs(
+        "Usage: xl create [-c] [-p] [-q] <ConfigFile> [KEY=VALUE...]\n\n"
+        "Create a domain from a config file.\n\n"
+        "Options:\n"
+        "-h                      Print this help.\n"
+        "-p                      Leave the domain paused after it is created.\n"
+        "-c                      Connect to the console after the domain is "
+        "created.\n"
+        "-q, --quiet             Quiet.\n"
+        "-F                      Run in foreground until death of the "
+        "domain.\n",
+        f);
     return f == stdout ? 0 : 1;
 }
 
 int xl_cmd_create(int argc, char **argv)
 {
-    static const struct option lo[] = {{"quiet", 0, NULL, 'q'},
-                                       {"help", 0, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {
+        {"quiet", 0, NULL, 'q'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int paused = 0, console = 0, quiet = 0, fg = 0, opt, i;
     struct xlcfg c;
     char err[512], *text;
@@ -431,12 +442,22 @@ int xl_cmd_create(int argc, char **argv)
     while ( (opt = getopt_long(argc, argv, "+hpcqFf:", lo, NULL)) != -1 )
         switch ( opt )
         {
-        case 'p': paused = 1; break;
-        case 'c': console = 1; break;
-        case 'q': quiet = 1; break;
-        case 'F': fg = 1; break;
-        case 'h': return usage(stdout);
-        default: return usage(stderr);
+        case 'p':
+            paused = 1;
+            break;
+        case 'c':
+            console = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'F':
+            fg = 1;
+            break;
+        case 'h':
+            return usage(stdout);
+        default:
+            return usage(stderr);
         }
     if ( optind >= argc )
         return usage(stderr);

@@ -151,9 +151,16 @@ static int lex_string(struct lex *l, char **out)
             ch = *l->p++;
             switch ( ch )
             {
-            case 'n': ch = '\n'; break;
-            case 't': ch = '\t'; break;
-            case '\\': case '"': case '\'': break;
+            case 'n':
+                ch = '\n';
+                break;
+            case 't':
+                ch = '\t';
+                break;
+            case '\\':
+            case '"':
+            case '\'':
+                break;
             default:
                 free(s);
                 return fail(l, "unknown escape \\%c in a string",
@@ -303,14 +310,26 @@ static int valid_uuid(const char *s)
 }
 
 /* Keys xl knows that need devices or HVM: refused until they exist. */
-static const char *const unsupported[] = {
-    "disk", "vif", "pci", "vfb", "vkb", "usb", "usbdev", "channel",
-    "p9", "vtpm", "device_model_version", "builder", "bootloader", NULL};
+static const char *const unsupported[] = {"disk",
+                                          "vif",
+                                          "pci",
+                                          "vfb",
+                                          "vkb",
+                                          "usb",
+                                          "usbdev",
+                                          "channel",
+                                          "p9",
+                                          "vtpm",
+                                          "device_model_version",
+                                          "builder",
+                                          "bootloader",
+                                          NULL};
 
 /* Keys accepted and, for a PV guest here, without effect. */
 static const char *const ignored[] = {
-    "localtime", "serial", "vnc", "sdl", "on_xend_start", "on_xend_stop",
-    "cpu_weight", "cpu_cap", "weight", "cap", NULL};
+    "localtime",     "serial",       "vnc",        "sdl",
+    "on_xend_start", "on_xend_stop", "cpu_weight", "cpu_cap",
+    "weight",        "cap",          NULL};
 
 static int in(const char *const *set, const char *key)
 {
@@ -364,8 +383,9 @@ static int apply(struct lex *l, struct xlcfg *c, const char *key,
         if ( want_string(l, key, v, &c->uuid) )
             return -1;
         if ( !valid_uuid(c->uuid) )
-            return fail(l, "uuid '%s' is not of the form "
-                           "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+            return fail(l,
+                        "uuid '%s' is not of the form "
+                        "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
                         c->uuid);
         return 0;
     }
@@ -453,8 +473,8 @@ static int parse(struct xlcfg *c, struct lex *l)
     }
 }
 
-int xlcfg_parse(struct xlcfg *c, const char *file, const char *text,
-                char *err, size_t errlen)
+int xlcfg_parse(struct xlcfg *c, const char *file, const char *text, char *err,
+                size_t errlen)
 {
     struct lex l = {text, file, 1, err, errlen};
 
@@ -484,17 +504,14 @@ int xlcfg_check(const struct xlcfg *c, const char *file, char *err,
     if ( !c->name )
         return snprintf(err, errlen, "%s: no name = \"...\" given", file), -1;
     if ( !c->kernel )
-        return snprintf(err, errlen, "%s: no kernel = \"...\" given", file),
-               -1;
+        return snprintf(err, errlen, "%s: no kernel = \"...\" given", file), -1;
     if ( c->maxmem_mib && c->maxmem_mib < c->memory_mib )
-        return snprintf(err, errlen,
-                        "%s: maxmem (%lu) is below memory (%lu)", file,
-                        c->maxmem_mib, c->memory_mib),
+        return snprintf(err, errlen, "%s: maxmem (%lu) is below memory (%lu)",
+                        file, c->maxmem_mib, c->memory_mib),
                -1;
     if ( c->maxvcpus && c->maxvcpus < c->vcpus )
-        return snprintf(err, errlen,
-                        "%s: maxvcpus (%u) is below vcpus (%u)", file,
-                        c->maxvcpus, c->vcpus),
+        return snprintf(err, errlen, "%s: maxvcpus (%u) is below vcpus (%u)",
+                        file, c->maxvcpus, c->vcpus),
                -1;
     return 0;
 }
@@ -506,7 +523,8 @@ char *xlcfg_kernel_cmdline(const struct xlcfg *c)
 
     if ( c->cmdline )
         return strdup(c->cmdline);
-    n = (c->root ? strlen(c->root) + 6 : 0) + (c->extra ? strlen(c->extra) : 0) + 1;
+    n = (c->root ? strlen(c->root) + 6 : 0) +
+        (c->extra ? strlen(c->extra) : 0) + 1;
     s = malloc(n);
     if ( !s )
         abort();

@@ -35,8 +35,8 @@ void xlcfg_free(struct xlcfg *c);
  * Parses text (from file, for messages) into c, on top of what is there.
  * 0, or -1 with "FILE:LINE: what is wrong" in err.
  */
-int xlcfg_parse(struct xlcfg *c, const char *file, const char *text,
-                char *err, size_t errlen);
+int xlcfg_parse(struct xlcfg *c, const char *file, const char *text, char *err,
+                size_t errlen);
 
 /* A KEY=VALUE from xl's command line, in the file's syntax. */
 int xlcfg_override(struct xlcfg *c, const char *kv, char *err, size_t errlen);

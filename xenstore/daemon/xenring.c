@@ -83,8 +83,7 @@ static void *map_ring(struct xenring *xr, uint32_t domid, uint64_t gfn,
         return p;
     }
     xlog(4, "domain %u: %s; trying a foreign map of frame %#llx",
-         (unsigned)domid, hcall_gntdev_error(xr->gnt),
-         (unsigned long long)gfn);
+         (unsigned)domid, hcall_gntdev_error(xr->gnt), (unsigned long long)gfn);
     if ( !gfn )
         return NULL;
     p = hcall_map_foreign(xr->priv, (domid_t)domid, PROT_READ | PROT_WRITE,
