@@ -6,12 +6,13 @@
 #   make iso             GRUB2 rescue ISO: DOM0_KERNEL=... DOM0_INITRD=...
 #   make test            host unit tests (ASan/UBSan) and QEMU boot tests
 #   make run             boot Xenia in QEMU (TCG) on the serial console
+#   make install         xl, xenia-consoled, their man pages (DESTDIR, PREFIX)
 
 BUILD   := $(CURDIR)/build
 KCONFIG := kconfig-conf
 export BUILD
 
-all: hypervisor xenstore
+all: hypervisor xenstore libhcall dom0-tools
 
 # --- configuration -------------------------------------------------------
 # kconfig-frontends writes include/config/ relative to its working
@@ -53,6 +54,12 @@ hypervisor: config
 xenstore:
 	@if [ -f xenstore/Makefile ]; then $(MAKE) -C xenstore; fi
 
+libhcall:
+	$(MAKE) -C libhcall
+
+dom0-tools: libhcall
+	$(MAKE) -C dom0-tools
+
 iso: hypervisor
 	scripts/mkiso.sh
 
@@ -62,6 +69,9 @@ test: all
 run: hypervisor
 	scripts/run-qemu.sh
 
+install: dom0-tools
+	$(MAKE) -C dom0-tools install
+
 clean:
 	rm -rf $(BUILD)
 
@@ -69,4 +79,5 @@ distclean: clean
 	rm -f .config .config.old
 
 .PHONY: all config defconfig olddefconfig menuconfig hypervisor xenstore \
-        iso test run clean distclean
+        libhcall dom0-tools \
+        iso test run install clean distclean

@@ -15,6 +15,7 @@ pkgs=(
     clang libclang-rt-14-dev                     # libFuzzer
     xenstore-utils                               # reference xenstore clients
     xz-utils                                     # XZ decoder unit tests
+    liblzma-dev                                  # the DomU builder unpacks bzImages
 )
 missing=()
 for p in "${pkgs[@]}"; do

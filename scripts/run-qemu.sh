@@ -5,15 +5,17 @@
 # kernel (fetched by tests/linux/fetch.sh) with a busybox initramfs: on a
 # terminal it gives you a Dom0 shell ('poweroff -f' ends the machine;
 # Ctrl-A three times switches the input to Xenia's debug keys, 'h' lists
-# them); otherwise it runs the Dom0 checks and powers off.
+# them); otherwise it runs the Dom0 checks and powers off. Either way Dom0
+# starts xenstored and the console daemon and creates a Debian DomU with
+# xl from dom0-tools/examples/debian.cfg ('xl console debian').
 #
 #   DOM0_KERNEL=path DOM0_INITRD=path DOM0_CMDLINE="..."  (DOM0_KERNEL=none:
 #   Xenia alone)  XEN_CMDLINE="..."  MEM=1G  CPU=max  SMP=2
-#   RUN_TIMEOUT=300: limit when not on a terminal
+#   RUN_TIMEOUT=900: limit when not on a terminal
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
-timeout_s=${RUN_TIMEOUT:-300}
+timeout_s=${RUN_TIMEOUT:-900} # the DomU's boot under TCG takes minutes
 xen_cmdline=${XEN_CMDLINE:-"console=com1 com1=115200,8n1 loglvl=all noreboot dom0_mem=512M"}
 log=$build/run.log
 tty=0
@@ -27,7 +29,7 @@ if [ -z "${DOM0_KERNEL:-}" ]; then
     DOM0_INITRD=${DOM0_INITRD:-$build/linux-cache/initrd.cpio}
     smp=${SMP:-2}
     end=$([ $tty = 1 ] && echo xenia_shell || echo xenia_end=poweroff)
-    dom0_cmdline=${DOM0_CMDLINE:-"console=hvc0 earlyprintk=xen xenia_cpus=$smp $end"}
+    dom0_cmdline=${DOM0_CMDLINE:-"console=hvc0 earlyprintk=xen xenia_cpus=$smp $end xenia_toolstack"}
 else
     dom0_cmdline=${DOM0_CMDLINE:-"console=hvc0 earlyprintk=xen"}
 fi

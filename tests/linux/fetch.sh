@@ -30,12 +30,47 @@ if [ ! -x "$compat32" ] || [ "$here/compat32.c" -nt "$compat32" ]; then
         die "cannot build compat32.c (gcc -m32 needs gcc-multilib)"
 fi
 
+# The DomU tools (static, from dom0-tools/) and the guest kernel they build.
+make -s -C "$top/xenstore" BUILD="$build" static >&2 || die "cannot build xenstore"
+make -s -C "$top/dom0-tools" BUILD="$build" >&2 || die "cannot build dom0-tools"
+make -s -C "$top/tests/guests" BUILD="$build" >&2 || die "cannot build the guest kernels"
+extra=("bin/xenia-domu=$build/dom0-tools/xenia-domu"
+       "bin/domu-test.sh=$here/domu-test.sh"
+       "bin/domu-bench.sh=$top/tests/bench/domains/bench.sh"
+       "lib/guests/domu.elf=$build/tests/guests/domu.elf"
+       "lib/guests/vmlinuz=vmlinuz"
+       "bin/xl=$build/dom0-tools/xl"
+       "bin/xenia-consoled=$build/dom0-tools/xenia-consoled"
+       "bin/xenstored=$build/xenstored-static"
+       "bin/xs-xenia=$build/xenstore-static"
+       "bin/toolstack-test.sh=$here/toolstack-test.sh"
+       "bin/toolstack-up.sh=$here/toolstack-up.sh"
+       "etc/xen/debian.cfg=$top/dom0-tools/examples/debian.cfg"
+       "lib/guests/domu-initrd.cpio=$here/domu-init")
+# Debian's own xenstore-utils, dynamic: the binary with its libraries.
+if [ -x /usr/bin/xenstore ]; then
+    extra+=("usr/bin/xenstore=/usr/bin/xenstore")
+    for l in $(ldd /usr/bin/xenstore | awk '/=> \// { print $3 } /^\t\/lib64/ { print $1 }'); do
+        extra+=("${l#/}=$(readlink -f "$l")")
+    done
+fi
+
 stale=0
-for f in "$here/init" "$here/prepare.py" "$xentest" "$compat32"; do
+for f in "$here/init" "$here/prepare.py" "$xentest" "$compat32" "$here/domu-test.sh" \
+         "$top/tests/bench/domains/bench.sh" \
+         "$build/dom0-tools/xenia-domu" "$build/tests/guests/domu.elf" \
+         "$build/dom0-tools/xl" "$build/dom0-tools/xenia-consoled" \
+         "$build/xenstored-static" "$here/toolstack-test.sh" "$here/domu-init" \
+         "$here/toolstack-up.sh" "$top/dom0-tools/examples/debian.cfg"; do
     [ "$f" -nt "$cache/initrd.cpio" ] && stale=1
 done
 [ -s "$cache/vmlinuz" ] && [ -s "$cache/initrd.cpio" ] && [ -s "$cache/release" ] &&
     [ $stale = 0 ] && exit 0
+# Only the initramfs is stale: rebuild it from the kept busybox and kernel.
+if [ -s "$cache/vmlinuz" ] && [ -d "$cache/kernel" ] && [ -d "$cache/busybox" ]; then
+    python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$compat32" \
+        "$cache" "${extra[@]}" && exit 0
+fi
 
 find_pkg() {
     apt-cache depends linux-image-amd64 2>/dev/null |
@@ -51,6 +86,7 @@ pkg=$(find_pkg)
 dpkg-deb -x "$cache"/linux-image-*.deb "$cache/kernel" &&
     dpkg-deb -x "$cache"/busybox-static*.deb "$cache/busybox" ||
     die "cannot unpack the packages"
-python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$compat32" "$cache" ||
+python3 "$here/prepare.py" "$cache/kernel" "$cache/busybox" "$xentest" "$compat32" "$cache" \
+    "${extra[@]}" ||
     die "cannot build the initramfs"
-rm -rf "$cache"/*.deb "$cache/kernel" # vmlinuz and initrd.cpio are kept
+rm -rf "$cache"/*.deb # the unpacked kernel stays: initrd.cpio is rebuilt from it

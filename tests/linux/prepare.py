@@ -3,12 +3,15 @@
 """Turn Debian's kernel and busybox packages into a PV Dom0 and an initramfs.
 
   prepare.py <unpacked linux-image dir> <unpacked busybox-static dir> \
-             <xentest binary> <compat32 binary> <out dir>
+             <xentest binary> <compat32 binary> <out dir> \
+             [<initrd path>=<host file>...]
 
 Writes <out>/vmlinuz (Debian's bzImage, as Xenia and Xen boot it), its
 release name in <out>/release, and
 <out>/initrd.cpio: busybox, tests/linux/init, the /dev/xen driver modules
-from the same package, the xentest program and the 32-bit compat32 one.
+from the same package, the xentest program, the 32-bit compat32 one, and
+any further files named on the command line (the DomU tools and guest
+kernels, Debian's vmlinuz as a DomU kernel).
 """
 import os
 import shutil
@@ -37,6 +40,7 @@ def cpio_newc(entries):
 
 def main():
     kdir, bbdir, xentest, compat32, out = sys.argv[1:6]
+    extra = [a.split("=", 1) for a in sys.argv[6:]]
     boot = os.path.join(kdir, "boot")
     vmlinuz = [f for f in os.listdir(boot) if f.startswith("vmlinuz-")]
     if len(vmlinuz) != 1:
@@ -55,7 +59,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     entries = [(d, 0o40755, None)
                for d in ("bin", "dev", "proc", "sys", "tmp", "lib",
-                         "lib/modules")]
+                         "lib/modules", "lib/guests")]
     entries += [("bin/busybox", 0o100755,
                  read(os.path.join(bbdir, "bin", "busybox"))),
                 ("bin/xentest", 0o100755, read(xentest)),
@@ -67,6 +71,28 @@ def main():
             sys.exit("prepare.py: the kernel package has no %s" % path)
         entries.append(("lib/modules/%s.ko" % os.path.basename(m), 0o100644,
                         read(path)))
+    have = set(e[0] for e in entries)
+    for name, path in extra:
+        if name == "lib/guests/vmlinuz":
+            path = os.path.join(out, "vmlinuz")
+        # Parent directories first: the kernel's unpacker makes none.
+        parts = name.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            d = "/".join(parts[:i])
+            if d not in have:
+                entries.append((d, 0o40755, None))
+                have.add(d)
+        if name.endswith("domu-initrd.cpio"):
+            # A DomU's initramfs: busybox and the given /init.
+            data = cpio_newc([(d, 0o40755, None)
+                              for d in ("bin", "dev", "proc", "sys", "tmp")] +
+                             [("bin/busybox", 0o100755,
+                               read(os.path.join(bbdir, "bin", "busybox"))),
+                              ("init", 0o100755, read(path))])
+            entries.append((name, 0o100644, data))
+            continue
+        entries.append((name, 0o100755, read(path)))
+        have.add(name)
     with open(os.path.join(out, "initrd.cpio"), "wb") as f:
         f.write(cpio_newc(entries))
 

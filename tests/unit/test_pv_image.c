@@ -10,6 +10,9 @@
 
 static uint8_t img[32768];
 static size_t img_len;
+static bool domu_notes; /* INIT_P2M and MOD_START_PFN, as Linux has */
+
+#define INIT_P2M_VA 0x8000000000UL
 
 static size_t put_note(size_t off, uint32_t type, const void *desc, uint32_t len)
 {
@@ -53,6 +56,11 @@ static void make_image(const char *features, bool with_loader, uint64_t vaddr)
     n = put_num(n, XEN_ELFNOTE_HYPERCALL_PAGE, VBASE + LOAD_PADDR + 0x1000, 8);
     if ( features )
         n = put_note(n, XEN_ELFNOTE_FEATURES, features, strlen(features) + 1);
+    if ( domu_notes )
+    {
+        n = put_num(n, XEN_ELFNOTE_INIT_P2M, INIT_P2M_VA, 8);
+        n = put_num(n, XEN_ELFNOTE_MOD_START_PFN, 1, 4);
+    }
     ph[0].type = PT_NOTE;
     ph[0].offset = 0x1000;
     ph[0].filesz = n - 0x1000;
@@ -291,8 +299,157 @@ static void test_limits(void)
     }
 }
 
+/*
+ * A DomU of a kernel with INIT_P2M and MOD_START_PFN gets the layout Xen's
+ * tools give it: start_info right after the kernel, the initrd by pfn past
+ * the mapped region, the p2m after it at INIT_P2M with tables of its own.
+ */
+static void test_domu_layout(void)
+{
+    struct pv_kernel k;
+    struct pv_layout l;
+    struct pv_build_mem m = {NULL, t_map, t_mfn};
+    static uint8_t initrd[10000];
+    struct pv_build_params p = {
+        .nr_pages = NR_PAGES, .initrd_len = sizeof(initrd), .cmdline = "",
+        .domu = true, .xs_mfn = 7, .xs_evtchn = 1, .cons_mfn = 8, .cons_evtchn = 2,
+    };
+    const start_info_t *si;
+    const uint8_t *r;
+    const char *why;
+    unsigned long i, bad = 0;
+    uint64_t pte;
+
+    for ( i = 0; i < sizeof(initrd); i++ )
+        initrd[i] = (uint8_t)(i * 13 + 5);
+    domu_notes = true;
+    make_image(NULL, true, 0);
+    domu_notes = false;
+    CHECK_EQ(pv_kernel_parse(img, img_len, ALL_FEATURES, &k, &why), 0);
+    CHECK_EQ(k.init_p2m, INIT_P2M_VA);
+    CHECK(k.mod_start_pfn);
+    CHECK_EQ(pv_layout_compute(&k, &p, &l, &why), 0);
+    CHECK(l.initrd_by_pfn && l.p2m_outside);
+    CHECK_EQ(l.initrd_start, 0);
+    CHECK_EQ(l.start_info, ROUNDUP(VBASE + LOAD_PADDR + 0x5000, PAGE_SIZE));
+    CHECK_EQ(l.store_page, l.start_info + PAGE_SIZE);
+    CHECK_EQ(l.pt_start, l.console_page + PAGE_SIZE);
+    CHECK_EQ(l.initrd_pfn, (l.v_end - l.v_start) >> PAGE_SHIFT);
+    CHECK_EQ(l.p2m_start, INIT_P2M_VA);
+    CHECK_EQ(l.p2m_pfn, l.initrd_pfn + 3); /* 10000 bytes: 3 pages */
+    CHECK_EQ(l.nr_p2m_pages, NR_PAGES * 8 / PAGE_SIZE);
+    CHECK_EQ(l.nr_p2m_l2, 1);
+    CHECK_EQ(l.nr_p2m_l1, 1);
+    CHECK_EQ(l.nr_used, l.p2m_pfn + l.nr_p2m_pages + 3);
+
+    mem = calloc(NR_PAGES, PAGE_SIZE);
+    memset(mem, 0xee, (size_t)NR_PAGES * PAGE_SIZE);
+    CHECK_EQ(pv_build(&k, &p, &l, &m, initrd, &why), 0);
+    si = (const start_info_t *)(mem + pv_va_to_pfn(&l, l.start_info) * PAGE_SIZE);
+    CHECK_EQ(si->flags, SIF_MOD_START_PFN);
+    CHECK_EQ(si->mod_start, l.initrd_pfn);
+    CHECK_EQ(si->mod_len, 3 * PAGE_SIZE);
+    CHECK_EQ(si->mfn_list, INIT_P2M_VA);
+    CHECK_EQ(si->first_p2m_pfn, l.p2m_pfn);
+    CHECK_EQ(si->nr_p2m_frames, l.nr_p2m_pages + 3);
+    CHECK_EQ(si->store_mfn, 7);
+    CHECK_EQ(si->console.domU.mfn, 8);
+    /* The initrd by pfn, its last page's tail cleared of stale bytes. */
+    r = mem + l.initrd_pfn * PAGE_SIZE;
+    CHECK(!memcmp(r, initrd, sizeof(initrd)));
+    CHECK(r[sizeof(initrd)] == 0 && r[3 * PAGE_SIZE - 1] == 0);
+    CHECK(!walk(&l, VBASE + ((uint64_t)l.initrd_pfn << PAGE_SHIFT), &pte));
+    /* The p2m through its own mapping: writable, pfn i's entry is its mfn. */
+    for ( i = 0; i < NR_PAGES; i++ )
+    {
+        uint64_t va = INIT_P2M_VA + i * 8;
+
+        if ( !walk(&l, va, &pte) || !(pte & PTE_RW) ||
+             ((uint64_t *)(mem + unperm((pte & PTE_ADDR) >> 12) * PAGE_SIZE))
+                     [(va & (PAGE_SIZE - 1)) / 8] != perm(i) )
+            bad++;
+    }
+    CHECK_EQ(bad, 0);
+    CHECK(!walk(&l, INIT_P2M_VA + l.nr_p2m_pages * PAGE_SIZE, &pte));
+    free(mem);
+
+    /* Too little memory for what lies past the region. */
+    p.nr_pages = (unsigned long)((l.v_end - l.v_start) >> PAGE_SHIFT) + 3;
+    CHECK_EQ(pv_layout_compute(&k, &p, &l, &why), -ENOMEM);
+    CHECK_STR(why, "the domain has too little memory for its image");
+    /* Dom0 keeps its own layout whatever the notes say. */
+    p.nr_pages = NR_PAGES;
+    p.domu = false;
+    CHECK_EQ(pv_layout_compute(&k, &p, &l, &why), 0);
+    CHECK(!l.initrd_by_pfn && !l.p2m_outside && l.initrd_start && l.p2m_start < l.v_end);
+    /* INIT_P2M inside the kernel's own L4 slot is refused. */
+    {
+        static uint8_t copy[sizeof(img)];
+        uint8_t *note;
+        uint64_t bad_va = VBASE;
+
+        domu_notes = true;
+        make_image(NULL, true, 0);
+        domu_notes = false;
+        memcpy(copy, img, sizeof(img));
+        note = memmem(copy, img_len, "\0\0\0\0\x80\0\0\0", 8);
+        CHECK(note != NULL);
+        if ( note )
+        {
+            memcpy(note, &bad_va, 8);
+            CHECK_EQ(pv_kernel_parse(copy, img_len, ALL_FEATURES, &k, &why), -EINVAL);
+            CHECK_STR(why, "its INIT_P2M address is unusable");
+        }
+    }
+}
+
+/* Segments listed out of address order, one with no file bytes: each
+ * byte of the region ends up as the file's or as zero. */
+static void test_segment_order(void)
+{
+    struct elf64_phdr *ph = (void *)(img + 64);
+    struct pv_kernel k;
+    struct pv_layout l;
+    struct pv_build_mem m = {NULL, t_map, t_mfn};
+    struct pv_build_params p = {.nr_pages = NR_PAGES, .cmdline = ""};
+    const uint8_t *at;
+    const char *why;
+    unsigned long stale = 0;
+    uint64_t va;
+
+    make_image(NULL, true, 0);
+    ((struct elf64_ehdr *)img)->phnum = 4;
+    ph[2] = ph[1]; /* below the first: 0x1000 bytes of file, 0x2000 in memory */
+    ph[2].paddr = LOAD_PADDR - 0x3000;
+    ph[2].filesz = 0x1000;
+    ph[2].memsz = 0x2000;
+    ph[3] = ph[1]; /* above it, nothing but bss */
+    ph[3].paddr = LOAD_PADDR + 0x7000;
+    ph[3].filesz = 0;
+    ph[3].memsz = 0x1800;
+    CHECK_EQ(pv_kernel_parse(img, img_len, ALL_FEATURES, &k, &why), 0);
+    CHECK_EQ(k.nr_segments, 3);
+    CHECK_EQ(pv_layout_compute(&k, &p, &l, &why), 0);
+    mem = calloc(NR_PAGES, PAGE_SIZE);
+    memset(mem, 0xee, (size_t)NR_PAGES * PAGE_SIZE);
+    CHECK_EQ(pv_build(&k, &p, &l, &m, NULL, &why), 0);
+    at = mem + pv_va_to_pfn(&l, VBASE + LOAD_PADDR - 0x3000) * PAGE_SIZE;
+    CHECK(!memcmp(at, img + 0x2000, 0x1000));
+    CHECK(!memcmp(mem + pv_va_to_pfn(&l, VBASE + LOAD_PADDR) * PAGE_SIZE, img + 0x2000,
+                  0x3000));
+    /* Nothing stale anywhere in the region. */
+    for ( va = l.v_start; va < l.v_end; va += 8 )
+        if ( *(uint64_t *)(mem + pv_va_to_pfn(&l, va) * PAGE_SIZE + (va & 0xfff)) ==
+             0xeeeeeeeeeeeeeeeeUL )
+            stale++;
+    CHECK_EQ(stale, 0);
+    free(mem);
+}
+
 static void run_tests(void)
 {
+    test_segment_order();
+    test_domu_layout();
     test_parse();
     test_truncation();
     test_build();

@@ -23,6 +23,7 @@
 #include "ring.h"
 #include "sock.h"
 #include "state.h"
+#include "xenring.h"
 
 struct options {
     bool fork;
@@ -70,6 +71,8 @@ static void usage(FILE *f)
         "                           $XENSTORED_ROOTDIR/tdb)\n"
         "      --fsync              commit every change to the disk\n"
         "      --ring-dir DIR       serve guests whose rings are files in DIR\n"
+        "                           (default in Dom0: Dom0's kernel through\n"
+        "                           /proc/xen/xsd_kva, guests by grant ref 1)\n"
         "  -H, --help               this text\n"
         "Environment: XENSTORED_RUNDIR (socket directory, default\n"
         "/run/xenstored), XENSTORED_PATH (socket path), XENSTORED_ROOTDIR\n"
@@ -282,7 +285,10 @@ struct pollset {
     struct conn **who; /* conn per fd slot; NULL for the listener */
     struct domain **dom;
     nfds_t n, cap;
+    nfds_t virq; /* the slot of VIRQ_DOM_EXC, 0 if none */
 };
+
+static bool xen_backend;
 
 static void ps_add(struct pollset *ps, int fd, short ev, struct conn *c,
                    struct domain *d)
@@ -309,6 +315,12 @@ static int build_pollset(struct pollset *ps, int lfd)
 
     ps->n = 0;
     ps_add(ps, lfd, POLLIN, NULL, NULL);
+    ps->virq = 0;
+    if ( xen_backend )
+    {
+        ps->virq = ps->n;
+        ps_add(ps, xenring_virq_fd(ring_backend), POLLIN, NULL, NULL);
+    }
     for ( d = domain_list; d; d = d->next )
         ps_add(ps, d->port.pollfd, POLLIN, NULL, d);
     for ( c = conn_list; c; c = c->next )
@@ -377,7 +389,7 @@ static void flush_all(void)
 
 static void main_loop(int lfd)
 {
-    struct pollset ps = {NULL, NULL, NULL, 0, 0};
+    struct pollset ps = {NULL, NULL, NULL, 0, 0, 0};
 
     while ( !got_term )
     {
@@ -392,6 +404,9 @@ static void main_loop(int lfd)
             sock_accept(lfd);
         serve_domains(&ps);
         serve_sockets(&ps);
+        /* After the rings: a dying domain's last requests are served. */
+        if ( ps.virq && (ps.fds[ps.virq].revents & POLLIN) )
+            xenring_check_domains(ring_backend);
         flush_all();
     }
     free(ps.fds);
@@ -431,6 +446,13 @@ int main(int argc, char **argv)
     open_store(&o);
     if ( o.ringdir )
         ring_backend = hostring_new(o.ringdir);
+    else if ( xenring_available() )
+    {
+        ring_backend = xenring_new();
+        if ( !ring_backend )
+            exit(1);
+        xen_backend = true;
+    }
     sockpath = getenv("XENSTORED_PATH") && *getenv("XENSTORED_PATH")
                    ? xstrdup(getenv("XENSTORED_PATH"))
                    : env_path("XENSTORED_RUNDIR", "/run/xenstored", "socket");
@@ -448,6 +470,8 @@ int main(int argc, char **argv)
         fflush(stdout);
     }
     setup_signals();
+    if ( xen_backend && (rc = xenring_connect_dom0()) )
+        die("connecting Dom0's kernel (/proc/xen/xsd_kva, xsd_port)", -rc);
     main_loop(lfd);
     close(lfd);
     unlink(sockpath);
@@ -455,7 +479,10 @@ int main(int argc, char **argv)
     domain_release_all();
     while ( conn_list )
         conn_free(conn_list);
-    hostring_free(ring_backend);
+    if ( xen_backend )
+        xenring_free(ring_backend);
+    else
+        hostring_free(ring_backend);
     state_fini();
     return 0;
 }

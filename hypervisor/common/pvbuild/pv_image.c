@@ -414,6 +414,33 @@ static void copy_in(const struct pv_build_mem *m, const struct pv_layout *l,
     copy_to_pfn(m, pv_va_to_pfn(l, va), va & (PAGE_SIZE - 1), src, len);
 }
 
+/* Zero [from, to) of the region, a page at a time through map_pfn. */
+static void zero_range(const struct pv_build_mem *m, const struct pv_layout *l,
+                       uint64_t from, uint64_t to)
+{
+    while ( from < to )
+    {
+        uint64_t off = from & (PAGE_SIZE - 1), n = MIN(to - from, PAGE_SIZE - off);
+
+        memset((uint8_t *)page_of(m, l, from) + off, 0, n);
+        from += n;
+    }
+}
+
+/* The segments in address order (they are few and disjoint). */
+static void sort_segments(const struct pv_kernel *k,
+                          const struct pv_segment *order[PV_MAX_SEGMENTS])
+{
+    unsigned int i, j;
+
+    for ( i = 0; i < k->nr_segments; i++ )
+    {
+        for ( j = i; j && order[j - 1]->vaddr > k->seg[i].vaddr; j-- )
+            order[j] = order[j - 1];
+        order[j] = &k->seg[i];
+    }
+}
+
 /* The p2m's own mapping at INIT_P2M, hung off the region's L4. */
 static void build_p2m_tables(const struct pv_build_mem *m,
                              const struct pv_layout *l)
@@ -511,16 +538,27 @@ int pv_build(const struct pv_kernel *k, const struct pv_build_params *p,
              const struct pv_layout *l, const struct pv_build_mem *mem,
              const void *initrd, const char **why)
 {
+    const struct pv_segment *order[PV_MAX_SEGMENTS];
     uint64_t va;
     unsigned long pfn;
     unsigned int i;
 
     *why = "";
-    for ( va = l->v_start; va < l->v_end; va += PAGE_SIZE )
-        memset(page_of(mem, l, va), 0, PAGE_SIZE);
+    /*
+     * Every byte of the region is written once: segment contents where the
+     * file has them, zeroes everywhere else (the pages may hold anything).
+     */
+    sort_segments(k, order);
+    va = l->v_start;
     for ( i = 0; i < k->nr_segments; i++ )
-        copy_in(mem, l, k->seg[i].vaddr, k->image + k->seg[i].file_off,
-                k->seg[i].filesz);
+    {
+        const struct pv_segment *sg = order[i];
+
+        zero_range(mem, l, va, sg->vaddr);
+        copy_in(mem, l, sg->vaddr, k->image + sg->file_off, sg->filesz);
+        va = sg->vaddr + sg->filesz;
+    }
+    zero_range(mem, l, va, l->v_end);
     if ( l->initrd_by_pfn )
     {
         /* The tail of the last page is the guest's to see: clear it. */

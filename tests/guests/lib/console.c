@@ -236,8 +236,19 @@ static void ring_write(const char *s, size_t len)
     ring_notify();
 }
 
+bool is_domu(void)
+{
+    return start_info && !(start_info->flags & SIF_INITDOMAIN) &&
+           start_info->console.domU.evtchn;
+}
+
 void console_write(const char *s, size_t len)
 {
+    /* A DomU's builder put the ring in the bootstrap mapping: find it by the M2P. */
+    if ( !cons_ring && is_domu() )
+        console_use_ring((void *)(GUEST_VIRT_BASE +
+                                  (M2P[start_info->console.domU.mfn] << 12)),
+                         start_info->console.domU.evtchn);
     if ( cons_ring )
         ring_write(s, len);
     else /* through whichever hypercall path is currently selected */

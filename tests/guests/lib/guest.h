@@ -47,6 +47,8 @@ void console_write(const char *s, size_t len);
  * xencons_interface) and signal port, instead of console_io.
  */
 void console_use_ring(void *ring, evtchn_port_t port);
+/* Built by a toolstack (no SIF_INITDOMAIN, a console ring): output goes there. */
+bool is_domu(void);
 
 /* ---- verdicts (report.c) ---- */
 

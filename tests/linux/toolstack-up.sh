@@ -1,0 +1,25 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Starts Dom0's toolstack in the busybox initramfs, as Xen's xencommons
+# does: xenstored (which connects Dom0's kernel through /proc/xen), the
+# Domain-0 nodes, and the console daemon logging each guest to
+# /var/log/xen/console/guest-NAME.log. Needs the /dev/xen modules loaded
+# and xenfs on /proc/xen. Exits 0 once both daemons answer (10 s each).
+mkdir -p /run/xenstored /var/lib/xenstored /var/log/xen/console /dev/pts
+grep -q ' /dev/pts ' /proc/mounts || mount -t devpts devpts /dev/pts
+export PATH=/bin:/usr/bin
+up() { # seconds, command...
+    n=$(($1 * 5)); shift
+    while [ $n -gt 0 ]; do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.2; n=$((n - 1))
+    done
+    return 1
+}
+xenstored --pid-file /run/xenstored.pid || exit 1
+up 10 test -S /run/xenstored/socket || { echo "xenstored did not start"; exit 1; }
+xs-xenia write /local/domain/0/name Domain-0 || exit 1
+xs-xenia write /local/domain/0/domid 0
+xenia-consoled --log=guest --pid-file=/run/xenconsoled.pid || exit 1
+up 10 sh -c 'test "$(xs-xenia read /tool/xenconsoled/domid)" = 0' ||
+    { echo "xenia-consoled did not start"; exit 1; }
