@@ -7,7 +7,8 @@ pkgs=(
     build-essential gcc make binutils python3    # toolchain
     gcc-multilib                                 # 32-bit test program (tests/linux)
     kconfig-frontends-nox                        # Kconfig
-    libxen-dev                                   # Xen ABI headers
+    libxen-dev                                   # Xen ABI headers, libxenstore
+    xen-utils-4.17                               # Xen's test-xenstore client
     libtdb-dev                                   # xenstore database
     qemu-system-x86                              # the test machine
     grub-pc-bin grub-common xorriso mtools       # GRUB2 boot ISO

@@ -10,6 +10,7 @@
 #include <xenia/grant_table.h>
 #include <xenia/mm.h>
 #include <xenia/page_alloc.h>
+#include <xenia/page_type.h>
 #include <xenia/sched.h>
 #include <xenia/shutdown.h>
 #include <xenia/time.h>
@@ -204,8 +205,7 @@ static int create(domid_t id, bool privileged, bool guest,
     memset(d->shared_info, 0, PAGE_SIZE);
     d->shared_info_mfn = __pa(d->shared_info) >> PAGE_SHIFT;
     /* The guest maps shared_info itself, so it must look like its own. */
-    frame_table[d->shared_info_mfn].owner = id;
-    frame_table[d->shared_info_mfn].count_info = PGC_allocated | 1;
+    share_xen_frame(&frame_table[d->shared_info_mfn], id);
 
     domain_update_wallclock(d);
     /* Every slot starts masked, used or not, as the ABI promises. */
@@ -476,7 +476,12 @@ void domain_release_shared_frame(void *va)
 
     if ( __atomic_fetch_and(&pg->count_info, ~PGC_allocated,
                             __ATOMIC_ACQ_REL) & PGC_allocated )
+    {
+        /* The writable type it held for life (share_xen_frame). */
+        if ( pg->count_info & PGC_xen_heap )
+            put_page_type(pg);
         put_page(pg);
+    }
 }
 
 /* ---- pausing ---- */

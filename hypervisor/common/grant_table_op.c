@@ -104,16 +104,12 @@ static void env_copy(unsigned long dmfn, unsigned int doff, unsigned long smfn,
 static void *env_alloc_shared_frame(domid_t owner, unsigned long *mfn_out)
 {
     void *va = alloc_xenheap_pages(0);
-    struct page_info *pg;
 
     if ( !va )
         return NULL;
     memset(va, 0, PAGE_SIZE);
     *mfn_out = __pa(va) >> PAGE_SHIFT;
-    pg = mfn_to_page(_mfn(*mfn_out));
-    pg->owner = owner;
-    pg->type_info = 0;
-    pg->count_info = PGC_allocated | 1;
+    share_xen_frame(mfn_to_page(_mfn(*mfn_out)), owner);
     return va;
 }
 
@@ -208,8 +204,7 @@ out:
 /* ---- XENMEM_acquire_resource ---- */
 
 /* v1 tables have no status frames, as Xen built without v2. */
-unsigned int gnttab_resource_max_frames(const struct domain *d,
-                                        unsigned int id)
+unsigned int gnttab_resource_max_frames(const struct domain *d, unsigned int id)
 {
     if ( id != XENMEM_resource_grant_table_id_shared || !d->grant_table )
         return 0;

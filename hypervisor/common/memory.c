@@ -32,6 +32,17 @@ static int release_page(struct domain *d, unsigned long mfn)
     pg = mfn_to_page(_mfn(mfn));
     if ( !get_page(pg, d->domain_id) )
         return -EINVAL;
+    /*
+     * A frame Xenia shares (shared_info, grant frames) stays where it is.
+     * Xen counts the extent as done and the frame stays mapped and usable
+     * (for PV its guest_remove_page drops an allocation reference that
+     * frees nothing); the guest sees the same here.
+     */
+    if ( pg->count_info & PGC_xen_heap )
+    {
+        put_page(pg);
+        return 0;
+    }
     if ( !(__atomic_fetch_and(&pg->count_info, ~PGC_allocated,
                               __ATOMIC_ACQ_REL) & PGC_allocated) )
     {
@@ -150,7 +161,8 @@ static bool steal_page(struct domain *d, unsigned long mfn)
     if ( mfn >= max_page )
         return false;
     pg = mfn_to_page(_mfn(mfn));
-    if ( pg->owner != d->domain_id ||
+    /* Never one Xenia shares: Xen's steal_page refuses those too. */
+    if ( pg->owner != d->domain_id || (pg->count_info & PGC_xen_heap) ||
          !__atomic_compare_exchange_n(&pg->count_info, &x, 1, false,
                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) )
         return false;
@@ -529,14 +541,15 @@ static long acquire_resource(unsigned long arg, unsigned long start)
         if ( x.nr_frames || start )
             goto out;
         x.nr_frames = max;
-        rc = copy_to_guest(arg + offsetof(xen_mem_acquire_resource_t,
-                                          nr_frames),
-                           &x.nr_frames, sizeof(x.nr_frames))
-                 ? -EFAULT
-                 : 0;
+        rc =
+            copy_to_guest(arg + offsetof(xen_mem_acquire_resource_t, nr_frames),
+                          &x.nr_frames, sizeof(x.nr_frames))
+                ? -EFAULT
+                : 0;
         goto out;
     }
-    if ( start >= x.nr_frames || x.nr_frames > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) )
+    if ( start >= x.nr_frames ||
+         x.nr_frames > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) )
         goto out;
     n = MIN(x.nr_frames - (unsigned int)start, ACQUIRE_BATCH);
     rc = gnttab_acquire_resource(d, x.id, x.frame + start, n, mfns);

@@ -3,9 +3,11 @@
 #include <xenia/console.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
+#include <xenia/event_channel.h>
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
 #include <xenia/sched.h>
+#include <xenia/time.h>
 #include <xen/sched.h>
 
 static long sched_shutdown(struct vcpu *v, unsigned long arg)
@@ -49,34 +51,70 @@ void vcpu_poll_timeout(void *data)
  * Block until one of the ports is pending or the timeout passes. Xenia
  * waits on the first port only (Linux polls one port: its spinlock
  * kicker); any event wakes the vCPU if more are given.
+ *
+ * The vCPU is marked blocked before anything is looked at, as for any
+ * blocking: from then on an event or the timer wakes it (vcpu_wake
+ * clears the flag), so a wake-up that comes while the ports are checked
+ * or the timer is armed (one already due fires at once) cannot be lost.
  */
 static long sched_poll(struct vcpu *v, unsigned long arg)
 {
     struct sched_poll p;
-    evtchn_port_t port;
+    evtchn_port_t port = 0;
     unsigned int i;
+    long rc = 0;
 
     if ( copy_from_guest(&p, arg, sizeof(p)) )
         return -EFAULT;
     if ( p.nr_ports > 128 )
-        return -EINVAL;
+        return -EINVAL; /* Xen's limit */
+    if ( !guest_range_ok((unsigned long)p.ports.p,
+                         p.nr_ports * sizeof(evtchn_port_t)) )
+        return -EFAULT;
+
+    v->poll_port = 0;
+    __atomic_fetch_or(&v->pause_flags, VPF_blocked, __ATOMIC_SEQ_CST);
+    /* An upcall due now is a reason to return, as in Xen. */
+    if ( v->vcpu_info->evtchn_upcall_pending &&
+         !v->vcpu_info->evtchn_upcall_mask )
+        goto out;
     for ( i = 0; i < p.nr_ports; i++ )
     {
+        rc = -EFAULT;
         if ( copy_from_guest(&port, (unsigned long)p.ports.p + i * sizeof(port),
                              sizeof(port)) )
-            return -EFAULT;
-        if ( port >= 4096 )
-            return -EINVAL;
+            goto out;
+        /* A port beyond the domain's range: refused, never waited on. */
+        rc = -EINVAL;
+        if ( port >= EVTCHN_NR_PORTS )
+            goto out;
+        rc = 0;
         if ( evtchn_2l_is_pending(v->domain, port) )
-            return 0;
+            goto out;
     }
     if ( p.nr_ports == 1 )
         v->poll_port = port;
     if ( p.timeout )
+    {
+        /* Already passed (2^63 and beyond read as negative): done. */
+        if ( (s_time_t)p.timeout <= NOW() )
+            goto out;
         set_timer(&v->poll_timer, (s_time_t)p.timeout);
-    __atomic_fetch_or(&v->pause_flags, VPF_blocked, __ATOMIC_SEQ_CST);
+    }
+    /*
+     * Woken meanwhile: perhaps before poll_port or the timer were set,
+     * which vcpu_wake() would then not have undone.
+     */
+    if ( !(__atomic_load_n(&v->pause_flags, __ATOMIC_SEQ_CST) & VPF_blocked) )
+        goto out;
     sched_sleep(v);
     return 0;
+
+out:
+    v->poll_port = 0;
+    stop_timer(&v->poll_timer);
+    __atomic_fetch_and(&v->pause_flags, ~VPF_blocked, __ATOMIC_SEQ_CST);
+    return rc;
 }
 
 long do_sched_op(unsigned int cmd, unsigned long arg)

@@ -6,6 +6,7 @@
 #include <xenia/errno.h>
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
+#include <xenia/keyhandler.h>
 #include <xenia/lib.h>
 #include <xenia/mm.h>
 #include <xenia/page_alloc.h>
@@ -237,6 +238,24 @@ static long sysctl_cpupool_op(struct xen_sysctl *op)
     }
 }
 
+/* xl debug-keys: each key as if typed on the serial console. */
+static long sysctl_debug_keys(struct xen_sysctl *op)
+{
+    unsigned long keys = (unsigned long)op->u.debug_keys.keys.p;
+    unsigned long flags;
+    char c;
+
+    for ( uint32_t i = 0; i < op->u.debug_keys.nr_keys; i++ )
+    {
+        if ( copy_from_guest(&c, keys + i, 1) )
+            return -EFAULT;
+        flags = local_irq_save(); /* as from the serial interrupt */
+        handle_keypress(c);
+        local_irq_restore(flags);
+    }
+    return 0;
+}
+
 static const struct {
     sysctl_fn *fn;
 } subops[] = {
@@ -244,6 +263,7 @@ static const struct {
     [XEN_SYSCTL_physinfo] = {sysctl_physinfo},
     [XEN_SYSCTL_sched_id] = {sysctl_sched_id},
     [XEN_SYSCTL_getdomaininfolist] = {sysctl_getdomaininfolist},
+    [XEN_SYSCTL_debug_keys] = {sysctl_debug_keys},
     [XEN_SYSCTL_getcpuinfo] = {sysctl_getcpuinfo},
     [XEN_SYSCTL_cputopoinfo] = {sysctl_cputopoinfo},
     [XEN_SYSCTL_numainfo] = {sysctl_numainfo},

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* A CPU's queue of pending timers, kept in deadline order. */
 #include <xenia/lib.h>
+#include <xenia/time.h>
 #include <xenia/timer.h>
 
 /*
@@ -56,7 +57,8 @@ struct timer *timer_queue_pop_expired(struct timer_queue *q, s_time_t now)
 
 s_time_t timer_queue_next(const struct timer_queue *q)
 {
+    /* Not 0, which is a deadline like any other (long passed). */
     if ( list_empty(&q->head) )
-        return 0;
+        return STIME_MAX;
     return list_first_entry(&q->head, struct timer, entry)->expires;
 }

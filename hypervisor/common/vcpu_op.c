@@ -24,11 +24,16 @@ static void singleshot_fired(void *data)
 static void periodic_fired(void *data)
 {
     struct vcpu *v = data;
+    s_time_t next;
 
     send_guest_vcpu_virq(v, VIRQ_TIMER);
-    if ( v->periodic_period )
-        set_timer(&v->periodic_timer,
-                  v->periodic_timer.expires + v->periodic_period);
+    if ( !v->periodic_period )
+        return;
+    /* Ticks missed while the CPU was away are not replayed one by one. */
+    next = v->periodic_timer.expires + v->periodic_period;
+    if ( next <= NOW() )
+        next = NOW() + v->periodic_period;
+    set_timer(&v->periodic_timer, next);
 }
 
 
@@ -45,9 +50,19 @@ static long set_singleshot(struct vcpu *v, unsigned long arg)
 
     if ( copy_from_guest(&t, arg, sizeof(t)) )
         return -EFAULT;
-    if ( (t.flags & VCPU_SSHOTTMR_future) && (s_time_t)t.timeout_abs_ns < NOW() )
-        return -ETIME;
-    /* A deadline in the past fires at once: Linux relies on it. */
+    /*
+     * A deadline already passed (0 included) fires now, whatever the
+     * flags: Xen 4.17 ignores VCPU_SSHOTTMR_future, since old Linux
+     * retried for ever on its -ETIME. Deadlines of 2^63 and beyond count
+     * as future, as Xen's unsigned comparison has it, and are queued as
+     * the negative times they become: due at once too.
+     */
+    if ( t.timeout_abs_ns < (uint64_t)NOW() )
+    {
+        stop_timer(&v->singleshot_timer);
+        send_guest_vcpu_virq(v, VIRQ_TIMER);
+        return 0;
+    }
     set_timer(&v->singleshot_timer, (s_time_t)t.timeout_abs_ns);
     return 0;
 }
@@ -58,7 +73,8 @@ static long set_periodic(struct vcpu *v, unsigned long arg)
 
     if ( copy_from_guest(&t, arg, sizeof(t)) )
         return -EFAULT;
-    if ( t.period_ns < MILLISECS(1) ) /* Xen's lower bound */
+    /* Xen's bounds; NOW() plus a period must never wrap into the past. */
+    if ( t.period_ns < MILLISECS(1) || t.period_ns > STIME_DELTA_MAX )
         return -EINVAL;
     v->periodic_period = t.period_ns;
     set_timer(&v->periodic_timer, NOW() + v->periodic_period);
@@ -192,13 +208,28 @@ long do_vcpu_op(unsigned int cmd, unsigned int vcpuid, unsigned long arg)
     }
 }
 
+/* Beyond this (about 13 days ahead) set_timer_op's deadline is suspect. */
+#define SET_TIMER_OP_MAX_AHEAD (1LL << 50)
+
 long do_set_timer_op(uint64_t timeout)
 {
     struct vcpu *v = current_vcpu();
+    s_time_t t = (s_time_t)timeout;
 
     if ( !timeout )
         stop_timer(&v->singleshot_timer);
+    else if ( t < 0 || t - NOW() > SET_TIMER_OP_MAX_AHEAD )
+    {
+        /*
+         * As Xen: a deadline that wrapped negative or lies weeks ahead is
+         * an old Linux's jiffies overflow (or "no timer"); it gets an
+         * event in 100 ms rather than at once (a busy loop) or never.
+         */
+        gprintk(XENLOG_G_DEBUG, v, "set_timer_op: huge timeout %#lx\n",
+                (unsigned long)timeout);
+        set_timer(&v->singleshot_timer, NOW() + MILLISECS(100));
+    }
     else
-        set_timer(&v->singleshot_timer, (s_time_t)timeout);
+        set_timer(&v->singleshot_timer, t);
     return 0;
 }

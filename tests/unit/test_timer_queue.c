@@ -11,7 +11,7 @@ static void run_tests(void)
     unsigned int i, popped = 0;
 
     timer_queue_init(&q);
-    CHECK_EQ(timer_queue_next(&q), 0);
+    CHECK_EQ(timer_queue_next(&q), STIME_MAX);
     CHECK(timer_queue_pop_expired(&q, 1000) == NULL);
 
     memset(t, 0, sizeof(t));
@@ -42,7 +42,7 @@ static void run_tests(void)
         popped++;
     }
     CHECK_EQ(popped, 62);
-    CHECK_EQ(timer_queue_next(&q), 0);
+    CHECK_EQ(timer_queue_next(&q), STIME_MAX);
 
     /* The add reports when the new timer became the earliest. */
     memset(t, 0, sizeof(t));
@@ -60,4 +60,17 @@ static void run_tests(void)
     CHECK(timer_queue_pop_expired(&q, 100) == &t[3]);
     CHECK(timer_queue_pop_expired(&q, 100) == NULL);
     CHECK_EQ(timer_queue_next(&q), 200);
+
+    /* A deadline of 0 (or before it) is a deadline, not "nothing queued". */
+    timer_queue_remove(&t[1]);
+    CHECK_EQ(timer_queue_next(&q), STIME_MAX);
+    memset(t, 0, sizeof(t));
+    t[0].expires = 0;
+    t[1].expires = -5;
+    CHECK(timer_queue_add(&q, &t[0]));
+    CHECK_EQ(timer_queue_next(&q), 0);
+    CHECK(timer_queue_add(&q, &t[1]));
+    CHECK_EQ(timer_queue_next(&q), -5);
+    CHECK(timer_queue_pop_expired(&q, 0) == &t[1]);
+    CHECK(timer_queue_pop_expired(&q, 0) == &t[0]);
 }

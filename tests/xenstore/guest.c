@@ -11,7 +11,8 @@
  *   guest introduce DIR N      (as dom0, over the socket: sets up domain N)
  *   guest release N            (as dom0)
  *   guest DIR N read PATH | write PATH VAL | rm PATH | ls PATH |
- *               perms PATH | watch PATH COUNT | mkwatches N
+ *               perms PATH | watch PATH COUNT | mkwatches N |
+ *               txquota N | txview PATH
  * Prints the result, or "ERR <errno>" and exits 1.
  */
 
@@ -99,6 +100,37 @@ static int cmd(struct xs_handle *h, int argc, char **argv)
             }
         }
         puts("OK");
+        return 0;
+    }
+    if ( !strcmp(argv[0], "txquota") && argc == 2 )
+    {
+        int want = atoi(argv[1]), k;
+
+        for ( k = 0; k < want; k++ )
+            if ( !xs_transaction_start(h) )
+            {
+                printf("%d ", k);
+                return fail("transaction_start");
+            }
+        puts("OK");
+        return 0;
+    }
+    if ( !strcmp(argv[0], "txview") && argc == 2 )
+    {
+        /* Read in a transaction, change outside it, read again, commit. */
+        xs_transaction_t t = xs_transaction_start(h);
+        char *a, *b;
+        bool ok;
+
+        if ( !t || !(a = xs_read(h, t, argv[1], &n)) )
+            return fail("txview");
+        if ( !xs_write(h, XBT_NULL, argv[1], "changed", 7) ||
+             !(b = xs_read(h, t, argv[1], &n)) )
+            return fail("txview");
+        ok = xs_transaction_end(h, t, false);
+        printf("%s %s %s\n", a, b, ok ? "committed" : strerrorname_np(errno));
+        free(a);
+        free(b);
         return 0;
     }
     fprintf(stderr, "guest: bad command\n");

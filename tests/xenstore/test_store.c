@@ -245,7 +245,7 @@ static void test_watch_match(void)
 {
     struct watch_reg r = {NULL, see_all, record};
     struct watch_list l;
-    struct event e = {(char *)"/a/b/c", EV_CHANGE, NULL, 0, NULL, 0};
+    struct event e = {.path = (char *)"/a/b/c", .kind = EV_CHANGE};
 
     watch_list_init(&r, &l, NULL);
     CHECK_EQ(watch_add(&l, "/a", "t1", 0), 0);

@@ -50,14 +50,3 @@ size_t perm_format(const struct xs_perm *p, char *buf)
 
     return (size_t)n + 1;
 }
-
-unsigned count_strings(const char *buf, size_t len)
-{
-    unsigned n = 0;
-    size_t i;
-
-    for ( i = 0; i < len; i++ )
-        if ( !buf[i] )
-            n++;
-    return n;
-}

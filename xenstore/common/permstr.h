@@ -24,7 +24,5 @@ struct xs_perm {
 int perm_parse(const char *s, struct xs_perm *out);
 /* Writes "L<domid>" with its NUL into buf (12 bytes is enough). */
 size_t perm_format(const struct xs_perm *p, char *buf);
-/* Counts the NUL-terminated strings in a payload (a trailing run too). */
-unsigned count_strings(const char *buf, size_t len);
 
 #endif

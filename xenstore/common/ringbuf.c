@@ -73,11 +73,6 @@ bool ring_srv_can_read(const struct xenstore_domain_interface *intf)
     return load(&intf->req_prod) != load(&intf->req_cons);
 }
 
-bool ring_srv_can_write(const struct xenstore_domain_interface *intf)
-{
-    return load(&intf->rsp_prod) - load(&intf->rsp_cons) != XENSTORE_RING_SIZE;
-}
-
 ssize_t ring_cli_write(struct xenstore_domain_interface *intf, const void *buf,
                        size_t len)
 {

@@ -22,7 +22,6 @@ ssize_t ring_srv_read(struct xenstore_domain_interface *intf, void *buf,
 ssize_t ring_srv_write(struct xenstore_domain_interface *intf, const void *buf,
                        size_t len);
 bool ring_srv_can_read(const struct xenstore_domain_interface *intf);
-bool ring_srv_can_write(const struct xenstore_domain_interface *intf);
 
 /* Client (guest) side: requests out, responses in. */
 ssize_t ring_cli_write(struct xenstore_domain_interface *intf, const void *buf,

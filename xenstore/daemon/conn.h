@@ -35,7 +35,6 @@ struct outbuf {
 struct conn_tx {
     uint32_t id;
     struct txn tx;
-    bool failed;
 };
 
 struct conn {

@@ -1,5 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* CONTROL requests: check, log, logfile, memreport, print, quota, help. */
+/*
+ * CONTROL requests: check, log, logfile, memreport, print, quota, help.
+ *
+ * XS_CONTROL is dom0's maintenance channel (proto.c refuses it to guests
+ * with EACCES). The payload is a command and its arguments as NUL-ended
+ * strings; the reply is text, or an error string for a command or
+ * argument we do not know (EINVAL), as in Xen's xenstored. The commands
+ * and their argument forms are Xen's, so Debian's xenstore-control works;
+ * Xen's live-update is not offered (see README).
+ *
+ *  - check verifies what the rest of the daemon relies on: each child
+ *    link points back to its parent and is found under its own path, each
+ *    node's kidslen matches its children's names and it has an owner, and
+ *    the database holds exactly one decodable record per node. It answers
+ *    "OK" or the list of faults (also logged).
+ *  - log on|off and logfile switch and reopen the message trace (log.c).
+ *  - memreport sums what the connections hold (watches, transactions,
+ *    queued output) next to the daemon's resident memory.
+ *  - quota reads or changes the quotas (quota.c) and shows one domain's
+ *    use of them; "quota max" shows the highest use seen.
+ */
 #include "control.h"
 
 #include <errno.h>
@@ -89,6 +109,7 @@ struct check_arg {
     int bad;
 };
 
+/* A record the tree does not know, or cannot decode, is stale. */
 static int check_record(const char *key, const void *val, size_t len, void *arg)
 {
     struct check_arg *a = arg;

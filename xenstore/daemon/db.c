@@ -102,20 +102,6 @@ void db_abort(struct db *db)
         tdb_transaction_cancel(db->tdb);
 }
 
-int db_get(struct db *db, const char *key, void **val, size_t *len)
-{
-    TDB_DATA v;
-
-    if ( !db )
-        return -ENOENT;
-    v = tdb_fetch(db->tdb, key_of(key));
-    if ( !v.dptr )
-        return -ENOENT;
-    *val = v.dptr;
-    *len = v.dsize;
-    return 0;
-}
-
 struct iter_arg {
     int (*fn)(const char *, const void *, size_t, void *);
     void *arg;

@@ -19,8 +19,6 @@ int db_delete(struct db *db, const char *key);
 int db_commit(struct db *db);
 void db_abort(struct db *db);
 
-/* Reads one value; *val is malloc'd. -ENOENT if absent. */
-int db_get(struct db *db, const char *key, void **val, size_t *len);
 /* Calls fn for every record until it returns non-zero. */
 int db_iterate(struct db *db,
                int (*fn)(const char *key, const void *val, size_t len,

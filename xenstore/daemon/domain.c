@@ -37,8 +37,12 @@ bool domain_is_introduced(uint32_t domid)
 void domain_fire_special(const char *name)
 {
     struct node *n = tree_get(&xsd.tree, name);
-    struct event ev = {(char *)name,      EV_CHANGE, n ? n->perms : NULL,
-                       n ? n->nperms : 0, NULL,      0};
+    struct event ev = {
+        .path = (char *)name,
+        .kind = EV_CHANGE,
+        .perms = n ? n->perms : NULL,
+        .nperms = n ? n->nperms : 0,
+    };
 
     watch_fire(&xsd.watches, &ev);
 }

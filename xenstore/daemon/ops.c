@@ -63,25 +63,11 @@ char *ops_canon(const struct caller *who, const char *in, bool special,
     return p;
 }
 
-static char *parent_path(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    char *p;
-
-    if ( path[0] != '/' || !path[1] )
-        return NULL;
-    if ( s == path )
-        return xstrdup("/");
-    p = xmemdup(path, (size_t)(s - path) + 1);
-    p[s - path] = 0;
-    return p;
-}
-
 /* The nearest existing ancestor, as the transaction sees it. */
 static int nearest(struct opctx *c, const char *path, struct vnode *v,
                    char **where)
 {
-    char *p = parent_path(path);
+    char *p = path_parent(path);
     int rc;
 
     while ( p )
@@ -102,7 +88,7 @@ static int nearest(struct opctx *c, const char *path, struct vnode *v,
                 free(p);
             return 0;
         }
-        up = parent_path(p);
+        up = path_parent(p);
         free(p);
         p = up;
     }
@@ -289,7 +275,7 @@ int ops_rm(struct opctx *c, const char *path)
     if ( rc == -ENOENT )
     {
         /* Removing a missing node is fine if its parent exists. */
-        pp = parent_path(path);
+        pp = path_parent(path);
         rc = pp ? txn_lookup(c->tx, pp, &v) : -ENOENT;
         free(pp);
         if ( rc )

@@ -112,7 +112,7 @@ static int run_op(struct req *r, struct conn_tx *t, opfn fn, bool mutates)
         rc = fn(&ctx, r);
         /* A half-done change cannot be undone: the commit must fail. */
         if ( rc && t->tx.gen != g )
-            t->failed = true;
+            t->tx.failed = true;
         return rc;
     }
     txn_init(&tx, &xsd.tree, false, UINT32_MAX);
@@ -374,14 +374,18 @@ static int do_tx_start(struct conn *c, const struct xsd_sockmsg *h,
     (void)p;
     if ( t )
         return -EBUSY;
-    if ( c->who.priv ? c->ntx >= max : quota_exceeded(Q_TRANS, c->ntx + 1) )
+    /*
+     * Xen compares the number already open with the quota, so a guest may
+     * hold one more than the quota says; guests written for Xen may rely
+     * on that, so the count is the same here.
+     */
+    if ( c->who.priv ? c->ntx >= max : quota_exceeded(Q_TRANS, c->ntx) )
         return -ENOSPC;
     while ( !c->next_txid || conn_find_tx(c, c->next_txid) )
         c->next_txid++;
     c->tx = xrealloc(c->tx, (c->ntx + 1) * sizeof(*c->tx));
     t = &c->tx[c->ntx++];
     t->id = c->next_txid++;
-    t->failed = false;
     txn_init(&t->tx, &xsd.tree, true,
              c->who.priv ? UINT32_MAX : quotas[Q_TRANS_NODES].val);
     t->tx.id = t->id;
@@ -394,7 +398,7 @@ static int commit_tx(struct conn *c, struct conn_tx *t)
 {
     uint32_t i;
 
-    if ( t->failed )
+    if ( t->tx.failed )
         return -ENOMEM;
     for ( i = 0; !c->who.priv && i < t->tx.nod; i++ )
     {
@@ -413,10 +417,11 @@ static int do_tx_end(struct conn *c, const struct xsd_sockmsg *h, const char *p,
     const char *arg = onearg(p, h->len);
     int rc = 0;
 
-    if ( !t )
-        return -ENOENT;
+    /* Xen checks the argument first: a bad one is EINVAL even without t. */
     if ( !arg || (strcmp(arg, "T") && strcmp(arg, "F")) )
         return -EINVAL;
+    if ( !t )
+        return -ENOENT;
     if ( !strcmp(arg, "T") )
         rc = commit_tx(c, t);
     if ( !rc && !strcmp(arg, "T") )

@@ -1,5 +1,60 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* A transaction: a private overlay of the tree, committed atomically. */
+/*
+ * A transaction: a private overlay of the tree, committed atomically.
+ *
+ * Every change to the store runs in a struct txn. A request outside a
+ * client's transaction gets an implicit one that lives for that request
+ * only; TRANSACTION_START makes an explicit one that lives until
+ * TRANSACTION_END. Both keep, per path, a struct tnode in tx->nodes: the
+ * transaction's own copy of that node (value, ACL, child names, whether
+ * it exists). Reads look there first and fall back to the committed tree.
+ *
+ * The view. Xen's clients expect an explicit transaction to see the
+ * store as it was when the transaction first touched each node, plus its
+ * own changes: read a node, let another client change it, read it again
+ * in the same transaction, and the first value comes back. So in an
+ * explicit transaction the first access to a path, a read included,
+ * copies the node into the overlay (or records that it is absent), and
+ * every later access, a directory listing or a permission check as much
+ * as a read, is answered from that copy. Nodes never touched are read
+ * from the tree: they are copied when first touched, so the view is
+ * fixed per node, not as one snapshot of the whole store (as in Xen).
+ * Implicit transactions see the tree as it is: nothing else can change
+ * it while one request runs, so they copy only the nodes they change.
+ *
+ * Conflicts. The tree gives each node a generation, bumped on every
+ * change to it, its child list included, and never reused. A tnode
+ * remembers the generation the node had at first access (0: absent).
+ * The commit of an explicit transaction compares them all with the tree;
+ * any difference means another client changed something this transaction
+ * relied on, and the commit fails with EAGAIN without changing anything:
+ * the client redoes the transaction. This is optimistic concurrency as in
+ * Xen's xenstored: nothing is locked, reads and writes of other clients
+ * never wait, and only the transaction that lost the race retries. As in
+ * Xen, every node read is checked, not only the ones written.
+ *
+ * The commit. The changed tnodes are sorted parents first (and in
+ * creation order among siblings, which is the order DIRECTORY lists),
+ * written to the database in one tdb transaction, and only when that has
+ * succeeded applied to the in-memory tree. A failure in the database
+ * leaves both untouched. A half-done request inside an explicit
+ * transaction (say, a quota hit after some nodes were created) cannot be
+ * undone in the overlay, so it marks the transaction failed instead and
+ * its commit is refused, as Xen refuses it with ENOMEM.
+ *
+ * Watch events are collected during the transaction (tx->ev) and fired
+ * by the caller after a successful commit only. In an explicit
+ * transaction each path gets at most one event, as in Xen: a later change
+ * to the same path merges into it (a non-exact event wins over an exact
+ * one), and the events go out in the order their nodes were first
+ * accessed. A watcher that may not read the node hears of the change if
+ * it may read the node's parent, or (explicit transactions) the node as
+ * the transaction first saw it, as in Xen.
+ *
+ * Generations shown to clients for nodes changed in the overlay (in
+ * DIRECTORY_PART's generation string) have the top bit set, so they never
+ * equal a generation of the tree.
+ */
 #include "transaction.h"
 
 #include <errno.h>
@@ -52,12 +107,30 @@ void txn_destroy(struct txn *tx)
         free(tx->ev[i].path);
         free(tx->ev[i].perms);
         free(tx->ev[i].old_perms);
+        free(tx->ev[i].parent_perms);
     }
     free(tx->ev);
     free(tx->od);
     memset(tx, 0, sizeof(*tx));
 }
 
+/* Copies the tree's child names of b (if any) into t. */
+static void copy_kids(struct tnode *t, const struct node *b)
+{
+    t->kids_valid = true;
+    if ( b && b->kidslen )
+    {
+        t->kids = xmalloc(b->kidslen);
+        t->kidslen = (uint32_t)node_kids_packed(b, t->kids);
+    }
+}
+
+/*
+ * The transaction's node for path, made at its first access: a copy of
+ * the committed node, or a record that it is absent, with the generation
+ * the commit checks. Child names are copied at once in an explicit
+ * transaction (they are part of the view), on demand in an implicit one.
+ */
 static int tn_get(struct txn *tx, const char *path, struct tnode **out)
 {
     struct tnode *t = hmap_get(&tx->nodes, path);
@@ -69,50 +142,35 @@ static int tn_get(struct txn *tx, const char *path, struct tnode **out)
         return 0;
     }
     if ( tx->nodes.len >= tx->max_nodes )
+    {
+        tx->failed = true;
         return -ENOSPC;
+    }
     t = xzalloc(sizeof(*t));
     t->path = xstrdup(path);
+    t->seen = ++tx->seen;
     b = tree_get(tx->base, path);
-    t->base_gen = b ? b->gen : 0;
-    t->exists = b != NULL;
+    if ( b )
+    {
+        t->exists = true;
+        t->base_gen = t->gen = b->gen;
+        t->data = b->datalen ? xmemdup(b->data, b->datalen) : NULL;
+        t->datalen = b->datalen;
+        t->perms = xmemdup(b->perms, b->nperms * sizeof(*b->perms));
+        t->nperms = b->nperms;
+    }
+    if ( tx->track_reads )
+        copy_kids(t, b);
     if ( hmap_put(&tx->nodes, t->path, t) )
         abort();
     *out = t;
     return 0;
 }
 
-/* Takes a private copy of the node's current state before changing it. */
-static void materialize(struct txn *tx, struct tnode *t)
-{
-    struct node *b;
-
-    if ( t->modified )
-        return;
-    t->modified = true;
-    b = tree_get(tx->base, t->path);
-    t->exists = b != NULL;
-    if ( b )
-    {
-        t->data = b->datalen ? xmemdup(b->data, b->datalen) : NULL;
-        t->datalen = b->datalen;
-        t->perms = xmemdup(b->perms, b->nperms * sizeof(*b->perms));
-        t->nperms = b->nperms;
-    }
-}
-
 static void ensure_kids(struct txn *tx, struct tnode *t)
 {
-    struct node *b;
-
-    if ( t->kids_valid )
-        return;
-    t->kids_valid = true;
-    b = tree_get(tx->base, t->path);
-    if ( b && b->kidslen )
-    {
-        t->kids = xmalloc(b->kidslen);
-        t->kidslen = (uint32_t)node_kids_packed(b, t->kids);
-    }
+    if ( !t->kids_valid )
+        copy_kids(t, tree_get(tx->base, t->path));
 }
 
 int txn_lookup(struct txn *tx, const char *path, struct vnode *v)
@@ -128,7 +186,7 @@ int txn_lookup(struct txn *tx, const char *path, struct vnode *v)
         if ( rc )
             return rc;
     }
-    if ( t && t->modified )
+    if ( t )
     {
         v->t = t;
         v->exists = t->exists;
@@ -143,9 +201,8 @@ int txn_lookup(struct txn *tx, const char *path, struct vnode *v)
             v->kidslen = b->kidslen;
         return 0;
     }
+    /* An implicit transaction reads what it has not changed in place. */
     b = tree_get(tx->base, path);
-    v->t = t;
-    v->b = b;
     if ( b )
     {
         v->exists = true;
@@ -164,7 +221,7 @@ uint32_t txn_kids(struct txn *tx, const char *path, const struct vnode *v,
 {
     struct node *b;
 
-    if ( v->t && v->t->modified && v->t->kids_valid )
+    if ( v->t && v->t->kids_valid )
     {
         if ( buf && v->t->kidslen )
             memcpy(buf, v->t->kids, v->t->kidslen);
@@ -230,9 +287,9 @@ int txn_set(struct txn *tx, const char *path, const void *data,
 
     if ( rc )
         return rc;
-    materialize(tx, t);
     if ( !t->exists )
         return -ENOENT;
+    t->modified = true;
     if ( t->perms[0].domid != perms[0].domid )
     {
         owner_add(tx, t->perms[0].domid, -1);
@@ -242,25 +299,9 @@ int txn_set(struct txn *tx, const char *path, const void *data,
     return 0;
 }
 
-/* The parent of an absolute path; NULL for "/" and @special names. */
-static char *parent_of(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    char *p;
-
-    if ( path[0] != '/' || !path[1] )
-        return NULL;
-    if ( s == path )
-        return xstrdup("/");
-    p = xmalloc((size_t)(s - path) + 1);
-    memcpy(p, path, (size_t)(s - path));
-    p[s - path] = 0;
-    return p;
-}
-
 static int parent_kids_edit(struct txn *tx, const char *path, bool add)
 {
-    char *pp = parent_of(path);
+    char *pp = path_parent(path);
     const char *base = strrchr(path, '/') + 1;
     uint32_t bl = (uint32_t)strlen(base) + 1, off;
     struct tnode *p;
@@ -272,7 +313,7 @@ static int parent_kids_edit(struct txn *tx, const char *path, bool add)
     free(pp);
     if ( rc )
         return rc;
-    materialize(tx, p);
+    p->modified = true;
     ensure_kids(tx, p);
     p->gen = TX_GEN_BIT | ++tx->gen;
     if ( add )
@@ -301,10 +342,9 @@ int txn_create(struct txn *tx, const char *path, const void *data,
 
     if ( rc )
         return rc;
-    materialize(tx, t);
     if ( t->exists )
         return -EEXIST;
-    t->recreated = tree_get(tx->base, path) != NULL;
+    t->modified = true;
     t->exists = true;
     tn_clear(t);
     t->kids_valid = true;
@@ -345,7 +385,7 @@ static int remove_rec(struct txn *tx, const char *path, bool root)
     rc = tn_get(tx, path, &t);
     if ( rc )
         return rc;
-    materialize(tx, t);
+    t->modified = true;
     txn_event(tx, path, root ? EV_RMROOT : EV_EXACT, t->perms, t->nperms, NULL,
               0);
     owner_add(tx, t->perms[0].domid, -1);
@@ -363,12 +403,76 @@ int txn_remove(struct txn *tx, const char *path)
     return rc ? rc : parent_kids_edit(tx, path, false);
 }
 
+static void ev_set_perms(struct event *e, const struct xs_perm *perms,
+                         uint32_t nperms, const struct xs_perm *old,
+                         uint32_t nold)
+{
+    e->perms = perms ? xmemdup(perms, nperms * sizeof(*perms)) : NULL;
+    e->nperms = perms ? nperms : 0;
+    e->old_perms = old ? xmemdup(old, nold * sizeof(*old)) : NULL;
+    e->nold = old ? nold : 0;
+}
+
+/*
+ * The ACL of path as the transaction sees it now, without recording an
+ * access (that would make the parent a source of conflicts): NULL if the
+ * node is absent.
+ */
+static const struct xs_perm *peek_perms(struct txn *tx, const char *path,
+                                        uint32_t *n)
+{
+    struct tnode *t = hmap_get(&tx->nodes, path);
+    struct node *b;
+
+    if ( t )
+    {
+        *n = t->nperms;
+        return t->exists ? t->perms : NULL;
+    }
+    b = tree_get(tx->base, path);
+    *n = b ? b->nperms : 0;
+    return b ? b->perms : NULL;
+}
+
+/*
+ * A second change to a path in one transaction: still one event, checked
+ * against the node's last ACL (the one the commit leaves).
+ */
+static void ev_merge(struct event *e, enum ev_kind kind,
+                     const struct xs_perm *perms, uint32_t nperms,
+                     const struct xs_perm *old, uint32_t nold)
+{
+    if ( kind == EV_RMROOT || (kind == EV_CHANGE && e->kind == EV_EXACT) )
+        e->kind = kind;
+    if ( perms )
+    {
+        free(e->perms);
+        e->perms = xmemdup(perms, nperms * sizeof(*perms));
+        e->nperms = nperms;
+    }
+    /* Whoever could read the node before any of the changes hears of it. */
+    if ( old && !e->old_perms )
+    {
+        e->old_perms = xmemdup(old, nold * sizeof(*old));
+        e->nold = nold;
+    }
+}
+
 void txn_event(struct txn *tx, const char *path, enum ev_kind kind,
                const struct xs_perm *perms, uint32_t nperms,
                const struct xs_perm *old, uint32_t nold)
 {
+    struct tnode *t = tx->track_reads ? hmap_get(&tx->nodes, path) : NULL;
+    const struct xs_perm *pp = NULL;
+    uint32_t np = 0;
     struct event *e;
+    char *parent;
 
+    if ( t && t->ev )
+    {
+        ev_merge(&tx->ev[t->ev - 1], kind, perms, nperms, old, nold);
+        return;
+    }
     if ( tx->nev == tx->capev )
     {
         tx->capev = tx->capev ? tx->capev * 2 : 4;
@@ -377,10 +481,51 @@ void txn_event(struct txn *tx, const char *path, enum ev_kind kind,
     e = &tx->ev[tx->nev++];
     e->path = xstrdup(path);
     e->kind = kind;
-    e->perms = perms ? xmemdup(perms, nperms * sizeof(*perms)) : NULL;
-    e->nperms = perms ? nperms : 0;
-    e->old_perms = old ? xmemdup(old, nold * sizeof(*old)) : NULL;
-    e->nold = old ? nold : 0;
+    e->seen = t ? t->seen : 0;
+    ev_set_perms(e, perms, nperms, old, nold);
+    parent = path_parent(path);
+    if ( parent )
+        pp = peek_perms(tx, parent, &np);
+    e->parent_perms = pp ? xmemdup(pp, np * sizeof(*pp)) : NULL;
+    e->nparent = pp ? np : 0;
+    free(parent);
+    if ( t )
+        t->ev = tx->nev;
+}
+
+/*
+ * Xen lets a watcher hear of a transaction's change if it could read the
+ * node as the transaction first saw it. With no conflict found, the tree
+ * still holds exactly that, so the commit takes it from there.
+ */
+static void first_acls(struct txn *tx)
+{
+    uint32_t i;
+
+    for ( i = 0; i < tx->nev; i++ )
+    {
+        struct event *e = &tx->ev[i];
+        struct node *b = tree_get(tx->base, e->path);
+
+        if ( b && !e->old_perms )
+        {
+            e->old_perms = xmemdup(b->perms, b->nperms * sizeof(*b->perms));
+            e->nold = b->nperms;
+        }
+    }
+}
+
+static int cmp_event(const void *a, const void *b)
+{
+    const struct event *x = a, *y = b;
+
+    return x->seen < y->seen ? -1 : x->seen > y->seen;
+}
+
+/* Removed and created again: the tree's node is replaced, not updated. */
+static bool recreated(const struct tnode *t)
+{
+    return t->order && t->base_gen;
 }
 
 static int cmp_tnode(const void *a, const void *b)
@@ -411,7 +556,7 @@ static int persist(struct txn *tx, struct db *db, struct tnode **m, size_t n,
             uint8_t *rec;
             size_t len;
 
-            seqs[i] = (b && !m[i]->recreated) ? b->seq : ++tx->base->seq;
+            seqs[i] = (b && !recreated(m[i])) ? b->seq : ++tx->base->seq;
             len = node_rec_encode(seqs[i], m[i]->perms, m[i]->nperms,
                                   m[i]->data, m[i]->datalen, &rec);
             rc = db_put(db, m[i]->path, rec, len);
@@ -437,7 +582,7 @@ static void apply(struct txn *tx, struct tnode **m, size_t n,
     {
         struct node *b;
 
-        if ( m[i]->exists && !m[i]->recreated )
+        if ( m[i]->exists && !recreated(m[i]) )
             continue;
         if ( (b = tree_get(tx->base, m[i]->path)) )
             tree_remove(tx->base, b);
@@ -455,7 +600,7 @@ static void apply(struct txn *tx, struct tnode **m, size_t n,
                      m[i]->nperms);
             continue;
         }
-        pp = parent_of(m[i]->path);
+        pp = path_parent(m[i]->path);
         tree_add(tx->base, pp ? tree_get(tx->base, pp) : NULL, m[i]->path,
                  m[i]->data, m[i]->datalen, m[i]->perms, m[i]->nperms, seqs[i]);
         free(pp);
@@ -486,11 +631,16 @@ int txn_commit(struct txn *tx, struct db *db)
         free(m);
         return rc;
     }
+    if ( tx->track_reads )
+        first_acls(tx);
     qsort(m, n, sizeof(*m), cmp_tnode);
     seqs = xzalloc(n * sizeof(*seqs));
     rc = persist(tx, db, m, n, seqs);
     if ( !rc )
         apply(tx, m, n, seqs);
+    /* Xen fires a transaction's events in the order of first access. */
+    if ( !rc && tx->track_reads )
+        qsort(tx->ev, tx->nev, sizeof(*tx->ev), cmp_event);
     free(seqs);
     free(m);
     return rc;

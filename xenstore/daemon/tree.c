@@ -1,5 +1,35 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The committed node tree held in memory, and a node's stored record. */
+/*
+ * The committed node tree held in memory, and a node's stored record.
+ *
+ * The tree is the store as every client outside a transaction sees it,
+ * and it answers every read: the database (db.c) is written through on
+ * each commit and read back only when the daemon starts (state.c). Nodes
+ * are found by full path in one hash map; each also links to its parent
+ * and lists its children in creation order, which is the order Xen's
+ * DIRECTORY reports them in. "/" and the @special names have no parent.
+ *
+ * Two counters with different jobs:
+ *  - gen: the tree's generation, incremented on every change and copied
+ *    to the node changed (adding or removing a child changes the parent).
+ *    It is never reused, not even after a node is removed and created
+ *    again, so "same generation" means "unchanged since": transactions
+ *    rely on that to detect conflicts (see transaction.c). It lives in
+ *    memory only; a restart disconnects every client and with them every
+ *    open transaction.
+ *  - seq: the node's creation order, stored in its record, so that a
+ *    restart rebuilds each child list in the order it had (tdb keeps no
+ *    order of its own).
+ *
+ * Each node is accounted to its owner (perms[0].domid) with Xen's size
+ * formula (node_acc_size), so the nodes and memory quotas of a domain are
+ * a lookup, not a walk.
+ *
+ * The record (the database value; the path is the key) is a little-endian
+ * header of magic, seq, number of ACL entries and value length, then the
+ * ACL and the value. Child names are not stored: they follow from the
+ * paths.
+ */
 #include "tree.h"
 
 #include <errno.h>
@@ -285,6 +315,20 @@ bool path_is_child(const char *child, const char *parent)
     if ( !strcmp(parent, "/") )
         return child[0] == '/';
     return !strncmp(child, parent, pl) && (child[pl] == '/' || !child[pl]);
+}
+
+char *path_parent(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    char *p;
+
+    if ( path[0] != '/' || !path[1] )
+        return NULL;
+    if ( s == path )
+        return xstrdup("/");
+    p = xmemdup(path, (size_t)(s - path) + 1);
+    p[s - path] = 0;
+    return p;
 }
 
 size_t path_depth(const char *path)

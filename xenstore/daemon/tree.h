@@ -78,5 +78,7 @@ bool path_valid(const char *path);
 /* Is child equal to or below parent? */
 bool path_is_child(const char *child, const char *parent);
 size_t path_depth(const char *path);
+/* The parent of an absolute path, malloc'd; NULL for "/" and @names. */
+char *path_parent(const char *path);
 
 #endif

@@ -122,7 +122,10 @@ void watch_fire(struct watch_reg *r, const struct event *ev)
                 seen = true;
                 allowed = r->can_see(l->owner, ev->perms, ev->nperms) ||
                           (ev->old_perms &&
-                           r->can_see(l->owner, ev->old_perms, ev->nold));
+                           r->can_see(l->owner, ev->old_perms, ev->nold)) ||
+                          (ev->parent_perms &&
+                           r->can_see(l->owner, ev->parent_perms,
+                                      ev->nparent));
             }
             if ( !allowed )
                 break;

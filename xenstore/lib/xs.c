@@ -207,6 +207,25 @@ static int errno_of(const char *name)
 }
 
 /* Sends one request made of iov strings and waits for its reply. */
+/*
+ * Events that came in the same read as a reply: queue them now, or
+ * xs_fileno would not show them (the transport has nothing left to read
+ * and the event pipe is still empty), and a client polling it, as Xen's
+ * clients do, would wait for an event that has already arrived.
+ */
+static void queue_buffered_events(struct xs_handle *h)
+{
+    struct xsd_sockmsg m;
+    char *body;
+
+    while ( h->used >= sizeof(m) )
+    {
+        memcpy(&m, h->buf, sizeof(m));
+        if ( m.type != XS_WATCH_EVENT || take_message(h, &m, &body) <= 0 )
+            return;
+    }
+}
+
 static char *talk(struct xs_handle *h, xs_transaction_t t, uint32_t type,
                   const void *const *iov, const unsigned int *iovlen,
                   unsigned int n, unsigned int *len)
@@ -246,6 +265,7 @@ static char *talk(struct xs_handle *h, xs_transaction_t t, uint32_t type,
         rc = 0;
         if ( r.type == XS_WATCH_EVENT )
             continue;
+        queue_buffered_events(h);
         if ( r.type == XS_ERROR )
         {
             errno = errno_of(body);

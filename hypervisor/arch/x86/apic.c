@@ -192,35 +192,42 @@ const char *apic_timer_mode(void)
     return tsc_deadline ? "TSC-deadline" : "one-shot";
 }
 
+/*
+ * The longest wait programmed at once: short enough that no conversion
+ * to ticks can overflow, long enough to cost nothing when it comes early.
+ */
+#define APIC_TIMER_MAX_WAIT SECONDS(1)
+
 void apic_timer_program(s_time_t deadline)
 {
-    s_time_t now;
+    s_time_t now, wait;
     uint64_t ticks;
 
+    if ( deadline == STIME_MAX )
+    {
+        /* Both modes stop on 0; nothing else may ever write it. */
+        if ( tsc_deadline )
+            wrmsr(MSR_IA32_TSC_DEADLINE, 0);
+        else
+            apic_write(APIC_TMICT, 0);
+        return;
+    }
+    now = NOW();
+    /* Deadlines long passed (or negative) are due now. */
+    wait = deadline > now ? deadline - now : 0;
+    if ( wait > APIC_TIMER_MAX_WAIT )
+        wait = APIC_TIMER_MAX_WAIT;
     if ( tsc_deadline )
     {
         /* Convert back through NOW()'s scale: tsc = now_tsc + delta. */
-        if ( !deadline )
-        {
-            wrmsr(MSR_IA32_TSC_DEADLINE, 0);
-            return;
-        }
-        now = NOW();
-        ticks = deadline > now ? (uint64_t)(deadline - now) * tsc_khz() / 1000000
-                               : 0;
+        ticks = (uint64_t)wait * tsc_khz() / 1000000;
         wrmsr(MSR_IA32_TSC_DEADLINE, rdtsc() + ticks + 1);
         return;
     }
     apic_write(APIC_LVTT, LOCAL_TIMER_VECTOR); /* one-shot */
-    if ( !deadline )
-    {
-        apic_write(APIC_TMICT, 0);
-        return;
-    }
-    now = NOW();
-    ticks = deadline > now ? time_scale_delta(deadline - now, &ns_to_apic) : 0;
-    /* 0 would stop the timer; the longest wait just re-arms when it fires. */
-    apic_write(APIC_TMICT, ticks ? (ticks > 0xffffffffu ? 0xffffffffu
-                                                        : (uint32_t)ticks)
-                                 : 1);
+    ticks = time_scale_delta((uint64_t)wait, &ns_to_apic);
+    /* At least 1: a count of 0 would stop the timer. */
+    apic_write(APIC_TMICT, ticks == 0             ? 1
+                           : ticks > 0xffffffffu ? 0xffffffffu
+                                                 : (uint32_t)ticks);
 }

@@ -66,6 +66,12 @@ static void idt_init_once(void)
     set_gate(2, entry_stubs[2], IST_NMI);
     set_gate(8, entry_stubs[8], IST_DF);
     set_gate(18, entry_stubs[18], IST_MC);
+    /*
+     * A #DB held back by mov/pop %ss arrives after a following SYSCALL,
+     * on Xenia's first instruction but still on the guest's %rsp
+     * (CVE-2018-8897): it must not use whatever stack it finds.
+     */
+    set_gate(1, entry_stubs[1], IST_DB);
     /* int3 and into from a guest arrive as themselves, not as #GP. */
     idt_table[3].type_attr = GATE_INTR | 0x60;
     idt_table[4].type_attr = GATE_INTR | 0x60;
@@ -113,6 +119,7 @@ void desc_init_cpu(unsigned int cpu, void *gdt_page, unsigned long stack_block)
     t->ist[IST_DF - 1] = stack_block + (IST_DF_PAGE + 1) * 4096;
     t->ist[IST_NMI - 1] = stack_block + (IST_NMI_PAGE + 1) * 4096;
     t->ist[IST_MC - 1] = stack_block + (IST_MC_PAGE + 1) * 4096;
+    t->ist[IST_DB - 1] = stack_block + (IST_DB_PAGE + 1) * 4096;
     t->iomap_base = sizeof(*t); /* no bitmap: ring 3 may touch no port */
     write_tss_desc(gdt, t);
 
@@ -127,9 +134,16 @@ void desc_init_cpu(unsigned int cpu, void *gdt_page, unsigned long stack_block)
                  "mov %3, %%ds\n\t"
                  "mov %3, %%es\n\t"
                  "mov %3, %%ss\n\t"
-                 "ltr %w4"
+                 "ltr %w4\n\t"
+                 /*
+                  * A null LDT. The LDTR left from reset has base 0 and
+                  * limit 0xffff: every LDT selector a guest used would
+                  * read its descriptor (a gate into ring 0, say) from
+                  * whatever the guest maps at address 0.
+                  */
+                 "lldt %w5"
                  :
                  : "m"(gdtr), "m"(idtr), "i"(__HYPERVISOR_CS),
-                   "r"(__HYPERVISOR_DS), "r"(TSS_SELECTOR)
+                   "r"(__HYPERVISOR_DS), "r"(TSS_SELECTOR), "r"(0)
                  : "rax", "memory");
 }

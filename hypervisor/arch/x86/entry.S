@@ -17,7 +17,11 @@ stub_\vec:
         pushq   $0
         movl    $\vec, 4(%rsp)
         .endif
+        .if \vec == 1
+        jmp     debug_ist_entry
+        .else
         jmp     common_entry
+        .endif
         .pushsection .rodata.entry_stubs, "a", @progbits
         .quad   stub_\vec
         .popsection
@@ -36,6 +40,40 @@ entry_stubs:
         stub    %v
         .set    v, v + 1
         .endr
+
+/*
+ * #DB arrives on its own IST stack. One from Xenia (a guest's breakpoint
+ * hit by Xenia's access to guest memory, or held back by mov %ss into the
+ * SYSCALL entry) is handled there. One from a guest moves its frame to
+ * the guest frame at the top of the normal stack, where every other guest
+ * entry builds it, and continues there: delivering it touches guest
+ * memory, which may hit another breakpoint and reuse the IST stack.
+ */
+debug_ist_entry:
+        testb   $3, 16(%rsp)            /* cs */
+        jz      common_entry
+        push    %rax
+        push    %rcx
+        mov     %rsp, %rax
+        or      $(STACK_SIZE - 1), %rax
+        sub     $(CPU_INFO_RESERVE - 1), %rax   /* the guest frame */
+        mov     16(%rsp), %rcx
+        mov     %rcx, UREGS_error_code(%rax)
+        mov     24(%rsp), %rcx
+        mov     %rcx, UREGS_rip(%rax)
+        mov     32(%rsp), %rcx
+        mov     %rcx, UREGS_cs(%rax)
+        mov     40(%rsp), %rcx
+        mov     %rcx, UREGS_rflags(%rax)
+        mov     48(%rsp), %rcx
+        mov     %rcx, UREGS_rsp(%rax)
+        mov     56(%rsp), %rcx
+        mov     %rcx, UREGS_ss(%rax)
+        pop     %rcx
+        xchg    (%rsp), %rax
+        mov     (%rsp), %rsp
+        add     $UREGS_error_code, %rsp
+        jmp     common_entry
 
 common_entry:
         SAVE_ALL

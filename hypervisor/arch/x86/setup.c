@@ -17,6 +17,7 @@
 #include <asm/current.h>
 #include <asm/desc.h>
 #include <asm/processor.h>
+#include <asm/xstate.h>
 #include <asm/pv.h>
 #include <xenia/arch.h>
 #include <asm/pv_mm.h>
@@ -289,8 +290,9 @@ void start_xenia(uint32_t magic, uint32_t info_pa)
     pv_mm_init();
     pv_syscall_init_cpu(0, (unsigned long)cpu0_stack);
     pv_gdt_init_cpu(0, cpu0_gdt);
-    /* Guests use SSE; Xenia saves their state with FXSAVE. */
+    /* Guests use SSE and, with XSAVE, AVX (xstate.c saves their state). */
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+    xstate_init_cpu(0);
     console_init_irq(SERIAL_VECTOR, apic_id());
     local_irq_enable();
     smp_boot_cpus();

@@ -19,6 +19,7 @@
 #include <asm/msr.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/xstate.h>
 #include <asm/pv.h>
 #include <asm/smp.h>
 
@@ -123,6 +124,7 @@ void start_secondary(unsigned int cpu)
     write_cr3_flush(xen_va_to_phys(idle_l4));
     desc_init_cpu(cpu, ap_gdt[cpu], stack_block_base((unsigned long)ap_stack[cpu]));
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+    xstate_init_cpu(cpu);
     apic_init_ap();
     timers_init_cpu(cpu);
     sched_init_cpu(cpu);

@@ -150,15 +150,24 @@ static void do_nmi(const struct cpu_user_regs *regs)
 }
 
 /*
- * A #DB in ring 0 can only come from a breakpoint a guest armed on its
- * own memory (set_debugreg refuses Xenia's addresses) being hit while
- * Xenia copied to or from that memory. It is the guest's business: clear
- * it and carry on, as Xen does with hypervisor-mode debug traps.
+ * A #DB in ring 0 comes from a guest: a breakpoint it armed on its own
+ * memory (set_debugreg refuses Xenia's addresses) hit while Xenia copied to
+ * or from that memory, or held back by its mov to %ss until Xenia's SYSCALL
+ * entry (hence #DB's own IST stack), or its TF single-stepping the SYSENTER
+ * entry until that saves and clears the flags. It is the guest's business:
+ * clear it and carry on, as Xen does with hypervisor-mode debug traps.
+ * Data breakpoints and single steps are traps, so returning cannot loop.
  */
 static void do_debug_hypervisor(struct cpu_user_regs *regs)
 {
-    (void)regs;
+    unsigned long dr6;
+
+    asm volatile("mov %%db6, %0" : "=r"(dr6));
     asm volatile("mov %0, %%db6" ::"r"(0xffff0ff0UL));
+    if ( dr6 & 0xf ) /* breakpoints, not the SYSENTER entry's steps */
+        printk(XENLOG_G_DEBUG "#DB in hypervisor context at %#lx, rsp %#lx, "
+                              "dr6 %#lx\n",
+               regs->rip, regs->rsp, dr6);
 }
 
 void do_trap(struct cpu_user_regs *regs)

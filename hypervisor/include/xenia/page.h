@@ -33,7 +33,14 @@ struct page_info {
 #define PGC_free       (1UL << 62) /* in the buddy allocator */
 #define PGC_reserved   (1UL << 61) /* not RAM the allocator may hand out */
 #define PGC_shared_ro  (1UL << 60) /* Xenia's, mappable read-only (the M2P) */
-#define PGC_dying      (1UL << 59) /* counted by its dying owner until freed */
+/*
+ * Xenia's own frame that a guest maps as its own (shared_info, grant
+ * table frames): it is never the guest's to give back or exchange, and
+ * keeps one writable type reference for life, so it can never become a
+ * page table or descriptor page that Xenia's writes would corrupt.
+ */
+#define PGC_xen_heap   (1UL << 59)
+#define PGC_dying      (1UL << 58) /* counted by its dying owner until freed */
 #define PGC_count_mask ((1UL << 32) - 1)
 
 /* type_info */

@@ -4,6 +4,7 @@
 #define XENIA_PAGE_TYPE_H
 
 #include <xenia/page.h>
+#include <xen/xen.h>
 
 /*
  * A frame may be used by a domain only while it holds a general
@@ -52,6 +53,25 @@ void put_page_type(struct page_info *pg);
 
 int get_page_and_type(struct page_info *pg, uint32_t owner, uint64_t type);
 void put_page_and_type(struct page_info *pg);
+
+/*
+ * Let owner map Xenia's frame pg as its own, as Xen's
+ * share_xen_page_with_guest does: allocated, Xenia's (PGC_xen_heap), and
+ * writable for good. Undo with unshare_xen_frame() before freeing it.
+ */
+static inline void share_xen_frame(struct page_info *pg, uint32_t owner)
+{
+    pg->owner = owner;
+    pg->type_info = PGT_writable_page | PGT_validated | 1;
+    pg->count_info = PGC_xen_heap | PGC_allocated | 1;
+}
+
+static inline void unshare_xen_frame(struct page_info *pg)
+{
+    pg->owner = DOMID_XEN;
+    pg->type_info = 0;
+    pg->count_info = 0;
+}
 
 static inline bool is_page_table_type(uint64_t type)
 {

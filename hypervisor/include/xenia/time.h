@@ -9,6 +9,14 @@
 #define MICROSECS(us) ((s_time_t)(us) * 1000)
 #define SECONDS(s)    ((s_time_t)(s) * 1000000000)
 
+/* Never: the deadline of a timer queue with nothing in it. */
+#define STIME_MAX ((s_time_t)(~0ULL >> 1))
+/*
+ * The longest interval a guest may ask for (a periodic timer's period):
+ * NOW() plus it cannot overflow for some 146 years of uptime.
+ */
+#define STIME_DELTA_MAX ((s_time_t)(~0ULL >> 2))
+
 /*
  * A TSC-to-nanoseconds scale in the pvclock form guests also use:
  * ns = ((delta << shift) * mul_frac) >> 32, shifting right if shift < 0.

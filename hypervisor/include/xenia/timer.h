@@ -31,7 +31,7 @@ bool timer_queue_add(struct timer_queue *q, struct timer *t);
 void timer_queue_remove(struct timer *t);
 /* The earliest timer with expires <= now, removed from q; NULL if none. */
 struct timer *timer_queue_pop_expired(struct timer_queue *q, s_time_t now);
-/* Earliest deadline, or 0 when empty. */
+/* Earliest deadline, or STIME_MAX when empty. */
 s_time_t timer_queue_next(const struct timer_queue *q);
 
 void init_timer(struct timer *t, void (*fn)(void *), void *data,

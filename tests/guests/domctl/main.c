@@ -68,6 +68,13 @@ static void check_sysctl_misc(void)
     s.u.readconsole.count = sizeof(buf);
     test_rc(sysctl(&s), -XEN_EFAULT, "readconsole into a bad buffer");
 
+    sysctl_init(&s, XEN_SYSCTL_debug_keys);
+    set_xen_guest_handle(s.u.debug_keys.keys, "t");
+    s.u.debug_keys.nr_keys = 1;
+    test_rc(sysctl(&s), 0, "debug_keys \"t\"");
+    set_xen_guest_handle(s.u.debug_keys.keys, (char *)16);
+    test_rc(sysctl(&s), -XEN_EFAULT, "debug_keys from a bad pointer");
+
     sysctl_init(&s, XEN_SYSCTL_sched_id);
     test_rc(sysctl(&s), 0, "sched_id: %u", s.u.sched_id.sched_id);
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* memory_op: reservation queries, giving frames back and getting them, exchange. */
+/* memory_op: reservation queries, giving frames back and getting them, exchange, shared frames. */
 #include "guest.h"
 #include <xen/memory.h>
+#include <xen/grant_table.h>
 
 const char test_title[] = "memory: current/maximum reservation, "
-                          "decrease/populate/increase, XENMEM_exchange";
+                          "decrease/populate/increase, XENMEM_exchange, "
+                          "frames the hypervisor shares";
 
 #define INVALID_M2P (~0UL)
 
@@ -212,10 +214,91 @@ static void check_exchange_refused(void)
     }
 }
 
+
+/* Sends an event to ourselves and sees it in shared_info's pending bits. */
+static bool shared_info_still_works(void)
+{
+    struct evtchn_bind_ipi ipi = {.vcpu = 0};
+    struct evtchn_send send;
+    struct evtchn_close cl;
+    bool seen;
+
+    vcpu0->evtchn_upcall_mask = 1; /* the bit stays for us to see */
+    if ( hypercall_event_channel_op(EVTCHNOP_bind_ipi, &ipi) )
+        return false;
+    send.port = ipi.port;
+    hypercall_event_channel_op(EVTCHNOP_send, &send);
+    seen = evtchn_is_pending(ipi.port);
+    evtchn_clear(ipi.port);
+    cl.port = ipi.port;
+    hypercall_event_channel_op(EVTCHNOP_close, &cl);
+    return seen;
+}
+
+/*
+ * shared_info and the grant-table frames are the hypervisor's frames that
+ * the guest maps as its own: it can neither give them back nor exchange
+ * them nor make them page tables. Xen 4.17 counts a decrease_reservation
+ * of one as done (its guest_remove_page drops an allocation reference
+ * that frees nothing for these) and the frame stays the guest's, mapped
+ * and working; exchange refuses them (steal_page), and so does a pin.
+ */
+static void check_shared_frames(void)
+{
+    unsigned long si = start_info->shared_info >> 12;
+    struct gnttab_setup_table st = {.dom = DOMID_SELF, .nr_frames = 1};
+    xen_pfn_t gframe = 0, list[2], out[2];
+    xen_ulong_t done;
+    long before = current_pages();
+    void *va;
+
+    set_xen_guest_handle(st.frame_list, &gframe);
+    if ( hypercall_grant_table_op(GNTTABOP_setup_table, &st, 1) ||
+         st.status != GNTST_okay || !gframe )
+        test_error("setup_table: status %d", st.status);
+
+    test_rc(pin_table(1, si), -XEN_EINVAL, "pin shared_info as an L1");
+    /* The grant frame is mapped nowhere: only its type can refuse it. */
+    test_rc(pin_table(1, gframe), -XEN_EINVAL, "pin a grant frame as an L1");
+    list[0] = gframe;
+    out[0] = virt_to_pfn(alloc_page());
+    test_rc(exchange(list, 1, 0, out, 1, 0, 0, &done), -XEN_EINVAL,
+            "exchange a grant frame");
+    test_check(done == 0, "nothing exchanged (%lu)", (unsigned long)done);
+    list[0] = si;
+    test_rc(exchange(list, 1, 0, out, 1, 0, 0, &done), -XEN_EINVAL,
+            "exchange shared_info");
+
+    list[0] = si;
+    test_rc(reservation(XENMEM_decrease_reservation, list, 1, 0, 0), 1,
+            "decrease_reservation of shared_info: counted as done");
+    list[0] = si;
+    list[1] = gframe;
+    test_rc(reservation(XENMEM_decrease_reservation, list, 2, 0, 0), 2,
+            "shared_info again and a grant frame (unmapped): both done");
+    test_check(current_pages() == before,
+               "the page count is unchanged (%ld, was %ld)", current_pages(),
+               before);
+    test_check(shared_info_still_works(), "shared_info still carries events");
+    va = alloc_page();
+    test_rc(map_mfn((unsigned long)va, gframe, PTE_RW | PTE_A | PTE_D), 0,
+            "the grant frame still maps as ours");
+    test_rc(map_mfn((unsigned long)alloc_page(), si, PTE_RW | PTE_A | PTE_D), 0,
+            "and shared_info too");
+    gframe = 0;
+    test_check(!hypercall_grant_table_op(GNTTABOP_setup_table, &st, 1) &&
+                   st.status == GNTST_okay && gframe == list[1],
+               "setup_table names the same frame (%#lx)",
+               (unsigned long)gframe);
+    test_rc(pin_table(1, gframe), -XEN_EINVAL,
+            "a grant frame given back is still no L1");
+}
+
 void test_main(void)
 {
     check_queries();
     check_decrease_populate();
     check_exchange();
     check_exchange_refused();
+    check_shared_frames();
 }

@@ -290,6 +290,158 @@ static void check_soft_int(void)
                "#GP error code %#lx names IDT entry 6", last_trap.error_code);
 }
 
+/*
+ * int $0x80 with no handler at all: #GP with (0x80 << 3) | 2 exactly, as
+ * on x86 and on Xen, whose own DPL 3 gate for int $0x80 builds that code
+ * when the guest has no handler (QEMU's TCG would report 0x802 instead).
+ */
+static void check_int80_unhandled(void)
+{
+    struct trap_info t[64];
+    unsigned int i, n = 0;
+    uint64_t at;
+
+    traps_copy_table(t, ARRAY_SIZE(t));
+    for ( i = 0; t[i].address; i++ )
+        if ( t[i].vector != 0x80 )
+            t[n++] = t[i];
+    memset(&t[n], 0, sizeof(t[n]));
+    /* Only a null table clears entries; then all but 0x80 go back. */
+    if ( hypercall_set_trap_table(NULL) || hypercall_set_trap_table(t) )
+        test_error("cannot drop the int $0x80 handler");
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n1:\tint $0x80\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=r"(at)
+                 :
+                 : "memory");
+    expect_trap(13, at, "int $0x80 with no handler -> #GP");
+    test_check(last_trap.error_code == 0x402,
+               "#GP error code %#lx is (0x80 << 3) | 2", last_trap.error_code);
+    traps_copy_table(t, ARRAY_SIZE(t));
+    if ( hypercall_set_trap_table(t) )
+        test_error("cannot restore the trap table");
+}
+
+static long update_descriptor(uint64_t *slot, uint64_t desc)
+{
+    return HC(__HYPERVISOR_update_descriptor, virt_to_maddr(slot), desc, 0, 0,
+              0);
+}
+
+/* A present 64-bit gate of the given type and DPL to FLAT_KERNEL_CS:target. */
+static uint64_t gate_lo(unsigned int type, unsigned int dpl, uint16_t sel,
+                        uint64_t target)
+{
+    return (target & 0xffff) | ((uint64_t)sel << 16) |
+           ((uint64_t)type << 40) | ((uint64_t)dpl << 45) | (1ULL << 47) |
+           (((target >> 16) & 0xffff) << 48);
+}
+
+/*
+ * A far call through a call gate in the guest's GDT. Xen accepts the gate
+ * but forces its DPL to 0 (the guest, in ring 3, may never pass), so the
+ * call raises #GP with the gate's selector as error code, and for a
+ * 64-bit guest Xen passes that #GP on as it is. Other system descriptors,
+ * and gates into Xen's own segments, are refused.
+ */
+static void check_call_gate(void)
+{
+    uint64_t *gdt = alloc_page();
+    unsigned long frames[1] = {virt_to_mfn(gdt)};
+    uint64_t target = (uint64_t)check_call_gate, at;
+    struct __attribute__((packed))
+    {
+        uint32_t offset;
+        uint16_t sel;
+    } far = {0, (2 << 3) | 3};
+    long rc;
+
+    if ( set_page_rw(gdt, false) )
+        test_error("cannot make the GDT page read-only");
+    rc = HC(__HYPERVISOR_set_gdt, (unsigned long)frames, 512, 0, 0, 0);
+    test_rc(rc, 0, "set_gdt of one page");
+    if ( rc )
+        return;
+    test_rc(update_descriptor(&gdt[2], gate_lo(12, 3, FLAT_KERNEL_CS, target)),
+            0, "a DPL 3 call gate to FLAT_KERNEL_CS in entry 2");
+    test_rc(update_descriptor(&gdt[3], target >> 32), 0,
+            "its upper half in entry 3");
+    test_check(((gdt[2] >> 45) & 3) == 0, "the gate is stored with DPL 0 "
+                                          "(%#lx)",
+               (unsigned long)gdt[2]);
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n1:\tlcall *%1\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=&r"(at)
+                 : "m"(far)
+                 : "memory");
+    expect_trap(13, at, "lcall through the gate -> #GP");
+    test_check(last_trap.error_code == 0x10,
+               "#GP error code %#lx is the gate's selector 0x10",
+               last_trap.error_code);
+    test_rc(update_descriptor(&gdt[4], gate_lo(12, 3, 0xe008, target)),
+            -XEN_EINVAL, "a call gate into a hypervisor segment");
+    test_rc(update_descriptor(&gdt[4], gate_lo(14, 3, FLAT_KERNEL_CS, target)),
+            -XEN_EINVAL, "an interrupt gate");
+    test_rc(update_descriptor(&gdt[4], (0x67ULL) | (9ULL << 40) | (1ULL << 47)),
+            -XEN_EINVAL, "a TSS descriptor");
+    test_rc(HC(__HYPERVISOR_set_gdt, 0, 0, 0, 0, 0), 0, "set_gdt of none");
+    set_page_rw(gdt, true);
+}
+
+/*
+ * LDT selectors. With no LDT set, any use of one is #GP with the
+ * selector: Xenia used to leave the CPU's LDTR as reset left it (base 0,
+ * limit 0xffff), so descriptors were read from whatever the guest mapped
+ * at address 0 (here nothing: a #PF). Through a call gate in an LDT the
+ * guest set, Xen gives the same #GP with the gate's selector (Xenia loads
+ * no guest LDT yet, so its null LDTR gives that answer too).
+ */
+static void check_ldt_selectors(void)
+{
+    uint64_t *ldt = alloc_page();
+    uint64_t target = (uint64_t)check_ldt_selectors, at;
+    struct mmuext_op op = {.cmd = MMUEXT_SET_LDT};
+    struct __attribute__((packed))
+    {
+        uint32_t offset;
+        uint16_t sel;
+    } far = {0, (2 << 3) | 4 | 3};
+
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n1:\tmov %w1, %%fs\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=&r"(at)
+                 : "r"((2 << 3) | 4 | 3)
+                 : "memory");
+    expect_trap(13, at, "loading an LDT selector with no LDT -> #GP");
+    test_check(last_trap.error_code == 0x14,
+               "#GP error code %#lx is the selector 0x14",
+               last_trap.error_code);
+    asm volatile("mov %w0, %%fs" ::"r"(0));
+
+    ldt[2] = gate_lo(12, 3, FLAT_KERNEL_CS, target);
+    ldt[3] = target >> 32;
+    if ( set_page_rw(ldt, false) )
+        test_error("cannot make the LDT page read-only");
+    op.arg1.linear_addr = (unsigned long)ldt;
+    op.arg2.nr_ents = 512;
+    test_rc(hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF), 0,
+            "MMUEXT_SET_LDT with a call gate in entry 2");
+    traps_before = last_trap.count;
+    asm volatile("lea 1f(%%rip), %0\n1:\tlcall *%1\n2:\n\t" EXTABLE(1b, 2b)
+                 : "=&r"(at)
+                 : "m"(far)
+                 : "memory");
+    expect_trap(13, at, "lcall through the LDT's gate -> #GP");
+    test_check(last_trap.error_code == 0x14,
+               "#GP error code %#lx is the gate's selector 0x14",
+               last_trap.error_code);
+    op.arg1.linear_addr = 0;
+    op.arg2.nr_ents = 0;
+    test_rc(hypercall_mmuext_op(&op, 1, NULL, DOMID_SELF), 0,
+            "MMUEXT_SET_LDT of none");
+    set_page_rw(ldt, true);
+}
+
 static unsigned int nm_count;
 
 static bool nm_hook(struct trap_regs *regs)
@@ -371,6 +523,185 @@ static void check_debugregs(void)
     trap_set_hook(1, NULL);
 }
 
+/*
+ * mov to/from %drN by the guest kernel, which Xen emulates with
+ * set_debugreg's checks. Each returns the vector raised (the mov is then
+ * skipped) or -1.
+ */
+#define MOV_TO_DR(n, val)                                                      \
+    ({                                                                         \
+        unsigned int before_ = last_trap.count;                                \
+        asm volatile("1: mov %0, %%db" #n "\n2:\n" EXTABLE(1b, 2b)::"r"(     \
+                         (unsigned long)(val))                                 \
+                     : "memory");                                              \
+        last_trap.count != before_ ? (int)last_trap.vector : -1;               \
+    })
+#define MOV_FROM_DR(n, out)                                                    \
+    ({                                                                         \
+        unsigned int before_ = last_trap.count;                                \
+        asm volatile("1: mov %%db" #n ", %0\n2:\n" EXTABLE(1b, 2b)            \
+                     : "+r"(out)                                               \
+                     :                                                         \
+                     : "memory");                                              \
+        last_trap.count != before_ ? (int)last_trap.vector : -1;               \
+    })
+
+static void check_mov_dr(void)
+{
+    unsigned long v = 0, dr6 = 0, dr4 = 0;
+    unsigned int before;
+    int vec;
+
+    vec = MOV_TO_DR(0, &watched);
+    test_check(vec == -1, "mov to %%dr0 of a guest address (vector %d)", vec);
+    test_check(HC(__HYPERVISOR_get_debugreg, 0, 0, 0, 0, 0) ==
+                   (long)(unsigned long)&watched,
+               "get_debugreg sees what mov to %%dr0 wrote");
+    vec = MOV_FROM_DR(0, v);
+    test_check(vec == -1 && v == (unsigned long)&watched,
+               "mov from %%dr0 reads it back (%#lx)", v);
+    vec = MOV_TO_DR(1, 0xffff82d080000000UL);
+    test_check(vec == 13 && last_trap.error_code == 0,
+               "mov to %%dr1 of a hypervisor address: #GP(0) (vector %d)", vec);
+    test_check(HC(__HYPERVISOR_get_debugreg, 1, 0, 0, 0, 0) !=
+                   (long)0xffff82d080000000UL,
+               "and %%dr1 keeps its value");
+    vec = MOV_TO_DR(7, 1UL << 32);
+    test_check(vec == 13, "mov to %%dr7 with a reserved upper bit: #GP "
+                          "(vector %d)", vec);
+    test_rc(HC(__HYPERVISOR_set_debugreg, 7, 1UL << 32, 0, 0, 0), -XEN_EINVAL,
+            "set_debugreg(7) with a reserved upper bit");
+    vec = MOV_TO_DR(7, 0x2000);
+    test_check(vec == 13, "mov to %%dr7 with general detect: #GP (vector %d)",
+               vec);
+    test_rc(HC(__HYPERVISOR_set_debugreg, 7, 0x2000, 0, 0, 0), -XEN_EPERM,
+            "set_debugreg(7) with general detect");
+    /* L0 with R/W0 = 10: an I/O breakpoint, which needs CR4.DE. */
+    vec = MOV_TO_DR(7, 0x1 | (0x2UL << 16));
+    test_check(vec == 13, "mov to %%dr7 of an I/O breakpoint: #GP (vector %d)",
+               vec);
+    vec = MOV_TO_DR(6, 0);
+    v = 0;
+    vec = vec < 0 ? MOV_FROM_DR(6, v) : vec;
+    test_check(vec == -1 && v == 0xffff0ff0UL,
+               "mov 0 to %%dr6 reads back its reserved ones (%#lx)", v);
+    test_check(HC(__HYPERVISOR_get_debugreg, 6, 0, 0, 0, 0) == 0xffff0ff0L,
+               "get_debugreg(6) agrees");
+    /* %dr4 is %dr6 while CR4.DE is clear (gas spells it %db4). */
+    vec = MOV_FROM_DR(4, dr4);
+    test_check(vec == -1 && dr4 == 0xffff0ff0UL,
+               "mov from %%dr4 reads %%dr6 (%#lx)", dr4);
+    /* REX.R: %dr8 does not exist. */
+    before = last_trap.count;
+    asm volatile("1: .byte 0x44, 0x0f, 0x21, 0xc0\n2:\n" EXTABLE(1b, 2b)
+                 : "=a"(v)
+                 :
+                 : "memory");
+    vec = last_trap.count != before ? (int)last_trap.vector : -1;
+    test_check(vec == 6, "mov from %%dr8: #UD (vector %d)", vec);
+    /* Armed by mov alone: L0, write-only, 8 bytes on the watched variable. */
+    trap_set_hook(1, db_hook);
+    vec = MOV_TO_DR(7, 0x1 | (0x1UL << 16) | (0x2UL << 18));
+    test_check(vec == -1, "mov to %%dr7 arms breakpoint 0 (vector %d)", vec);
+    before = *(volatile unsigned int *)&db_count;
+    watched = 44;
+    test_check(*(volatile unsigned int *)&db_count == before + 1,
+               "a write to the watched variable delivers #DB (%u)",
+               *(volatile unsigned int *)&db_count - before);
+    vec = MOV_FROM_DR(6, dr6);
+    test_check(vec == -1 && (dr6 & 1), "mov from %%dr6 shows breakpoint 0 "
+                                       "hit (%#lx)", dr6);
+    vec = MOV_TO_DR(7, 0);
+    before = *(volatile unsigned int *)&db_count;
+    watched = 45;
+    test_check(vec == -1 && *(volatile unsigned int *)&db_count == before,
+               "mov 0 to %%dr7 disarms it");
+    vec = MOV_FROM_DR(7, v);
+    test_check(vec == -1 && v == 0x400, "mov from %%dr7 reads %#lx", v);
+    trap_set_hook(1, NULL);
+}
+
+/*
+ * A guest's breakpoint on memory the hypervisor writes for it fires in the
+ * hypervisor, which ignores it (Xen logs it) and finishes the hypercall.
+ */
+static xen_extraversion_t watched_buf __attribute__((aligned(16)));
+
+static void check_db_in_hypervisor(void)
+{
+    unsigned int before;
+
+    trap_set_hook(1, db_hook);
+    memset(watched_buf, 0x55, sizeof(watched_buf));
+    test_rc(HC(__HYPERVISOR_set_debugreg, 0, (unsigned long)watched_buf, 0, 0,
+               0),
+            0, "set_debugreg DR0 = a hypercall output buffer");
+    /* L0, write-only, 8 bytes. */
+    test_rc(HC(__HYPERVISOR_set_debugreg, 7, 0x1 | (1UL << 16) | (2UL << 18),
+               0, 0, 0),
+            0, "set_debugreg DR7 arms it");
+    before = *(volatile unsigned int *)&db_count;
+    test_rc(hypercall_xen_version(XENVER_extraversion, watched_buf), 0,
+            "xen_version writes into the watched buffer");
+    test_check(*(volatile unsigned int *)&db_count == before,
+               "the hypervisor's own write does not reach the guest as #DB "
+               "(%u)", *(volatile unsigned int *)&db_count - before);
+    test_check(watched_buf[0] != 0x55, "and the buffer was written");
+    test_rc(HC(__HYPERVISOR_set_debugreg, 7, 0, 0, 0, 0), 0, "disarm DR7");
+    trap_set_hook(1, NULL);
+}
+
+/*
+ * A data breakpoint hit by mov to %ss holds its #DB back until after the
+ * next instruction. After SYSCALL that is the hypervisor's first
+ * instruction, still on the guest's stack pointer: unless #DB has a stack
+ * of its own, the CPU writes the hypervisor's exception frame wherever the
+ * guest pointed %rsp (CVE-2018-8897, XSA-260). Here that is a buffer of
+ * ours, so the check can see it. QEMU's TCG does not hold the #DB back
+ * (it reaches the guest before the SYSCALL: the "deliveries" note), so
+ * the check only tells on hardware; under TCG it shows the path works.
+ */
+static volatile uint16_t ss_copy;
+static uint64_t movss_stack[1024] __attribute__((aligned(16)));
+
+static void check_movss_syscall(void)
+{
+    unsigned long sel;
+    unsigned int i, frames = 0, before;
+    long rc;
+
+    asm volatile("mov %%ss, %0" : "=r"(sel));
+    ss_copy = sel;
+    memset(movss_stack, 0, sizeof(movss_stack));
+    trap_set_hook(1, db_hook);
+    test_rc(HC(__HYPERVISOR_set_debugreg, 0, (unsigned long)&ss_copy, 0, 0, 0),
+            0, "set_debugreg DR0 = the %%ss value in memory");
+    /* L0, read/write (RW=11), 2 bytes (LEN=01). */
+    test_rc(HC(__HYPERVISOR_set_debugreg, 7, 0x1 | (3UL << 16) | (1UL << 18),
+               0, 0, 0),
+            0, "set_debugreg DR7 arms it for reads");
+    before = *(volatile unsigned int *)&db_count;
+    asm volatile("mov %%rsp, %%r12\n\t"
+                 "mov %[top], %%rsp\n\t"
+                 "mov (%[sel]), %%ss\n\t"
+                 "syscall\n\t"
+                 "mov %%r12, %%rsp"
+                 : "=a"(rc)
+                 : "a"((long)__HYPERVISOR_xen_version), "D"(XENVER_version),
+                   "S"(0L), [sel] "r"(&ss_copy),
+                   [top] "r"(&movss_stack[ARRAY_SIZE(movss_stack)])
+                 : "rcx", "r11", "r12", "memory");
+    test_rc(HC(__HYPERVISOR_set_debugreg, 7, 0, 0, 0, 0), 0, "disarm DR7");
+    trap_set_hook(1, NULL);
+    test_check(rc > 0, "the hypercall after mov to %%ss ran (%#lx)", rc);
+    for ( i = 0; i < ARRAY_SIZE(movss_stack); i++ )
+        frames += movss_stack[i] == 0xe008;
+    test_check(frames == 0, "no hypervisor frame (cs 0xe008) written on the "
+                            "guest's stack (%u)", frames);
+    test_note("guest #DB deliveries meanwhile: %u",
+              *(volatile unsigned int *)&db_count - before);
+}
+
 void test_main(void)
 {
     check_int3_ud2_de();
@@ -380,6 +711,12 @@ void test_main(void)
     check_regs_restored();
     check_iret_if();
     check_soft_int();
+    check_int80_unhandled();
+    check_call_gate();
+    check_ldt_selectors();
     check_nm_db();
     check_debugregs();
+    check_mov_dr();
+    check_db_in_hypervisor();
+    check_movss_syscall();
 }

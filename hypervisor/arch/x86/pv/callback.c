@@ -226,60 +226,6 @@ long do_fpu_taskswitch(unsigned int set)
     return 0;
 }
 
-#define DR7_RESERVED_ONES 0x400
-
-/* DR4 and DR5 are the old aliases of DR6 and DR7 (CR4.DE is clear). */
-static int debugreg_index(unsigned int reg)
-{
-    if ( reg > 7 )
-        return -ENODEV;
-    return reg == 4 || reg == 5 ? (int)reg + 2 : (int)reg;
-}
-
-long do_set_debugreg(unsigned int reg, unsigned long value)
-{
-    struct vcpu *v = current_vcpu();
-    int i = debugreg_index(reg);
-
-    if ( i < 0 )
-        return i;
-    reg = i;
-    switch ( reg )
-    {
-    case 0:
-    case 1:
-    case 2:
-    case 3:
-        /* A breakpoint on Xenia's memory would fire inside Xenia. */
-        if ( !guest_range_ok(value, 1) )
-            return -EPERM;
-        break;
-    case 6:
-        value = (value & 0xe00f) | 0xffff0ff0;
-        break;
-    case 7:
-        /* Enables only for guest addresses, which 0-3 already are. */
-        if ( value & 0xffffffff00000000UL )
-            return -EPERM;
-        value |= DR7_RESERVED_ONES;
-        break;
-    default:
-        return -EINVAL;
-    }
-    v->arch.debugreg[reg] = value;
-    pv_load_debugregs(v); /* the caller is the running vCPU */
-    return 0;
-}
-
-long do_get_debugreg(unsigned int reg)
-{
-    int i = debugreg_index(reg);
-
-    if ( i < 0 )
-        return i;
-    return current_vcpu()->arch.debugreg[i];
-}
-
 long do_vm_assist(unsigned int cmd, unsigned int type)
 {
     struct vcpu *v = current_vcpu();

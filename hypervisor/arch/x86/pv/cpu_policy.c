@@ -27,6 +27,7 @@
 #define MSR_PLATFORM_INFO 0xce
 #define MSR_ARCH_CAPS     0x10a
 #define NR_FEATURESET     19 /* the featureset words Xen 4.17 defines */
+#define L1_ECX_OSXSAVE_BIT (1u << 27)
 
 struct pv_cpu_policy {
     unsigned int nr;
@@ -46,7 +47,7 @@ static void host_query(const struct domain *d, uint32_t leaf, uint32_t sub,
 static void pv_query(const struct domain *d, uint32_t leaf, uint32_t sub,
                      uint32_t r[4])
 {
-    pv_domain_cpuid(d, leaf, sub, &r[0], &r[1], &r[2], &r[3]);
+    pv_domain_cpuid(d, NULL, leaf, sub, &r[0], &r[1], &r[2], &r[3]);
 }
 
 /* The policy fn answers with, serialised: *n leaves, -ENOBUFS if max is short. */
@@ -148,17 +149,22 @@ static const xen_cpuid_leaf_t *find(const struct pv_cpu_policy *p,
  * (a flag it does not offer is dropped, as Xen masks against its
  * maximum). Every other leaf (vendor, caches, topology) stays Xenia's.
  */
-void pv_domain_cpuid(const struct domain *d, uint32_t leaf, uint32_t sub,
-                     uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *dx)
+void pv_domain_cpuid(const struct domain *d, const struct vcpu *v,
+                     uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
+                     uint32_t *c, uint32_t *dx)
 {
     const xen_cpuid_leaf_t *l;
 
-    pv_cpuid(leaf, sub, a, b, c, dx);
+    pv_cpuid(v, leaf, sub, a, b, c, dx);
     if ( !d || !d->cpu_policy || !(l = find(d->cpu_policy, leaf, sub)) )
         return;
     switch ( leaf )
     {
     case 1:
+        /* OSXSAVE is the vCPU's CR4, not a feature a policy sets. */
+        *c &= l->c | (*c & L1_ECX_OSXSAVE_BIT);
+        *dx &= l->d;
+        break;
     case 0x80000001:
         *c &= l->c;
         *dx &= l->d;
@@ -212,7 +218,7 @@ static int check_limits(const struct pv_cpu_policy *p, uint32_t *err_leaf,
     {
         const xen_cpuid_leaf_t *l = find(p, limits[i].leaf, limits[i].sub);
 
-        pv_cpuid(limits[i].leaf, 0, &r[0], &r[1], &r[2], &r[3]);
+        pv_cpuid(NULL, limits[i].leaf, 0, &r[0], &r[1], &r[2], &r[3]);
         if ( l && l->a > r[0] )
         {
             *err_leaf = limits[i].leaf;

@@ -29,21 +29,50 @@ static DEFINE_PER_CPU(unsigned long, gdt_mapped[FIRST_RESERVED_GDT_PAGE]);
 #define DESC_DPL (3UL << 45)
 #define DESC_CODE (1UL << 43)
 #define DESC_WRITABLE (1UL << 41) /* data segments */
+#define DESC_TYPE_SHIFT 40
+#define DESC_TYPE_MASK  (15UL << DESC_TYPE_SHIFT)
+#define DESC_CALL_GATE  (12UL << DESC_TYPE_SHIFT) /* 64-bit in long mode */
+#define DESC_GATE_RSVD  (0xffUL << 32) /* IST and reserved: zero in a call gate */
+
+/* A call gate may name a guest code segment, the kernel's flat one, or the LDT. */
+static bool gate_selector_ok(unsigned int sel)
+{
+    return (sel >> 3) < FIRST_RESERVED_GDT_ENTRY || sel == FLAT_KERNEL_CS ||
+           (sel & 4);
+}
 
 /*
  * The rules Xen applies (shared/research/linux-pv-abi.md, section 1.8):
  * a not-present or null descriptor is fine; code and data descriptors
  * are made DPL 3, since the guest kernel runs in ring 3 and a DPL 0
- * segment would be unusable (Linux keeps shadow copies for that reason);
- * system descriptors (TSS, LDT, gates) are Xenia's business alone.
+ * segment would be unusable (Linux keeps shadow copies for that reason).
+ * Of the system descriptors (TSS, LDT, gates) only call gates are
+ * accepted, as Xen does, with their DPL forced to 0: the guest, always
+ * in ring 3, can never pass through one, and a far call or jump at it
+ * raises #GP with the gate's selector, which the guest kernel sees (Xen
+ * emulates gates for 32-bit guests only). The gate's second half, type 0,
+ * is invalid to the CPU as a descriptor of its own, so harmless.
  */
 static bool check_descriptor(uint64_t *d)
 {
+    unsigned int sel;
+
     if ( !(*d & DESC_P) )
         return true;
-    if ( !(*d & DESC_S) )
+    if ( *d & DESC_S )
+    {
+        *d |= DESC_DPL;
+        return true;
+    }
+    if ( !(*d & DESC_TYPE_MASK) )
+        return true;
+    sel = (*d >> 16) & 0xffff;
+    if ( (*d & DESC_TYPE_MASK) != DESC_CALL_GATE || !gate_selector_ok(sel) ||
+         (*d & DESC_GATE_RSVD) )
         return false;
-    *d |= DESC_DPL;
+    /* The guest's DPL, raised to its ring as for segments, keeps in the RPL. */
+    *d &= ~(DESC_DPL | (0xffffUL << 16));
+    *d |= (uint64_t)(sel | 3) << 16;
     return true;
 }
 
@@ -205,7 +234,8 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc)
     uint64_t *slot;
     long rc = 0;
 
-    if ( (maddr & 7) || mfn >= max_page )
+    /* Checked wherever it goes, as in Xen: it may become a table later. */
+    if ( (maddr & 7) || mfn >= max_page || !check_descriptor(&desc) )
         return -EINVAL;
     pg = mfn_to_page(_mfn(mfn));
     if ( !get_page(pg, v->domain->domain_id) )
@@ -215,11 +245,8 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc)
     if ( (pg->type_info & PGT_type_mask) == PGT_seg_desc_page &&
          (pg->type_info & PGT_count_mask) )
     {
-        /* In use as a descriptor table: only a valid descriptor goes in. */
-        if ( check_descriptor(&desc) )
-            *slot = desc;
-        else
-            rc = -EINVAL;
+        /* In use as a descriptor table: a valid one (checked above). */
+        *slot = desc;
     }
     else if ( get_page_type(pg, PGT_writable_page) == 0 )
     {

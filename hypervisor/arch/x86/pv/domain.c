@@ -13,19 +13,10 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
+#include <asm/xstate.h>
 #include <xenia/guest_access.h>
 #include <xenia/mm.h>
 #include <xenia/page_type.h>
-
-/* A freshly reset FPU as FXSAVE would store it: FCW 0x37f, MXCSR 0x1f80. */
-static void fpu_init_image(uint8_t *img)
-{
-    memset(img, 0, 512);
-    img[0] = 0x7f;
-    img[1] = 0x03;
-    img[24] = 0x80;
-    img[25] = 0x1f;
-}
 
 void arch_vcpu_init(struct vcpu *v)
 {
@@ -36,7 +27,10 @@ void arch_vcpu_init(struct vcpu *v)
     r->rflags = X86_EFLAGS_IF | 0x2;
     v->arch.kernel_mode = true;
     v->arch.kernel_ss = FLAT_KERNEL_SS;
-    fpu_init_image(v->arch.fpu_ctxt);
+    fpu_vcpu_init(v);
+    /* Debug registers at their reset values, as Xen reports them. */
+    v->arch.debugreg[6] = 0xffff0ff0UL;
+    v->arch.debugreg[7] = 0x400;
 }
 
 /* Publish a pvclock record: odd version while it changes, as Linux reads. */
@@ -202,7 +196,7 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next,
                      : "=r"(prev->arch.user_regs.ds), "=r"(prev->arch.user_regs.es),
                        "=r"(prev->arch.user_regs.fs), "=r"(prev->arch.user_regs.gs));
         save_segments(prev);
-        asm volatile("fxsave64 %0" : "=m"(prev->arch.fpu_ctxt));
+        fpu_save(prev);
         pv_update_runstate_area(prev);
     }
     if ( !next )
@@ -225,7 +219,7 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next,
         cpumask_clear_cpu(smp_processor_id(), &prev->domain->dirty_cpumask);
     pv_load_gdt(next);
     load_segments(next, frame);
-    asm volatile("fxrstor64 %0" ::"m"(next->arch.fpu_ctxt));
+    fpu_restore(next);
     pv_update_vcpu_time(next);
     pv_update_runstate_area(next);
     if ( (next->arch.debugreg[7] | (prev ? prev->arch.debugreg[7] : 0)) & 0xff )
@@ -300,7 +294,7 @@ int arch_vcpu_initialise(struct vcpu *v, const struct vcpu_guest_context *c)
     v->arch.gs_base_user = c->gs_base_user;
     v->arch.kernel_mode = true;
     if ( c->flags & VGCF_i387_valid )
-        memcpy(v->arch.fpu_ctxt, c->fpu_ctxt.x, sizeof(v->arch.fpu_ctxt));
+        fpu_vcpu_set_fxsave(v, c->fpu_ctxt.x);
     return 0;
 
  put_tables:

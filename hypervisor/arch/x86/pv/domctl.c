@@ -69,7 +69,6 @@ static long set_context(struct vcpu *v, const struct vcpu_guest_context *c)
             v->arch.ctrlreg[i] = c->ctrlreg[i];
     for ( i = 0; i < d->max_vcpus; i++ )
         d->vcpu[i]->arch.vm_assist = c->vm_assist & VM_ASSIST_VALID;
-    v->arch.fpu_initialised = c->flags & VGCF_i387_valid;
     /* The toolstack zeroed shared_info after creating the domain. */
     if ( !v->vcpu_id )
         domain_update_wallclock(d);

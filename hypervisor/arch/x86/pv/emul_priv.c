@@ -7,6 +7,9 @@
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/regs.h>
+#include <asm/debugreg.h>
+#include <asm/xstate.h>
+#include <xenia/errno.h>
 #include <xenia/hypercall.h>
 #include <xen/xen.h>
 
@@ -23,12 +26,21 @@
                      (1u << 8) /* TM2 */ | (1u << 15) /* PDCM */ |            \
                      (1u << 17) /* PCID */ | (1u << 21) /* x2APIC */ |        \
                      (1u << 24) /* TSC deadline */ |                          \
-                     (1u << 26) /* XSAVE: state is saved with FXSAVE */ |     \
-                     (1u << 27) /* OSXSAVE */ | (1u << 28) /* AVX */ |        \
-                     (1u << 29) /* F16C */)
+                     L1_ECX_OSXSAVE /* the guest's own CR4, below */)
+#define L1_ECX_FMA        (1u << 12)
+#define L1_ECX_XSAVE      (1u << 26)
+#define L1_ECX_OSXSAVE    (1u << 27)
+#define L1_ECX_AVX        (1u << 28)
+#define L1_ECX_F16C       (1u << 29)
 #define L1_ECX_HYPERVISOR (1u << 31)
-/* Leaf 7: FSGSBASE would make Linux set CR4 bits; the rest needs XSAVE
- * state, is the host's own protection, or is not virtualised. */
+/* What needs AVX state, hidden with it. */
+#define L1_ECX_NEED_YMM (L1_ECX_FMA | L1_ECX_AVX | L1_ECX_F16C)
+#define L7_EBX_AVX2     (1u << 5)
+/* Leaf 0xd.1 EAX: XSAVEOPT, XSAVEC, XGETBV1; not XSAVES (no IA32_XSS). */
+#define LD1_EAX_KEEP 0x7u
+/* Leaf 7: FSGSBASE would make Linux set CR4 bits; AVX2 comes with AVX
+ * (below); the rest needs XSAVE state Xenia does not hold (AVX-512), is
+ * the host's own protection, or is not virtualised. */
 #define L7_EBX_KEEP ((1u << 3) /* BMI1 */ | (1u << 8) /* BMI2 */ |            \
                      (1u << 9) /* ERMS */ | (1u << 18) /* RDSEED */ |         \
                      (1u << 19) /* ADX */ | (1u << 23) /* CLFLUSHOPT */ |     \
@@ -37,8 +49,34 @@
 #define EXT1_EDX_HIDE (1u << 26) /* 1 GiB pages */
 #define EXT1_ECX_HIDE (1u << 2) /* SVM */
 
-void pv_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
-              uint32_t *c, uint32_t *d)
+/* Leaf 0xd as Xen gives it to a PV guest: only the offered components. */
+static void xstate_leaf(uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c,
+                        uint32_t *d)
+{
+    uint64_t max = xstate_xcr0_max;
+
+    if ( !max )
+        *a = *b = *c = *d = 0;
+    else if ( sub == 0 )
+    {
+        /* EBX is the size for the XCR0 loaded now: the guest's own. */
+        *a = (uint32_t)max;
+        *d = max >> 32;
+        *c = xstate_size_max;
+    }
+    else if ( sub == 1 )
+    {
+        *a &= LD1_EAX_KEEP;
+        if ( !(*a & 2) ) /* EBX: the XSAVEC size, with IA32_XSS 0 */
+            *b = 0;
+        *c = *d = 0;
+    }
+    else if ( sub >= 64 || !((max >> sub) & 1) )
+        *a = *b = *c = *d = 0;
+}
+
+void pv_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a,
+              uint32_t *b, uint32_t *c, uint32_t *d)
 {
     if ( leaf >= 0x40000000 && leaf < 0x40010000 )
     {
@@ -62,17 +100,33 @@ void pv_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
     case 1:
         *d &= ~L1_EDX_HIDE;
         *c = (*c & ~L1_ECX_HIDE) | L1_ECX_HYPERVISOR;
+        if ( !xstate_xcr0_max )
+            *c &= ~(L1_ECX_XSAVE | L1_ECX_NEED_YMM);
+        else if ( !(xstate_xcr0_max & XSTATE_YMM) )
+            *c &= ~L1_ECX_NEED_YMM;
+        /*
+         * OSXSAVE is the guest's virtual CR4.OSXSAVE, except that (as on
+         * Xen, where the PV ABI came to depend on it) the kernel's forced
+         * CPUID sees it whenever XSAVE is offered: Linux enables XSAVE only
+         * when it sees both bits there.
+         */
+        if ( v && ((v->arch.ctrlreg[4] & X86_CR4_OSXSAVE) ||
+                   (xstate_xcr0_max && v->arch.kernel_mode)) )
+            *c |= L1_ECX_OSXSAVE;
         break;
     case 5: /* MONITOR/MWAIT */
     case 6: /* power management */
-    case 0xd: /* XSAVE state: hidden with XSAVE */
         *a = *b = *c = *d = 0;
+        break;
+    case 0xd:
+        xstate_leaf(sub, a, b, c, d);
         break;
     case 7:
         if ( sub == 0 )
         {
             *a = 0;
-            *b &= L7_EBX_KEEP;
+            *b &= L7_EBX_KEEP | (xstate_xcr0_max & XSTATE_YMM ? L7_EBX_AVX2
+                                                                : 0);
             *c &= L7_ECX_KEEP;
             *d = 0;
         }
@@ -98,7 +152,7 @@ bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_user_regs *regs)
     if ( copy_from_guest(insn, regs->rip, sizeof(insn)) ||
          memcmp(insn, sig, sizeof(sig)) )
         return false;
-    pv_domain_cpuid(v->domain, regs->rax, regs->rcx, &a, &b, &c, &d);
+    pv_domain_cpuid(v->domain, v, regs->rax, regs->rcx, &a, &b, &c, &d);
     regs->rax = a, regs->rbx = b, regs->rcx = c, regs->rdx = d;
     regs->rip += sizeof(sig);
     return true;
@@ -163,7 +217,7 @@ static bool emulate_wrmsr(struct cpu_user_regs *regs)
 }
 
 /* CR4 bits a PV kernel may set in its own view; the rest are Xenia's. */
-#define PV_CR4_GUEST_MASK X86_CR4_TSD
+#define PV_CR4_GUEST_MASK (X86_CR4_TSD | X86_CR4_OSXSAVE)
 
 /*
  * mov to/from a control register (0f 20 / 0f 22, always a register
@@ -219,6 +273,8 @@ static bool emulate_mov_cr(struct vcpu *v, struct cpu_user_regs *regs,
             break;
         case 4:
             v->arch.ctrlreg[4] = *reg & PV_CR4_GUEST_MASK;
+            if ( !xstate_xcr0_max ) /* not offered: stays clear */
+                v->arch.ctrlreg[4] &= ~X86_CR4_OSXSAVE;
             break;
         default: /* CR2, CR3 and the rest go through hypercalls */
             return false;
@@ -228,10 +284,72 @@ static bool emulate_mov_cr(struct vcpu *v, struct cpu_user_regs *regs,
     return true;
 }
 
+/*
+ * mov to/from a debug register (0f 21 / 0f 23, always a register operand):
+ * set_debugreg/get_debugreg's checks. 1 done, 0 not this instruction,
+ * -1 refused (#GP(0)).
+ */
+static int emulate_mov_dr(struct vcpu *v, struct cpu_user_regs *regs,
+                          const uint8_t *insn, unsigned int len)
+{
+    unsigned int i = 0, rex = 0, dr, modrm;
+    unsigned long val;
+    uint64_t *reg;
+    int rc;
+
+    if ( len > 0 && (insn[0] & 0xf0) == 0x40 )
+        rex = insn[i++];
+    if ( len < i + 3 || insn[i] != 0x0f ||
+         (insn[i + 1] != 0x21 && insn[i + 1] != 0x23) )
+        return 0;
+    modrm = insn[i + 2];
+    dr = ((modrm >> 3) & 7) | ((rex & 4) << 1);
+    reg = guest_gpr(regs, (modrm & 7) | ((rex & 1) << 3));
+    if ( insn[i + 1] == 0x21 )
+    {
+        rc = pv_get_debugreg(v, dr, &val);
+        if ( !rc )
+            *reg = val;
+    }
+    else
+        rc = pv_set_debugreg(v, dr, *reg);
+    if ( rc == -ENODEV ) /* no such register: #UD, as on Xen */
+    {
+        pv_inject_trap(v, regs, 6, 0);
+        return 1;
+    }
+    if ( rc )
+        return -1;
+    regs->rip += i + 3;
+    return 1;
+}
+
+/*
+ * xsetbv (0f 01 d1): the guest's XCR0, validated as Xen does. #UD while
+ * its virtual CR4.OSXSAVE is clear, #GP(0) for anything not allowed.
+ */
+static int emulate_xsetbv(struct vcpu *v, struct cpu_user_regs *regs,
+                          const uint8_t *insn, unsigned int len)
+{
+    if ( len < 3 || insn[0] != 0x0f || insn[1] != 0x01 || insn[2] != 0xd1 )
+        return 0;
+    if ( !(v->arch.ctrlreg[4] & X86_CR4_OSXSAVE) )
+    {
+        pv_inject_trap(v, regs, 6, 0);
+        return 1;
+    }
+    if ( xstate_guest_xsetbv(v, regs->rcx,
+                             ((uint64_t)regs->rdx << 32) | (uint32_t)regs->rax) )
+        return -1;
+    regs->rip += 3;
+    return 1;
+}
+
 bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs)
 {
     uint8_t insn[16];
     unsigned int len = sizeof(insn);
+    int rc;
 
     while ( len && copy_from_guest(insn, regs->rip, len) )
         len--;
@@ -248,6 +366,13 @@ bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs)
     {
         if ( !emulate_wrmsr(regs) )
             return false;
+        regs->rip += 2;
+        return true;
+    }
+    if ( len >= 2 && insn[0] == 0x0f && insn[1] == 0x06 && v->arch.kernel_mode )
+    {
+        /* clts: the virtual TS, as fpu_taskswitch(0) and as on Xen. */
+        do_fpu_taskswitch(0);
         regs->rip += 2;
         return true;
     }
@@ -272,5 +397,9 @@ bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs)
     }
     if ( v->arch.kernel_mode && emulate_mov_cr(v, regs, insn, len) )
         return true;
+    if ( v->arch.kernel_mode &&
+         ((rc = emulate_mov_dr(v, regs, insn, len)) ||
+          (rc = emulate_xsetbv(v, regs, insn, len))) )
+        return rc > 0;
     return pv_emulate_io(v, regs, insn, len);
 }

@@ -113,9 +113,12 @@ void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs,
  * "int n" from a guest reaches us as #GP with the IDT bit in the error
  * code (our gates are DPL 0). The guest's own gate decides: if its DPL
  * admits the guest's ring (kernel counts as ring 1), deliver vector n
- * past the instruction; otherwise it is the #GP it looks like.
+ * past the instruction; otherwise it is the #GP it looks like, with the
+ * error code the guest's own IDT would give, (n << 3) | 2 (Xen's int80
+ * path builds exactly that for int $0x80).
  */
-static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
+static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs,
+                           uint32_t *ec)
 {
     const struct trap_info *ti;
     uint8_t insn[2];
@@ -128,6 +131,7 @@ static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
     if ( (regs->error_code & 3) != 2 ||
          copy_from_guest(insn, regs->rip, sizeof(insn)) || insn[0] != 0xcd )
         return false;
+    *ec = ((uint32_t)insn[1] << 3) | 2;
     ti = &v->arch.trap_ctxt[insn[1]];
     /* Xen's own DPL-3 gate for int $0x80 ignores the guest's DPL. */
     if ( !ti->address ||
@@ -163,12 +167,26 @@ void pv_handle_exception(struct cpu_user_regs *regs)
         ec = v->arch.kernel_mode ? ec & ~PFEC_user_mode : ec | PFEC_user_mode;
         break;
     case 13:
-        if ( soft_interrupt(v, regs) || pv_emulate_privileged_op(v, regs) )
+        /*
+         * Only a #GP with error code 0 can be an instruction to emulate,
+         * as in Xen; any other (a gate's or segment's selector) reaches
+         * the guest as it came.
+         */
+        if ( soft_interrupt(v, regs, &ec) ||
+             (!ec && pv_emulate_privileged_op(v, regs)) )
             return;
         break;
     case 6:
         if ( pv_emulate_forced_cpuid(v, regs) )
             return;
+        break;
+    case 7:
+        /*
+         * The guest's virtual TS: as on Xen, delivering its #NM clears
+         * it, so the faulting instruction works when the handler returns.
+         */
+        v->arch.ctrlreg[0] &= ~X86_CR0_TS;
+        asm volatile("clts");
         break;
     case 1:
     {

@@ -14,7 +14,11 @@ void apic_start_ap(uint32_t dest_apic_id, paddr_t trampoline);
 void apic_eoi(void);
 uint32_t apic_id(void);
 
-/* Arm the timer to interrupt at system time deadline (0: disarm). */
+/*
+ * Arm the timer to interrupt at system time deadline: at once if it has
+ * passed, never for STIME_MAX (disarm). Far deadlines interrupt early;
+ * the timer code then finds nothing due and arms it again.
+ */
 void apic_timer_program(s_time_t deadline);
 const char *apic_timer_mode(void);
 

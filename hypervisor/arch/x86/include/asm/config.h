@@ -40,15 +40,16 @@
 
 /*
  * Each CPU has one naturally aligned stack block. The IST stacks for
- * #DF, NMI and #MC sit at its bottom so that every handler, on whichever
- * stack it runs, finds struct cpu_info at the top of the block by masking
- * its stack pointer.
+ * #DF, NMI, #MC and #DB sit at its bottom so that every handler, on
+ * whichever stack it runs, finds struct cpu_info at the top of the block
+ * by masking its stack pointer.
  */
 #define STACK_ORDER 3
 #define STACK_SIZE  (4096 << STACK_ORDER)
 #define IST_DF_PAGE  0
 #define IST_NMI_PAGE 1
 #define IST_MC_PAGE  2
+#define IST_DB_PAGE  3
 
 /*
  * GDT: guests own the first 14 pages; Xenia's entries start at 0xe000

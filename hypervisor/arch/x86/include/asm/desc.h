@@ -18,6 +18,7 @@ struct __attribute__((packed, aligned(16))) tss64 {
 #define IST_DF  1
 #define IST_NMI 2
 #define IST_MC  3
+#define IST_DB  4
 
 /* Vectors Xenia owns (exceptions are 0-31). */
 #define LEGACY_PIC_VECTOR_BASE 0x20 /* masked; only spurious ones arrive */

@@ -5,6 +5,7 @@
 
 #include <xenia/types.h>
 #include <xen/xen.h>
+#include <asm/xstate.h>
 
 /*
  * A 64-bit PV vCPU: what the guest kernel told us through hypercalls
@@ -57,8 +58,16 @@ struct pv_vcpu {
     unsigned int gdt_ents;
     unsigned long ldt_base, ldt_ents;
 
-    /* FXSAVE image: guest FPU/SSE state while descheduled. */
-    uint8_t fpu_ctxt[512] __attribute__((aligned(16)));
+    /*
+     * Guest FPU/SSE/AVX state while descheduled: a standard-format XSAVE
+     * area, whose first 512 bytes are the FXSAVE image (all there is when
+     * the CPU has no XSAVE).
+     */
+    union {
+        uint8_t fpu_ctxt[512];
+        uint8_t xsave_area[XSAVE_AREA_SIZE];
+    } __attribute__((aligned(64)));
+    uint64_t xcr0; /* the guest's XCR0, x87|SSE until it sets its own */
     bool fpu_initialised;
 };
 

@@ -58,12 +58,16 @@ bool pv_iopl_ok(const struct vcpu *v);
 bool pv_emulate_io(struct vcpu *v, struct cpu_user_regs *regs,
                    const uint8_t *insn, unsigned int len);
 bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_user_regs *regs);
-/* The CPUID leaves PV guests see (emul_priv.c)... */
-void pv_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
-              uint32_t *c, uint32_t *d);
+/*
+ * The CPUID leaves PV guests see (emul_priv.c), as vCPU v sees them now
+ * (OSXSAVE follows its CR4), or with v NULL as the toolstack sees them...
+ */
+void pv_cpuid(const struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t *a,
+              uint32_t *b, uint32_t *c, uint32_t *d);
 /* ...narrowed by d's toolstack-set policy, if any (cpu_policy.c). */
-void pv_domain_cpuid(const struct domain *d, uint32_t leaf, uint32_t sub,
-                     uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *dx);
+void pv_domain_cpuid(const struct domain *d, const struct vcpu *v,
+                     uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
+                     uint32_t *c, uint32_t *dx);
 
 /* Write the run state where the guest registered it (current vCPU). */
 void pv_update_runstate_area(struct vcpu *v);
