@@ -528,6 +528,125 @@ static void check_poll_free_port(void)
 }
 
 /*
+ * The reverse: Dom0 maps a page a DomU granted it and still holds the
+ * mapping when it destroys the DomU. As in Xen, the page stays alive and
+ * the DomU lingers as a dying domain until Dom0 unmaps it.
+ */
+/*
+ * Dom0 maps and unmaps a grant of its own once: the hypervisor keeps what
+ * it allocates for Dom0's first grant mapping (its maptrack) until Dom0
+ * dies. Then the host's settled free pages are the new baseline.
+ */
+static uint64_t dom0_maptrack_warm_up(void *va)
+{
+    grant_entry_v1_t *gt = dom0_grants();
+    static uint64_t *page;
+    struct gnttab_map_grant_ref op = {.host_addr = (unsigned long)va,
+                                      .flags = GNTMAP_host_map,
+                                      .ref = GRANT_REF + 1,
+                                      .dom = 0};
+    struct gnttab_unmap_grant_ref un = {.host_addr = (unsigned long)va};
+
+    if ( !page )
+        page = alloc_page();
+    gt[GRANT_REF + 1].domid = 0;
+    gt[GRANT_REF + 1].frame = (uint32_t)virt_to_mfn(page);
+    barrier();
+    gt[GRANT_REF + 1].flags = GTF_permit_access;
+    if ( hypercall_grant_table_op(GNTTABOP_map_grant_ref, &op, 1) || op.status )
+        test_error("Dom0 cannot map its own grant (%d)", op.status);
+    un.handle = op.handle;
+    if ( hypercall_grant_table_op(GNTTABOP_unmap_grant_ref, &un, 1) ||
+         un.status )
+        test_error("Dom0 cannot unmap its own grant (%d)", un.status);
+    mmuext_simple(MMUEXT_INVLPG_LOCAL, (unsigned long)va);
+    if ( set_page_rw(va, true) )
+        test_error("cannot map %p back", va);
+    gt[GRANT_REF + 1].flags = 0;
+    return host_settled_free_pages(0);
+}
+
+static void check_kill_with_grant_of_domu_mapped(uint64_t *before)
+{
+    static void *window, *va;
+    struct gnttab_setup_table st = {.nr_frames = 1};
+    struct gnttab_map_grant_ref op = {
+        .flags = GNTMAP_host_map, .ref = GRANT_REF, .status = 99};
+    struct gnttab_unmap_grant_ref un = {.status = 99};
+    struct xen_domctl_getdomaininfo info;
+    grant_entry_v1_t *gt;
+    xen_pfn_t frame = 0;
+    struct domu g = {0};
+    uint64_t old;
+    long rc;
+
+    if ( !window )
+    {
+        window = alloc_page();
+        va = alloc_page();
+    }
+    {
+        uint64_t now = dom0_maptrack_warm_up(va);
+
+        test_note("Dom0's first grant mapping kept %ld pages",
+                  (long)(*before - now));
+        *before = now;
+    }
+    if ( !build(&g, SHUTDOWN_poweroff, false) ||
+         domctl_simple(XEN_DOMCTL_unpausedomain, g.id) )
+    {
+        test_fail("cannot start a DomU to grant Dom0 a page");
+        return;
+    }
+    /* Its grant table, filled in here as a builder seeds one. */
+    st.dom = g.id;
+    set_xen_guest_handle(st.frame_list, &frame);
+    rc = hypercall_grant_table_op(GNTTABOP_setup_table, &st, 1);
+    test_check(!rc && st.status == GNTST_okay,
+               "d%u's grant frame: %#lx (rc %ld, status %d)", g.id,
+               (unsigned long)frame, rc, st.status);
+    old = *l1_entry((unsigned long)window);
+    if ( map_foreign(window, frame, g.id, PTE_P | PTE_RW | PTE_A | PTE_D) )
+        test_error("cannot map d%u's grant frame", g.id);
+    gt = window;
+    gt[GRANT_REF].domid = 0;
+    gt[GRANT_REF].frame = (uint32_t)g.mfn[PG_STACK];
+    barrier();
+    gt[GRANT_REF].flags = GTF_permit_access;
+    restore(window, old);
+
+    op.host_addr = (unsigned long)va;
+    op.dom = g.id;
+    rc = hypercall_grant_table_op(GNTTABOP_map_grant_ref, &op, 1);
+    mmuext_simple(MMUEXT_INVLPG_LOCAL, (unsigned long)va);
+    test_check(!rc && op.status == GNTST_okay,
+               "Dom0 maps d%u's grant (rc %ld, status %d)", g.id, rc,
+               op.status);
+    *(volatile uint64_t *)va = 0x6772616e74UL;
+
+    unmap_data(&g);
+    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, g.id), 0,
+            "destroy d%u while Dom0 maps its grant", g.id);
+    sleep_ms(20);
+    rc = dom_getinfo(g.id, &info);
+    test_check(!rc && info.domain == g.id && (info.flags & XEN_DOMINF_dying),
+               "it lingers, dying (rc %ld, flags %#x, %lu pages)", rc,
+               info.flags, (unsigned long)info.tot_pages);
+    test_check(*(volatile uint64_t *)va == 0x6772616e74UL,
+               "the granted page still reads");
+    un.host_addr = (unsigned long)va;
+    un.handle = op.handle;
+    rc = hypercall_grant_table_op(GNTTABOP_unmap_grant_ref, &un, 1);
+    mmuext_simple(MMUEXT_INVLPG_LOCAL, (unsigned long)va);
+    test_check(!rc && un.status == GNTST_okay,
+               "Dom0 unmaps it (rc %ld, status %d)", rc, un.status);
+    if ( set_page_rw(va, true) )
+        test_error("cannot map %p back", va);
+    test_check(dom_wait_gone(g.id), "then d%u is gone", g.id);
+    check_free_pages(*before);
+}
+
+/*
  * The DomU is inside a hypercall when Dom0 destroys it: blocked in
  * SCHEDOP_poll on an unbound port nothing signals, or in long mmu_update batches
  * that are preempted and continued, on the other CPU with -smp 2. The
@@ -703,5 +822,6 @@ void test_main(void)
 
     check_shutdown();
     check_kill_with_grant_mapped(before);
+    check_kill_with_grant_of_domu_mapped(&before);
     check_kill_in_hypercall(before, smp);
 }
