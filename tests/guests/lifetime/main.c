@@ -421,23 +421,6 @@ static grant_entry_v1_t *dom0_grants(void)
     return gt;
 }
 
-/* Can the page become a page table: no writable reference left anywhere? */
-static bool no_writable_refs(void *page)
-{
-    unsigned long mfn = virt_to_mfn(page);
-    bool ok;
-
-    memset(page, 0, PAGE_SIZE);
-    if ( set_page_rw(page, false) )
-        test_error("cannot make %p read-only", page);
-    ok = pin_table(1, mfn) == 0;
-    if ( ok )
-        unpin_table(mfn);
-    if ( set_page_rw(page, true) )
-        test_error("cannot make %p writable again", page);
-    return ok;
-}
-
 #define GRANT_REF 8
 
 /*
