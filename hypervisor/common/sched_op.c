@@ -47,6 +47,17 @@ void vcpu_poll_timeout(void *data)
     vcpu_wake(data);
 }
 
+static bool port_in_use(struct domain *d, evtchn_port_t port)
+{
+    struct evtchn_status st;
+    int rc;
+
+    spin_lock(&d->event_lock);
+    rc = evtchn_status(d->evtchn, port, &st);
+    spin_unlock(&d->event_lock);
+    return !rc && st.status != EVTCHNSTAT_closed;
+}
+
 /*
  * Block until one of the ports is pending or the timeout passes. Xenia
  * waits on the first port only (Linux polls one port: its spinlock
@@ -84,9 +95,12 @@ static long sched_poll(struct vcpu *v, unsigned long arg)
         if ( copy_from_guest(&port, (unsigned long)p.ports.p + i * sizeof(port),
                              sizeof(port)) )
             goto out;
-        /* A port beyond the domain's range: refused, never waited on. */
+        /*
+         * A port beyond the domain's range, or one not in use (free, or
+         * the reserved port 0): refused, never waited on, as in Xen.
+         */
         rc = -EINVAL;
-        if ( port >= EVTCHN_NR_PORTS )
+        if ( port >= EVTCHN_NR_PORTS || !port_in_use(v->domain, port) )
             goto out;
         rc = 0;
         if ( evtchn_2l_is_pending(v->domain, port) )

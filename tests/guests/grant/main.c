@@ -91,25 +91,6 @@ static void restore(const void *va)
         test_error("cannot remap %p", va);
 }
 
-/*
- * No writable mapping or type reference of the page is left anywhere if
- * it can become a page table: the check for leaked references.
- */
-static bool no_writable_refs(void *page)
-{
-    unsigned long mfn = virt_to_mfn(page);
-    bool ok;
-
-    memset(page, 0, PAGE_SIZE);
-    if ( set_page_rw(page, false) )
-        test_error("cannot make %p read-only", page);
-    ok = pin_table(1, mfn) == 0;
-    if ( ok )
-        unpin_table(mfn);
-    restore(page);
-    return ok;
-}
-
 static void check_table_ops(void)
 {
     struct gnttab_query_size q = {.dom = DOMID_SELF};

@@ -208,6 +208,12 @@ long set_page_rw(const void *va, bool writable);
 long mmuext_simple(unsigned int cmd, unsigned long arg);
 long pin_table(unsigned int level, unsigned long mfn);
 long unpin_table(unsigned long mfn);
+/*
+ * Zero the page and see whether it can become a page table: only if no
+ * writable mapping or type reference of it is left anywhere (a check for
+ * leaked references).
+ */
+bool no_writable_refs(void *page);
 long mmu_update_one(uint64_t ptr, uint64_t val);
 
 void mm_init(void);

@@ -128,6 +128,22 @@ long unpin_table(unsigned long mfn)
     return mmuext_simple(MMUEXT_UNPIN_TABLE, mfn);
 }
 
+bool no_writable_refs(void *page)
+{
+    unsigned long mfn = virt_to_mfn(page);
+    bool ok;
+
+    memset(page, 0, PAGE_SIZE);
+    if ( set_page_rw(page, false) )
+        test_error("cannot make %p read-only", page);
+    ok = pin_table(1, mfn) == 0;
+    if ( ok )
+        unpin_table(mfn);
+    if ( set_page_rw(page, true) )
+        test_error("cannot make %p writable again", page);
+    return ok;
+}
+
 long mmu_update_one(uint64_t ptr, uint64_t val)
 {
     mmu_update_t req = {.ptr = ptr, .val = val};
