@@ -158,38 +158,34 @@ void fpu_save(struct vcpu *v)
         asm volatile("fxsave64 %0" : "=m"(v->arch.fpu_ctxt));
 }
 
+/*
+ * Run a restore instruction on its memory operand (more operands may
+ * follow); 0 if the CPU refused the image (#GP), else 1.
+ */
+#define TRY_RESTORE(insn, mem, ...)                                            \
+    ({                                                                         \
+        unsigned int ok_ = 1;                                                  \
+        asm volatile("1: " insn " %1\n"                                        \
+                     "2:\n"                                                    \
+                     ".pushsection .fixup, \"ax\"\n"                           \
+                     "3: xor %k0, %k0\n"                                       \
+                     "   jmp 2b\n"                                             \
+                     ".popsection\n"                                           \
+                     ".pushsection .ex_table, \"a\"\n"                         \
+                     ".quad 1b, 3b\n"                                          \
+                     ".popsection"                                             \
+                     : "+r"(ok_)                                               \
+                     : "m"(mem), ##__VA_ARGS__                                 \
+                     : "memory");                                              \
+        ok_;                                                                   \
+    })
+
 /* XRSTOR (under XCR0 = all offered) or FXRSTOR; false if the CPU refused. */
 static bool load_area(struct vcpu *v)
 {
-    unsigned int ok = 1;
-
     if ( xstate_xcr0_max )
-        asm volatile("1: xrstor64 %1\n"
-                     "2:\n"
-                     ".pushsection .fixup, \"ax\"\n"
-                     "3: xor %k0, %k0\n"
-                     "   jmp 2b\n"
-                     ".popsection\n"
-                     ".pushsection .ex_table, \"a\"\n"
-                     ".quad 1b, 3b\n"
-                     ".popsection"
-                     : "+r"(ok)
-                     : "m"(v->arch.xsave_area), "a"(~0u), "d"(~0u)
-                     : "memory");
-    else
-        asm volatile("1: fxrstor64 %1\n"
-                     "2:\n"
-                     ".pushsection .fixup, \"ax\"\n"
-                     "3: xor %k0, %k0\n"
-                     "   jmp 2b\n"
-                     ".popsection\n"
-                     ".pushsection .ex_table, \"a\"\n"
-                     ".quad 1b, 3b\n"
-                     ".popsection"
-                     : "+r"(ok)
-                     : "m"(v->arch.fpu_ctxt)
-                     : "memory");
-    return ok;
+        return TRY_RESTORE("xrstor64", v->arch.xsave_area, "a"(~0u), "d"(~0u));
+    return TRY_RESTORE("fxrstor64", v->arch.fpu_ctxt);
 }
 
 void fpu_restore(struct vcpu *v)
