@@ -612,17 +612,26 @@ static int parse_mem_kb(const char *s, unsigned long long *kb)
     return 0;
 }
 
+/* "DOM SIZE", as mem-set and mem-max take them; nonzero: already said. */
+static int domain_and_size(int argc, char **argv, uint32_t *domid,
+                           unsigned long long *kb)
+{
+    if ( one_domain(argc, argv, "", domid) )
+        return 1;
+    need_args(argc, 2);
+    if ( parse_mem_kb(argv[optind + 1], kb) )
+        return xl_err("invalid memory size: %s", argv[optind + 1]), 1;
+    return 0;
+}
+
 static int cmd_mem_set(int argc, char **argv)
 {
     unsigned long long kb;
     uint32_t domid;
     char v[32];
 
-    if ( one_domain(argc, argv, "", &domid) )
+    if ( domain_and_size(argc, argv, &domid, &kb) )
         return 1;
-    need_args(argc, 2);
-    if ( parse_mem_kb(argv[optind + 1], &kb) )
-        return xl_err("invalid memory size: %s", argv[optind + 1]), 1;
     snprintf(v, sizeof(v), "%llu", kb);
     /* The guest's balloon driver follows memory/target. */
     if ( !xl_write(domid, "memory/target", v) )
@@ -638,11 +647,8 @@ static int cmd_mem_max(int argc, char **argv)
     uint32_t domid;
     char v[32];
 
-    if ( one_domain(argc, argv, "", &domid) )
+    if ( domain_and_size(argc, argv, &domid, &kb) )
         return 1;
-    need_args(argc, 2);
-    if ( parse_mem_kb(argv[optind + 1], &kb) )
-        return xl_err("invalid memory size: %s", argv[optind + 1]), 1;
     /* libxl adds LIBXL_MAXMEM_CONSTANT (1 MiB) of slack. */
     if ( hcall_domain_max_mem(xl_hcall(), domid, kb + 1024) )
         return xl_err("%s", hcall_error(xl_hcall())), 1;
