@@ -50,11 +50,13 @@ void vcpu_poll_timeout(void *data)
 static bool port_in_use(struct domain *d, evtchn_port_t port)
 {
     struct evtchn_status st;
+    unsigned long flags;
     int rc;
 
-    spin_lock(&d->event_lock);
+    /* Interrupts off, as everywhere: a timer's VIRQ takes this lock too. */
+    flags = spin_lock_irqsave(&d->event_lock);
     rc = evtchn_status(d->evtchn, port, &st);
-    spin_unlock(&d->event_lock);
+    spin_unlock_irqrestore(&d->event_lock, flags);
     return !rc && st.status != EVTCHNSTAT_closed;
 }
 
