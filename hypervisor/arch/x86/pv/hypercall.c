@@ -214,10 +214,18 @@ void pv_exit_to_guest(struct cpu_user_regs *regs)
         struct vcpu *v = sched_exit_to_guest(regs);
         struct vcpu_info *vi = v->vcpu_info;
 
-        if ( vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
-             v->arch.event_callback_eip )
-            pv_create_bounce_frame(v, regs, v->arch.event_callback_eip, false,
-                                   0, true);
+        /*
+         * sched_exit_to_guest() has just found nothing to do, with
+         * interrupts off: what another CPU asks from now on comes with an
+         * IPI, taken as soon as the guest runs. So with no event to bounce
+         * the vCPU can go at once (the common case: every return from a
+         * system call or a hypercall).
+         */
+        if ( !vi->evtchn_upcall_pending || vi->evtchn_upcall_mask ||
+             !v->arch.event_callback_eip )
+            return;
+        pv_create_bounce_frame(v, regs, v->arch.event_callback_eip, false, 0,
+                               true);
         /*
          * A bounce that crashed the domain means: pick someone else; and a
          * reschedule asked for meanwhile must not wait for a timer that
