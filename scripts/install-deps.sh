@@ -16,6 +16,7 @@ pkgs=(
     xenstore-utils                               # reference xenstore clients
     xz-utils                                     # XZ decoder unit tests
     liblzma-dev                                  # the DomU builder unpacks bzImages
+    gdb                                          # tests/bench/linux/breakdown
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -31,6 +31,11 @@ static inline bool guest_range_ok(unsigned long va, size_t len)
     /* Both halves of the canonical space are the guest's except our slots. */
     return last < 0xffff800000000000UL || va >= 0xffff880000000000UL;
 }
+/* A guest's handler address: none (0), or canonical and outside our slots. */
+static inline bool guest_code_ok(unsigned long eip)
+{
+    return eip == 0 || guest_range_ok(eip, 1);
+}
 int copy_from_guest(void *dst, unsigned long src, size_t len);
 int copy_to_guest(unsigned long dst, const void *src, size_t len);
 int clear_guest(unsigned long dst, size_t len);

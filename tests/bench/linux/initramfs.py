@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Build the benchmark's initramfs.
 
-  initramfs.py <busybox binary> <init> <ubench> <tiny> <out.cpio>
+  initramfs.py <busybox binary> <init> <out.cpio> <program>...
+
+Each program goes to /bin under its own name.
 
 The cpio writer is tests/linux/prepare.py's, imported rather than copied,
 so both initramfs builders stay one format.
@@ -22,9 +24,9 @@ def load_prepare():
 
 
 def main():
-    if len(sys.argv) != 6:
+    if len(sys.argv) < 5:
         sys.exit(__doc__.strip())
-    busybox, init, ubench, tiny, out = sys.argv[1:6]
+    busybox, init, out = sys.argv[1:4]
     prepare = load_prepare()
 
     def read(path):
@@ -34,10 +36,10 @@ def main():
     entries = [(d, 0o40755, None) for d in ("bin", "dev", "proc", "sys", "tmp")]
     entries += [
         ("bin/busybox", 0o100755, read(busybox)),
-        ("bin/ubench", 0o100755, read(ubench)),
-        ("bin/tiny", 0o100755, read(tiny)),
         ("init", 0o100755, read(init)),
     ]
+    entries += [("bin/" + os.path.basename(p), 0o100755, read(p))
+                for p in sys.argv[4:]]
     tmp = out + ".tmp"
     with open(tmp, "wb") as f:
         f.write(prepare.cpio_newc(entries))

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Entering the hypervisor from a 64-bit PV guest by SYSCALL, and leaving. */
+/*
+ * Entering the hypervisor from a 64-bit PV guest by SYSCALL (on to
+ * pv_syscall_entry in hypercall.c), and leaving (pv_exit_to_guest).
+ */
 #include <asm/asm_defns.h>
 #include <asm/config.h>
 

@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Hypercall dispatch for 64-bit PV guests. */
+/*
+ * A 64-bit PV guest's SYSCALL from entry.S: a hypercall from its kernel,
+ * dispatched here to its do_<name>, or a system call bounced to the guest
+ * kernel; and the exit back to the guest that every entry takes.
+ */
 #include <xenia/errno.h>
 #include <xenia/console.h>
 #include <xenia/hypercall.h>
 #include <xenia/boot_param.h>
 #include <xenia/domain.h>
+#include <xenia/sched.h>
+#include <xenia/softirq.h>
 #include <asm/current.h>
 #include <asm/pv.h>
+#include <asm/asm_defns.h>
 
 
 /* The frame of the hypercall in progress on this CPU, for continuations. */
@@ -168,6 +175,66 @@ void pv_hypercall(struct cpu_user_regs *regs)
         regs->rip -= 2; /* back onto the syscall: the guest calls again */
     else
         regs->rax = rc;
+}
+
+void pv_syscall_entry(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current_vcpu();
+    unsigned long eip;
+
+    if ( regs->entry_vector == TRAP_syscall && v->arch.kernel_mode )
+    {
+        pv_hypercall(regs);
+        return;
+    }
+    /*
+     * A system call from guest user mode goes to the guest kernel, with
+     * DF cleared as the PV ABI's virtual SYSCALL_MASK says. With no
+     * callback it is the #UD of a CPU without SYSCALL, on the instruction.
+     */
+    eip = regs->entry_vector == TRAP_syscall32 ? v->arch.syscall32_callback_eip
+                                               : v->arch.syscall_callback_eip;
+    if ( eip )
+    {
+        if ( pv_create_bounce_frame(v, regs, eip, false, 0,
+                                    v->arch.syscall_disables_events) )
+            regs->rflags &= ~X86_EFLAGS_DF;
+    }
+    else
+    {
+        regs->rip -= 2;
+        pv_inject_trap(v, regs, 6, 0);
+    }
+}
+
+void pv_exit_to_guest(struct cpu_user_regs *regs)
+{
+    for ( ;; )
+    {
+        struct vcpu *v = sched_exit_to_guest(regs);
+        struct vcpu_info *vi = v->vcpu_info;
+
+        /*
+         * sched_exit_to_guest() has just found nothing to do, with
+         * interrupts off: what another CPU asks from now on comes with an
+         * IPI, taken as soon as the guest runs. So with no event to bounce
+         * the vCPU can go at once (the common case: every return from a
+         * system call or a hypercall).
+         */
+        if ( !vi->evtchn_upcall_pending || vi->evtchn_upcall_mask ||
+             !v->arch.event_callback_eip )
+            return;
+        pv_create_bounce_frame(v, regs, v->arch.event_callback_eip, false, 0,
+                               true);
+        /*
+         * A bounce that crashed the domain means: pick someone else; and a
+         * reschedule asked for meanwhile must not wait for a timer that
+         * may no longer be armed.
+         */
+        if ( !v->domain->is_shutting_down &&
+             !softirq_pending(smp_processor_id(), SCHEDULE_SOFTIRQ) )
+            return;
+    }
 }
 
 /*

@@ -3,7 +3,6 @@
 #include <xenia/console.h>
 #include <xenia/guest_access.h>
 #include <xenia/sched.h>
-#include <xenia/softirq.h>
 #include <asm/flushtlb.h>
 #include <asm/current.h>
 #include <asm/msr.h>
@@ -202,56 +201,4 @@ void pv_handle_exception(struct cpu_user_regs *regs)
         break;
     }
     pv_inject_trap(v, regs, vec, ec);
-}
-
-void pv_syscall_entry(struct cpu_user_regs *regs)
-{
-    struct vcpu *v = current_vcpu();
-    unsigned long eip;
-
-    if ( regs->entry_vector == TRAP_syscall && v->arch.kernel_mode )
-    {
-        pv_hypercall(regs);
-        return;
-    }
-    /*
-     * A system call from guest user mode goes to the guest kernel, with
-     * DF cleared as the PV ABI's virtual SYSCALL_MASK says. With no
-     * callback it is the #UD of a CPU without SYSCALL, on the instruction.
-     */
-    eip = regs->entry_vector == TRAP_syscall32 ? v->arch.syscall32_callback_eip
-                                               : v->arch.syscall_callback_eip;
-    if ( eip )
-    {
-        if ( pv_create_bounce_frame(v, regs, eip, false, 0,
-                                    v->arch.syscall_disables_events) )
-            regs->rflags &= ~X86_EFLAGS_DF;
-    }
-    else
-    {
-        regs->rip -= 2;
-        pv_inject_trap(v, regs, 6, 0);
-    }
-}
-
-void pv_exit_to_guest(struct cpu_user_regs *regs)
-{
-    for ( ;; )
-    {
-        struct vcpu *v = sched_exit_to_guest(regs);
-        struct vcpu_info *vi = v->vcpu_info;
-
-        if ( vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
-             v->arch.event_callback_eip )
-            pv_create_bounce_frame(v, regs, v->arch.event_callback_eip, false,
-                                   0, true);
-        /*
-         * A bounce that crashed the domain means: pick someone else; and a
-         * reschedule asked for meanwhile must not wait for a timer that
-         * may no longer be armed.
-         */
-        if ( !v->domain->is_shutting_down &&
-             !softirq_pending(smp_processor_id(), SCHEDULE_SOFTIRQ) )
-            return;
-    }
 }
