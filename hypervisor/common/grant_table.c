@@ -14,7 +14,7 @@
  * granter's active entries; each mapping also has a maptrack entry in the
  * mapping domain's table, found again by its handle.
  *
- * Locking: one lock per table (env->lock), never two at once. A mapping
+ * Locking: one lock per table (gnttab_env_lock), never two at once. A mapping
  * is set up in steps (take a handle, pin, take references, install the
  * PTE, record it) and undone in reverse on any failure.
  */
@@ -113,16 +113,17 @@ static void reduce_status(grant_entry_v1_t *e, const struct gnttab_active *a,
 
 static int grow_one_frame(struct grant_table *gt)
 {
-    const struct gnttab_env *env = gt->env;
     unsigned int i = gt->nr_frames;
 
-    gt->active[i] = env->zalloc(GNTTAB_PER_FRAME * sizeof(*gt->active[i]));
+    gt->active[i] =
+        gnttab_env_zalloc(GNTTAB_PER_FRAME * sizeof(*gt->active[i]));
     if ( !gt->active[i] )
         return -ENOMEM;
-    gt->shared[i] = env->alloc_shared_frame(gt->domid, &gt->shared_mfn[i]);
+    gt->shared[i] =
+        gnttab_env_alloc_shared_frame(gt->domid, &gt->shared_mfn[i]);
     if ( !gt->shared[i] )
     {
-        env->free(gt->active[i]);
+        gnttab_env_free(gt->active[i]);
         gt->active[i] = NULL;
         return -ENOMEM;
     }
@@ -131,8 +132,7 @@ static int grow_one_frame(struct grant_table *gt)
 }
 
 int gnttab_init(struct grant_table *gt, domid_t id, unsigned int max_frames,
-                unsigned int max_maptrack_frames, const struct gnttab_env *env,
-                void *env_data)
+                unsigned int max_maptrack_frames, void *env_data)
 {
     memset(gt, 0, sizeof(*gt));
     if ( max_frames < GNTTAB_INITIAL_FRAMES || !max_maptrack_frames ||
@@ -140,16 +140,16 @@ int gnttab_init(struct grant_table *gt, domid_t id, unsigned int max_frames,
          max_maptrack_frames > UINT32_MAX / GNTTAB_MAPTRACK_PER_FRAME )
         return -EINVAL;
     gt->domid = id;
-    gt->env = env;
     gt->env_data = env_data;
     gt->version = 1;
     gt->max_frames = max_frames;
     gt->max_maptrack_frames = max_maptrack_frames;
     gt->maptrack_free = GNTTAB_NO_HANDLE;
-    gt->shared = env->zalloc(max_frames * sizeof(*gt->shared));
-    gt->shared_mfn = env->zalloc(max_frames * sizeof(*gt->shared_mfn));
-    gt->active = env->zalloc(max_frames * sizeof(*gt->active));
-    gt->maptrack = env->zalloc(max_maptrack_frames * sizeof(*gt->maptrack));
+    gt->shared = gnttab_env_zalloc(max_frames * sizeof(*gt->shared));
+    gt->shared_mfn = gnttab_env_zalloc(max_frames * sizeof(*gt->shared_mfn));
+    gt->active = gnttab_env_zalloc(max_frames * sizeof(*gt->active));
+    gt->maptrack =
+        gnttab_env_zalloc(max_maptrack_frames * sizeof(*gt->maptrack));
     if ( !gt->shared || !gt->shared_mfn || !gt->active || !gt->maptrack )
         goto fail;
     while ( gt->nr_frames < GNTTAB_INITIAL_FRAMES )
@@ -164,20 +164,19 @@ fail:
 
 void gnttab_free(struct grant_table *gt)
 {
-    const struct gnttab_env *env = gt->env;
     unsigned int i;
 
     for ( i = 0; i < gt->nr_frames; i++ )
     {
-        env->free_shared_frame(gt->shared[i]);
-        env->free(gt->active[i]);
+        gnttab_env_free_shared_frame(gt->shared[i]);
+        gnttab_env_free(gt->active[i]);
     }
     for ( i = 0; i < gt->maptrack_frames; i++ )
-        env->free(gt->maptrack[i]);
-    env->free(gt->shared);
-    env->free(gt->shared_mfn);
-    env->free(gt->active);
-    env->free(gt->maptrack);
+        gnttab_env_free(gt->maptrack[i]);
+    gnttab_env_free(gt->shared);
+    gnttab_env_free(gt->shared_mfn);
+    gnttab_env_free(gt->active);
+    gnttab_env_free(gt->maptrack);
     gt->nr_frames = gt->maptrack_frames = 0;
     gt->shared = NULL;
     gt->shared_mfn = NULL;
@@ -191,14 +190,14 @@ int gnttab_setup(struct grant_table *gt, uint32_t nr_frames)
 
     if ( nr_frames > gt->max_frames )
         return GNTST_general_error;
-    gt->env->lock(gt);
+    gnttab_env_lock(gt);
     while ( gt->nr_frames < nr_frames )
         if ( grow_one_frame(gt) )
         {
             rc = GNTST_general_error;
             break;
         }
-    gt->env->unlock(gt);
+    gnttab_env_unlock(gt);
     return rc;
 }
 
@@ -229,10 +228,10 @@ static grant_handle_t maptrack_get(struct grant_table *gt)
     grant_handle_t h = GNTTAB_NO_HANDLE;
     unsigned int i, base;
 
-    gt->env->lock(gt);
+    gnttab_env_lock(gt);
     if ( gt->maptrack_free == GNTTAB_NO_HANDLE &&
          gt->maptrack_frames < gt->max_maptrack_frames &&
-         (frame = gt->env->zalloc(PAGE_SIZE)) )
+         (frame = gnttab_env_zalloc(PAGE_SIZE)) )
     {
         base = gt->maptrack_frames * GNTTAB_MAPTRACK_PER_FRAME;
         for ( i = 0; i < GNTTAB_MAPTRACK_PER_FRAME; i++ )
@@ -249,7 +248,7 @@ static grant_handle_t maptrack_get(struct grant_table *gt)
         maptrack_of(gt, h)->flags = 0;
         maptrack_of(gt, h)->busy = false;
     }
-    gt->env->unlock(gt);
+    gnttab_env_unlock(gt);
     return h;
 }
 
@@ -264,9 +263,9 @@ static void maptrack_put_locked(struct grant_table *gt, grant_handle_t h)
 
 static void maptrack_put(struct grant_table *gt, grant_handle_t h)
 {
-    gt->env->lock(gt);
+    gnttab_env_lock(gt);
     maptrack_put_locked(gt, h);
-    gt->env->unlock(gt);
+    gnttab_env_unlock(gt);
 }
 
 /* ---- map ---- */
@@ -276,16 +275,16 @@ static void maptrack_put(struct grant_table *gt, grant_handle_t h)
  * reference on the granted frame (*got_ref). A GNTST_* code.
  */
 static int pin_entry(struct grant_table *rgt, grant_ref_t ref, domid_t user,
-                     bool host, bool dev, bool ro, bool mapping,
-                     unsigned long *mfn, bool *got_ref)
+                     bool host, bool dev, bool ro, bool mapping, mfn_t *mfn,
+                     bool *got_ref)
 {
     struct gnttab_active *a;
     grant_entry_v1_t *e;
-    unsigned long frame;
+    mfn_t frame;
     int rc = GNTST_okay;
 
     *got_ref = false;
-    rgt->env->lock(rgt);
+    gnttab_env_lock(rgt);
     if ( ref >= gnttab_nr_entries(rgt) )
     {
         rc = GNTST_bad_gntref;
@@ -306,8 +305,9 @@ static int pin_entry(struct grant_table *rgt, grant_ref_t ref, domid_t user,
         if ( !is_pinned(a) )
         {
             /* The frame as it is now: the granter may change it later. */
-            frame = __atomic_load_n(&e->frame, __ATOMIC_ACQUIRE);
-            if ( !rgt->env->get_page(frame, rgt->domid) )
+            frame = gnttab_pv_gfn_to_mfn(
+                _gfn(__atomic_load_n(&e->frame, __ATOMIC_ACQUIRE)));
+            if ( !gnttab_env_get_page(frame, rgt->domid) )
             {
                 rc = GNTST_bad_page;
                 reduce_status(e, a, ro);
@@ -321,7 +321,7 @@ static int pin_entry(struct grant_table *rgt, grant_ref_t ref, domid_t user,
     pin_add(a, host, dev, ro, 1);
     *mfn = a->mfn;
 out:
-    rgt->env->unlock(rgt);
+    gnttab_env_unlock(rgt);
     return rc;
 }
 
@@ -330,10 +330,10 @@ static void unpin_entry(struct grant_table *rgt, grant_ref_t ref, bool host,
 {
     struct gnttab_active *a = active_of(rgt, ref);
 
-    rgt->env->lock(rgt);
+    gnttab_env_lock(rgt);
     pin_add(a, host, dev, ro, -1);
     reduce_status(shared_of(rgt, ref), a, ro);
-    rgt->env->unlock(rgt);
+    gnttab_env_unlock(rgt);
 }
 
 /*
@@ -342,31 +342,30 @@ static void unpin_entry(struct grant_table *rgt, grant_ref_t ref, bool host,
  * unmapped (a host mapping's belong to its PTE). *refs may already hold
  * the one the first pin took. false if the frame refuses one.
  */
-static bool get_map_refs(const struct gnttab_env *env, unsigned long mfn,
-                         domid_t owner, bool host, bool dev, bool ro,
+static bool get_map_refs(mfn_t mfn, domid_t owner, bool host, bool dev, bool ro,
                          unsigned int *refs, unsigned int *types)
 {
     if ( !*refs )
     {
-        if ( !env->get_page(mfn, owner) )
+        if ( !gnttab_env_get_page(mfn, owner) )
             return false;
         (*refs)++;
     }
     if ( dev && !ro )
     {
-        if ( !env->get_writable(mfn) )
+        if ( !gnttab_env_get_writable(mfn) )
             return false;
         (*types)++;
     }
     if ( host && dev )
     {
-        if ( !env->get_page(mfn, owner) )
+        if ( !gnttab_env_get_page(mfn, owner) )
             return false;
         (*refs)++;
     }
     if ( host && !ro )
     {
-        if ( !env->get_writable(mfn) )
+        if ( !gnttab_env_get_writable(mfn) )
             return false;
         (*types)++;
     }
@@ -375,14 +374,13 @@ static bool get_map_refs(const struct gnttab_env *env, unsigned long mfn,
 
 void gnttab_map_one(struct grant_table *lgt, struct gnttab_map_grant_ref *op)
 {
-    const struct gnttab_env *env = lgt->env;
     bool host = op->flags & GNTMAP_host_map;
     bool dev = op->flags & GNTMAP_device_map;
     bool ro = op->flags & GNTMAP_readonly;
     unsigned int refs = 0, types = 0;
     struct gnttab_maptrack *mt;
     struct grant_table *rgt;
-    unsigned long mfn = 0;
+    mfn_t mfn = INVALID_MFN;
     grant_handle_t h;
     bool got_ref;
     int rc;
@@ -392,7 +390,7 @@ void gnttab_map_one(struct grant_table *lgt, struct gnttab_map_grant_ref *op)
         op->status = GNTST_bad_gntref; /* Xen's answer to no kind of map */
         return;
     }
-    rgt = env->lookup(op->dom);
+    rgt = gnttab_env_lookup(op->dom);
     if ( !rgt )
     {
         op->status = GNTST_bad_domain;
@@ -410,32 +408,32 @@ void gnttab_map_one(struct grant_table *lgt, struct gnttab_map_grant_ref *op)
         goto put_handle;
     refs = got_ref;
     rc = GNTST_general_error;
-    if ( !get_map_refs(env, mfn, rgt->domid, host, dev, ro, &refs, &types) )
+    if ( !get_map_refs(mfn, rgt->domid, host, dev, ro, &refs, &types) )
         goto undo;
     if ( host )
     {
-        rc = env->create_host_mapping(op->host_addr, mfn, op->flags);
+        rc = gnttab_env_create_host_mapping(op->host_addr, mfn, op->flags);
         if ( rc )
             goto undo;
     }
 
-    env->lock(lgt);
+    gnttab_env_lock(lgt);
     mt = maptrack_of(lgt, h);
     mt->ref = op->ref;
     mt->domid = op->dom;
     mt->mfn = mfn;
     mt->flags = op->flags;
-    env->unlock(lgt);
-    op->dev_bus_addr = (uint64_t)mfn << PAGE_SHIFT;
+    gnttab_env_unlock(lgt);
+    op->dev_bus_addr = mfn_to_maddr(mfn);
     op->handle = h;
     op->status = GNTST_okay;
     return;
 
 undo:
     while ( types-- )
-        env->put_writable(mfn);
+        gnttab_env_put_writable(mfn);
     while ( refs-- )
-        env->put_page(mfn);
+        gnttab_env_put_page(mfn);
     unpin_entry(rgt, op->ref, host, dev, ro);
 put_handle:
     maptrack_put(lgt, h);
@@ -447,7 +445,6 @@ put_handle:
 int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
                          uint64_t dev_bus_addr, grant_handle_t handle)
 {
-    const struct gnttab_env *env = lgt->env;
     struct gnttab_maptrack *mt, m;
     struct grant_table *rgt;
     uint32_t claim = 0;
@@ -460,21 +457,21 @@ int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
      * "unstable handle", so no reference is released twice and the
      * handle is freed once, by whoever removed its last kind.
      */
-    env->lock(lgt);
+    gnttab_env_lock(lgt);
     if ( handle >= lgt->maptrack_frames * GNTTAB_MAPTRACK_PER_FRAME ||
          !(maptrack_of(lgt, handle)->flags &
            (GNTMAP_host_map | GNTMAP_device_map)) ||
          maptrack_of(lgt, handle)->busy )
     {
-        env->unlock(lgt);
+        gnttab_env_unlock(lgt);
         return GNTST_bad_handle;
     }
     mt = maptrack_of(lgt, handle);
     m = *mt;
     if ( dev_bus_addr && (m.flags & GNTMAP_device_map) &&
-         dev_bus_addr != (uint64_t)m.mfn << PAGE_SHIFT )
+         dev_bus_addr != mfn_to_maddr(m.mfn) )
     {
-        env->unlock(lgt);
+        gnttab_env_unlock(lgt);
         return GNTST_bad_dev_addr;
     }
     if ( host_addr && (m.flags & GNTMAP_host_map) )
@@ -483,60 +480,59 @@ int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
         claim |= GNTMAP_device_map;
     if ( !claim )
     {
-        env->unlock(lgt);
+        gnttab_env_unlock(lgt);
         return GNTST_okay; /* nothing named: Xen does nothing, and succeeds */
     }
     mt->flags &= ~claim;
     mt->busy = true;
-    env->unlock(lgt);
+    gnttab_env_unlock(lgt);
 
-    rgt = env->lookup(m.domid);
+    rgt = gnttab_env_lookup(m.domid);
     rc = GNTST_general_error;
     if ( !rgt || m.ref >= gnttab_nr_entries(rgt) )
         goto restore; /* cannot happen while the granter's table lives */
     if ( claim & GNTMAP_host_map )
     {
-        rc = env->replace_host_mapping(host_addr, m.mfn, m.flags);
+        rc = gnttab_env_replace_host_mapping(host_addr, m.mfn, m.flags);
         if ( rc )
             goto restore;
         /* No CPU may still reach the frame once its references go. */
-        env->flush_tlb();
+        gnttab_env_flush_tlb();
     }
 
     ro = m.flags & GNTMAP_readonly;
     if ( claim & GNTMAP_device_map )
     {
         if ( !ro )
-            env->put_writable(m.mfn);
-        env->put_page(m.mfn);
+            gnttab_env_put_writable(m.mfn);
+        gnttab_env_put_page(m.mfn);
     }
     if ( claim & GNTMAP_host_map )
     {
         if ( !ro )
-            env->put_writable(m.mfn);
-        env->put_page(m.mfn);
+            gnttab_env_put_writable(m.mfn);
+        gnttab_env_put_page(m.mfn);
     }
     unpin_entry(rgt, m.ref, claim & GNTMAP_host_map, claim & GNTMAP_device_map,
                 ro);
 
-    env->lock(lgt);
+    gnttab_env_lock(lgt);
     mt->busy = false;
     if ( !(mt->flags & (GNTMAP_host_map | GNTMAP_device_map)) )
         maptrack_put_locked(lgt, handle);
-    env->unlock(lgt);
+    gnttab_env_unlock(lgt);
     return GNTST_okay;
 
 restore:
-    env->lock(lgt);
+    gnttab_env_lock(lgt);
     mt->flags |= claim;
     mt->busy = false;
-    env->unlock(lgt);
+    gnttab_env_unlock(lgt);
     return rc;
 }
 
 void gnttab_release_mappings(struct grant_table *lgt)
 {
-    const struct gnttab_env *env = lgt->env;
     struct gnttab_maptrack *mt, m;
     struct grant_table *rgt;
     grant_handle_t h;
@@ -545,35 +541,35 @@ void gnttab_release_mappings(struct grant_table *lgt)
 
     for ( h = 0; h < lgt->maptrack_frames * GNTTAB_MAPTRACK_PER_FRAME; h++ )
     {
-        env->lock(lgt);
+        gnttab_env_lock(lgt);
         mt = maptrack_of(lgt, h);
         m = *mt;
         mt->flags &= ~(GNTMAP_host_map | GNTMAP_device_map);
-        env->unlock(lgt);
+        gnttab_env_unlock(lgt);
         if ( !(m.flags & (GNTMAP_host_map | GNTMAP_device_map)) )
             continue;
-        rgt = env->lookup(m.domid);
+        rgt = gnttab_env_lookup(m.domid);
         if ( !rgt || m.ref >= gnttab_nr_entries(rgt) )
             continue;
         ro = m.flags & GNTMAP_readonly;
         if ( m.flags & GNTMAP_device_map )
         {
             if ( !ro )
-                env->put_writable(m.mfn);
-            env->put_page(m.mfn);
+                gnttab_env_put_writable(m.mfn);
+            gnttab_env_put_page(m.mfn);
         }
         unpin_entry(rgt, m.ref, m.flags & GNTMAP_host_map,
                     m.flags & GNTMAP_device_map, ro);
     }
-    env->lock(lgt);
+    gnttab_env_lock(lgt);
     for ( i = 0; i < lgt->maptrack_frames; i++ )
     {
-        env->free(lgt->maptrack[i]);
+        gnttab_env_free(lgt->maptrack[i]);
         lgt->maptrack[i] = NULL;
     }
     lgt->maptrack_frames = 0;
     lgt->maptrack_free = GNTTAB_NO_HANDLE;
-    env->unlock(lgt);
+    gnttab_env_unlock(lgt);
 }
 
 /* ---- copy ---- */
@@ -583,7 +579,7 @@ struct copy_buf {
     bool readonly;
     bool have_pin, have_page, have_type;
     grant_ref_t ref;
-    unsigned long mfn;
+    mfn_t mfn;
 };
 
 /* Only the caller itself may name a frame rather than a grant. */
@@ -592,7 +588,7 @@ static int copy_find_domain(struct grant_table *lgt, domid_t domid,
 {
     if ( domid != DOMID_SELF && !is_gref )
         return GNTST_permission_denied;
-    b->gt = domid == DOMID_SELF ? lgt : lgt->env->lookup(domid);
+    b->gt = domid == DOMID_SELF ? lgt : gnttab_env_lookup(domid);
     return b->gt ? GNTST_okay : GNTST_bad_domain;
 }
 
@@ -604,7 +600,6 @@ static int copy_find_domain(struct grant_table *lgt, domid_t domid,
 static int copy_claim(struct grant_table *lgt, struct copy_buf *b, bool is_gref,
                       grant_ref_t ref, xen_pfn_t gmfn)
 {
-    const struct gnttab_env *env = lgt->env;
     bool got_ref;
     int rc;
 
@@ -616,33 +611,33 @@ static int copy_claim(struct grant_table *lgt, struct copy_buf *b, bool is_gref,
             return rc;
         b->have_pin = true;
         b->ref = ref;
-        if ( !got_ref && !env->get_page(b->mfn, b->gt->domid) )
+        if ( !got_ref && !gnttab_env_get_page(b->mfn, b->gt->domid) )
             return GNTST_bad_domain;
     }
     else
     {
-        if ( !env->get_page(gmfn, b->gt->domid) )
+        b->mfn = gnttab_pv_gfn_to_mfn(_gfn(gmfn));
+        if ( !gnttab_env_get_page(b->mfn, b->gt->domid) )
             return GNTST_bad_page;
-        b->mfn = gmfn;
     }
     b->have_page = true;
     if ( !b->readonly )
     {
-        if ( !env->get_writable(b->mfn) )
+        if ( !gnttab_env_get_writable(b->mfn) )
             return GNTST_general_error;
         b->have_type = true;
     }
     return GNTST_okay;
 }
 
-static void copy_release(const struct gnttab_env *env, struct copy_buf *b)
+static void copy_release(struct copy_buf *b)
 {
     if ( b->have_pin )
         unpin_entry(b->gt, b->ref, true, false, b->readonly);
     if ( b->have_type )
-        env->put_writable(b->mfn);
+        gnttab_env_put_writable(b->mfn);
     if ( b->have_page )
-        env->put_page(b->mfn);
+        gnttab_env_put_page(b->mfn);
 }
 
 void gnttab_copy_one(struct grant_table *lgt, struct gnttab_copy *op)
@@ -664,9 +659,9 @@ void gnttab_copy_one(struct grant_table *lgt, struct gnttab_copy *op)
                  (unsigned int)op->dest.offset + op->len > PAGE_SIZE) )
         rc = GNTST_bad_copy_arg;
     if ( !rc )
-        lgt->env->copy(dst.mfn, op->dest.offset, src.mfn, op->source.offset,
-                       op->len);
-    copy_release(lgt->env, &dst);
-    copy_release(lgt->env, &src);
+        gnttab_env_copy(dst.mfn, op->dest.offset, src.mfn, op->source.offset,
+                        op->len);
+    copy_release(&dst);
+    copy_release(&src);
     op->status = rc;
 }

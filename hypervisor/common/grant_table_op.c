@@ -54,7 +54,7 @@ custom_param("gnttab", parse_gnttab);
  * The granter of a mapping the caller holds: its frames (still mapped)
  * keep it alive, dying or not, and the table lives as long as it does.
  */
-static struct grant_table *env_lookup(domid_t id)
+struct grant_table *gnttab_env_lookup(domid_t id)
 {
     struct domain *d = domain_get_any(id);
     struct grant_table *gt = d ? d->grant_table : NULL;
@@ -64,93 +64,90 @@ static struct grant_table *env_lookup(domid_t id)
     return gt;
 }
 
-static bool env_get_page(unsigned long mfn, domid_t owner)
+bool gnttab_env_get_page(mfn_t mfn, domid_t owner)
 {
-    return mfn < max_page && get_page(mfn_to_page(_mfn(mfn)), owner);
+    return mfn_x(mfn) < max_page && get_page(mfn_to_page(mfn), owner);
 }
 
-static void env_put_page(unsigned long mfn)
+void gnttab_env_put_page(mfn_t mfn)
 {
-    put_page(mfn_to_page(_mfn(mfn)));
+    put_page(mfn_to_page(mfn));
 }
 
-static bool env_get_writable(unsigned long mfn)
+bool gnttab_env_get_writable(mfn_t mfn)
 {
-    return !get_page_type(mfn_to_page(_mfn(mfn)), PGT_writable_page);
+    return !get_page_type(mfn_to_page(mfn), PGT_writable_page);
 }
 
-static void env_put_writable(unsigned long mfn)
+void gnttab_env_put_writable(mfn_t mfn)
 {
-    put_page_type(mfn_to_page(_mfn(mfn)));
+    put_page_type(mfn_to_page(mfn));
+}
+
+int gnttab_env_create_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags)
+{
+    return pv_grant_create_mapping(addr, mfn_x(mfn), flags);
+}
+
+int gnttab_env_replace_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags)
+{
+    return pv_grant_replace_mapping(addr, mfn_x(mfn), flags);
 }
 
 /*
  * After an unmap, before the frame's references go: every CPU the mapping
  * domain (the caller) may have run on could still cache the mapping.
  */
-static void env_flush_tlb(void)
+void gnttab_env_flush_tlb(void)
 {
     flush_tlb_mask(&current_vcpu()->domain->dirty_cpumask);
 }
 
-static void env_copy(unsigned long dmfn, unsigned int doff, unsigned long smfn,
+void gnttab_env_copy(mfn_t dmfn, unsigned int doff, mfn_t smfn,
                      unsigned int soff, unsigned int len)
 {
-    memmove((char *)__va((paddr_t)dmfn << PAGE_SHIFT) + doff,
-            (char *)__va((paddr_t)smfn << PAGE_SHIFT) + soff, len);
+    memmove((char *)__va(mfn_to_maddr(dmfn)) + doff,
+            (char *)__va(mfn_to_maddr(smfn)) + soff, len);
 }
 
 /* Like shared_info: a heap frame the guest maps as its own. */
-static void *env_alloc_shared_frame(domid_t owner, unsigned long *mfn_out)
+void *gnttab_env_alloc_shared_frame(domid_t owner, mfn_t *mfn_out)
 {
     void *va = alloc_xenheap_pages(0);
 
     if ( !va )
         return NULL;
     memset(va, 0, PAGE_SIZE);
-    *mfn_out = __pa(va) >> PAGE_SHIFT;
-    share_xen_frame(mfn_to_page(_mfn(*mfn_out)), owner);
+    *mfn_out = maddr_to_mfn(__pa(va));
+    share_xen_frame(mfn_to_page(*mfn_out), owner);
     return va;
 }
 
 /* A frame another domain still maps is freed when it lets go. */
-static void env_free_shared_frame(void *va)
+void gnttab_env_free_shared_frame(void *va)
 {
     domain_release_shared_frame(va);
 }
 
-static void *env_zalloc(size_t bytes)
+void *gnttab_env_zalloc(size_t bytes)
 {
     return xzalloc_bytes(bytes, 0);
 }
 
-static void env_lock(struct grant_table *gt)
+void gnttab_env_free(void *p)
+{
+    xfree(p);
+}
+
+void gnttab_env_lock(struct grant_table *gt)
 {
     spin_lock(&((struct domain *)gt->env_data)->grant_lock);
 }
 
-static void env_unlock(struct grant_table *gt)
+void gnttab_env_unlock(struct grant_table *gt)
 {
     spin_unlock(&((struct domain *)gt->env_data)->grant_lock);
 }
-
-static const struct gnttab_env hypervisor_env = {
-    .lookup = env_lookup,
-    .get_page = env_get_page,
-    .put_page = env_put_page,
-    .get_writable = env_get_writable,
-    .put_writable = env_put_writable,
-    .create_host_mapping = pv_grant_create_mapping,
-    .replace_host_mapping = pv_grant_replace_mapping,
-    .flush_tlb = env_flush_tlb,
-    .copy = env_copy,
-    .alloc_shared_frame = env_alloc_shared_frame,
-    .free_shared_frame = env_free_shared_frame,
-    .zalloc = env_zalloc,
-    .free = xfree,
-    .lock = env_lock,
-    .unlock = env_unlock,
-};
 
 int gnttab_domain_create(struct domain *d, int max_frames, int max_maptrack)
 {
@@ -173,12 +170,12 @@ int gnttab_domain_create(struct domain *d, int max_frames, int max_maptrack)
         return -ENOMEM;
     if ( max_frames >= 0 )
     {
-        rc = gnttab_init(d->grant_table, d->domain_id, max_frames,
-                         max_maptrack, &hypervisor_env, d);
+        rc = gnttab_init(d->grant_table, d->domain_id, max_frames, max_maptrack,
+                         d);
         goto out;
     }
     rc = gnttab_init(d->grant_table, d->domain_id, opt_max_frames,
-                     opt_max_maptrack_frames, &hypervisor_env, d);
+                     opt_max_maptrack_frames, d);
     if ( rc == -EINVAL )
     {
         /* A bad option should not cost the machine its Dom0. */
@@ -190,7 +187,7 @@ int gnttab_domain_create(struct domain *d, int max_frames, int max_maptrack)
         opt_max_frames = GNTTAB_MAX_FRAMES_DEFAULT;
         opt_max_maptrack_frames = GNTTAB_MAX_MAPTRACK_DEFAULT;
         rc = gnttab_init(d->grant_table, d->domain_id, opt_max_frames,
-                         opt_max_maptrack_frames, &hypervisor_env, d);
+                         opt_max_maptrack_frames, d);
     }
 out:
     if ( rc )
@@ -229,15 +226,14 @@ int gnttab_acquire_resource(struct domain *d, unsigned int id,
         return -EINVAL;
     /* Frames are only ever added, so these stay what they are. */
     for ( i = 0; i < nr; i++ )
-        mfns[i] = gt->shared_mfn[frame + i];
+        mfns[i] = mfn_x(gt->shared_mfn[frame + i]);
     return 0;
 }
 
 /* ---- the sub-ops ---- */
 
 /* The table a query names: GNTST_okay with *d referenced, or why not. */
-static int16_t queried_table(struct domain *cur, domid_t dom,
-                             struct domain **d)
+static int16_t queried_table(struct domain *cur, domid_t dom, struct domain **d)
 {
     switch ( domain_target(cur, dom, d) )
     {
@@ -282,7 +278,7 @@ static long op_setup_table(struct domain *cur, unsigned long uop,
                  op.nr_frames, op.dom, op.status);
     for ( i = 0; !op.status && i < op.nr_frames; i++ )
     {
-        frame = d->grant_table->shared_mfn[i]; /* PV: machine frames */
+        frame = mfn_x(d->grant_table->shared_mfn[i]); /* PV: machine frames */
         if ( copy_to_guest((unsigned long)op.frame_list.p + i * sizeof(frame),
                            &frame, sizeof(frame)) )
             op.status = GNTST_bad_virt_addr;

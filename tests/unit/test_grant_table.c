@@ -29,37 +29,37 @@ static struct {
 static struct grant_table tables[3];
 static int lock_depth, max_lock_depth, flushes, next_shared_mfn;
 
-static struct grant_table *t_lookup(domid_t id)
+struct grant_table *gnttab_env_lookup(domid_t id)
 {
     return id < 3 ? &tables[id] : NULL;
 }
 
-static bool t_get_page(unsigned long mfn, domid_t owner)
+bool gnttab_env_get_page(mfn_t mfn, domid_t owner)
 {
-    if ( mfn >= NR_FRAMES || frame[mfn].owner != owner )
+    if ( mfn_x(mfn) >= NR_FRAMES || frame[mfn_x(mfn)].owner != owner )
         return false;
-    frame[mfn].refs++;
+    frame[mfn_x(mfn)].refs++;
     return true;
 }
 
-static void t_put_page(unsigned long mfn)
+void gnttab_env_put_page(mfn_t mfn)
 {
-    CHECK(frame[mfn].refs > 0);
-    frame[mfn].refs--;
+    CHECK(frame[mfn_x(mfn)].refs > 0);
+    frame[mfn_x(mfn)].refs--;
 }
 
-static bool t_get_writable(unsigned long mfn)
+bool gnttab_env_get_writable(mfn_t mfn)
 {
-    if ( mfn == TABLE_MFN )
+    if ( mfn_x(mfn) == TABLE_MFN )
         return false;
-    frame[mfn].types++;
+    frame[mfn_x(mfn)].types++;
     return true;
 }
 
-static void t_put_writable(unsigned long mfn)
+void gnttab_env_put_writable(mfn_t mfn)
 {
-    CHECK(frame[mfn].types > 0);
-    frame[mfn].types--;
+    CHECK(frame[mfn_x(mfn)].types > 0);
+    frame[mfn_x(mfn)].types--;
 }
 
 static unsigned int slot_of(uint64_t addr)
@@ -73,18 +73,18 @@ static void zap_slot(unsigned int s)
     if ( !slot[s].present )
         return;
     if ( !(slot[s].flags & GNTMAP_readonly) )
-        t_put_writable(slot[s].mfn);
-    t_put_page(slot[s].mfn);
+        gnttab_env_put_writable(_mfn(slot[s].mfn));
+    gnttab_env_put_page(_mfn(slot[s].mfn));
     slot[s].present = false;
 }
 
-static int t_create(uint64_t addr, unsigned long mfn, uint32_t flags)
+int gnttab_env_create_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags)
 {
     if ( addr == BAD_ADDR )
         return GNTST_general_error;
     zap_slot(slot_of(addr));
     slot[slot_of(addr)].present = true;
-    slot[slot_of(addr)].mfn = mfn;
+    slot[slot_of(addr)].mfn = mfn_x(mfn);
     slot[slot_of(addr)].flags = flags;
     return GNTST_okay;
 }
@@ -94,7 +94,7 @@ static grant_handle_t racing_handle = GNTTAB_NO_HANDLE;
 static uint64_t racing_dev;
 static int racing_status;
 
-static int t_replace(uint64_t addr, unsigned long mfn, uint32_t flags)
+int gnttab_env_replace_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags)
 {
     (void)flags;
     if ( racing_handle != GNTTAB_NO_HANDLE )
@@ -105,65 +105,58 @@ static int t_replace(uint64_t addr, unsigned long mfn, uint32_t flags)
         racing_status = gnttab_unmap_one(&tables[1], 0, racing_dev, h);
     }
     if ( addr == BAD_ADDR || !slot[slot_of(addr)].present ||
-         slot[slot_of(addr)].mfn != mfn )
+         slot[slot_of(addr)].mfn != mfn_x(mfn) )
         return GNTST_general_error;
     slot[slot_of(addr)].present = false;
     return GNTST_okay;
 }
 
-static void t_flush(void)
+void gnttab_env_flush_tlb(void)
 {
     flushes++;
 }
 
-static void t_copy(unsigned long dmfn, unsigned int doff, unsigned long smfn,
-                   unsigned int soff, unsigned int len)
+void gnttab_env_copy(mfn_t dmfn, unsigned int doff, mfn_t smfn,
+                     unsigned int soff, unsigned int len)
 {
-    memmove(frame[dmfn].data + doff, frame[smfn].data + soff, len);
+    memmove(frame[mfn_x(dmfn)].data + doff, frame[mfn_x(smfn)].data + soff,
+            len);
 }
 
-static void *t_alloc_shared(domid_t owner, unsigned long *mfn)
+void *gnttab_env_alloc_shared_frame(domid_t owner, mfn_t *mfn)
 {
     (void)owner;
-    *mfn = 1000 + next_shared_mfn++;
+    *mfn = _mfn(1000 + next_shared_mfn++);
     return calloc(1, PAGE_SIZE);
 }
 
-static void *t_zalloc(size_t n)
+void *gnttab_env_zalloc(size_t n)
 {
     return calloc(1, n);
 }
 
-static void t_lock(struct grant_table *gt)
+void gnttab_env_lock(struct grant_table *gt)
 {
     (void)gt;
     if ( ++lock_depth > max_lock_depth )
         max_lock_depth = lock_depth;
 }
 
-static void t_unlock(struct grant_table *gt)
+void gnttab_env_unlock(struct grant_table *gt)
 {
     (void)gt;
     lock_depth--;
 }
 
-static const struct gnttab_env env = {
-    .lookup = t_lookup,
-    .get_page = t_get_page,
-    .put_page = t_put_page,
-    .get_writable = t_get_writable,
-    .put_writable = t_put_writable,
-    .create_host_mapping = t_create,
-    .replace_host_mapping = t_replace,
-    .flush_tlb = t_flush,
-    .copy = t_copy,
-    .alloc_shared_frame = t_alloc_shared,
-    .free_shared_frame = free,
-    .zalloc = t_zalloc,
-    .free = free,
-    .lock = t_lock,
-    .unlock = t_unlock,
-};
+void gnttab_env_free_shared_frame(void *p)
+{
+    free(p);
+}
+
+void gnttab_env_free(void *p)
+{
+    free(p);
+}
 
 static void setup(unsigned int max_maptrack)
 {
@@ -176,7 +169,7 @@ static void setup(unsigned int max_maptrack)
     frame[TABLE_MFN].owner = 0;
     for ( i = 0; i < 3; i++ )
         CHECK_EQ(gnttab_init(&tables[i], i, GNTTAB_MAX_FRAMES_DEFAULT,
-                             max_maptrack, &env, NULL),
+                             max_maptrack, NULL),
                  0);
 }
 
@@ -240,7 +233,7 @@ static void test_table_ops(void)
     CHECK_EQ(gnttab_nr_entries(gt), 512);
     CHECK_EQ(gnttab_setup(gt, 4), GNTST_okay);
     CHECK_EQ(gt->nr_frames, 4);
-    CHECK(gt->shared_mfn[3] != 0 && gt->shared[3] != NULL);
+    CHECK(mfn_x(gt->shared_mfn[3]) != 0 && gt->shared[3] != NULL);
     CHECK_EQ(gnttab_setup(gt, 2), GNTST_okay); /* never shrinks */
     CHECK_EQ(gt->nr_frames, 4);
     CHECK_EQ(gnttab_setup(gt, 65), GNTST_general_error);
@@ -262,8 +255,8 @@ static void test_table_ops(void)
     CHECK_EQ(gnttab_status_frames(gt, 1), GNTST_general_error);
     teardown();
 
-    CHECK_EQ(gnttab_init(gt, 0, 0, 4, &env, NULL), -EINVAL);
-    CHECK_EQ(gnttab_init(gt, 0, 4, 0, &env, NULL), -EINVAL);
+    CHECK_EQ(gnttab_init(gt, 0, 0, 4, NULL), -EINVAL);
+    CHECK_EQ(gnttab_init(gt, 0, 4, 0, NULL), -EINVAL);
 }
 
 static void test_set_status(void)

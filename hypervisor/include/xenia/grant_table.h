@@ -23,8 +23,8 @@
  */
 struct gnttab_active {
     uint8_t host_ro, host_rw, dev_ro, dev_rw;
-    domid_t domid;     /* the user while any count is non-zero */
-    unsigned long mfn; /* the frame it was pinned with */
+    domid_t domid; /* the user while any count is non-zero */
+    mfn_t mfn;     /* the frame it was pinned with */
 };
 
 /*
@@ -37,60 +37,64 @@ struct gnttab_maptrack {
     domid_t domid;  /* the granting domain */
     uint32_t flags; /* GNTMAP_* as mapped, less what was unmapped */
     bool busy;      /* an unmap of it is under way */
-    unsigned long mfn;
+    mfn_t mfn;
     grant_handle_t next_free;
 };
 
 struct grant_table;
 
 /*
- * What the state machine needs from the hypervisor (and host tests
- * fake): tables of other domains, frame references, page-table
- * entries, a way to copy between frames, memory, and the table lock.
- * get_page() takes a general reference on a frame owned by owner;
- * get_writable() a writable type reference on a frame already held.
- * create/replace_host_mapping install and remove one grant PTE at addr
- * (a virtual address or, with GNTMAP_contains_pte, the machine address
- * of the PTE) and return a GNTST_* code; create drops the references of
- * the entry it replaces, replace never drops any (unmap does).
+ * What the state machine needs from its surroundings, as link-time
+ * functions: defined once by the hypervisor (common/grant_table_op.c) and
+ * once by the host tests (tests/unit/test_grant_table.c). Tables of other
+ * domains, frame references, page-table entries, a way to copy between
+ * frames, memory, and the table lock.
+ * gnttab_env_get_page() takes a general reference on a frame owned by
+ * owner; gnttab_env_get_writable() a writable type reference on a frame
+ * already held. The host-mapping functions install and remove one grant
+ * PTE at addr (a virtual address or, with GNTMAP_contains_pte, the
+ * machine address of the PTE) and return a GNTST_* code; create drops
+ * the references of the entry it replaces, replace never drops any
+ * (unmap does).
  */
-struct gnttab_env {
-    struct grant_table *(*lookup)(domid_t id); /* NULL: no such domain */
-    bool (*get_page)(unsigned long mfn, domid_t owner);
-    void (*put_page)(unsigned long mfn);
-    bool (*get_writable)(unsigned long mfn);
-    void (*put_writable)(unsigned long mfn);
-    int (*create_host_mapping)(uint64_t addr, unsigned long mfn,
-                               uint32_t flags);
-    int (*replace_host_mapping)(uint64_t addr, unsigned long mfn,
-                                uint32_t flags);
-    void (*flush_tlb)(void);
-    void (*copy)(unsigned long dmfn, unsigned int doff, unsigned long smfn,
-                 unsigned int soff, unsigned int len);
-    /* A zeroed frame shared with the domain (owned by it), or NULL. */
-    void *(*alloc_shared_frame)(domid_t owner, unsigned long *mfn_out);
-    void (*free_shared_frame)(void *frame);
-    void *(*zalloc)(size_t bytes);
-    void (*free)(void *p);
-    void (*lock)(struct grant_table *gt);
-    void (*unlock)(struct grant_table *gt);
-};
+struct grant_table *gnttab_env_lookup(domid_t id); /* NULL: no such domain */
+bool gnttab_env_get_page(mfn_t mfn, domid_t owner);
+void gnttab_env_put_page(mfn_t mfn);
+bool gnttab_env_get_writable(mfn_t mfn);
+void gnttab_env_put_writable(mfn_t mfn);
+int gnttab_env_create_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags);
+int gnttab_env_replace_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags);
+void gnttab_env_flush_tlb(void);
+void gnttab_env_copy(mfn_t dmfn, unsigned int doff, mfn_t smfn,
+                     unsigned int soff, unsigned int len);
+/* A zeroed frame shared with the domain (owned by it), or NULL. */
+void *gnttab_env_alloc_shared_frame(domid_t owner, mfn_t *mfn_out);
+void gnttab_env_free_shared_frame(void *frame);
+void *gnttab_env_zalloc(size_t bytes);
+void gnttab_env_free(void *p);
+void gnttab_env_lock(struct grant_table *gt);
+void gnttab_env_unlock(struct grant_table *gt);
+
+/* A PV guest names machine frames where an HVM guest would name its own. */
+static inline mfn_t gnttab_pv_gfn_to_mfn(gfn_t gfn)
+{
+    return _mfn(gfn_x(gfn));
+}
 
 /*
- * One domain's table. lock (through env) guards every field below it:
+ * One domain's table. Its lock (gnttab_env_lock) guards every field below it:
  * the shared frames' growth, the active entries and the maptrack. The
  * guest changes the shared entries at any time; Xenia changes their
  * flags only with atomic operations.
  */
 struct grant_table {
     domid_t domid;
-    const struct gnttab_env *env;
     void *env_data; /* the hypervisor's struct domain */
 
     unsigned int version; /* 1; v2 is not offered */
     unsigned int nr_frames, max_frames;
     grant_entry_v1_t **shared;     /* [max_frames] */
-    unsigned long *shared_mfn;     /* [max_frames] */
+    mfn_t *shared_mfn;             /* [max_frames] */
     struct gnttab_active **active; /* [max_frames], GNTTAB_PER_FRAME each */
 
     /* The mappings this domain holds, in frames of maptrack entries. */
@@ -103,8 +107,7 @@ struct grant_table {
 
 /* Set up with GNTTAB_INITIAL_FRAMES; -ENOMEM or -EINVAL (bad limits). */
 int gnttab_init(struct grant_table *gt, domid_t id, unsigned int max_frames,
-                unsigned int max_maptrack_frames, const struct gnttab_env *env,
-                void *env_data);
+                unsigned int max_maptrack_frames, void *env_data);
 /* Free everything; the caller makes sure nobody uses the table. */
 void gnttab_free(struct grant_table *gt);
 
