@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The grant table state machine (v1): shared entry flags, pins, maptrack. */
+/* The grant table state machine (v1, v2): entry flags, pins, maptrack. */
 #include <xenia/errno.h>
 #include <xenia/grant_table.h>
 #include <xenia/lib.h>
@@ -14,6 +14,11 @@
  * granter's active entries; each mapping also has a maptrack entry in the
  * mapping domain's table, found again by its handle.
  *
+ * In v2 the entries are twice the size, with a 64-bit frame and a
+ * sub_page form (a byte range, for copies only), and Xenia's two flags
+ * move out of the guest's entry into a status word of their own, in
+ * status frames the guest maps separately.
+ *
  * Locking: one lock per table (gnttab_env_lock), never two at once. A mapping
  * is set up in steps (take a handle, pin, take references, install the
  * PTE, record it) and undone in reverse on any failure.
@@ -21,13 +26,37 @@
 
 BUILD_BUG_ON(offsetof(grant_entry_v1_t, flags) != 0);
 BUILD_BUG_ON(offsetof(grant_entry_v1_t, domid) != 2);
+BUILD_BUG_ON(offsetof(grant_entry_v2_t, hdr.domid) != 2);
+BUILD_BUG_ON(offsetof(grant_entry_v2_t, full_page.frame) !=
+             offsetof(grant_entry_v2_t, sub_page.frame));
 
 #define PIN_LIMIT        0x80 /* a count this high refuses new pins */
 #define SET_STATUS_TRIES 5    /* a guest racing us longer is misbehaving */
 
 static grant_entry_v1_t *shared_of(struct grant_table *gt, grant_ref_t ref)
 {
-    return &gt->shared[ref / GNTTAB_PER_FRAME][ref % GNTTAB_PER_FRAME];
+    grant_entry_v1_t *frame = gt->shared[ref / GNTTAB_PER_FRAME];
+
+    return &frame[ref % GNTTAB_PER_FRAME];
+}
+
+static grant_entry_v2_t *shared_v2(struct grant_table *gt, grant_ref_t ref)
+{
+    grant_entry_v2_t *frame = gt->shared[ref / GNTTAB_PER_FRAME_V2];
+
+    return &frame[ref % GNTTAB_PER_FRAME_V2];
+}
+
+static grant_status_t *status_v2(struct grant_table *gt, grant_ref_t ref)
+{
+    return &gt->status[ref / GNTTAB_STATUS_PER_FRAME]
+                      [ref % GNTTAB_STATUS_PER_FRAME];
+}
+
+/* Where Xenia keeps GTF_reading and GTF_writing of an entry. */
+static uint16_t *status_word(struct grant_table *gt, grant_ref_t ref)
+{
+    return gt->version == 2 ? status_v2(gt, ref) : &shared_of(gt, ref)->flags;
 }
 
 static struct gnttab_active *active_of(struct grant_table *gt, grant_ref_t ref)
@@ -67,24 +96,34 @@ static void pin_add(struct gnttab_active *a, bool host, bool dev, bool ro,
         *(ro ? &a->host_ro : &a->host_rw) += by;
 }
 
+/*
+ * Whether an entry's header (flags and domid, one 32-bit word) allows the
+ * use. A pinned grant was checked when it was first pinned. Mappings take
+ * whole frames only, so a sub_page grant is refused them.
+ */
+static bool header_allows(uint32_t hdr, bool pinned, bool readonly,
+                          bool mapping, domid_t user)
+{
+    uint16_t mask = GTF_type_mask | (mapping ? GTF_sub_page : 0);
+    uint16_t flags = (uint16_t)hdr;
+    domid_t domid = (domid_t)(hdr >> 16);
+
+    if ( !pinned && ((flags & mask) != GTF_permit_access || domid != user) )
+        return false;
+    return readonly || !(flags & GTF_readonly);
+}
+
 int gnttab_set_status(grant_entry_v1_t *e, bool pinned, bool readonly,
                       bool mapping, domid_t user)
 {
     /* flags and domid are one 32-bit word, compared and swapped together. */
     uint32_t *hdr = (uint32_t *)e;
     uint32_t old = __atomic_load_n(hdr, __ATOMIC_ACQUIRE), new;
-    uint16_t mask = GTF_type_mask | (mapping ? GTF_sub_page : 0);
     unsigned int tries;
 
     for ( tries = 0; tries < SET_STATUS_TRIES; tries++ )
     {
-        uint16_t flags = (uint16_t)old;
-        domid_t domid = (domid_t)(old >> 16);
-
-        /* A pinned grant was checked when it was first pinned. */
-        if ( !pinned && ((flags & mask) != GTF_permit_access || domid != user) )
-            return GNTST_general_error;
-        if ( !readonly && (flags & GTF_readonly) )
+        if ( !header_allows(old, pinned, readonly, mapping, user) )
             return GNTST_general_error;
         new = old | GTF_reading | (readonly ? 0 : GTF_writing);
         if ( __atomic_compare_exchange_n(hdr, &old, new, false,
@@ -94,13 +133,50 @@ int gnttab_set_status(grant_entry_v1_t *e, bool pinned, bool readonly,
     return GNTST_general_error;
 }
 
+/*
+ * v2: the flags go into the status word, which only Xenia writes, then
+ * the header is read again: a granter that revoked the entry meanwhile
+ * sees the use refused, and the flags this use set are taken back.
+ */
+static int set_status_v2(grant_entry_v2_t *e, grant_status_t *st, bool pinned,
+                         bool readonly, bool mapping, domid_t user)
+{
+    uint32_t *hdr = (uint32_t *)&e->hdr;
+    uint16_t set = GTF_reading | (readonly ? 0 : GTF_writing), had;
+
+    if ( !header_allows(__atomic_load_n(hdr, __ATOMIC_ACQUIRE), pinned,
+                        readonly, mapping, user) )
+        return GNTST_general_error;
+    had = __atomic_fetch_or(st, set, __ATOMIC_SEQ_CST);
+    if ( header_allows(__atomic_load_n(hdr, __ATOMIC_SEQ_CST), pinned, readonly,
+                       mapping, user) )
+        return GNTST_okay;
+    __atomic_fetch_and(st, (uint16_t) ~(set & ~had), __ATOMIC_ACQ_REL);
+    return GNTST_general_error;
+}
+
+static int set_status(struct grant_table *gt, grant_ref_t ref, bool pinned,
+                      bool readonly, bool mapping, domid_t user)
+{
+    if ( gt->version == 2 )
+        return set_status_v2(shared_v2(gt, ref), status_v2(gt, ref), pinned,
+                             readonly, mapping, user);
+    return gnttab_set_status(shared_of(gt, ref), pinned, readonly, mapping,
+                             user);
+}
+
+static void clear_status(uint16_t *word, uint16_t flags)
+{
+    __atomic_fetch_and(word, (uint16_t)~flags, __ATOMIC_ACQ_REL);
+}
+
 void gnttab_clear_flags(grant_entry_v1_t *e, uint16_t flags)
 {
-    __atomic_fetch_and(&e->flags, (uint16_t)~flags, __ATOMIC_ACQ_REL);
+    clear_status(&e->flags, flags);
 }
 
 /* After a use ended: drop the flags no remaining use needs. */
-static void reduce_status(grant_entry_v1_t *e, const struct gnttab_active *a,
+static void reduce_status(uint16_t *word, const struct gnttab_active *a,
                           bool readonly)
 {
     uint16_t clear = is_pinned(a) ? 0 : GTF_reading;
@@ -108,13 +184,70 @@ static void reduce_status(grant_entry_v1_t *e, const struct gnttab_active *a,
     if ( !readonly && !has_writers(a) )
         clear |= GTF_writing;
     if ( clear )
-        gnttab_clear_flags(e, clear);
+        clear_status(word, clear);
+}
+
+/*
+ * The frame an entry grants and the part of it, as the entry is now: the
+ * granter may change it later, but the pin keeps what was read here.
+ */
+static void read_entry_frame(struct grant_table *gt, grant_ref_t ref,
+                             struct gnttab_active *a)
+{
+    grant_entry_v2_t *e2;
+
+    a->start = 0;
+    a->length = PAGE_SIZE;
+    if ( gt->version == 1 )
+    {
+        a->mfn = gnttab_pv_gfn_to_mfn(_gfn(
+            __atomic_load_n(&shared_of(gt, ref)->frame, __ATOMIC_ACQUIRE)));
+        return;
+    }
+    e2 = shared_v2(gt, ref);
+    a->mfn = gnttab_pv_gfn_to_mfn(
+        _gfn(__atomic_load_n(&e2->full_page.frame, __ATOMIC_ACQUIRE)));
+    if ( __atomic_load_n(&e2->hdr.flags, __ATOMIC_ACQUIRE) & GTF_sub_page )
+    {
+        a->start = __atomic_load_n(&e2->sub_page.page_off, __ATOMIC_ACQUIRE);
+        a->length = __atomic_load_n(&e2->sub_page.length, __ATOMIC_ACQUIRE);
+    }
+}
+
+/* v2: status frames up to nr; -ENOMEM (with those made kept) if not. */
+static int grow_status(struct grant_table *gt, unsigned int nr)
+{
+    unsigned int i;
+
+    while ( (i = gt->nr_status_frames) < nr )
+    {
+        gt->status[i] =
+            gnttab_env_alloc_shared_frame(gt->domid, &gt->status_mfn[i]);
+        if ( !gt->status[i] )
+            return -ENOMEM;
+        gt->nr_status_frames++;
+    }
+    return 0;
+}
+
+static void free_status(struct grant_table *gt)
+{
+    while ( gt->nr_status_frames )
+    {
+        unsigned int i = --gt->nr_status_frames;
+
+        gnttab_env_free_shared_frame(gt->status[i]);
+        gt->status[i] = NULL;
+    }
 }
 
 static int grow_one_frame(struct grant_table *gt)
 {
     unsigned int i = gt->nr_frames;
 
+    /* A v2 entry has its status word before the guest can use it. */
+    if ( gt->version == 2 && grow_status(gt, gnttab_status_frames_for(i + 1)) )
+        return -ENOMEM;
     gt->active[i] =
         gnttab_env_zalloc(GNTTAB_PER_FRAME * sizeof(*gt->active[i]));
     if ( !gt->active[i] )
@@ -131,35 +264,50 @@ static int grow_one_frame(struct grant_table *gt)
     return 0;
 }
 
-int gnttab_init(struct grant_table *gt, domid_t id, unsigned int max_frames,
-                unsigned int max_maptrack_frames, void *env_data)
+/* Under the lock: grow to nr frames; false if memory ran out first. */
+static bool grow_to(struct grant_table *gt, unsigned int nr)
 {
+    while ( gt->nr_frames < nr )
+        if ( grow_one_frame(gt) )
+            return false;
+    return true;
+}
+
+int gnttab_init(struct grant_table *gt, domid_t id, unsigned int max_frames,
+                unsigned int max_maptrack_frames, unsigned int max_version,
+                void *env_data)
+{
+    unsigned int max_status;
+
     memset(gt, 0, sizeof(*gt));
     if ( max_frames < GNTTAB_INITIAL_FRAMES || !max_maptrack_frames ||
          max_frames > UINT32_MAX / GNTTAB_PER_FRAME ||
-         max_maptrack_frames > UINT32_MAX / GNTTAB_MAPTRACK_PER_FRAME )
+         max_maptrack_frames > UINT32_MAX / GNTTAB_MAPTRACK_PER_FRAME ||
+         max_version < 1 || max_version > 2 )
         return -EINVAL;
     gt->domid = id;
     gt->env_data = env_data;
     gt->version = 1;
+    gt->max_version = max_version;
     gt->max_frames = max_frames;
     gt->max_maptrack_frames = max_maptrack_frames;
     gt->maptrack_free = GNTTAB_NO_HANDLE;
+    max_status = gnttab_status_frames_for(max_frames);
     gt->shared = gnttab_env_zalloc(max_frames * sizeof(*gt->shared));
     gt->shared_mfn = gnttab_env_zalloc(max_frames * sizeof(*gt->shared_mfn));
     gt->active = gnttab_env_zalloc(max_frames * sizeof(*gt->active));
+    gt->status = gnttab_env_zalloc(max_status * sizeof(*gt->status));
+    gt->status_mfn = gnttab_env_zalloc(max_status * sizeof(*gt->status_mfn));
     gt->maptrack =
         gnttab_env_zalloc(max_maptrack_frames * sizeof(*gt->maptrack));
-    if ( !gt->shared || !gt->shared_mfn || !gt->active || !gt->maptrack )
-        goto fail;
-    while ( gt->nr_frames < GNTTAB_INITIAL_FRAMES )
-        if ( grow_one_frame(gt) )
-            goto fail;
+    if ( !gt->shared || !gt->shared_mfn || !gt->active || !gt->status ||
+         !gt->status_mfn || !gt->maptrack ||
+         !grow_to(gt, GNTTAB_INITIAL_FRAMES) )
+    {
+        gnttab_free(gt);
+        return -ENOMEM;
+    }
     return 0;
-
-fail:
-    gnttab_free(gt);
-    return -ENOMEM;
 }
 
 void gnttab_free(struct grant_table *gt)
@@ -171,16 +319,22 @@ void gnttab_free(struct grant_table *gt)
         gnttab_env_free_shared_frame(gt->shared[i]);
         gnttab_env_free(gt->active[i]);
     }
+    if ( gt->status )
+        free_status(gt);
     for ( i = 0; i < gt->maptrack_frames; i++ )
         gnttab_env_free(gt->maptrack[i]);
     gnttab_env_free(gt->shared);
     gnttab_env_free(gt->shared_mfn);
     gnttab_env_free(gt->active);
+    gnttab_env_free(gt->status);
+    gnttab_env_free(gt->status_mfn);
     gnttab_env_free(gt->maptrack);
     gt->nr_frames = gt->maptrack_frames = 0;
     gt->shared = NULL;
     gt->shared_mfn = NULL;
     gt->active = NULL;
+    gt->status = NULL;
+    gt->status_mfn = NULL;
     gt->maptrack = NULL;
 }
 
@@ -191,14 +345,128 @@ int gnttab_setup(struct grant_table *gt, uint32_t nr_frames)
     if ( nr_frames > gt->max_frames )
         return GNTST_general_error;
     gnttab_env_lock(gt);
-    while ( gt->nr_frames < nr_frames )
-        if ( grow_one_frame(gt) )
-        {
-            rc = GNTST_general_error;
-            break;
-        }
+    if ( !grow_to(gt, nr_frames) )
+        rc = GNTST_general_error;
     gnttab_env_unlock(gt);
     return rc;
+}
+
+/* ---- version changes ---- */
+
+/*
+ * The toolstack's entries (console, xenstore) as v1 entries, with
+ * Xenia's flags folded in; a v2 entry v1 cannot express is -ERANGE.
+ */
+static int save_reserved(struct grant_table *gt, grant_entry_v1_t *saved)
+{
+    unsigned int i;
+
+    for ( i = 0; i < GNTTAB_NR_RESERVED; i++ )
+    {
+        grant_entry_v2_t *e;
+        uint16_t flags;
+
+        if ( gt->version == 1 )
+        {
+            saved[i] = *shared_of(gt, i);
+            continue;
+        }
+        e = shared_v2(gt, i);
+        flags = e->hdr.flags;
+        memset(&saved[i], 0, sizeof(saved[i]));
+        switch ( flags & GTF_type_mask )
+        {
+        case GTF_permit_access:
+            if ( e->full_page.frame >> 32 )
+                return -ERANGE;
+            saved[i].flags = flags | *status_v2(gt, i);
+            saved[i].domid = e->hdr.domid;
+            saved[i].frame = (uint32_t)e->full_page.frame;
+            break;
+        case GTF_transitive:
+            return -ERANGE;
+        default:
+            break; /* anything else is dropped, as Xen does */
+        }
+    }
+    return 0;
+}
+
+static void restore_reserved(struct grant_table *gt,
+                             const grant_entry_v1_t *saved)
+{
+    unsigned int i;
+
+    for ( i = 0; i < GNTTAB_NR_RESERVED; i++ )
+    {
+        grant_entry_v2_t *e;
+
+        if ( gt->version == 1 )
+        {
+            *shared_of(gt, i) = saved[i];
+            continue;
+        }
+        e = shared_v2(gt, i);
+        *status_v2(gt, i) = saved[i].flags & (GTF_reading | GTF_writing);
+        e->hdr.flags = saved[i].flags & ~(GTF_reading | GTF_writing);
+        e->hdr.domid = saved[i].domid;
+        e->full_page.frame = saved[i].frame;
+    }
+}
+
+/* Whether an entry past the reserved ones is pinned (Xen's -EBUSY). */
+static bool entries_in_use(struct grant_table *gt)
+{
+    grant_ref_t ref;
+
+    for ( ref = GNTTAB_NR_RESERVED; ref < gnttab_nr_entries(gt); ref++ )
+        if ( is_pinned(active_of(gt, ref)) )
+            return true;
+    return false;
+}
+
+static bool status_frames_mapped(struct grant_table *gt)
+{
+    unsigned int i;
+
+    for ( i = 0; i < gt->nr_status_frames; i++ )
+        if ( gnttab_env_frame_mapped(gt->status[i]) )
+            return true;
+    return false;
+}
+
+static int change_version(struct grant_table *gt, unsigned int version)
+{
+    grant_entry_v1_t saved[GNTTAB_NR_RESERVED];
+    unsigned int i;
+    int rc;
+
+    if ( entries_in_use(gt) )
+        return -EBUSY;
+    rc = save_reserved(gt, saved);
+    if ( rc )
+        return rc;
+    if ( version == 2 )
+    {
+        rc = grow_status(gt, gnttab_status_frames_for(gt->nr_frames));
+        if ( rc )
+        {
+            free_status(gt);
+            return rc;
+        }
+    }
+    else
+    {
+        /* A status frame is freed only once nobody maps it (Xen: -EBUSY). */
+        if ( status_frames_mapped(gt) )
+            return -EBUSY;
+        free_status(gt);
+    }
+    for ( i = 0; i < gt->nr_frames; i++ )
+        memset(gt->shared[i], 0, PAGE_SIZE);
+    gt->version = version;
+    restore_reserved(gt, saved);
+    return 0;
 }
 
 int gnttab_set_version(struct grant_table *gt, uint32_t *version)
@@ -207,17 +475,59 @@ int gnttab_set_version(struct grant_table *gt, uint32_t *version)
 
     if ( *version != 1 && *version != 2 )
         rc = -EINVAL;
-    else if ( *version == 2 )
+    else if ( *version > gt->max_version )
         rc = -ENOSYS; /* Xen's answer when v2 is not available */
+    else if ( *version != gt->version )
+    {
+        gnttab_env_lock(gt);
+        rc = change_version(gt, *version);
+        gnttab_env_unlock(gt);
+    }
     *version = gt->version;
     return rc;
 }
 
 int gnttab_status_frames(const struct grant_table *gt, uint32_t nr_frames)
 {
-    (void)gt;
     /* Status frames exist only in v2. */
-    return nr_frames ? GNTST_general_error : GNTST_okay;
+    return nr_frames > gt->nr_status_frames ? GNTST_general_error : GNTST_okay;
+}
+
+mfn_t gnttab_status_mfn(struct grant_table *gt, unsigned int i)
+{
+    mfn_t mfn = INVALID_MFN;
+
+    gnttab_env_lock(gt);
+    if ( i < gt->nr_status_frames )
+        mfn = gt->status_mfn[i];
+    gnttab_env_unlock(gt);
+    return mfn;
+}
+
+int gnttab_status_resource(struct grant_table *gt, unsigned int frame,
+                           unsigned int nr, mfn_t *mfns)
+{
+    unsigned int i, last = frame + nr - 1, grant_frames;
+    int rc = -EINVAL;
+
+    if ( !nr || last < frame )
+        return -EINVAL;
+    /* Enough shared frames to make status frame last exist, as Xen. */
+    grant_frames = (last + 1) * (GNTTAB_STATUS_PER_FRAME / GNTTAB_PER_FRAME_V2);
+    gnttab_env_lock(gt);
+    if ( gt->version == 2 &&
+         grant_frames / (GNTTAB_STATUS_PER_FRAME / GNTTAB_PER_FRAME_V2) ==
+             last + 1 &&
+         grant_frames <= gt->max_frames )
+        grow_to(gt, grant_frames);
+    if ( gt->version == 2 && last < gt->nr_status_frames )
+    {
+        for ( i = 0; i < nr; i++ )
+            mfns[i] = gt->status_mfn[frame + i];
+        rc = 0;
+    }
+    gnttab_env_unlock(gt);
+    return rc;
 }
 
 /* ---- maptrack ---- */
@@ -275,12 +585,10 @@ static void maptrack_put(struct grant_table *gt, grant_handle_t h)
  * reference on the granted frame (*got_ref). A GNTST_* code.
  */
 static int pin_entry(struct grant_table *rgt, grant_ref_t ref, domid_t user,
-                     bool host, bool dev, bool ro, bool mapping, mfn_t *mfn,
-                     bool *got_ref)
+                     bool host, bool dev, bool ro, bool mapping,
+                     struct gnttab_active *pinned, bool *got_ref)
 {
     struct gnttab_active *a;
-    grant_entry_v1_t *e;
-    mfn_t frame;
     int rc = GNTST_okay;
 
     *got_ref = false;
@@ -291,7 +599,6 @@ static int pin_entry(struct grant_table *rgt, grant_ref_t ref, domid_t user,
         goto out;
     }
     a = active_of(rgt, ref);
-    e = shared_of(rgt, ref);
     if ( is_pinned(a) && (a->domid != user || pin_would_overflow(a)) )
     {
         rc = GNTST_general_error;
@@ -299,27 +606,24 @@ static int pin_entry(struct grant_table *rgt, grant_ref_t ref, domid_t user,
     }
     if ( !is_pinned(a) || (!ro && !has_writers(a)) )
     {
-        rc = gnttab_set_status(e, is_pinned(a), ro, mapping, user);
+        rc = set_status(rgt, ref, is_pinned(a), ro, mapping, user);
         if ( rc )
             goto out;
         if ( !is_pinned(a) )
         {
-            /* The frame as it is now: the granter may change it later. */
-            frame = gnttab_pv_gfn_to_mfn(
-                _gfn(__atomic_load_n(&e->frame, __ATOMIC_ACQUIRE)));
-            if ( !gnttab_env_get_page(frame, rgt->domid) )
+            read_entry_frame(rgt, ref, a);
+            if ( !gnttab_env_get_page(a->mfn, rgt->domid) )
             {
                 rc = GNTST_bad_page;
-                reduce_status(e, a, ro);
+                reduce_status(status_word(rgt, ref), a, ro);
                 goto out;
             }
             *got_ref = true;
-            a->mfn = frame;
             a->domid = user;
         }
     }
     pin_add(a, host, dev, ro, 1);
-    *mfn = a->mfn;
+    *pinned = *a;
 out:
     gnttab_env_unlock(rgt);
     return rc;
@@ -332,7 +636,7 @@ static void unpin_entry(struct grant_table *rgt, grant_ref_t ref, bool host,
 
     gnttab_env_lock(rgt);
     pin_add(a, host, dev, ro, -1);
-    reduce_status(shared_of(rgt, ref), a, ro);
+    reduce_status(status_word(rgt, ref), a, ro);
     gnttab_env_unlock(rgt);
 }
 
@@ -380,6 +684,7 @@ void gnttab_map_one(struct grant_table *lgt, struct gnttab_map_grant_ref *op)
     unsigned int refs = 0, types = 0;
     struct gnttab_maptrack *mt;
     struct grant_table *rgt;
+    struct gnttab_active pinned;
     mfn_t mfn = INVALID_MFN;
     grant_handle_t h;
     bool got_ref;
@@ -402,10 +707,11 @@ void gnttab_map_one(struct grant_table *lgt, struct gnttab_map_grant_ref *op)
         op->status = GNTST_no_device_space;
         return;
     }
-    rc = pin_entry(rgt, op->ref, lgt->domid, host, dev, ro, true, &mfn,
+    rc = pin_entry(rgt, op->ref, lgt->domid, host, dev, ro, true, &pinned,
                    &got_ref);
     if ( rc )
         goto put_handle;
+    mfn = pinned.mfn;
     refs = got_ref;
     rc = GNTST_general_error;
     if ( !get_map_refs(mfn, rgt->domid, host, dev, ro, &refs, &types) )
@@ -580,6 +886,7 @@ struct copy_buf {
     bool have_pin, have_page, have_type;
     grant_ref_t ref;
     mfn_t mfn;
+    unsigned int start, length; /* the bytes a (sub_page) grant allows */
 };
 
 /* Only the caller itself may name a frame rather than a grant. */
@@ -600,17 +907,23 @@ static int copy_find_domain(struct grant_table *lgt, domid_t domid,
 static int copy_claim(struct grant_table *lgt, struct copy_buf *b, bool is_gref,
                       grant_ref_t ref, xen_pfn_t gmfn)
 {
+    struct gnttab_active pinned;
     bool got_ref;
     int rc;
 
+    b->start = 0;
+    b->length = PAGE_SIZE;
     if ( is_gref )
     {
         rc = pin_entry(b->gt, ref, lgt->domid, true, false, b->readonly, false,
-                       &b->mfn, &got_ref);
+                       &pinned, &got_ref);
         if ( rc )
             return rc;
         b->have_pin = true;
         b->ref = ref;
+        b->mfn = pinned.mfn;
+        b->start = pinned.start;
+        b->length = pinned.length;
         if ( !got_ref && !gnttab_env_get_page(b->mfn, b->gt->domid) )
             return GNTST_bad_domain;
     }
@@ -640,6 +953,12 @@ static void copy_release(struct copy_buf *b)
         gnttab_env_put_page(b->mfn);
 }
 
+static bool within(unsigned int offset, unsigned int len,
+                   const struct copy_buf *b)
+{
+    return offset >= b->start && offset + len <= b->start + b->length;
+}
+
 void gnttab_copy_one(struct grant_table *lgt, struct gnttab_copy *op)
 {
     struct copy_buf src = {.readonly = true}, dst = {.readonly = false};
@@ -658,6 +977,9 @@ void gnttab_copy_one(struct grant_table *lgt, struct gnttab_copy *op)
     if ( !rc && ((unsigned int)op->source.offset + op->len > PAGE_SIZE ||
                  (unsigned int)op->dest.offset + op->len > PAGE_SIZE) )
         rc = GNTST_bad_copy_arg;
+    if ( !rc && (!within(op->source.offset, op->len, &src) ||
+                 !within(op->dest.offset, op->len, &dst)) )
+        rc = GNTST_general_error; /* outside a sub_page grant, as Xen */
     if ( !rc )
         gnttab_env_copy(dst.mfn, op->dest.offset, src.mfn, op->source.offset,
                         op->len);

@@ -19,13 +19,17 @@
 
 #define GNTTAB_BATCH 64 /* ops between continuations */
 
-/* Xen's options and defaults; Xenia offers v1 only, so max-ver is 1. */
+/* Xen's options and defaults: v2 offered unless gnttab=max-ver:1. */
 static unsigned int opt_max_frames = GNTTAB_MAX_FRAMES_DEFAULT;
 integer_param("gnttab_max_frames", opt_max_frames);
 static unsigned int opt_max_maptrack_frames = GNTTAB_MAX_MAPTRACK_DEFAULT;
 integer_param("gnttab_max_maptrack_frames", opt_max_maptrack_frames);
+static unsigned int opt_max_version = 2;
 
-/* gnttab=max-ver:<n>,transitive=<bool>,transfer=<bool>: v1 only here. */
+/*
+ * gnttab=max-ver:<n>,transitive=<bool>,transfer=<bool>. Xenia has no
+ * transitive grants and no transfer, so those two change nothing.
+ */
 static int parse_gnttab(const char *s)
 {
     const char *end;
@@ -37,9 +41,12 @@ static int parse_gnttab(const char *s)
             end = s + strlen(s);
         if ( !strncmp(s, "max-ver:", 8) && end - s == 9 && s[8] >= '1' &&
              s[8] <= '2' )
-            continue; /* 2 would allow what Xenia does not have */
+        {
+            opt_max_version = s[8] - '0';
+            continue;
+        }
         if ( !strncmp(s, "transitive=", 11) && parse_bool(s + 11, end) >= 0 )
-            continue; /* no transitive grants in v1 anyway */
+            continue;
         if ( !strncmp(s, "transfer=", 9) && parse_bool(s + 9, end) >= 0 )
             continue;
         return -EINVAL;
@@ -139,6 +146,18 @@ void gnttab_env_free(void *p)
     xfree(p);
 }
 
+/*
+ * Besides the allocation reference and the writable type share_xen_frame
+ * gives it, any reference is a mapping (or a grant map of it).
+ */
+bool gnttab_env_frame_mapped(void *va)
+{
+    const struct page_info *pg = mfn_to_page(maddr_to_mfn(__pa(va)));
+
+    return (__atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE) &
+            PGC_count_mask) != 1;
+}
+
 void gnttab_env_lock(struct grant_table *gt)
 {
     spin_lock(&((struct domain *)gt->env_data)->grant_lock);
@@ -171,11 +190,11 @@ int gnttab_domain_create(struct domain *d, int max_frames, int max_maptrack)
     if ( max_frames >= 0 )
     {
         rc = gnttab_init(d->grant_table, d->domain_id, max_frames, max_maptrack,
-                         d);
+                         opt_max_version, d);
         goto out;
     }
     rc = gnttab_init(d->grant_table, d->domain_id, opt_max_frames,
-                     opt_max_maptrack_frames, d);
+                     opt_max_maptrack_frames, opt_max_version, d);
     if ( rc == -EINVAL )
     {
         /* A bad option should not cost the machine its Dom0. */
@@ -187,7 +206,7 @@ int gnttab_domain_create(struct domain *d, int max_frames, int max_maptrack)
         opt_max_frames = GNTTAB_MAX_FRAMES_DEFAULT;
         opt_max_maptrack_frames = GNTTAB_MAX_MAPTRACK_DEFAULT;
         rc = gnttab_init(d->grant_table, d->domain_id, opt_max_frames,
-                         opt_max_maptrack_frames, d);
+                         opt_max_maptrack_frames, opt_max_version, d);
     }
 out:
     if ( rc )
@@ -198,14 +217,29 @@ out:
     return rc;
 }
 
+unsigned int gnttab_max_version(void)
+{
+    return opt_max_version;
+}
+
+/* Before the domain first runs, on its toolstack's grant_opts. */
+void gnttab_limit_version(struct domain *d, unsigned int max_version)
+{
+    d->grant_table->max_version = max_version;
+}
+
 /* ---- XENMEM_acquire_resource ---- */
 
-/* v1 tables have no status frames, as Xen built without v2. */
 unsigned int gnttab_resource_max_frames(const struct domain *d, unsigned int id)
 {
-    if ( id != XENMEM_resource_grant_table_id_shared || !d->grant_table )
+    if ( !d->grant_table )
         return 0;
-    return d->grant_table->max_frames;
+    if ( id == XENMEM_resource_grant_table_id_shared )
+        return d->grant_table->max_frames;
+    /* Xen counts status frames whenever it is built with v2. */
+    if ( id == XENMEM_resource_grant_table_id_status )
+        return gnttab_status_frames_for(d->grant_table->max_frames);
+    return 0;
 }
 
 /*
@@ -218,8 +252,19 @@ int gnttab_acquire_resource(struct domain *d, unsigned int id,
                             xen_pfn_t *mfns)
 {
     struct grant_table *gt = d->grant_table;
+    mfn_t status[32]; /* memory.c's batch */
     unsigned int i;
+    int rc;
 
+    if ( id == XENMEM_resource_grant_table_id_status && gt &&
+         nr <= ARRAY_SIZE(status) )
+    {
+        /* Only a v2 table has them (-EINVAL otherwise, as Xen). */
+        rc = gnttab_status_resource(gt, frame, nr, status);
+        for ( i = 0; !rc && i < nr; i++ )
+            mfns[i] = mfn_x(status[i]);
+        return rc;
+    }
     if ( id != XENMEM_resource_grant_table_id_shared || !gt || !nr ||
          frame + nr > gt->max_frames ||
          gnttab_setup(gt, frame + nr) != GNTST_okay )
@@ -351,12 +396,22 @@ static long op_get_status_frames(struct domain *cur, unsigned long uop,
         return -EINVAL;
     if ( copy_from_guest(&op, uop, sizeof(op)) )
         return -EFAULT;
+    uint64_t frame;
+    uint32_t i;
+
     op.status = queried_table(cur, op.dom, &d);
-    if ( op.status == GNTST_okay )
+    if ( op.status != GNTST_okay )
+        return COPY_FIELD_TO_GUEST(uop, op, status) ? -EFAULT : 0;
+    op.status = gnttab_status_frames(d->grant_table, op.nr_frames);
+    for ( i = 0; !op.status && i < op.nr_frames; i++ )
     {
-        op.status = gnttab_status_frames(d->grant_table, op.nr_frames);
-        domain_put(d);
+        /* A version change racing this one leaves an invalid frame. */
+        frame = mfn_x(gnttab_status_mfn(d->grant_table, i)); /* PV: MFNs */
+        if ( copy_to_guest((unsigned long)op.frame_list.p + i * sizeof(frame),
+                           &frame, sizeof(frame)) )
+            op.status = GNTST_bad_virt_addr;
     }
+    domain_put(d);
     return COPY_FIELD_TO_GUEST(uop, op, status) ? -EFAULT : 0;
 }
 

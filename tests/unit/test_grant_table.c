@@ -158,6 +158,13 @@ void gnttab_env_free(void *p)
     free(p);
 }
 
+static void *mapped_frame; /* a shared frame the "guest" maps */
+
+bool gnttab_env_frame_mapped(void *p)
+{
+    return p == mapped_frame;
+}
+
 static void setup(unsigned int max_maptrack)
 {
     unsigned int i;
@@ -169,7 +176,7 @@ static void setup(unsigned int max_maptrack)
     frame[TABLE_MFN].owner = 0;
     for ( i = 0; i < 3; i++ )
         CHECK_EQ(gnttab_init(&tables[i], i, GNTTAB_MAX_FRAMES_DEFAULT,
-                             max_maptrack, NULL),
+                             max_maptrack, 2, NULL),
                  0);
 }
 
@@ -243,9 +250,6 @@ static void test_table_ops(void)
     v = 1;
     CHECK_EQ(gnttab_set_version(gt, &v), 0);
     CHECK_EQ(v, 1);
-    v = 2;
-    CHECK_EQ(gnttab_set_version(gt, &v), -ENOSYS);
-    CHECK_EQ(v, 1);
     v = 0;
     CHECK_EQ(gnttab_set_version(gt, &v), -EINVAL);
     CHECK_EQ(v, 1);
@@ -255,8 +259,17 @@ static void test_table_ops(void)
     CHECK_EQ(gnttab_status_frames(gt, 1), GNTST_general_error);
     teardown();
 
-    CHECK_EQ(gnttab_init(gt, 0, 0, 4, NULL), -EINVAL);
-    CHECK_EQ(gnttab_init(gt, 0, 4, 0, NULL), -EINVAL);
+    CHECK_EQ(gnttab_init(gt, 0, 0, 4, 2, NULL), -EINVAL);
+    CHECK_EQ(gnttab_init(gt, 0, 4, 0, 2, NULL), -EINVAL);
+    CHECK_EQ(gnttab_init(gt, 0, 4, 4, 0, NULL), -EINVAL);
+    CHECK_EQ(gnttab_init(gt, 0, 4, 4, 3, NULL), -EINVAL);
+
+    /* gnttab=max-ver:1: v2 is Xen's -ENOSYS. */
+    CHECK_EQ(gnttab_init(gt, 0, 4, 4, 1, NULL), 0);
+    v = 2;
+    CHECK_EQ(gnttab_set_version(gt, &v), -ENOSYS);
+    CHECK_EQ(v, 1);
+    gnttab_free(gt);
 }
 
 static void test_set_status(void)
@@ -622,6 +635,165 @@ static void test_copy(void)
     teardown();
 }
 
+static void grant_v2(domid_t granter, grant_ref_t ref, domid_t to, uint64_t mfn,
+                     uint16_t flags)
+{
+    grant_entry_v2_t *e = shared_v2(&tables[granter], ref);
+
+    e->hdr.domid = to;
+    e->full_page.frame = mfn;
+    e->hdr.flags = flags;
+}
+
+static uint16_t status_of(domid_t granter, grant_ref_t ref)
+{
+    return *status_v2(&tables[granter], ref);
+}
+
+static int set_version(domid_t d, uint32_t v)
+{
+    int rc = gnttab_set_version(&tables[d], &v);
+
+    CHECK_EQ(v, tables[d].version);
+    return rc;
+}
+
+static void test_v2_version(void)
+{
+    struct grant_table *gt = &tables[0];
+    struct gnttab_map_grant_ref m;
+    unsigned int i, dirty = 0;
+
+    setup(4);
+    grant(0, 1, 2, 3, GTF_permit_access | GTF_readonly);
+    grant(0, 20, 2, 3, GTF_permit_access);
+    CHECK_EQ(set_version(0, 2), 0);
+    CHECK_EQ(gt->version, 2);
+    CHECK_EQ(gnttab_nr_entries(gt), 256);
+    CHECK_EQ(gt->nr_status_frames, 1);
+    CHECK_EQ(gnttab_status_frames(gt, 1), GNTST_okay);
+    CHECK_EQ(gnttab_status_frames(gt, 2), GNTST_general_error);
+    CHECK(mfn_eq(gnttab_status_mfn(gt, 0), gt->status_mfn[0]));
+    CHECK(mfn_eq(gnttab_status_mfn(gt, 1), INVALID_MFN));
+    /* The toolstack's entries carried over, the rest cleared. */
+    CHECK_EQ(shared_v2(gt, 1)->hdr.flags, GTF_permit_access | GTF_readonly);
+    CHECK_EQ(shared_v2(gt, 1)->hdr.domid, 2);
+    CHECK_EQ(shared_v2(gt, 1)->full_page.frame, 3);
+    for ( i = GNTTAB_NR_RESERVED * sizeof(grant_entry_v2_t); i < PAGE_SIZE;
+          i++ )
+        dirty += ((uint8_t *)gt->shared[0])[i] != 0;
+    CHECK_EQ(dirty, 0);
+    CHECK_EQ(set_version(0, 2), 0); /* the same: nothing changes */
+    CHECK_EQ(gt->nr_status_frames, 1);
+
+    /* Growth brings status frames along: 9 frames of 256 need 2. */
+    CHECK_EQ(gnttab_setup(gt, 9), GNTST_okay);
+    CHECK_EQ(gt->nr_status_frames, 2);
+
+    /* A v2 map: the flags go to the status word, the entry is left. */
+    grant_v2(0, 10, 0, 2, GTF_permit_access);
+    m = map(0, 0, 10, GNTMAP_host_map, 0x1000);
+    CHECK_EQ(m.status, GNTST_okay);
+    CHECK_EQ(status_of(0, 10), GTF_reading | GTF_writing);
+    CHECK_EQ(shared_v2(gt, 10)->hdr.flags, GTF_permit_access);
+    CHECK_EQ(set_version(0, 1), -EBUSY);
+    CHECK_EQ(unmap(0, m.handle, 0x1000, 0), GNTST_okay);
+    CHECK_EQ(status_of(0, 10), 0);
+    all_frames_unreferenced();
+
+    /* A reserved entry in use does not block, and keeps its flags. */
+    grant_v2(0, 2, 0, 2, GTF_permit_access);
+    m = map(0, 0, 2, GNTMAP_host_map, 0x1000);
+    CHECK_EQ(m.status, GNTST_okay);
+    CHECK_EQ(set_version(0, 1), 0);
+    CHECK_EQ(gt->nr_status_frames, 0);
+    CHECK_EQ(flags_of(0, 2), GTF_permit_access | GTF_reading | GTF_writing);
+    CHECK_EQ(set_version(0, 2), 0);
+    CHECK_EQ(status_of(0, 2), GTF_reading | GTF_writing);
+    CHECK_EQ(unmap(0, m.handle, 0x1000, 0), GNTST_okay);
+    CHECK_EQ(status_of(0, 2), 0);
+    all_frames_unreferenced();
+
+    /* No status frame goes while the guest maps one. */
+    mapped_frame = gt->status[1];
+    CHECK_EQ(set_version(0, 1), -EBUSY);
+    CHECK_EQ(gt->nr_status_frames, 2);
+    mapped_frame = NULL;
+
+    /* Reserved entries v1 cannot express. */
+    grant_v2(0, 3, 0, 1ULL << 32, GTF_permit_access);
+    CHECK_EQ(set_version(0, 1), -ERANGE);
+    grant_v2(0, 3, 0, 0, GTF_transitive);
+    CHECK_EQ(set_version(0, 1), -ERANGE);
+    grant_v2(0, 3, 0, 0, GTF_invalid);
+    CHECK_EQ(set_version(0, 1), 0);
+    teardown();
+}
+
+static void test_v2_use(void)
+{
+    const uint16_t both = GNTCOPY_source_gref | GNTCOPY_dest_gref;
+    grant_entry_v2_t *e;
+
+    setup(4);
+    CHECK_EQ(set_version(0, 2), 0);
+    memcpy(frame[1].data + 8, "abcdefgh", 8);
+    grant_v2(0, 9, 0, 1, GTF_permit_access | GTF_readonly);
+    grant_v2(0, 11, 0, 2, GTF_permit_access);
+
+    /* Refusals as in v1: read-only, another domain, past the end. */
+    CHECK_EQ(map(0, 0, 9, GNTMAP_host_map, 0x1000).status, GNTST_general_error);
+    CHECK_EQ(status_of(0, 9), 0);
+    CHECK_EQ(map(1, 0, 11, GNTMAP_host_map, 0x1000).status,
+             GNTST_general_error);
+    CHECK_EQ(map(0, 0, 256, GNTMAP_host_map, 0x1000).status, GNTST_bad_gntref);
+    CHECK_EQ(copy_op(both, 0, 9, 0, 11, 8).status, GNTST_okay);
+    CHECK(!memcmp(frame[2].data + 16, "abcdefgh", 8));
+    CHECK_EQ(status_of(0, 9), 0);
+    CHECK_EQ(status_of(0, 11), 0);
+
+    /* sub_page: copies within the range only, and never a mapping. */
+    e = shared_v2(&tables[0], 12);
+    e->sub_page.page_off = 8;
+    e->sub_page.length = 8;
+    e->sub_page.frame = 1;
+    e->hdr.domid = 0;
+    e->hdr.flags = GTF_permit_access | GTF_sub_page | GTF_readonly;
+    CHECK_EQ(map(0, 0, 12, GNTMAP_host_map | GNTMAP_readonly, 0x1000).status,
+             GNTST_general_error);
+    CHECK_EQ(copy_op(both, 0, 12, 0, 11, 8).status, GNTST_okay);
+    CHECK_EQ(copy_op(both, 0, 12, 0, 11, 9).status, GNTST_general_error);
+    e->sub_page.page_off = 9;
+    CHECK_EQ(copy_op(both, 0, 12, 0, 11, 4).status, GNTST_general_error);
+    CHECK_EQ(status_of(0, 12), 0);
+
+    /* Transitive grants are not followed: refused. */
+    grant_v2(0, 13, 0, 0, GTF_transitive);
+    CHECK_EQ(copy_op(both, 0, 13, 0, 11, 4).status, GNTST_general_error);
+    all_frames_unreferenced();
+    teardown();
+}
+
+static void test_v2_resource(void)
+{
+    struct grant_table *gt = &tables[0];
+    mfn_t mfns[2];
+
+    setup(4);
+    CHECK_EQ(gnttab_status_resource(gt, 0, 1, mfns), -EINVAL); /* v1 */
+    CHECK_EQ(set_version(0, 2), 0);
+    CHECK_EQ(gnttab_status_resource(gt, 0, 0, mfns), -EINVAL);
+    CHECK_EQ(gnttab_status_resource(gt, 0, 1, mfns), 0);
+    CHECK(mfn_eq(mfns[0], gt->status_mfn[0]));
+    /* Status frame 7 needs all 64 shared frames; 8 would need 72. */
+    CHECK_EQ(gnttab_status_resource(gt, 6, 2, mfns), 0);
+    CHECK_EQ(gt->nr_frames, 64);
+    CHECK(mfn_eq(mfns[1], gt->status_mfn[7]));
+    CHECK_EQ(gnttab_status_resource(gt, 7, 2, mfns), -EINVAL);
+    CHECK_EQ(gnttab_status_resource(gt, ~0u, 2, mfns), -EINVAL);
+    teardown();
+}
+
 static void run_tests(void)
 {
     test_table_ops();
@@ -634,4 +806,7 @@ static void run_tests(void)
     test_implicit_unmap();
     test_release();
     test_copy();
+    test_v2_version();
+    test_v2_use();
+    test_v2_resource();
 }

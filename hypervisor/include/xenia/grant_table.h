@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Grant tables (v1): the shared entries' state machine, pins and maptrack. */
+/* Grant tables v1 and v2: the shared entries' state machine, pins, maptrack. */
 #ifndef XENIA_GRANT_TABLE_H
 #define XENIA_GRANT_TABLE_H
 
@@ -7,8 +7,12 @@
 #include <xen/xen.h>
 #include <xen/grant_table.h>
 
-/* 512 v1 entries to a frame */
-#define GNTTAB_PER_FRAME            (PAGE_SIZE / sizeof(grant_entry_v1_t))
+/* 512 v1 entries to a frame; also the active entries' frame size */
+#define GNTTAB_PER_FRAME        (PAGE_SIZE / sizeof(grant_entry_v1_t))
+#define GNTTAB_PER_FRAME_V2     (PAGE_SIZE / sizeof(grant_entry_v2_t))
+#define GNTTAB_STATUS_PER_FRAME (PAGE_SIZE / sizeof(grant_status_t))
+/* Entries a toolstack seeds, kept across a version change as Xen does. */
+#define GNTTAB_NR_RESERVED          8
 #define GNTTAB_MAX_FRAMES_DEFAULT   64   /* Xen's max_grant_frames */
 #define GNTTAB_MAX_MAPTRACK_DEFAULT 1024 /* Xen's max_maptrack_frames */
 #define GNTTAB_INITIAL_FRAMES       1    /* every table starts with one */
@@ -23,8 +27,9 @@
  */
 struct gnttab_active {
     uint8_t host_ro, host_rw, dev_ro, dev_rw;
-    domid_t domid; /* the user while any count is non-zero */
-    mfn_t mfn;     /* the frame it was pinned with */
+    domid_t domid;          /* the user while any count is non-zero */
+    mfn_t mfn;              /* the frame it was pinned with */
+    uint16_t start, length; /* what a v2 sub_page grant allows of it */
 };
 
 /*
@@ -70,6 +75,8 @@ void gnttab_env_copy(mfn_t dmfn, unsigned int doff, mfn_t smfn,
 /* A zeroed frame shared with the domain (owned by it), or NULL. */
 void *gnttab_env_alloc_shared_frame(domid_t owner, mfn_t *mfn_out);
 void gnttab_env_free_shared_frame(void *frame);
+/* Whether a domain holds a reference to (maps) a shared frame. */
+bool gnttab_env_frame_mapped(void *frame);
 void *gnttab_env_zalloc(size_t bytes);
 void gnttab_env_free(void *p);
 void gnttab_env_lock(struct grant_table *gt);
@@ -91,11 +98,16 @@ struct grant_table {
     domid_t domid;
     void *env_data; /* the hypervisor's struct domain */
 
-    unsigned int version; /* 1; v2 is not offered */
+    unsigned int version, max_version; /* 1 or 2; max: gnttab=max-ver */
     unsigned int nr_frames, max_frames;
-    grant_entry_v1_t **shared;     /* [max_frames] */
+    void **shared;                 /* [max_frames], v1 or v2 entries */
     mfn_t *shared_mfn;             /* [max_frames] */
     struct gnttab_active **active; /* [max_frames], GNTTAB_PER_FRAME each */
+
+    /* v2 only: the flags Xenia sets (GTF_reading/writing), apart. */
+    unsigned int nr_status_frames;
+    grant_status_t **status; /* [gnttab_status_frames_for(max_frames)] */
+    mfn_t *status_mfn;
 
     /* The mappings this domain holds, in frames of maptrack entries. */
     struct gnttab_maptrack **maptrack; /* [max_maptrack_frames] */
@@ -107,21 +119,42 @@ struct grant_table {
 
 /* Set up with GNTTAB_INITIAL_FRAMES; -ENOMEM or -EINVAL (bad limits). */
 int gnttab_init(struct grant_table *gt, domid_t id, unsigned int max_frames,
-                unsigned int max_maptrack_frames, void *env_data);
+                unsigned int max_maptrack_frames, unsigned int max_version,
+                void *env_data);
 /* Free everything; the caller makes sure nobody uses the table. */
 void gnttab_free(struct grant_table *gt);
 
 static inline unsigned int gnttab_nr_entries(const struct grant_table *gt)
 {
-    return gt->nr_frames * GNTTAB_PER_FRAME;
+    return gt->nr_frames *
+           (gt->version == 2 ? GNTTAB_PER_FRAME_V2 : GNTTAB_PER_FRAME);
+}
+
+/* Status frames covering the v2 entries of grant_frames shared frames. */
+static inline unsigned int gnttab_status_frames_for(unsigned int grant_frames)
+{
+    return (grant_frames * GNTTAB_PER_FRAME_V2 + GNTTAB_STATUS_PER_FRAME - 1) /
+           GNTTAB_STATUS_PER_FRAME;
 }
 
 /* GNTTABOP_setup_table's growth: a GNTST_* code. */
 int gnttab_setup(struct grant_table *gt, uint32_t nr_frames);
-/* GNTTABOP_set_version: 0 or -errno; *version gets the version in force. */
+/*
+ * GNTTABOP_set_version: 0 or -errno; *version gets the version in force.
+ * Refused (-EBUSY) while an entry past the reserved ones is in use, or
+ * (going back to v1) while a status frame is still mapped.
+ */
 int gnttab_set_version(struct grant_table *gt, uint32_t *version);
-/* GNTTABOP_get_status_frames for v1 (which has none): a GNTST_* code. */
+/* GNTTABOP_get_status_frames' check: a GNTST_* code. */
 int gnttab_status_frames(const struct grant_table *gt, uint32_t nr_frames);
+/* Status frame i's frame, or INVALID_MFN if there is none (v1). */
+mfn_t gnttab_status_mfn(struct grant_table *gt, unsigned int i);
+/*
+ * XENMEM_acquire_resource of status frames [frame, frame + nr) of a v2
+ * table, grown to have them as Xen does: 0 or -EINVAL.
+ */
+int gnttab_status_resource(struct grant_table *gt, unsigned int frame,
+                           unsigned int nr, mfn_t *mfns);
 
 /*
  * The three per-op operations, for mappings and copies made by lgt's
@@ -142,7 +175,7 @@ void gnttab_copy_one(struct grant_table *lgt, struct gnttab_copy *op);
  */
 void gnttab_release_mappings(struct grant_table *lgt);
 
-/* Shared-entry transitions, exposed for the host tests. */
+/* Shared-entry transitions (v1), exposed for the host tests. */
 int gnttab_set_status(grant_entry_v1_t *e, bool pinned, bool readonly,
                       bool mapping, domid_t user);
 void gnttab_clear_flags(grant_entry_v1_t *e, uint16_t flags);
