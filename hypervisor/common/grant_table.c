@@ -530,6 +530,40 @@ int gnttab_status_resource(struct grant_table *gt, unsigned int frame,
     return rc;
 }
 
+/* ---- swap_grant_ref ---- */
+
+int16_t gnttab_swap_ref(struct grant_table *gt, grant_ref_t a, grant_ref_t b)
+{
+    int16_t rc = GNTST_okay;
+
+    gnttab_env_lock(gt);
+    if ( a >= gnttab_nr_entries(gt) || b >= gnttab_nr_entries(gt) )
+        rc = GNTST_bad_gntref;
+    else if ( a == b )
+        ; /* nothing to do, and Xen says so */
+    else if ( is_pinned(active_of(gt, a)) || is_pinned(active_of(gt, b)) )
+        rc = GNTST_eagain; /* an entry in use stays where its user has it */
+    else if ( gt->version == 1 )
+    {
+        grant_entry_v1_t t = *shared_of(gt, a);
+
+        *shared_of(gt, a) = *shared_of(gt, b);
+        *shared_of(gt, b) = t;
+    }
+    else
+    {
+        grant_entry_v2_t t = *shared_v2(gt, a);
+        grant_status_t st = *status_v2(gt, a);
+
+        *shared_v2(gt, a) = *shared_v2(gt, b);
+        *status_v2(gt, a) = *status_v2(gt, b);
+        *shared_v2(gt, b) = t;
+        *status_v2(gt, b) = st;
+    }
+    gnttab_env_unlock(gt);
+    return rc;
+}
+
 /* ---- maptrack ---- */
 
 static grant_handle_t maptrack_get(struct grant_table *gt)

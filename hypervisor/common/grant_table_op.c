@@ -499,6 +499,26 @@ static long op_copy(struct vcpu *v, unsigned long uop, unsigned int count)
     return 0;
 }
 
+static long op_swap(struct vcpu *v, unsigned long uop, unsigned int count)
+{
+    struct gnttab_swap_grant_ref op;
+    unsigned int i;
+
+    for ( i = 0; i < count; i++ )
+    {
+        unsigned long at = uop + i * sizeof(op);
+
+        if ( i && !(i % GNTTAB_BATCH) )
+            return restart_at(uop, sizeof(op), count, i);
+        if ( copy_from_guest(&op, at, sizeof(op)) )
+            return -EFAULT;
+        op.status = gnttab_swap_ref(v->domain->grant_table, op.ref_a, op.ref_b);
+        if ( COPY_FIELD_TO_GUEST(at, op, status) )
+            return -EFAULT;
+    }
+    return 0;
+}
+
 /* An array of count ops of size bytes must lie outside Xenia's range. */
 static bool array_ok(unsigned long uop, unsigned int count, size_t size)
 {
@@ -532,6 +552,10 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
         if ( !array_ok(uop, count, sizeof(struct gnttab_copy)) )
             return -EFAULT;
         return op_copy(v, uop, count);
+    case GNTTABOP_swap_grant_ref:
+        if ( !array_ok(uop, count, sizeof(struct gnttab_swap_grant_ref)) )
+            return -EFAULT;
+        return op_swap(v, uop, count);
     case GNTTABOP_setup_table:
         return op_setup_table(cur, uop, count);
     case GNTTABOP_query_size:
@@ -545,8 +569,8 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
     default:
         /*
          * Also dump_table (which Xen no longer has), and transfer,
-         * unmap_and_replace, swap_grant_ref and cache_flush, which Xen
-         * has and Xenia not yet; Linux 6.1 uses none of them on x86 PV.
+         * unmap_and_replace and cache_flush, which Xen has and Xenia
+         * not yet; Linux 6.1 uses none of them on x86 PV.
          */
         return -ENOSYS;
     }

@@ -794,6 +794,38 @@ static void test_v2_resource(void)
     teardown();
 }
 
+static void test_swap(void)
+{
+    struct grant_table *gt = &tables[0];
+    struct gnttab_map_grant_ref m;
+
+    setup(4);
+    grant(0, 20, 1, 3, GTF_permit_access);
+    grant(0, 21, 2, 4, GTF_permit_access | GTF_readonly);
+    CHECK_EQ(gnttab_swap_ref(gt, 20, 21), GNTST_okay);
+    CHECK(shared_of(gt, 20)->domid == 2 && shared_of(gt, 20)->frame == 4);
+    CHECK(shared_of(gt, 21)->domid == 1 && shared_of(gt, 21)->frame == 3);
+    CHECK_EQ(gnttab_swap_ref(gt, 20, 20), GNTST_okay);
+    CHECK_EQ(gnttab_swap_ref(gt, 20, 512), GNTST_bad_gntref);
+    CHECK_EQ(gnttab_swap_ref(gt, 512, 20), GNTST_bad_gntref);
+    grant(0, 22, 0, 2, GTF_permit_access);
+    m = map(0, 0, 22, GNTMAP_host_map, 0x1000);
+    CHECK_EQ(gnttab_swap_ref(gt, 20, 22), GNTST_eagain);
+    CHECK_EQ(gnttab_swap_ref(gt, 22, 20), GNTST_eagain);
+    CHECK_EQ(unmap(0, m.handle, 0x1000, 0), GNTST_okay);
+
+    CHECK_EQ(set_version(0, 2), 0);
+    grant_v2(0, 30, 1, 1ULL << 40, GTF_permit_access);
+    *status_v2(gt, 30) = GTF_reading; /* a stale word moves with it */
+    CHECK_EQ(gnttab_swap_ref(gt, 30, 31), GNTST_okay);
+    CHECK_EQ(shared_v2(gt, 31)->full_page.frame, 1ULL << 40);
+    CHECK_EQ(*status_v2(gt, 31), GTF_reading);
+    CHECK_EQ(*status_v2(gt, 30), 0);
+    CHECK_EQ(gnttab_swap_ref(gt, 30, 256), GNTST_bad_gntref);
+    all_frames_unreferenced();
+    teardown();
+}
+
 static void run_tests(void)
 {
     test_table_ops();
@@ -809,4 +841,5 @@ static void run_tests(void)
     test_v2_version();
     test_v2_use();
     test_v2_resource();
+    test_swap();
 }

@@ -157,6 +157,12 @@ int gnttab_status_resource(struct grant_table *gt, unsigned int frame,
                            unsigned int nr, mfn_t *mfns);
 
 /*
+ * GNTTABOP_swap_grant_ref: exchange two of gt's entries (and v2 status
+ * words); GNTST_eagain if either is in use, as Xen.
+ */
+int16_t gnttab_swap_ref(struct grant_table *gt, grant_ref_t a, grant_ref_t b);
+
+/*
  * The three per-op operations, for mappings and copies made by lgt's
  * domain: each fills in the op's status (and map's handle and
  * dev_bus_addr) as Xen does, and leaves no reference or pin behind on

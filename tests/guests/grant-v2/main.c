@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Checks grant tables v2 as Xen 4.17 offers them by default: version changes, status frames, v2 maps and sub_page copies. */
+/* Checks grant tables v2 as Xen 4.17 offers them by default: version changes, status frames, v2 maps, sub_page copies, swap_grant_ref. */
 #include "guest.h"
 
 const char test_title[] = "grant-v2: grant tables v2 (set_version, status "
@@ -17,6 +17,8 @@ enum {
     REF_SUB,          /* bytes 8..23 of page `src`, read-only */
     REF_DST,          /* page `dst`, writable */
     REF_V1_ONLY = 20, /* written in v1, cleared by the switch */
+    REF_SWAP_A,       /* swapped with REF_SWAP_B */
+    REF_SWAP_B,
 };
 
 static void *shared;         /* the first shared frame, both views */
@@ -186,8 +188,7 @@ static void check_v2_map(void)
     test_rc(rw.status, GNTST_okay, "map a v2 grant writable");
     test_check(a[0] == PATTERN, "  reads through the mapping");
     test_check(stat[REF_DATA] == (GTF_reading | GTF_writing),
-               "  status word: GTF_reading|GTF_writing (%#x)",
-               stat[REF_DATA]);
+               "  status word: GTF_reading|GTF_writing (%#x)", stat[REF_DATA]);
     test_check(v2(REF_DATA)->hdr.flags == GTF_permit_access,
                "  the entry's own flags untouched (%#x)",
                v2(REF_DATA)->hdr.flags);
@@ -199,8 +200,9 @@ static void check_v2_map(void)
     test_check(stat[REF_RO] == GTF_reading, "  status GTF_reading (%#x)",
                stat[REF_RO]);
 
-    test_rc(set_version(1, &now), -XEN_EBUSY, "set_version(1) with grants "
-                                                "in use");
+    test_rc(set_version(1, &now), -XEN_EBUSY,
+            "set_version(1) with grants "
+            "in use");
     test_rc(now, 2, "  version stays");
     test_rc(unmap(rw.handle, a), GNTST_okay, "unmap the writable one");
     test_check(stat[REF_DATA] == 0, "  status cleared (%#x)", stat[REF_DATA]);
@@ -236,11 +238,43 @@ static void check_sub_page(void)
             "copy past a sub_page grant's range");
     test_rc(copy(REF_SUB, 8, PAGE_SIZE), GNTST_bad_copy_arg,
             "copy past the page");
-    test_rc(map(REF_SUB, GNTMAP_host_map | GNTMAP_readonly, alloc_page())
-                .status,
-            GNTST_general_error, "map a sub_page grant");
+    test_rc(
+        map(REF_SUB, GNTMAP_host_map | GNTMAP_readonly, alloc_page()).status,
+        GNTST_general_error, "map a sub_page grant");
     test_check(stat[REF_SUB] == 0 && stat[REF_DST] == 0,
                "  status words clear after the copies");
+}
+
+static int16_t swap(grant_ref_t a, grant_ref_t b)
+{
+    struct gnttab_swap_grant_ref op = {.ref_a = a, .ref_b = b, .status = 99};
+
+    if ( gop(GNTTABOP_swap_grant_ref, &op, 1) )
+        test_fail("swap_grant_ref failed");
+    return op.status;
+}
+
+static void check_swap(void)
+{
+    struct gnttab_map_grant_ref m;
+    void *va = alloc_page();
+
+    grant_v2(REF_SWAP_A, virt_to_mfn(src), GTF_permit_access);
+    grant_v2(REF_SWAP_B, virt_to_mfn(dst), GTF_permit_access | GTF_readonly);
+    test_rc(swap(REF_SWAP_A, REF_SWAP_B), GNTST_okay, "swap_grant_ref in v2");
+    test_check(v2(REF_SWAP_A)->full_page.frame == virt_to_mfn(dst) &&
+                   v2(REF_SWAP_A)->hdr.flags ==
+                       (GTF_permit_access | GTF_readonly) &&
+                   v2(REF_SWAP_B)->full_page.frame == virt_to_mfn(src),
+               "  the two entries exchanged");
+    test_rc(swap(REF_SWAP_A, REF_SWAP_A), GNTST_okay, "swap a ref with itself");
+    test_rc(swap(REF_SWAP_A, 512), GNTST_bad_gntref, "swap past the table");
+    m = map(REF_SWAP_B, GNTMAP_host_map, va);
+    test_rc(m.status, GNTST_okay, "map one of them");
+    test_rc(swap(REF_SWAP_A, REF_SWAP_B), GNTST_eagain, "swap an entry in use");
+    test_rc(unmap(m.handle, va), GNTST_okay, "  unmap it");
+    test_rc(gop(GNTTABOP_swap_grant_ref, (void *)0xffff830000000000UL, 1),
+            -XEN_EFAULT, "swap ops in Xen's range");
 }
 
 static void check_back_to_v1(void)
@@ -267,6 +301,11 @@ static void check_back_to_v1(void)
     status_frame(1, &st);
     test_rc(st, GNTST_general_error, "  no status frames in v1");
     test_check(v1(REF_V1_ONLY)->flags == 0, "  other v1 entries stay clear");
+    test_rc(swap(REF_RESERVED, REF_V1_ONLY), GNTST_okay,
+            "swap_grant_ref in v1");
+    test_check(v1(REF_V1_ONLY)->flags == (GTF_permit_access | GTF_readonly) &&
+                   v1(REF_RESERVED)->flags == 0,
+               "  the two v1 entries exchanged");
 }
 
 void test_main(void)
@@ -279,6 +318,7 @@ void test_main(void)
     check_to_v2();
     check_v2_map();
     check_sub_page();
+    check_swap();
     check_back_to_v1();
     test_check(no_writable_refs(data) && no_writable_refs(dst),
                "no reference to the granted pages is left");
