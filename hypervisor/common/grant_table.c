@@ -564,6 +564,64 @@ int16_t gnttab_swap_ref(struct grant_table *gt, grant_ref_t a, grant_ref_t b)
     return rc;
 }
 
+/* ---- cache_flush ---- */
+
+/*
+ * Whether lgt's domain holds a pin of one of rgt's entries on mfn: the
+ * proof that it may flush another domain's frame.
+ */
+static bool holds_grant_of(struct grant_table *rgt, domid_t user, mfn_t mfn,
+                           grant_ref_t from)
+{
+    const struct gnttab_active *a;
+    bool found = false;
+    grant_ref_t ref;
+
+    gnttab_env_lock(rgt);
+    for ( ref = from; !found && ref < gnttab_nr_entries(rgt); ref++ )
+    {
+        a = active_of(rgt, ref);
+        found = is_pinned(a) && a->domid == user && mfn_eq(a->mfn, mfn);
+    }
+    gnttab_env_unlock(rgt);
+    return found;
+}
+
+int gnttab_cache_flush_one(struct grant_table *lgt,
+                           const struct gnttab_cache_flush *op,
+                           grant_ref_t from)
+{
+    mfn_t mfn = maddr_to_mfn(op->a.dev_bus_addr);
+    struct grant_table *rgt;
+    domid_t owner;
+    bool allowed;
+    int rc;
+
+    if ( op->offset >= PAGE_SIZE || op->length > PAGE_SIZE ||
+         op->offset + op->length > PAGE_SIZE ||
+         (op->op & ~(GNTTAB_CACHE_INVAL | GNTTAB_CACHE_CLEAN)) )
+        return -EINVAL;
+    if ( !op->length || !op->op )
+        return from ? -EILSEQ : 0;
+    rc = gnttab_env_get_page_any(mfn, &owner);
+    if ( rc )
+        return rc;
+    rgt = owner == lgt->domid ? lgt : gnttab_env_lookup(owner);
+    if ( !rgt )
+    {
+        gnttab_env_put_page(mfn);
+        return -EPERM; /* Xen's own frames, or a domain with no table */
+    }
+    allowed = rgt == lgt || holds_grant_of(rgt, lgt->domid, mfn, from);
+    /* x86 can write back and invalidate, but not only invalidate. */
+    if ( allowed && op->op & GNTTAB_CACHE_CLEAN )
+        gnttab_env_cache_clean(mfn, op->offset, op->length);
+    gnttab_env_put_page(mfn);
+    if ( !allowed )
+        return -EINVAL;
+    return op->op & GNTTAB_CACHE_CLEAN ? 0 : -EOPNOTSUPP;
+}
+
 /* ---- maptrack ---- */
 
 static grant_handle_t maptrack_get(struct grant_table *gt)

@@ -110,6 +110,26 @@ void gnttab_env_flush_tlb(void)
     flush_tlb_mask(&current_vcpu()->domain->dirty_cpumask);
 }
 
+int gnttab_env_get_page_any(mfn_t mfn, domid_t *owner)
+{
+    if ( mfn_x(mfn) >= max_page )
+        return -EINVAL;
+    *owner =
+        (domid_t)__atomic_load_n(&mfn_to_page(mfn)->owner, __ATOMIC_ACQUIRE);
+    /* A free frame, or an owner that changed meanwhile, refuses it. */
+    return get_page(mfn_to_page(mfn), *owner) ? 0 : -EPERM;
+}
+
+void gnttab_env_cache_clean(mfn_t mfn, unsigned int off, unsigned int len)
+{
+    const char *p = (const char *)__va(mfn_to_maddr(mfn)) + off;
+    const char *end = p + len;
+
+    for ( p = (const char *)((unsigned long)p & ~63UL); p < end; p += 64 )
+        asm volatile("clflush %0" ::"m"(*p));
+    asm volatile("mfence" ::: "memory");
+}
+
 void gnttab_env_copy(mfn_t dmfn, unsigned int doff, mfn_t smfn,
                      unsigned int soff, unsigned int len)
 {
@@ -519,6 +539,34 @@ static long op_swap(struct vcpu *v, unsigned long uop, unsigned int count)
     return 0;
 }
 
+/*
+ * Xen returns each op's error from the whole call and stops there; from
+ * is the op's continuation argument (the grant ref to search from).
+ */
+static long op_cache_flush(struct vcpu *v, unsigned long uop,
+                           unsigned int count, grant_ref_t from)
+{
+    struct gnttab_cache_flush op;
+    unsigned int i;
+    int rc;
+
+    for ( i = 0; i < count; i++ )
+    {
+        if ( i && !(i % GNTTAB_BATCH) )
+        {
+            hypercall_set_arg(0, GNTTABOP_cache_flush); /* from is 0 */
+            return restart_at(uop, sizeof(op), count, i);
+        }
+        if ( copy_from_guest(&op, uop + i * sizeof(op), sizeof(op)) )
+            return -EFAULT;
+        rc = gnttab_cache_flush_one(v->domain->grant_table, &op, from);
+        if ( rc )
+            return rc;
+        from = 0;
+    }
+    return 0;
+}
+
 /* An array of count ops of size bytes must lie outside Xenia's range. */
 static bool array_ok(unsigned long uop, unsigned int count, size_t size)
 {
@@ -533,12 +581,15 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
     /* Xen refuses counts that do not fit an int before anything else. */
     if ( (int)count < 0 )
         return -EINVAL;
-    /* Bits above the command are Xen's own continuation state. */
-    if ( cmd >> 12 )
+    /*
+     * Bits above the command are Xen's own continuation state, which
+     * only cache_flush accepts from the guest.
+     */
+    if ( (cmd >> 12) && (cmd & 0xfff) != GNTTABOP_cache_flush )
         return -EINVAL;
     if ( !cur->grant_table )
         return -ENOSYS;
-    switch ( cmd )
+    switch ( cmd & 0xfff )
     {
     case GNTTABOP_map_grant_ref:
         if ( !array_ok(uop, count, sizeof(struct gnttab_map_grant_ref)) )
@@ -556,6 +607,10 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
         if ( !array_ok(uop, count, sizeof(struct gnttab_swap_grant_ref)) )
             return -EFAULT;
         return op_swap(v, uop, count);
+    case GNTTABOP_cache_flush:
+        if ( !array_ok(uop, count, sizeof(struct gnttab_cache_flush)) )
+            return -EFAULT;
+        return op_cache_flush(v, uop, count, cmd >> 12);
     case GNTTABOP_setup_table:
         return op_setup_table(cur, uop, count);
     case GNTTABOP_query_size:
@@ -568,9 +623,9 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
         return op_get_status_frames(cur, uop, count);
     default:
         /*
-         * Also dump_table (which Xen no longer has), and transfer,
-         * unmap_and_replace and cache_flush, which Xen has and Xenia
-         * not yet; Linux 6.1 uses none of them on x86 PV.
+         * Also dump_table (which Xen no longer has), and transfer and
+         * unmap_and_replace, which Xen has and Xenia not yet; Linux 6.1
+         * uses neither on x86 PV.
          */
         return -ENOSYS;
     }

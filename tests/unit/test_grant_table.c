@@ -158,6 +158,23 @@ void gnttab_env_free(void *p)
     free(p);
 }
 
+static int cleaned; /* bytes written back by gnttab_env_cache_clean */
+
+int gnttab_env_get_page_any(mfn_t mfn, domid_t *owner)
+{
+    if ( mfn_x(mfn) >= NR_FRAMES )
+        return -EINVAL;
+    *owner = frame[mfn_x(mfn)].owner;
+    return gnttab_env_get_page(mfn, *owner) ? 0 : -EPERM;
+}
+
+void gnttab_env_cache_clean(mfn_t mfn, unsigned int off, unsigned int len)
+{
+    CHECK(mfn_x(mfn) < NR_FRAMES && off + len <= PAGE_SIZE);
+    CHECK(frame[mfn_x(mfn)].refs > 0);
+    cleaned += len;
+}
+
 static void *mapped_frame; /* a shared frame the "guest" maps */
 
 bool gnttab_env_frame_mapped(void *p)
@@ -826,6 +843,54 @@ static void test_swap(void)
     teardown();
 }
 
+static int flush(domid_t d, unsigned long mfn, uint16_t off, uint16_t len,
+                 uint32_t op, grant_ref_t from)
+{
+    struct gnttab_cache_flush f = {.a.dev_bus_addr = (uint64_t)mfn << 12,
+                                   .offset = off,
+                                   .length = len,
+                                   .op = op};
+
+    return gnttab_cache_flush_one(&tables[d], &f, from);
+}
+
+static void test_cache_flush(void)
+{
+    struct gnttab_map_grant_ref m;
+
+    setup(4);
+    cleaned = 0;
+    CHECK_EQ(flush(0, 2, 0, 64, GNTTAB_CACHE_CLEAN, 0), 0);
+    CHECK_EQ(cleaned, 64);
+    CHECK_EQ(flush(0, 2, 64, 8, GNTTAB_CACHE_CLEAN | GNTTAB_CACHE_INVAL, 0), 0);
+    CHECK_EQ(cleaned, 72);
+    CHECK_EQ(flush(0, 2, 0, 64, GNTTAB_CACHE_INVAL, 0), -EOPNOTSUPP);
+    CHECK_EQ(flush(0, 2, 0, 0, GNTTAB_CACHE_CLEAN, 0), 0);
+    CHECK_EQ(flush(0, 2, 0, 64, 0, 0), 0);
+    CHECK_EQ(flush(0, 2, 0, 0, GNTTAB_CACHE_CLEAN, 5), -EILSEQ);
+    CHECK_EQ(flush(0, 2, PAGE_SIZE, 0, GNTTAB_CACHE_CLEAN, 0), -EINVAL);
+    CHECK_EQ(flush(0, 2, 8, PAGE_SIZE, GNTTAB_CACHE_CLEAN, 0), -EINVAL);
+    CHECK_EQ(flush(0, 2, 0, 8, GNTTAB_CACHE_SOURCE_GREF, 0), -EINVAL);
+    CHECK_EQ(flush(0, 2, 0, 8, 4, 0), -EINVAL);
+    CHECK_EQ(flush(0, NR_FRAMES, 0, 8, GNTTAB_CACHE_CLEAN, 0), -EINVAL);
+    CHECK_EQ(flush(0, 13, 0, 8, GNTTAB_CACHE_CLEAN, 0), -EPERM); /* no owner */
+    CHECK_EQ(cleaned, 72);
+
+    /* Another domain's frame: only while one of its grants is pinned. */
+    CHECK_EQ(flush(0, 8, 0, 8, GNTTAB_CACHE_CLEAN, 0), -EINVAL);
+    grant(1, 40, 0, 8, GTF_permit_access);
+    m = map(0, 1, 40, GNTMAP_host_map, 0x1000);
+    CHECK_EQ(m.status, GNTST_okay);
+    CHECK_EQ(flush(0, 8, 0, 8, GNTTAB_CACHE_CLEAN, 0), 0);
+    CHECK_EQ(flush(0, 8, 0, 8, GNTTAB_CACHE_CLEAN, 41), -EINVAL);
+    CHECK_EQ(flush(2, 8, 0, 8, GNTTAB_CACHE_CLEAN, 0), -EINVAL);
+    CHECK_EQ(cleaned, 80);
+    CHECK_EQ(unmap(0, m.handle, 0x1000, 0), GNTST_okay);
+    CHECK_EQ(flush(0, 8, 0, 8, GNTTAB_CACHE_CLEAN, 0), -EINVAL);
+    all_frames_unreferenced();
+    teardown();
+}
+
 static void run_tests(void)
 {
     test_table_ops();
@@ -842,4 +907,5 @@ static void run_tests(void)
     test_v2_use();
     test_v2_resource();
     test_swap();
+    test_cache_flush();
 }

@@ -70,6 +70,13 @@ void gnttab_env_put_writable(mfn_t mfn);
 int gnttab_env_create_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags);
 int gnttab_env_replace_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags);
 void gnttab_env_flush_tlb(void);
+/*
+ * A general reference on a frame, whoever owns it (*owner): 0, -EINVAL
+ * (no such frame) or -EPERM (free, or no owner to reference it for).
+ */
+int gnttab_env_get_page_any(mfn_t mfn, domid_t *owner);
+/* Write back and invalidate the cache lines of len bytes at off in mfn. */
+void gnttab_env_cache_clean(mfn_t mfn, unsigned int off, unsigned int len);
 void gnttab_env_copy(mfn_t dmfn, unsigned int doff, mfn_t smfn,
                      unsigned int soff, unsigned int len);
 /* A zeroed frame shared with the domain (owned by it), or NULL. */
@@ -161,6 +168,16 @@ int gnttab_status_resource(struct grant_table *gt, unsigned int frame,
  * words); GNTST_eagain if either is in use, as Xen.
  */
 int16_t gnttab_swap_ref(struct grant_table *gt, grant_ref_t a, grant_ref_t b);
+
+/*
+ * One GNTTABOP_cache_flush op by lgt's domain, on its own frame or one it
+ * holds a grant of (searched from entry from on, Xen's continuation
+ * argument): 0 or -errno as Xen on x86 (-EOPNOTSUPP for a bare
+ * invalidate, -EINVAL for a frame neither its own nor granted to it).
+ */
+int gnttab_cache_flush_one(struct grant_table *lgt,
+                           const struct gnttab_cache_flush *op,
+                           grant_ref_t from);
 
 /*
  * The three per-op operations, for mappings and copies made by lgt's

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Checks grant tables v2 as Xen 4.17 offers them by default: version changes, status frames, v2 maps, sub_page copies, swap_grant_ref. */
+/* Checks grant tables v2 as Xen 4.17 offers them by default: version changes, status frames, v2 maps, sub_page copies, swap_grant_ref, cache_flush. */
 #include "guest.h"
 
 const char test_title[] = "grant-v2: grant tables v2 (set_version, status "
@@ -277,6 +277,46 @@ static void check_swap(void)
             -XEN_EFAULT, "swap ops in Xen's range");
 }
 
+static long flush(uint64_t maddr, uint16_t off, uint16_t len, uint32_t op,
+                  unsigned int opaque)
+{
+    struct gnttab_cache_flush f = {
+        .a.dev_bus_addr = maddr, .offset = off, .length = len, .op = op};
+
+    return gop(GNTTABOP_cache_flush | (opaque << 12), &f, 1);
+}
+
+static void check_cache_flush(void)
+{
+    struct xen_machphys_mfn_list ml = {.max_extents = 1};
+    uint64_t own = virt_to_maddr(data);
+    xen_pfn_t m2p = 0;
+
+    test_rc(flush(own, 0, 64, GNTTAB_CACHE_CLEAN, 0), 0,
+            "cache_flush: clean 64 bytes of an own page");
+    test_rc(flush(own, 64, 64, GNTTAB_CACHE_CLEAN | GNTTAB_CACHE_INVAL, 0), 0,
+            "cache_flush: clean and invalidate");
+    test_rc(flush(own, 0, 64, GNTTAB_CACHE_INVAL, 0), -XEN_EOPNOTSUPP,
+            "cache_flush: invalidate alone (not on x86)");
+    test_rc(flush(own, 0, 0, GNTTAB_CACHE_CLEAN, 0), 0,
+            "cache_flush: length 0 does nothing");
+    test_rc(flush(own, 0, 0, GNTTAB_CACHE_CLEAN, 5), -XEN_EILSEQ,
+            "cache_flush: length 0 with a continuation argument");
+    test_rc(flush(own, 4000, 200, GNTTAB_CACHE_CLEAN, 0), -XEN_EINVAL,
+            "cache_flush past the page");
+    test_rc(flush(own, 0, 8, GNTTAB_CACHE_SOURCE_GREF | GNTTAB_CACHE_CLEAN, 0),
+            -XEN_EINVAL, "cache_flush by grant ref");
+    test_rc(flush(~0UL << 12 >> 16, 0, 8, GNTTAB_CACHE_CLEAN, 0), -XEN_EINVAL,
+            "cache_flush of a frame that does not exist");
+    set_xen_guest_handle(ml.extent_start, &m2p);
+    if ( hypercall_memory_op(XENMEM_machphys_mfn_list, &ml) || !m2p )
+        test_error("no M2P frame to test with");
+    test_rc(flush((uint64_t)m2p << 12, 0, 8, GNTTAB_CACHE_CLEAN, 0), -XEN_EPERM,
+            "cache_flush of the hypervisor's frame");
+    test_rc(gop(GNTTABOP_cache_flush, (void *)0xffff830000000000UL, 1),
+            -XEN_EFAULT, "cache_flush ops in Xen's range");
+}
+
 static void check_back_to_v1(void)
 {
     int16_t st;
@@ -319,6 +359,7 @@ void test_main(void)
     check_v2_map();
     check_sub_page();
     check_swap();
+    check_cache_flush();
     check_back_to_v1();
     test_check(no_writable_refs(data) && no_writable_refs(dst),
                "no reference to the granted pages is left");
