@@ -98,17 +98,18 @@ static void pin_add(struct gnttab_active *a, bool host, bool dev, bool ro,
 
 /*
  * Whether an entry's header (flags and domid, one 32-bit word) allows the
- * use. A pinned grant was checked when it was first pinned. Mappings take
- * whole frames only, so a sub_page grant is refused them.
+ * use, for an entry of the given type. A pinned grant was checked when it
+ * was first pinned. Mappings take whole frames only, so a sub_page grant
+ * is refused them.
  */
-static bool header_allows(uint32_t hdr, bool pinned, bool readonly,
-                          bool mapping, domid_t user)
+static bool header_allows(uint32_t hdr, uint16_t type, bool pinned,
+                          bool readonly, bool mapping, domid_t user)
 {
     uint16_t mask = GTF_type_mask | (mapping ? GTF_sub_page : 0);
     uint16_t flags = (uint16_t)hdr;
     domid_t domid = (domid_t)(hdr >> 16);
 
-    if ( !pinned && ((flags & mask) != GTF_permit_access || domid != user) )
+    if ( !pinned && ((flags & mask) != type || domid != user) )
         return false;
     return readonly || !(flags & GTF_readonly);
 }
@@ -123,7 +124,8 @@ int gnttab_set_status(grant_entry_v1_t *e, bool pinned, bool readonly,
 
     for ( tries = 0; tries < SET_STATUS_TRIES; tries++ )
     {
-        if ( !header_allows(old, pinned, readonly, mapping, user) )
+        if ( !header_allows(old, GTF_permit_access, pinned, readonly, mapping,
+                            user) )
             return GNTST_general_error;
         new = old | GTF_reading | (readonly ? 0 : GTF_writing);
         if ( __atomic_compare_exchange_n(hdr, &old, new, false,
@@ -138,18 +140,18 @@ int gnttab_set_status(grant_entry_v1_t *e, bool pinned, bool readonly,
  * the header is read again: a granter that revoked the entry meanwhile
  * sees the use refused, and the flags this use set are taken back.
  */
-static int set_status_v2(grant_entry_v2_t *e, grant_status_t *st, bool pinned,
-                         bool readonly, bool mapping, domid_t user)
+static int set_status_v2(grant_entry_v2_t *e, grant_status_t *st, uint16_t type,
+                         bool pinned, bool readonly, bool mapping, domid_t user)
 {
     uint32_t *hdr = (uint32_t *)&e->hdr;
     uint16_t set = GTF_reading | (readonly ? 0 : GTF_writing), had;
 
-    if ( !header_allows(__atomic_load_n(hdr, __ATOMIC_ACQUIRE), pinned,
+    if ( !header_allows(__atomic_load_n(hdr, __ATOMIC_ACQUIRE), type, pinned,
                         readonly, mapping, user) )
         return GNTST_general_error;
     had = __atomic_fetch_or(st, set, __ATOMIC_SEQ_CST);
-    if ( header_allows(__atomic_load_n(hdr, __ATOMIC_SEQ_CST), pinned, readonly,
-                       mapping, user) )
+    if ( header_allows(__atomic_load_n(hdr, __ATOMIC_SEQ_CST), type, pinned,
+                       readonly, mapping, user) )
         return GNTST_okay;
     __atomic_fetch_and(st, (uint16_t) ~(set & ~had), __ATOMIC_ACQ_REL);
     return GNTST_general_error;
@@ -159,8 +161,9 @@ static int set_status(struct grant_table *gt, grant_ref_t ref, bool pinned,
                       bool readonly, bool mapping, domid_t user)
 {
     if ( gt->version == 2 )
-        return set_status_v2(shared_v2(gt, ref), status_v2(gt, ref), pinned,
-                             readonly, mapping, user);
+        return set_status_v2(shared_v2(gt, ref), status_v2(gt, ref),
+                             GTF_permit_access, pinned, readonly, mapping,
+                             user);
     return gnttab_set_status(shared_of(gt, ref), pinned, readonly, mapping,
                              user);
 }
@@ -198,6 +201,7 @@ static void read_entry_frame(struct grant_table *gt, grant_ref_t ref,
 
     a->start = 0;
     a->length = PAGE_SIZE;
+    a->partial = a->transitive = false;
     if ( gt->version == 1 )
     {
         a->mfn = gnttab_pv_gfn_to_mfn(_gfn(
@@ -211,6 +215,7 @@ static void read_entry_frame(struct grant_table *gt, grant_ref_t ref,
     {
         a->start = __atomic_load_n(&e2->sub_page.page_off, __ATOMIC_ACQUIRE);
         a->length = __atomic_load_n(&e2->sub_page.length, __ATOMIC_ACQUIRE);
+        a->partial = true;
     }
 }
 
@@ -672,13 +677,117 @@ static void maptrack_put(struct grant_table *gt, grant_handle_t h)
 
 /* ---- map ---- */
 
+static bool entry_is_transitive(struct grant_table *gt, grant_ref_t ref)
+{
+    return gt->version == 2 &&
+           (__atomic_load_n(&shared_v2(gt, ref)->hdr.flags, __ATOMIC_ACQUIRE) &
+            GTF_type_mask) == GTF_transitive;
+}
+
+static int pin_entry_at(struct grant_table *rgt, grant_ref_t ref, domid_t user,
+                        bool host, bool dev, bool ro, bool mapping, bool follow,
+                        struct gnttab_active *pinned, bool *got_ref);
+static void unpin_entry(struct grant_table *rgt, grant_ref_t ref, bool host,
+                        bool dev, bool ro);
+
+/*
+ * A copy through a transitive grant (v2): rgt's entry, granted to user,
+ * names an entry of another domain granted to rgt's domain, which is
+ * pinned for rgt's domain (one level only, as Xen) each time this one
+ * is. Between the two the lock is dropped, so the entry is checked again
+ * after: a pin that changed meanwhile makes this one fail.
+ */
+static int pin_transitive(struct grant_table *rgt, grant_ref_t ref,
+                          domid_t user, bool ro, struct gnttab_active *pinned,
+                          bool *got_ref)
+{
+    struct gnttab_active *a, far;
+    struct grant_table *tgt;
+    grant_entry_v2_t *e;
+    grant_ref_t tref;
+    domid_t tdom;
+    bool first;
+    int rc = GNTST_okay;
+
+    gnttab_env_lock(rgt);
+    a = active_of(rgt, ref);
+    first = !is_pinned(a);
+    e = shared_v2(rgt, ref);
+    if ( !first && (!a->transitive || a->domid != user) )
+        rc = GNTST_general_error; /* pinned otherwise meanwhile */
+    else if ( first || (!ro && !has_writers(a)) )
+        rc = set_status_v2(e, status_v2(rgt, ref), GTF_transitive, !first, ro,
+                           false, user);
+    tdom = first ? __atomic_load_n(&e->transitive.trans_domid, __ATOMIC_ACQUIRE)
+                 : a->trans_dom;
+    tref = first ? __atomic_load_n(&e->transitive.gref, __ATOMIC_ACQUIRE)
+                 : a->trans_ref;
+    gnttab_env_unlock(rgt);
+    if ( rc )
+        return rc;
+
+    rc = GNTST_general_error;
+    if ( tdom == rgt->domid || !(tgt = gnttab_env_lookup(tdom)) )
+        goto clear;
+    rc = pin_entry_at(tgt, tref, rgt->domid, true, false, ro, false, false,
+                      &far, got_ref);
+    if ( rc )
+        goto clear;
+
+    gnttab_env_lock(rgt);
+    a = active_of(rgt, ref);
+    if ( rgt->version != 2 || is_pinned(a) == first ||
+         (!first &&
+          (!a->transitive || a->domid != user || a->trans_dom != tdom ||
+           a->trans_ref != tref || pin_would_overflow(a))) )
+    {
+        gnttab_env_unlock(rgt);
+        unpin_entry(tgt, tref, true, false, ro);
+        if ( *got_ref )
+            gnttab_env_put_page(far.mfn);
+        *got_ref = false;
+        rc = GNTST_general_error;
+        goto clear;
+    }
+    if ( first )
+    {
+        a->mfn = far.mfn;
+        a->start = far.start;
+        a->length = far.length;
+        a->domid = user;
+        a->partial = a->transitive = true; /* never mapped */
+        a->trans_dom = tdom;
+        a->trans_ref = tref;
+    }
+    pin_add(a, true, false, ro, 1);
+    *pinned = *a;
+    gnttab_env_unlock(rgt);
+    return GNTST_okay;
+
+clear:
+    gnttab_env_lock(rgt);
+    if ( rgt->version == 2 && ref < gnttab_nr_entries(rgt) )
+        reduce_status(status_v2(rgt, ref), active_of(rgt, ref), ro);
+    gnttab_env_unlock(rgt);
+    return rc;
+}
+
 /*
  * Pin rgt's entry ref for a use by domain user; on the first pin take a
- * reference on the granted frame (*got_ref). A GNTST_* code.
+ * reference on the granted frame (*got_ref). A GNTST_* code. Copies
+ * (!mapping) follow a transitive grant.
  */
 static int pin_entry(struct grant_table *rgt, grant_ref_t ref, domid_t user,
                      bool host, bool dev, bool ro, bool mapping,
                      struct gnttab_active *pinned, bool *got_ref)
+{
+    return pin_entry_at(rgt, ref, user, host, dev, ro, mapping, !mapping,
+                        pinned, got_ref);
+}
+
+static int pin_entry_at(struct grant_table *rgt, grant_ref_t ref, domid_t user,
+                        bool host, bool dev, bool ro, bool mapping, bool follow,
+                        struct gnttab_active *pinned, bool *got_ref)
 {
     struct gnttab_active *a;
     int rc = GNTST_okay;
@@ -692,6 +801,22 @@ static int pin_entry(struct grant_table *rgt, grant_ref_t ref, domid_t user,
     }
     a = active_of(rgt, ref);
     if ( is_pinned(a) && (a->domid != user || pin_would_overflow(a)) )
+    {
+        rc = GNTST_general_error;
+        goto out;
+    }
+    if ( is_pinned(a) ? a->transitive : entry_is_transitive(rgt, ref) )
+    {
+        if ( !follow )
+        {
+            rc = GNTST_general_error;
+            goto out;
+        }
+        gnttab_env_unlock(rgt);
+        return pin_transitive(rgt, ref, user, ro, pinned, got_ref);
+    }
+    /* A pin for copies of part of a frame gives no mapping of it all. */
+    if ( mapping && is_pinned(a) && a->partial )
     {
         rc = GNTST_general_error;
         goto out;
@@ -725,11 +850,23 @@ static void unpin_entry(struct grant_table *rgt, grant_ref_t ref, bool host,
                         bool dev, bool ro)
 {
     struct gnttab_active *a = active_of(rgt, ref);
+    struct grant_table *tgt = NULL;
+    grant_ref_t tref = 0;
 
     gnttab_env_lock(rgt);
     pin_add(a, host, dev, ro, -1);
     reduce_status(status_word(rgt, ref), a, ro);
+    if ( a->transitive )
+    {
+        tgt = gnttab_env_lookup(a->trans_dom);
+        tref = a->trans_ref;
+        if ( !is_pinned(a) )
+            a->transitive = false;
+    }
     gnttab_env_unlock(rgt);
+    /* Each pin of a transitive entry pinned the far one once. */
+    if ( tgt )
+        unpin_entry(tgt, tref, true, false, ro);
 }
 
 /*
@@ -1016,7 +1153,10 @@ static int copy_claim(struct grant_table *lgt, struct copy_buf *b, bool is_gref,
         b->mfn = pinned.mfn;
         b->start = pinned.start;
         b->length = pinned.length;
-        if ( !got_ref && !gnttab_env_get_page(b->mfn, b->gt->domid) )
+        /* The frame's owner: the far domain of a transitive grant. */
+        if ( !got_ref &&
+             !gnttab_env_get_page(b->mfn, pinned.transitive ? pinned.trans_dom
+                                                            : b->gt->domid) )
             return GNTST_bad_domain;
     }
     else

@@ -27,8 +27,9 @@ integer_param("gnttab_max_maptrack_frames", opt_max_maptrack_frames);
 static unsigned int opt_max_version = 2;
 
 /*
- * gnttab=max-ver:<n>,transitive=<bool>,transfer=<bool>. Xenia has no
- * transitive grants and no transfer, so those two change nothing.
+ * gnttab=max-ver:<n>,transitive=<bool>,transfer=<bool>. Transitive
+ * grants are always followed and there is no transfer yet, so those two
+ * change nothing.
  */
 static int parse_gnttab(const char *s)
 {

@@ -784,9 +784,84 @@ static void test_v2_use(void)
     CHECK_EQ(copy_op(both, 0, 12, 0, 11, 4).status, GNTST_general_error);
     CHECK_EQ(status_of(0, 12), 0);
 
-    /* Transitive grants are not followed: refused. */
+    /* A transitive grant naming its own domain is refused. */
     grant_v2(0, 13, 0, 0, GTF_transitive);
     CHECK_EQ(copy_op(both, 0, 13, 0, 11, 4).status, GNTST_general_error);
+    CHECK_EQ(status_of(0, 13), 0);
+    all_frames_unreferenced();
+    teardown();
+}
+
+/* Domain 1 passes on to domain 0 a grant domain 0 made to domain 1. */
+static void transitive(grant_ref_t ref, domid_t far_dom, grant_ref_t far_ref,
+                       uint16_t flags)
+{
+    grant_entry_v2_t *e = shared_v2(&tables[1], ref);
+
+    e->hdr.flags = 0;
+    e->hdr.domid = 0;
+    e->transitive.trans_domid = far_dom;
+    e->transitive.gref = far_ref;
+    e->hdr.flags = GTF_transitive | flags;
+}
+
+static void test_transitive(void)
+{
+    struct gnttab_map_grant_ref m;
+
+    setup(4);
+    CHECK_EQ(set_version(1, 2), 0);
+    memcpy(frame[2].data + 8, "transit!", 8);
+    grant(0, 60, 1, 2, GTF_permit_access | GTF_readonly);
+    transitive(13, 0, 60, 0);
+    CHECK_EQ(copy_op(GNTCOPY_source_gref, 1, 13, DOMID_SELF, 3, 8).status,
+             GNTST_okay);
+    CHECK(!memcmp(frame[3].data + 16, "transit!", 8));
+    CHECK_EQ(status_of(1, 13), 0);
+    CHECK_EQ(flags_of(0, 60), GTF_permit_access | GTF_readonly);
+    all_frames_unreferenced();
+
+    /* Never mapped; writes only where the far grant allows them. */
+    m = map(0, 1, 13, GNTMAP_host_map | GNTMAP_readonly, 0x1000);
+    CHECK_EQ(m.status, GNTST_general_error);
+    CHECK_EQ(copy_op(GNTCOPY_dest_gref, DOMID_SELF, 3, 1, 13, 8).status,
+             GNTST_general_error);
+    CHECK_EQ(status_of(1, 13), 0);
+    CHECK_EQ(flags_of(0, 60), GTF_permit_access | GTF_readonly);
+    grant(0, 60, 1, 2, GTF_permit_access);
+    CHECK_EQ(copy_op(GNTCOPY_dest_gref, DOMID_SELF, 4, 1, 13, 8).status,
+             GNTST_okay);
+    CHECK_EQ(flags_of(0, 60), GTF_permit_access);
+
+    /* The far grant must be to the middle domain; one level only. */
+    grant(0, 60, 2, 2, GTF_permit_access);
+    CHECK_EQ(copy_op(GNTCOPY_source_gref, 1, 13, DOMID_SELF, 3, 8).status,
+             GNTST_general_error);
+    CHECK_EQ(status_of(1, 13), 0);
+    transitive(13, 1, 60, 0); /* names itself */
+    CHECK_EQ(copy_op(GNTCOPY_source_gref, 1, 13, DOMID_SELF, 3, 8).status,
+             GNTST_general_error);
+    transitive(13, 7, 60, 0); /* no such domain */
+    CHECK_EQ(copy_op(GNTCOPY_source_gref, 1, 13, DOMID_SELF, 3, 8).status,
+             GNTST_general_error);
+    CHECK_EQ(set_version(0, 2), 0);
+    transitive(13, 0, 61, 0);
+    shared_v2(&tables[0], 61)->hdr.domid = 1;
+    shared_v2(&tables[0], 61)->transitive.trans_domid = 1;
+    shared_v2(&tables[0], 61)->transitive.gref = 13;
+    shared_v2(&tables[0], 61)->hdr.flags = GTF_transitive;
+    CHECK_EQ(copy_op(GNTCOPY_source_gref, 1, 13, DOMID_SELF, 3, 8).status,
+             GNTST_general_error);
+    CHECK_EQ(status_of(1, 13), 0);
+    CHECK_EQ(status_of(0, 61), 0);
+    transitive(13, 0, 62, GTF_readonly);
+    grant_v2(0, 62, 1, 2, GTF_permit_access);
+    shared_v2(&tables[0], 62)->hdr.domid = 1;
+    CHECK_EQ(copy_op(GNTCOPY_dest_gref, DOMID_SELF, 3, 1, 13, 8).status,
+             GNTST_general_error); /* the transitive entry is read-only */
+    CHECK_EQ(copy_op(GNTCOPY_source_gref, 1, 13, DOMID_SELF, 3, 8).status,
+             GNTST_okay);
+    CHECK_EQ(status_of(0, 62), 0);
     all_frames_unreferenced();
     teardown();
 }
@@ -908,4 +983,5 @@ static void run_tests(void)
     test_v2_resource();
     test_swap();
     test_cache_flush();
+    test_transitive();
 }

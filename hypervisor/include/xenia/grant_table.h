@@ -30,6 +30,10 @@ struct gnttab_active {
     domid_t domid;          /* the user while any count is non-zero */
     mfn_t mfn;              /* the frame it was pinned with */
     uint16_t start, length; /* what a v2 sub_page grant allows of it */
+    bool partial;           /* sub_page or transitive: copies only */
+    bool transitive;        /* pinned through trans_ref of trans_dom */
+    domid_t trans_dom;
+    grant_ref_t trans_ref;
 };
 
 /*

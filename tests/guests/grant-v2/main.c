@@ -16,6 +16,7 @@ enum {
     REF_RO,           /* page `data`, GTF_readonly */
     REF_SUB,          /* bytes 8..23 of page `src`, read-only */
     REF_DST,          /* page `dst`, writable */
+    REF_TRANS,        /* transitive, to REF_DST of dom0 itself */
     REF_V1_ONLY = 20, /* written in v1, cleared by the switch */
     REF_SWAP_A,       /* swapped with REF_SWAP_B */
     REF_SWAP_B,
@@ -243,6 +244,22 @@ static void check_sub_page(void)
         GNTST_general_error, "map a sub_page grant");
     test_check(stat[REF_SUB] == 0 && stat[REF_DST] == 0,
                "  status words clear after the copies");
+
+    /* Alone, dom0 can only show a transitive grant's refusals. */
+    e = v2(REF_TRANS);
+    e->hdr.flags = 0;
+    barrier();
+    e->hdr.domid = 0;
+    e->transitive.trans_domid = 0;
+    e->transitive.gref = REF_DST;
+    barrier();
+    e->hdr.flags = GTF_transitive;
+    test_rc(copy(REF_TRANS, 0, 8), GNTST_general_error,
+            "copy through a transitive grant naming its own domain");
+    test_rc(map(REF_TRANS, GNTMAP_host_map, alloc_page()).status,
+            GNTST_general_error, "map a transitive grant");
+    test_check(stat[REF_TRANS] == 0 && stat[REF_DST] == 0,
+               "  status words clear");
 }
 
 static int16_t swap(grant_ref_t a, grant_ref_t b)
