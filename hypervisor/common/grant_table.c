@@ -17,7 +17,8 @@
  * In v2 the entries are twice the size, with a 64-bit frame and a
  * sub_page form (a byte range, for copies only), and Xenia's two flags
  * move out of the guest's entry into a status word of their own, in
- * status frames the guest maps separately.
+ * status frames the guest maps separately. A v2 transitive entry passes
+ * on, for copies only, a grant its domain received from a third one.
  *
  * Locking: one lock per table (gnttab_env_lock), never two at once. A mapping
  * is set up in steps (take a handle, pin, take references, install the
