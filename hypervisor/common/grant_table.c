@@ -978,8 +978,10 @@ put_handle:
 
 /* ---- unmap ---- */
 
-int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
-                         uint64_t dev_bus_addr, grant_handle_t handle)
+/* new_addr: what goes in the grant PTE's place (unmap_and_replace). */
+static int16_t unmap_common(struct grant_table *lgt, uint64_t host_addr,
+                            uint64_t dev_bus_addr, uint64_t new_addr,
+                            grant_handle_t handle)
 {
     struct gnttab_maptrack *mt, m;
     struct grant_table *rgt;
@@ -1029,7 +1031,8 @@ int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
         goto restore; /* cannot happen while the granter's table lives */
     if ( claim & GNTMAP_host_map )
     {
-        rc = gnttab_env_replace_host_mapping(host_addr, m.mfn, m.flags);
+        rc = gnttab_env_replace_host_mapping(host_addr, m.mfn, m.flags,
+                                             new_addr);
         if ( rc )
             goto restore;
         /* No CPU may still reach the frame once its references go. */
@@ -1065,6 +1068,19 @@ restore:
     mt->busy = false;
     gnttab_env_unlock(lgt);
     return rc;
+}
+
+int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
+                         uint64_t dev_bus_addr, grant_handle_t handle)
+{
+    return unmap_common(lgt, host_addr, dev_bus_addr, 0, handle);
+}
+
+int16_t gnttab_unmap_and_replace_one(struct grant_table *lgt,
+                                     uint64_t host_addr, uint64_t new_addr,
+                                     grant_handle_t handle)
+{
+    return unmap_common(lgt, host_addr, 0, new_addr, handle);
 }
 
 void gnttab_release_mappings(struct grant_table *lgt)

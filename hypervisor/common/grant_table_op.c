@@ -97,9 +97,10 @@ int gnttab_env_create_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags)
     return pv_grant_create_mapping(addr, mfn_x(mfn), flags);
 }
 
-int gnttab_env_replace_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags)
+int gnttab_env_replace_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags,
+                                    uint64_t new_addr)
 {
-    return pv_grant_replace_mapping(addr, mfn_x(mfn), flags);
+    return pv_grant_replace_mapping(addr, mfn_x(mfn), flags, new_addr);
 }
 
 /*
@@ -568,6 +569,32 @@ static long op_cache_flush(struct vcpu *v, unsigned long uop,
     return 0;
 }
 
+static long op_unmap_and_replace(struct vcpu *v, unsigned long uop,
+                                 unsigned int count)
+{
+    struct gnttab_unmap_and_replace op;
+    unsigned int i;
+
+    for ( i = 0; i < count; i++ )
+    {
+        unsigned long at = uop + i * sizeof(op);
+
+        if ( i && !(i % GNTTAB_BATCH) )
+            return restart_at(uop, sizeof(op), count, i);
+        if ( copy_from_guest(&op, at, sizeof(op)) )
+            return -EFAULT;
+        op.status = gnttab_unmap_and_replace_one(
+            v->domain->grant_table, op.host_addr, op.new_addr, op.handle);
+        if ( op.status )
+            gprintk(XENLOG_G_DEBUG, v,
+                    "grant unmap_and_replace of handle %#x: %d\n", op.handle,
+                    op.status);
+        if ( COPY_FIELD_TO_GUEST(at, op, status) )
+            return -EFAULT;
+    }
+    return 0;
+}
+
 /* An array of count ops of size bytes must lie outside Xenia's range. */
 static bool array_ok(unsigned long uop, unsigned int count, size_t size)
 {
@@ -600,6 +627,10 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
         if ( !array_ok(uop, count, sizeof(struct gnttab_unmap_grant_ref)) )
             return -EFAULT;
         return op_unmap(v, uop, count);
+    case GNTTABOP_unmap_and_replace:
+        if ( !array_ok(uop, count, sizeof(struct gnttab_unmap_and_replace)) )
+            return -EFAULT;
+        return op_unmap_and_replace(v, uop, count);
     case GNTTABOP_copy:
         if ( !array_ok(uop, count, sizeof(struct gnttab_copy)) )
             return -EFAULT;
@@ -624,9 +655,8 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
         return op_get_status_frames(cur, uop, count);
     default:
         /*
-         * Also dump_table (which Xen no longer has), and transfer and
-         * unmap_and_replace, which Xen has and Xenia not yet; Linux 6.1
-         * uses neither on x86 PV.
+         * Also dump_table (which Xen no longer has), and transfer, which
+         * Xen has and Xenia not yet; Linux 6.1 does not use it on x86 PV.
          */
         return -ENOSYS;
     }

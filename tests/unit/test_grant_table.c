@@ -94,7 +94,8 @@ static grant_handle_t racing_handle = GNTTAB_NO_HANDLE;
 static uint64_t racing_dev;
 static int racing_status;
 
-int gnttab_env_replace_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags)
+int gnttab_env_replace_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags,
+                                    uint64_t new_addr)
 {
     (void)flags;
     if ( racing_handle != GNTTAB_NO_HANDLE )
@@ -108,6 +109,12 @@ int gnttab_env_replace_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags)
          slot[slot_of(addr)].mfn != mfn_x(mfn) )
         return GNTST_general_error;
     slot[slot_of(addr)].present = false;
+    if ( new_addr )
+    {
+        /* The entry at new_addr moves, references and all. */
+        slot[slot_of(addr)] = slot[slot_of(new_addr)];
+        slot[slot_of(new_addr)].present = false;
+    }
     return GNTST_okay;
 }
 
@@ -966,6 +973,39 @@ static void test_cache_flush(void)
     teardown();
 }
 
+static void test_unmap_and_replace(void)
+{
+    struct gnttab_map_grant_ref a, b;
+
+    setup(4);
+    grant(0, 1, 0, 2, GTF_permit_access);
+    grant(0, 2, 0, 3, GTF_permit_access | GTF_readonly);
+    a = map(0, 0, 1, GNTMAP_host_map, 0x1000);
+    b = map(0, 0, 2, GNTMAP_host_map | GNTMAP_readonly, 0x2000);
+    CHECK(a.status == GNTST_okay && b.status == GNTST_okay);
+    /* The entry at 0x2000 (grant 2) moves to 0x1000, grant 1 goes. */
+    CHECK_EQ(gnttab_unmap_and_replace_one(&tables[0], 0x1000, 0x2000, a.handle),
+             GNTST_okay);
+    CHECK(slot[1].present && slot[1].mfn == 3 && !slot[2].present);
+    CHECK_EQ(flags_of(0, 1), GTF_permit_access);
+    CHECK_EQ(frame[2].refs + frame[2].types, 0);
+    CHECK_EQ(frame[3].refs, 1); /* the moved PTE's */
+    CHECK_EQ(gnttab_unmap_and_replace_one(&tables[0], 0x1000, 0, a.handle),
+             GNTST_bad_handle);
+    /* The moved grant PTE is no longer at its address: unmap fails. */
+    CHECK_EQ(unmap(0, b.handle, 0x2000, 0), GNTST_general_error);
+    zap_slot(1);
+    gnttab_release_mappings(&tables[0]);
+    all_frames_unreferenced();
+    /* new_addr 0: an unmap. */
+    a = map(0, 0, 1, GNTMAP_host_map, 0x1000);
+    CHECK_EQ(gnttab_unmap_and_replace_one(&tables[0], 0x1000, 0, a.handle),
+             GNTST_okay);
+    CHECK(!slot[1].present);
+    all_frames_unreferenced();
+    teardown();
+}
+
 static void run_tests(void)
 {
     test_table_ops();
@@ -984,4 +1024,5 @@ static void run_tests(void)
     test_swap();
     test_cache_flush();
     test_transitive();
+    test_unmap_and_replace();
 }

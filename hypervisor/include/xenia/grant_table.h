@@ -72,7 +72,8 @@ void gnttab_env_put_page(mfn_t mfn);
 bool gnttab_env_get_writable(mfn_t mfn);
 void gnttab_env_put_writable(mfn_t mfn);
 int gnttab_env_create_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags);
-int gnttab_env_replace_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags);
+int gnttab_env_replace_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags,
+                                    uint64_t new_addr);
 void gnttab_env_flush_tlb(void);
 /*
  * A general reference on a frame, whoever owns it (*owner): 0, -EINVAL
@@ -192,6 +193,13 @@ int gnttab_cache_flush_one(struct grant_table *lgt,
 void gnttab_map_one(struct grant_table *lgt, struct gnttab_map_grant_ref *op);
 int16_t gnttab_unmap_one(struct grant_table *lgt, uint64_t host_addr,
                          uint64_t dev_bus_addr, grant_handle_t handle);
+/*
+ * GNTTABOP_unmap_and_replace: the host mapping at host_addr goes as in an
+ * unmap, and the PTE that mapped new_addr (if not 0) moves into its place.
+ */
+int16_t gnttab_unmap_and_replace_one(struct grant_table *lgt,
+                                     uint64_t host_addr, uint64_t new_addr,
+                                     grant_handle_t handle);
 void gnttab_copy_one(struct grant_table *lgt, struct gnttab_copy *op);
 
 /*

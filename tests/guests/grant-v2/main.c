@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Checks grant tables v2 as Xen 4.17 offers them by default: version changes, status frames, v2 maps, sub_page copies, swap_grant_ref, cache_flush. */
+/* Checks grant tables v2 as Xen 4.17 offers them by default: version changes, status frames, v2 maps, sub_page copies, swap_grant_ref, cache_flush, unmap_and_replace. */
 #include "guest.h"
 
 const char test_title[] = "grant-v2: grant tables v2 (set_version, status "
@@ -334,6 +334,61 @@ static void check_cache_flush(void)
             -XEN_EFAULT, "cache_flush ops in Xen's range");
 }
 
+static int16_t unmap_and_replace(grant_handle_t h, uint64_t addr,
+                                 uint64_t new_addr)
+{
+    struct gnttab_unmap_and_replace op = {
+        .host_addr = addr, .new_addr = new_addr, .handle = h, .status = 99};
+
+    if ( gop(GNTTABOP_unmap_and_replace, &op, 1) )
+        test_fail("unmap_and_replace failed");
+    return op.status;
+}
+
+static void check_unmap_and_replace(void)
+{
+    uint64_t *a = alloc_page(), *b = alloc_page(), *c = alloc_page();
+    uint64_t pte_ma = virt_to_maddr(l1_entry((unsigned long)c));
+    struct gnttab_map_grant_ref m;
+
+    data[0] = PATTERN;
+    b[0] = PATTERN + 7;
+    grant_v2(REF_DATA, virt_to_mfn(data), GTF_permit_access);
+    m = map(REF_DATA, GNTMAP_host_map, a);
+    test_rc(m.status, GNTST_okay, "map a grant for unmap_and_replace");
+    test_rc(unmap_and_replace(m.handle, (unsigned long)a, (unsigned long)b),
+            GNTST_okay, "unmap_and_replace with a new_addr");
+    mmuext_simple(MMUEXT_TLB_FLUSH_LOCAL, 0);
+    test_check(a[0] == PATTERN + 7,
+               "  the grant's VA now maps new_addr's page");
+    test_check(probe_read(b, NULL) == 14, "  new_addr no longer maps");
+    test_check(stat[REF_DATA] == 0, "  the grant is no longer in use (%#x)",
+               stat[REF_DATA]);
+    test_rc(unmap_and_replace(m.handle, (unsigned long)a, 0), GNTST_bad_handle,
+            "unmap_and_replace of the same handle again");
+    if ( set_page_rw(a, true) || set_page_rw(b, true) )
+        test_error("cannot remap the pages");
+
+    m = map(REF_DATA, GNTMAP_host_map, a);
+    test_rc(unmap_and_replace(m.handle, (unsigned long)a, 0), GNTST_okay,
+            "unmap_and_replace with new_addr 0");
+    test_check(probe_read(a, NULL) == 14, "  the VA no longer maps");
+    if ( set_page_rw(a, true) )
+        test_error("cannot remap a page");
+
+    m = map(REF_DATA, GNTMAP_host_map | GNTMAP_contains_pte, (void *)pte_ma);
+    test_rc(m.status, GNTST_okay, "map by the PTE (contains_pte)");
+    test_rc(unmap_and_replace(m.handle, pte_ma, (unsigned long)b),
+            GNTST_general_error,
+            "unmap_and_replace by the PTE with a new_addr");
+    test_check(b[0] == PATTERN + 7, "  new_addr is left alone");
+    test_rc(unmap_and_replace(m.handle, pte_ma, 0), GNTST_okay,
+            "unmap_and_replace by the PTE, no new_addr");
+    if ( set_page_rw(c, true) )
+        test_error("cannot remap a page");
+    test_check(stat[REF_DATA] == 0, "  status clear");
+}
+
 static void check_back_to_v1(void)
 {
     int16_t st;
@@ -377,6 +432,7 @@ void test_main(void)
     check_sub_page();
     check_swap();
     check_cache_flush();
+    check_unmap_and_replace();
     check_back_to_v1();
     test_check(no_writable_refs(data) && no_writable_refs(dst),
                "no reference to the granted pages is left");
