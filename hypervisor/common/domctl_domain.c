@@ -31,8 +31,9 @@ static int check_config(const struct xen_domctl_createdomain *c)
         return -EINVAL;
     if ( c->max_vcpus < 1 || c->max_vcpus > MAX_VCPUS )
         return -EINVAL;
-    /* Only version 1, as Xen booted with gnttab=max-ver:1. */
-    if ( XEN_DOMCTL_GRANT_version(c->grant_opts) != 1 ||
+    /* Versions 1 up to the host's (gnttab=max-ver), as Xen. */
+    if ( XEN_DOMCTL_GRANT_version(c->grant_opts) < 1 ||
+         XEN_DOMCTL_GRANT_version(c->grant_opts) > gnttab_max_version() ||
          (c->grant_opts & ~XEN_DOMCTL_GRANT_version_mask) )
         return -EINVAL;
     if ( c->cpupool_id )
@@ -70,6 +71,7 @@ long domctl_createdomain(struct domain *unused, struct xen_domctl *op)
                              c->max_maptrack_frames, &d);
     if ( rc )
         return rc;
+    gnttab_limit_version(d, XEN_DOMCTL_GRANT_version(c->grant_opts));
     memcpy(d->handle, c->handle, sizeof(d->handle));
     d->max_evtchn_port = MIN(c->max_evtchn_port, EVTCHN_NR_PORTS - 1U);
     /* As Xen records it for PV: only meaningful to HVM. */

@@ -19,13 +19,18 @@
 
 #define GNTTAB_BATCH 64 /* ops between continuations */
 
-/* Xen's options and defaults; Xenia offers v1 only, so max-ver is 1. */
+/* Xen's options and defaults: v2 offered unless gnttab=max-ver:1. */
 static unsigned int opt_max_frames = GNTTAB_MAX_FRAMES_DEFAULT;
 integer_param("gnttab_max_frames", opt_max_frames);
 static unsigned int opt_max_maptrack_frames = GNTTAB_MAX_MAPTRACK_DEFAULT;
 integer_param("gnttab_max_maptrack_frames", opt_max_maptrack_frames);
+static unsigned int opt_max_version = 2;
 
-/* gnttab=max-ver:<n>,transitive=<bool>,transfer=<bool>: v1 only here. */
+/*
+ * gnttab=max-ver:<n>,transitive=<bool>,transfer=<bool>. Transitive
+ * grants are always followed and there is no transfer yet, so those two
+ * change nothing.
+ */
 static int parse_gnttab(const char *s)
 {
     const char *end;
@@ -37,9 +42,12 @@ static int parse_gnttab(const char *s)
             end = s + strlen(s);
         if ( !strncmp(s, "max-ver:", 8) && end - s == 9 && s[8] >= '1' &&
              s[8] <= '2' )
-            continue; /* 2 would allow what Xenia does not have */
+        {
+            opt_max_version = s[8] - '0';
+            continue;
+        }
         if ( !strncmp(s, "transitive=", 11) && parse_bool(s + 11, end) >= 0 )
-            continue; /* no transitive grants in v1 anyway */
+            continue;
         if ( !strncmp(s, "transfer=", 9) && parse_bool(s + 9, end) >= 0 )
             continue;
         return -EINVAL;
@@ -54,7 +62,7 @@ custom_param("gnttab", parse_gnttab);
  * The granter of a mapping the caller holds: its frames (still mapped)
  * keep it alive, dying or not, and the table lives as long as it does.
  */
-static struct grant_table *env_lookup(domid_t id)
+struct grant_table *gnttab_env_lookup(domid_t id)
 {
     struct domain *d = domain_get_any(id);
     struct grant_table *gt = d ? d->grant_table : NULL;
@@ -64,93 +72,123 @@ static struct grant_table *env_lookup(domid_t id)
     return gt;
 }
 
-static bool env_get_page(unsigned long mfn, domid_t owner)
+bool gnttab_env_get_page(mfn_t mfn, domid_t owner)
 {
-    return mfn < max_page && get_page(mfn_to_page(_mfn(mfn)), owner);
+    return mfn_x(mfn) < max_page && get_page(mfn_to_page(mfn), owner);
 }
 
-static void env_put_page(unsigned long mfn)
+void gnttab_env_put_page(mfn_t mfn)
 {
-    put_page(mfn_to_page(_mfn(mfn)));
+    put_page(mfn_to_page(mfn));
 }
 
-static bool env_get_writable(unsigned long mfn)
+bool gnttab_env_get_writable(mfn_t mfn)
 {
-    return !get_page_type(mfn_to_page(_mfn(mfn)), PGT_writable_page);
+    return !get_page_type(mfn_to_page(mfn), PGT_writable_page);
 }
 
-static void env_put_writable(unsigned long mfn)
+void gnttab_env_put_writable(mfn_t mfn)
 {
-    put_page_type(mfn_to_page(_mfn(mfn)));
+    put_page_type(mfn_to_page(mfn));
+}
+
+int gnttab_env_create_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags)
+{
+    return pv_grant_create_mapping(addr, mfn_x(mfn), flags);
+}
+
+int gnttab_env_replace_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags,
+                                    uint64_t new_addr)
+{
+    return pv_grant_replace_mapping(addr, mfn_x(mfn), flags, new_addr);
 }
 
 /*
  * After an unmap, before the frame's references go: every CPU the mapping
  * domain (the caller) may have run on could still cache the mapping.
  */
-static void env_flush_tlb(void)
+void gnttab_env_flush_tlb(void)
 {
     flush_tlb_mask(&current_vcpu()->domain->dirty_cpumask);
 }
 
-static void env_copy(unsigned long dmfn, unsigned int doff, unsigned long smfn,
+int gnttab_env_get_page_any(mfn_t mfn, domid_t *owner)
+{
+    if ( mfn_x(mfn) >= max_page )
+        return -EINVAL;
+    *owner =
+        (domid_t)__atomic_load_n(&mfn_to_page(mfn)->owner, __ATOMIC_ACQUIRE);
+    /* A free frame, or an owner that changed meanwhile, refuses it. */
+    return get_page(mfn_to_page(mfn), *owner) ? 0 : -EPERM;
+}
+
+void gnttab_env_cache_clean(mfn_t mfn, unsigned int off, unsigned int len)
+{
+    const char *p = (const char *)__va(mfn_to_maddr(mfn)) + off;
+    const char *end = p + len;
+
+    for ( p = (const char *)((unsigned long)p & ~63UL); p < end; p += 64 )
+        asm volatile("clflush %0" ::"m"(*p));
+    asm volatile("mfence" ::: "memory");
+}
+
+void gnttab_env_copy(mfn_t dmfn, unsigned int doff, mfn_t smfn,
                      unsigned int soff, unsigned int len)
 {
-    memmove((char *)__va((paddr_t)dmfn << PAGE_SHIFT) + doff,
-            (char *)__va((paddr_t)smfn << PAGE_SHIFT) + soff, len);
+    memmove((char *)__va(mfn_to_maddr(dmfn)) + doff,
+            (char *)__va(mfn_to_maddr(smfn)) + soff, len);
 }
 
 /* Like shared_info: a heap frame the guest maps as its own. */
-static void *env_alloc_shared_frame(domid_t owner, unsigned long *mfn_out)
+void *gnttab_env_alloc_shared_frame(domid_t owner, mfn_t *mfn_out)
 {
     void *va = alloc_xenheap_pages(0);
 
     if ( !va )
         return NULL;
     memset(va, 0, PAGE_SIZE);
-    *mfn_out = __pa(va) >> PAGE_SHIFT;
-    share_xen_frame(mfn_to_page(_mfn(*mfn_out)), owner);
+    *mfn_out = maddr_to_mfn(__pa(va));
+    share_xen_frame(mfn_to_page(*mfn_out), owner);
     return va;
 }
 
 /* A frame another domain still maps is freed when it lets go. */
-static void env_free_shared_frame(void *va)
+void gnttab_env_free_shared_frame(void *va)
 {
     domain_release_shared_frame(va);
 }
 
-static void *env_zalloc(size_t bytes)
+void *gnttab_env_zalloc(size_t bytes)
 {
     return xzalloc_bytes(bytes, 0);
 }
 
-static void env_lock(struct grant_table *gt)
+void gnttab_env_free(void *p)
+{
+    xfree(p);
+}
+
+/*
+ * Besides the allocation reference and the writable type share_xen_frame
+ * gives it, any reference is a mapping (or a grant map of it).
+ */
+bool gnttab_env_frame_mapped(void *va)
+{
+    const struct page_info *pg = mfn_to_page(maddr_to_mfn(__pa(va)));
+
+    return (__atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE) &
+            PGC_count_mask) != 1;
+}
+
+void gnttab_env_lock(struct grant_table *gt)
 {
     spin_lock(&((struct domain *)gt->env_data)->grant_lock);
 }
 
-static void env_unlock(struct grant_table *gt)
+void gnttab_env_unlock(struct grant_table *gt)
 {
     spin_unlock(&((struct domain *)gt->env_data)->grant_lock);
 }
-
-static const struct gnttab_env hypervisor_env = {
-    .lookup = env_lookup,
-    .get_page = env_get_page,
-    .put_page = env_put_page,
-    .get_writable = env_get_writable,
-    .put_writable = env_put_writable,
-    .create_host_mapping = pv_grant_create_mapping,
-    .replace_host_mapping = pv_grant_replace_mapping,
-    .flush_tlb = env_flush_tlb,
-    .copy = env_copy,
-    .alloc_shared_frame = env_alloc_shared_frame,
-    .free_shared_frame = env_free_shared_frame,
-    .zalloc = env_zalloc,
-    .free = xfree,
-    .lock = env_lock,
-    .unlock = env_unlock,
-};
 
 int gnttab_domain_create(struct domain *d, int max_frames, int max_maptrack)
 {
@@ -173,12 +211,12 @@ int gnttab_domain_create(struct domain *d, int max_frames, int max_maptrack)
         return -ENOMEM;
     if ( max_frames >= 0 )
     {
-        rc = gnttab_init(d->grant_table, d->domain_id, max_frames,
-                         max_maptrack, &hypervisor_env, d);
+        rc = gnttab_init(d->grant_table, d->domain_id, max_frames, max_maptrack,
+                         opt_max_version, d);
         goto out;
     }
     rc = gnttab_init(d->grant_table, d->domain_id, opt_max_frames,
-                     opt_max_maptrack_frames, &hypervisor_env, d);
+                     opt_max_maptrack_frames, opt_max_version, d);
     if ( rc == -EINVAL )
     {
         /* A bad option should not cost the machine its Dom0. */
@@ -190,7 +228,7 @@ int gnttab_domain_create(struct domain *d, int max_frames, int max_maptrack)
         opt_max_frames = GNTTAB_MAX_FRAMES_DEFAULT;
         opt_max_maptrack_frames = GNTTAB_MAX_MAPTRACK_DEFAULT;
         rc = gnttab_init(d->grant_table, d->domain_id, opt_max_frames,
-                         opt_max_maptrack_frames, &hypervisor_env, d);
+                         opt_max_maptrack_frames, opt_max_version, d);
     }
 out:
     if ( rc )
@@ -201,14 +239,29 @@ out:
     return rc;
 }
 
+unsigned int gnttab_max_version(void)
+{
+    return opt_max_version;
+}
+
+/* Before the domain first runs, on its toolstack's grant_opts. */
+void gnttab_limit_version(struct domain *d, unsigned int max_version)
+{
+    d->grant_table->max_version = max_version;
+}
+
 /* ---- XENMEM_acquire_resource ---- */
 
-/* v1 tables have no status frames, as Xen built without v2. */
 unsigned int gnttab_resource_max_frames(const struct domain *d, unsigned int id)
 {
-    if ( id != XENMEM_resource_grant_table_id_shared || !d->grant_table )
+    if ( !d->grant_table )
         return 0;
-    return d->grant_table->max_frames;
+    if ( id == XENMEM_resource_grant_table_id_shared )
+        return d->grant_table->max_frames;
+    /* Xen counts status frames whenever it is built with v2. */
+    if ( id == XENMEM_resource_grant_table_id_status )
+        return gnttab_status_frames_for(d->grant_table->max_frames);
+    return 0;
 }
 
 /*
@@ -221,23 +274,33 @@ int gnttab_acquire_resource(struct domain *d, unsigned int id,
                             xen_pfn_t *mfns)
 {
     struct grant_table *gt = d->grant_table;
+    mfn_t status[32]; /* memory.c's batch */
     unsigned int i;
+    int rc;
 
+    if ( id == XENMEM_resource_grant_table_id_status && gt &&
+         nr <= ARRAY_SIZE(status) )
+    {
+        /* Only a v2 table has them (-EINVAL otherwise, as Xen). */
+        rc = gnttab_status_resource(gt, frame, nr, status);
+        for ( i = 0; !rc && i < nr; i++ )
+            mfns[i] = mfn_x(status[i]);
+        return rc;
+    }
     if ( id != XENMEM_resource_grant_table_id_shared || !gt || !nr ||
          frame + nr > gt->max_frames ||
          gnttab_setup(gt, frame + nr) != GNTST_okay )
         return -EINVAL;
     /* Frames are only ever added, so these stay what they are. */
     for ( i = 0; i < nr; i++ )
-        mfns[i] = gt->shared_mfn[frame + i];
+        mfns[i] = mfn_x(gt->shared_mfn[frame + i]);
     return 0;
 }
 
 /* ---- the sub-ops ---- */
 
 /* The table a query names: GNTST_okay with *d referenced, or why not. */
-static int16_t queried_table(struct domain *cur, domid_t dom,
-                             struct domain **d)
+static int16_t queried_table(struct domain *cur, domid_t dom, struct domain **d)
 {
     switch ( domain_target(cur, dom, d) )
     {
@@ -282,7 +345,7 @@ static long op_setup_table(struct domain *cur, unsigned long uop,
                  op.nr_frames, op.dom, op.status);
     for ( i = 0; !op.status && i < op.nr_frames; i++ )
     {
-        frame = d->grant_table->shared_mfn[i]; /* PV: machine frames */
+        frame = mfn_x(d->grant_table->shared_mfn[i]); /* PV: machine frames */
         if ( copy_to_guest((unsigned long)op.frame_list.p + i * sizeof(frame),
                            &frame, sizeof(frame)) )
             op.status = GNTST_bad_virt_addr;
@@ -355,12 +418,22 @@ static long op_get_status_frames(struct domain *cur, unsigned long uop,
         return -EINVAL;
     if ( copy_from_guest(&op, uop, sizeof(op)) )
         return -EFAULT;
+    uint64_t frame;
+    uint32_t i;
+
     op.status = queried_table(cur, op.dom, &d);
-    if ( op.status == GNTST_okay )
+    if ( op.status != GNTST_okay )
+        return COPY_FIELD_TO_GUEST(uop, op, status) ? -EFAULT : 0;
+    op.status = gnttab_status_frames(d->grant_table, op.nr_frames);
+    for ( i = 0; !op.status && i < op.nr_frames; i++ )
     {
-        op.status = gnttab_status_frames(d->grant_table, op.nr_frames);
-        domain_put(d);
+        /* A version change racing this one leaves an invalid frame. */
+        frame = mfn_x(gnttab_status_mfn(d->grant_table, i)); /* PV: MFNs */
+        if ( copy_to_guest((unsigned long)op.frame_list.p + i * sizeof(frame),
+                           &frame, sizeof(frame)) )
+            op.status = GNTST_bad_virt_addr;
     }
+    domain_put(d);
     return COPY_FIELD_TO_GUEST(uop, op, status) ? -EFAULT : 0;
 }
 
@@ -448,6 +521,80 @@ static long op_copy(struct vcpu *v, unsigned long uop, unsigned int count)
     return 0;
 }
 
+static long op_swap(struct vcpu *v, unsigned long uop, unsigned int count)
+{
+    struct gnttab_swap_grant_ref op;
+    unsigned int i;
+
+    for ( i = 0; i < count; i++ )
+    {
+        unsigned long at = uop + i * sizeof(op);
+
+        if ( i && !(i % GNTTAB_BATCH) )
+            return restart_at(uop, sizeof(op), count, i);
+        if ( copy_from_guest(&op, at, sizeof(op)) )
+            return -EFAULT;
+        op.status = gnttab_swap_ref(v->domain->grant_table, op.ref_a, op.ref_b);
+        if ( COPY_FIELD_TO_GUEST(at, op, status) )
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/*
+ * Xen returns each op's error from the whole call and stops there; from
+ * is the op's continuation argument (the grant ref to search from).
+ */
+static long op_cache_flush(struct vcpu *v, unsigned long uop,
+                           unsigned int count, grant_ref_t from)
+{
+    struct gnttab_cache_flush op;
+    unsigned int i;
+    int rc;
+
+    for ( i = 0; i < count; i++ )
+    {
+        if ( i && !(i % GNTTAB_BATCH) )
+        {
+            hypercall_set_arg(0, GNTTABOP_cache_flush); /* from is 0 */
+            return restart_at(uop, sizeof(op), count, i);
+        }
+        if ( copy_from_guest(&op, uop + i * sizeof(op), sizeof(op)) )
+            return -EFAULT;
+        rc = gnttab_cache_flush_one(v->domain->grant_table, &op, from);
+        if ( rc )
+            return rc;
+        from = 0;
+    }
+    return 0;
+}
+
+static long op_unmap_and_replace(struct vcpu *v, unsigned long uop,
+                                 unsigned int count)
+{
+    struct gnttab_unmap_and_replace op;
+    unsigned int i;
+
+    for ( i = 0; i < count; i++ )
+    {
+        unsigned long at = uop + i * sizeof(op);
+
+        if ( i && !(i % GNTTAB_BATCH) )
+            return restart_at(uop, sizeof(op), count, i);
+        if ( copy_from_guest(&op, at, sizeof(op)) )
+            return -EFAULT;
+        op.status = gnttab_unmap_and_replace_one(
+            v->domain->grant_table, op.host_addr, op.new_addr, op.handle);
+        if ( op.status )
+            gprintk(XENLOG_G_DEBUG, v,
+                    "grant unmap_and_replace of handle %#x: %d\n", op.handle,
+                    op.status);
+        if ( COPY_FIELD_TO_GUEST(at, op, status) )
+            return -EFAULT;
+    }
+    return 0;
+}
+
 /* An array of count ops of size bytes must lie outside Xenia's range. */
 static bool array_ok(unsigned long uop, unsigned int count, size_t size)
 {
@@ -462,12 +609,15 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
     /* Xen refuses counts that do not fit an int before anything else. */
     if ( (int)count < 0 )
         return -EINVAL;
-    /* Bits above the command are Xen's own continuation state. */
-    if ( cmd >> 12 )
+    /*
+     * Bits above the command are Xen's own continuation state, which
+     * only cache_flush accepts from the guest.
+     */
+    if ( (cmd >> 12) && (cmd & 0xfff) != GNTTABOP_cache_flush )
         return -EINVAL;
     if ( !cur->grant_table )
         return -ENOSYS;
-    switch ( cmd )
+    switch ( cmd & 0xfff )
     {
     case GNTTABOP_map_grant_ref:
         if ( !array_ok(uop, count, sizeof(struct gnttab_map_grant_ref)) )
@@ -477,10 +627,22 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
         if ( !array_ok(uop, count, sizeof(struct gnttab_unmap_grant_ref)) )
             return -EFAULT;
         return op_unmap(v, uop, count);
+    case GNTTABOP_unmap_and_replace:
+        if ( !array_ok(uop, count, sizeof(struct gnttab_unmap_and_replace)) )
+            return -EFAULT;
+        return op_unmap_and_replace(v, uop, count);
     case GNTTABOP_copy:
         if ( !array_ok(uop, count, sizeof(struct gnttab_copy)) )
             return -EFAULT;
         return op_copy(v, uop, count);
+    case GNTTABOP_swap_grant_ref:
+        if ( !array_ok(uop, count, sizeof(struct gnttab_swap_grant_ref)) )
+            return -EFAULT;
+        return op_swap(v, uop, count);
+    case GNTTABOP_cache_flush:
+        if ( !array_ok(uop, count, sizeof(struct gnttab_cache_flush)) )
+            return -EFAULT;
+        return op_cache_flush(v, uop, count, cmd >> 12);
     case GNTTABOP_setup_table:
         return op_setup_table(cur, uop, count);
     case GNTTABOP_query_size:
@@ -493,9 +655,8 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
         return op_get_status_frames(cur, uop, count);
     default:
         /*
-         * Also dump_table (which Xen no longer has), and transfer,
-         * unmap_and_replace, swap_grant_ref and cache_flush, which Xen
-         * has and Xenia not yet; Linux 6.1 uses none of them on x86 PV.
+         * Also dump_table (which Xen no longer has), and transfer, which
+         * Xen has and Xenia not yet; Linux 6.1 does not use it on x86 PV.
          */
         return -ENOSYS;
     }

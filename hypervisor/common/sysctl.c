@@ -81,6 +81,8 @@ static long sysctl_physinfo(struct xen_sysctl *op)
     p->cpu_khz = (uint32_t)tsc_khz();
     /* PV guests with grant tables v1 only (libxl picks the version here). */
     p->capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1;
+    if ( gnttab_max_version() >= 2 )
+        p->capabilities |= XEN_SYSCTL_PHYSCAP_gnttab_v2;
     p->total_pages = page_alloc_total_frames();
     p->free_pages = heap_free_frames();
     p->max_mfn = max_page - 1;

@@ -29,37 +29,37 @@ static struct {
 static struct grant_table tables[3];
 static int lock_depth, max_lock_depth, flushes, next_shared_mfn;
 
-static struct grant_table *t_lookup(domid_t id)
+struct grant_table *gnttab_env_lookup(domid_t id)
 {
     return id < 3 ? &tables[id] : NULL;
 }
 
-static bool t_get_page(unsigned long mfn, domid_t owner)
+bool gnttab_env_get_page(mfn_t mfn, domid_t owner)
 {
-    if ( mfn >= NR_FRAMES || frame[mfn].owner != owner )
+    if ( mfn_x(mfn) >= NR_FRAMES || frame[mfn_x(mfn)].owner != owner )
         return false;
-    frame[mfn].refs++;
+    frame[mfn_x(mfn)].refs++;
     return true;
 }
 
-static void t_put_page(unsigned long mfn)
+void gnttab_env_put_page(mfn_t mfn)
 {
-    CHECK(frame[mfn].refs > 0);
-    frame[mfn].refs--;
+    CHECK(frame[mfn_x(mfn)].refs > 0);
+    frame[mfn_x(mfn)].refs--;
 }
 
-static bool t_get_writable(unsigned long mfn)
+bool gnttab_env_get_writable(mfn_t mfn)
 {
-    if ( mfn == TABLE_MFN )
+    if ( mfn_x(mfn) == TABLE_MFN )
         return false;
-    frame[mfn].types++;
+    frame[mfn_x(mfn)].types++;
     return true;
 }
 
-static void t_put_writable(unsigned long mfn)
+void gnttab_env_put_writable(mfn_t mfn)
 {
-    CHECK(frame[mfn].types > 0);
-    frame[mfn].types--;
+    CHECK(frame[mfn_x(mfn)].types > 0);
+    frame[mfn_x(mfn)].types--;
 }
 
 static unsigned int slot_of(uint64_t addr)
@@ -73,18 +73,18 @@ static void zap_slot(unsigned int s)
     if ( !slot[s].present )
         return;
     if ( !(slot[s].flags & GNTMAP_readonly) )
-        t_put_writable(slot[s].mfn);
-    t_put_page(slot[s].mfn);
+        gnttab_env_put_writable(_mfn(slot[s].mfn));
+    gnttab_env_put_page(_mfn(slot[s].mfn));
     slot[s].present = false;
 }
 
-static int t_create(uint64_t addr, unsigned long mfn, uint32_t flags)
+int gnttab_env_create_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags)
 {
     if ( addr == BAD_ADDR )
         return GNTST_general_error;
     zap_slot(slot_of(addr));
     slot[slot_of(addr)].present = true;
-    slot[slot_of(addr)].mfn = mfn;
+    slot[slot_of(addr)].mfn = mfn_x(mfn);
     slot[slot_of(addr)].flags = flags;
     return GNTST_okay;
 }
@@ -94,7 +94,8 @@ static grant_handle_t racing_handle = GNTTAB_NO_HANDLE;
 static uint64_t racing_dev;
 static int racing_status;
 
-static int t_replace(uint64_t addr, unsigned long mfn, uint32_t flags)
+int gnttab_env_replace_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags,
+                                    uint64_t new_addr)
 {
     (void)flags;
     if ( racing_handle != GNTTAB_NO_HANDLE )
@@ -105,65 +106,88 @@ static int t_replace(uint64_t addr, unsigned long mfn, uint32_t flags)
         racing_status = gnttab_unmap_one(&tables[1], 0, racing_dev, h);
     }
     if ( addr == BAD_ADDR || !slot[slot_of(addr)].present ||
-         slot[slot_of(addr)].mfn != mfn )
+         slot[slot_of(addr)].mfn != mfn_x(mfn) )
         return GNTST_general_error;
     slot[slot_of(addr)].present = false;
+    if ( new_addr )
+    {
+        /* The entry at new_addr moves, references and all. */
+        slot[slot_of(addr)] = slot[slot_of(new_addr)];
+        slot[slot_of(new_addr)].present = false;
+    }
     return GNTST_okay;
 }
 
-static void t_flush(void)
+void gnttab_env_flush_tlb(void)
 {
     flushes++;
 }
 
-static void t_copy(unsigned long dmfn, unsigned int doff, unsigned long smfn,
-                   unsigned int soff, unsigned int len)
+void gnttab_env_copy(mfn_t dmfn, unsigned int doff, mfn_t smfn,
+                     unsigned int soff, unsigned int len)
 {
-    memmove(frame[dmfn].data + doff, frame[smfn].data + soff, len);
+    memmove(frame[mfn_x(dmfn)].data + doff, frame[mfn_x(smfn)].data + soff,
+            len);
 }
 
-static void *t_alloc_shared(domid_t owner, unsigned long *mfn)
+void *gnttab_env_alloc_shared_frame(domid_t owner, mfn_t *mfn)
 {
     (void)owner;
-    *mfn = 1000 + next_shared_mfn++;
+    *mfn = _mfn(1000 + next_shared_mfn++);
     return calloc(1, PAGE_SIZE);
 }
 
-static void *t_zalloc(size_t n)
+void *gnttab_env_zalloc(size_t n)
 {
     return calloc(1, n);
 }
 
-static void t_lock(struct grant_table *gt)
+void gnttab_env_lock(struct grant_table *gt)
 {
     (void)gt;
     if ( ++lock_depth > max_lock_depth )
         max_lock_depth = lock_depth;
 }
 
-static void t_unlock(struct grant_table *gt)
+void gnttab_env_unlock(struct grant_table *gt)
 {
     (void)gt;
     lock_depth--;
 }
 
-static const struct gnttab_env env = {
-    .lookup = t_lookup,
-    .get_page = t_get_page,
-    .put_page = t_put_page,
-    .get_writable = t_get_writable,
-    .put_writable = t_put_writable,
-    .create_host_mapping = t_create,
-    .replace_host_mapping = t_replace,
-    .flush_tlb = t_flush,
-    .copy = t_copy,
-    .alloc_shared_frame = t_alloc_shared,
-    .free_shared_frame = free,
-    .zalloc = t_zalloc,
-    .free = free,
-    .lock = t_lock,
-    .unlock = t_unlock,
-};
+void gnttab_env_free_shared_frame(void *p)
+{
+    free(p);
+}
+
+void gnttab_env_free(void *p)
+{
+    free(p);
+}
+
+static int cleaned; /* bytes written back by gnttab_env_cache_clean */
+
+int gnttab_env_get_page_any(mfn_t mfn, domid_t *owner)
+{
+    if ( mfn_x(mfn) >= NR_FRAMES )
+        return -EINVAL;
+    *owner = frame[mfn_x(mfn)].owner;
+    return gnttab_env_get_page(mfn, *owner) ? 0 : -EPERM;
+}
+
+void gnttab_env_cache_clean(mfn_t mfn, unsigned int off, unsigned int len)
+{
+    CHECK(mfn_x(mfn) < NR_FRAMES && off + len <= PAGE_SIZE);
+    CHECK(frame[mfn_x(mfn)].refs > 0);
+    cleaned += len;
+}
+
+static void *mapped_frame; /* a shared frame the "guest" maps */
+
+bool gnttab_env_frame_mapped(void *p)
+{
+    return p == mapped_frame;
+}
 
 static void setup(unsigned int max_maptrack)
 {
@@ -176,7 +200,7 @@ static void setup(unsigned int max_maptrack)
     frame[TABLE_MFN].owner = 0;
     for ( i = 0; i < 3; i++ )
         CHECK_EQ(gnttab_init(&tables[i], i, GNTTAB_MAX_FRAMES_DEFAULT,
-                             max_maptrack, &env, NULL),
+                             max_maptrack, 2, NULL),
                  0);
 }
 
@@ -240,7 +264,7 @@ static void test_table_ops(void)
     CHECK_EQ(gnttab_nr_entries(gt), 512);
     CHECK_EQ(gnttab_setup(gt, 4), GNTST_okay);
     CHECK_EQ(gt->nr_frames, 4);
-    CHECK(gt->shared_mfn[3] != 0 && gt->shared[3] != NULL);
+    CHECK(mfn_x(gt->shared_mfn[3]) != 0 && gt->shared[3] != NULL);
     CHECK_EQ(gnttab_setup(gt, 2), GNTST_okay); /* never shrinks */
     CHECK_EQ(gt->nr_frames, 4);
     CHECK_EQ(gnttab_setup(gt, 65), GNTST_general_error);
@@ -249,9 +273,6 @@ static void test_table_ops(void)
 
     v = 1;
     CHECK_EQ(gnttab_set_version(gt, &v), 0);
-    CHECK_EQ(v, 1);
-    v = 2;
-    CHECK_EQ(gnttab_set_version(gt, &v), -ENOSYS);
     CHECK_EQ(v, 1);
     v = 0;
     CHECK_EQ(gnttab_set_version(gt, &v), -EINVAL);
@@ -262,8 +283,17 @@ static void test_table_ops(void)
     CHECK_EQ(gnttab_status_frames(gt, 1), GNTST_general_error);
     teardown();
 
-    CHECK_EQ(gnttab_init(gt, 0, 0, 4, &env, NULL), -EINVAL);
-    CHECK_EQ(gnttab_init(gt, 0, 4, 0, &env, NULL), -EINVAL);
+    CHECK_EQ(gnttab_init(gt, 0, 0, 4, 2, NULL), -EINVAL);
+    CHECK_EQ(gnttab_init(gt, 0, 4, 0, 2, NULL), -EINVAL);
+    CHECK_EQ(gnttab_init(gt, 0, 4, 4, 0, NULL), -EINVAL);
+    CHECK_EQ(gnttab_init(gt, 0, 4, 4, 3, NULL), -EINVAL);
+
+    /* gnttab=max-ver:1: v2 is Xen's -ENOSYS. */
+    CHECK_EQ(gnttab_init(gt, 0, 4, 4, 1, NULL), 0);
+    v = 2;
+    CHECK_EQ(gnttab_set_version(gt, &v), -ENOSYS);
+    CHECK_EQ(v, 1);
+    gnttab_free(gt);
 }
 
 static void test_set_status(void)
@@ -629,6 +659,353 @@ static void test_copy(void)
     teardown();
 }
 
+static void grant_v2(domid_t granter, grant_ref_t ref, domid_t to, uint64_t mfn,
+                     uint16_t flags)
+{
+    grant_entry_v2_t *e = shared_v2(&tables[granter], ref);
+
+    e->hdr.domid = to;
+    e->full_page.frame = mfn;
+    e->hdr.flags = flags;
+}
+
+static uint16_t status_of(domid_t granter, grant_ref_t ref)
+{
+    return *status_v2(&tables[granter], ref);
+}
+
+static int set_version(domid_t d, uint32_t v)
+{
+    int rc = gnttab_set_version(&tables[d], &v);
+
+    CHECK_EQ(v, tables[d].version);
+    return rc;
+}
+
+static void test_v2_version(void)
+{
+    struct grant_table *gt = &tables[0];
+    struct gnttab_map_grant_ref m;
+    unsigned int i, dirty = 0;
+
+    setup(4);
+    grant(0, 1, 2, 3, GTF_permit_access | GTF_readonly);
+    grant(0, 20, 2, 3, GTF_permit_access);
+    CHECK_EQ(set_version(0, 2), 0);
+    CHECK_EQ(gt->version, 2);
+    CHECK_EQ(gnttab_nr_entries(gt), 256);
+    CHECK_EQ(gt->nr_status_frames, 1);
+    CHECK_EQ(gnttab_status_frames(gt, 1), GNTST_okay);
+    CHECK_EQ(gnttab_status_frames(gt, 2), GNTST_general_error);
+    CHECK(mfn_eq(gnttab_status_mfn(gt, 0), gt->status_mfn[0]));
+    CHECK(mfn_eq(gnttab_status_mfn(gt, 1), INVALID_MFN));
+    /* The toolstack's entries carried over, the rest cleared. */
+    CHECK_EQ(shared_v2(gt, 1)->hdr.flags, GTF_permit_access | GTF_readonly);
+    CHECK_EQ(shared_v2(gt, 1)->hdr.domid, 2);
+    CHECK_EQ(shared_v2(gt, 1)->full_page.frame, 3);
+    for ( i = GNTTAB_NR_RESERVED * sizeof(grant_entry_v2_t); i < PAGE_SIZE;
+          i++ )
+        dirty += ((uint8_t *)gt->shared[0])[i] != 0;
+    CHECK_EQ(dirty, 0);
+    CHECK_EQ(set_version(0, 2), 0); /* the same: nothing changes */
+    CHECK_EQ(gt->nr_status_frames, 1);
+
+    /* Growth brings status frames along: 9 frames of 256 need 2. */
+    CHECK_EQ(gnttab_setup(gt, 9), GNTST_okay);
+    CHECK_EQ(gt->nr_status_frames, 2);
+
+    /* A v2 map: the flags go to the status word, the entry is left. */
+    grant_v2(0, 10, 0, 2, GTF_permit_access);
+    m = map(0, 0, 10, GNTMAP_host_map, 0x1000);
+    CHECK_EQ(m.status, GNTST_okay);
+    CHECK_EQ(status_of(0, 10), GTF_reading | GTF_writing);
+    CHECK_EQ(shared_v2(gt, 10)->hdr.flags, GTF_permit_access);
+    CHECK_EQ(set_version(0, 1), -EBUSY);
+    CHECK_EQ(unmap(0, m.handle, 0x1000, 0), GNTST_okay);
+    CHECK_EQ(status_of(0, 10), 0);
+    all_frames_unreferenced();
+
+    /* A reserved entry in use does not block, and keeps its flags. */
+    grant_v2(0, 2, 0, 2, GTF_permit_access);
+    m = map(0, 0, 2, GNTMAP_host_map, 0x1000);
+    CHECK_EQ(m.status, GNTST_okay);
+    CHECK_EQ(set_version(0, 1), 0);
+    CHECK_EQ(gt->nr_status_frames, 0);
+    CHECK_EQ(flags_of(0, 2), GTF_permit_access | GTF_reading | GTF_writing);
+    CHECK_EQ(set_version(0, 2), 0);
+    CHECK_EQ(status_of(0, 2), GTF_reading | GTF_writing);
+    CHECK_EQ(unmap(0, m.handle, 0x1000, 0), GNTST_okay);
+    CHECK_EQ(status_of(0, 2), 0);
+    all_frames_unreferenced();
+
+    /* No status frame goes while the guest maps one. */
+    mapped_frame = gt->status[1];
+    CHECK_EQ(set_version(0, 1), -EBUSY);
+    CHECK_EQ(gt->nr_status_frames, 2);
+    mapped_frame = NULL;
+
+    /* Reserved entries v1 cannot express. */
+    grant_v2(0, 3, 0, 1ULL << 32, GTF_permit_access);
+    CHECK_EQ(set_version(0, 1), -ERANGE);
+    grant_v2(0, 3, 0, 0, GTF_transitive);
+    CHECK_EQ(set_version(0, 1), -ERANGE);
+    grant_v2(0, 3, 0, 0, GTF_invalid);
+    CHECK_EQ(set_version(0, 1), 0);
+    teardown();
+}
+
+static void test_v2_use(void)
+{
+    const uint16_t both = GNTCOPY_source_gref | GNTCOPY_dest_gref;
+    grant_entry_v2_t *e;
+
+    setup(4);
+    CHECK_EQ(set_version(0, 2), 0);
+    memcpy(frame[1].data + 8, "abcdefgh", 8);
+    grant_v2(0, 9, 0, 1, GTF_permit_access | GTF_readonly);
+    grant_v2(0, 11, 0, 2, GTF_permit_access);
+
+    /* Refusals as in v1: read-only, another domain, past the end. */
+    CHECK_EQ(map(0, 0, 9, GNTMAP_host_map, 0x1000).status, GNTST_general_error);
+    CHECK_EQ(status_of(0, 9), 0);
+    CHECK_EQ(map(1, 0, 11, GNTMAP_host_map, 0x1000).status,
+             GNTST_general_error);
+    CHECK_EQ(map(0, 0, 256, GNTMAP_host_map, 0x1000).status, GNTST_bad_gntref);
+    CHECK_EQ(copy_op(both, 0, 9, 0, 11, 8).status, GNTST_okay);
+    CHECK(!memcmp(frame[2].data + 16, "abcdefgh", 8));
+    CHECK_EQ(status_of(0, 9), 0);
+    CHECK_EQ(status_of(0, 11), 0);
+
+    /* sub_page: copies within the range only, and never a mapping. */
+    e = shared_v2(&tables[0], 12);
+    e->sub_page.page_off = 8;
+    e->sub_page.length = 8;
+    e->sub_page.frame = 1;
+    e->hdr.domid = 0;
+    e->hdr.flags = GTF_permit_access | GTF_sub_page | GTF_readonly;
+    CHECK_EQ(map(0, 0, 12, GNTMAP_host_map | GNTMAP_readonly, 0x1000).status,
+             GNTST_general_error);
+    CHECK_EQ(copy_op(both, 0, 12, 0, 11, 8).status, GNTST_okay);
+    CHECK_EQ(copy_op(both, 0, 12, 0, 11, 9).status, GNTST_general_error);
+    e->sub_page.page_off = 9;
+    CHECK_EQ(copy_op(both, 0, 12, 0, 11, 4).status, GNTST_general_error);
+    CHECK_EQ(status_of(0, 12), 0);
+
+    /* A transitive grant naming its own domain is refused. */
+    grant_v2(0, 13, 0, 0, GTF_transitive);
+    CHECK_EQ(copy_op(both, 0, 13, 0, 11, 4).status, GNTST_general_error);
+    CHECK_EQ(status_of(0, 13), 0);
+    all_frames_unreferenced();
+    teardown();
+}
+
+/* Domain 1 passes on to domain 0 a grant domain 0 made to domain 1. */
+static void transitive(grant_ref_t ref, domid_t far_dom, grant_ref_t far_ref,
+                       uint16_t flags)
+{
+    grant_entry_v2_t *e = shared_v2(&tables[1], ref);
+
+    e->hdr.flags = 0;
+    e->hdr.domid = 0;
+    e->transitive.trans_domid = far_dom;
+    e->transitive.gref = far_ref;
+    e->hdr.flags = GTF_transitive | flags;
+}
+
+static void test_transitive(void)
+{
+    struct gnttab_map_grant_ref m;
+
+    setup(4);
+    CHECK_EQ(set_version(1, 2), 0);
+    memcpy(frame[2].data + 8, "transit!", 8);
+    grant(0, 60, 1, 2, GTF_permit_access | GTF_readonly);
+    transitive(13, 0, 60, 0);
+    CHECK_EQ(copy_op(GNTCOPY_source_gref, 1, 13, DOMID_SELF, 3, 8).status,
+             GNTST_okay);
+    CHECK(!memcmp(frame[3].data + 16, "transit!", 8));
+    CHECK_EQ(status_of(1, 13), 0);
+    CHECK_EQ(flags_of(0, 60), GTF_permit_access | GTF_readonly);
+    all_frames_unreferenced();
+
+    /* Never mapped; writes only where the far grant allows them. */
+    m = map(0, 1, 13, GNTMAP_host_map | GNTMAP_readonly, 0x1000);
+    CHECK_EQ(m.status, GNTST_general_error);
+    CHECK_EQ(copy_op(GNTCOPY_dest_gref, DOMID_SELF, 3, 1, 13, 8).status,
+             GNTST_general_error);
+    CHECK_EQ(status_of(1, 13), 0);
+    CHECK_EQ(flags_of(0, 60), GTF_permit_access | GTF_readonly);
+    grant(0, 60, 1, 2, GTF_permit_access);
+    CHECK_EQ(copy_op(GNTCOPY_dest_gref, DOMID_SELF, 4, 1, 13, 8).status,
+             GNTST_okay);
+    CHECK_EQ(flags_of(0, 60), GTF_permit_access);
+
+    /* The far grant must be to the middle domain; one level only. */
+    grant(0, 60, 2, 2, GTF_permit_access);
+    CHECK_EQ(copy_op(GNTCOPY_source_gref, 1, 13, DOMID_SELF, 3, 8).status,
+             GNTST_general_error);
+    CHECK_EQ(status_of(1, 13), 0);
+    transitive(13, 1, 60, 0); /* names itself */
+    CHECK_EQ(copy_op(GNTCOPY_source_gref, 1, 13, DOMID_SELF, 3, 8).status,
+             GNTST_general_error);
+    transitive(13, 7, 60, 0); /* no such domain */
+    CHECK_EQ(copy_op(GNTCOPY_source_gref, 1, 13, DOMID_SELF, 3, 8).status,
+             GNTST_general_error);
+    CHECK_EQ(set_version(0, 2), 0);
+    transitive(13, 0, 61, 0);
+    shared_v2(&tables[0], 61)->hdr.domid = 1;
+    shared_v2(&tables[0], 61)->transitive.trans_domid = 1;
+    shared_v2(&tables[0], 61)->transitive.gref = 13;
+    shared_v2(&tables[0], 61)->hdr.flags = GTF_transitive;
+    CHECK_EQ(copy_op(GNTCOPY_source_gref, 1, 13, DOMID_SELF, 3, 8).status,
+             GNTST_general_error);
+    CHECK_EQ(status_of(1, 13), 0);
+    CHECK_EQ(status_of(0, 61), 0);
+    transitive(13, 0, 62, GTF_readonly);
+    grant_v2(0, 62, 1, 2, GTF_permit_access);
+    shared_v2(&tables[0], 62)->hdr.domid = 1;
+    CHECK_EQ(copy_op(GNTCOPY_dest_gref, DOMID_SELF, 3, 1, 13, 8).status,
+             GNTST_general_error); /* the transitive entry is read-only */
+    CHECK_EQ(copy_op(GNTCOPY_source_gref, 1, 13, DOMID_SELF, 3, 8).status,
+             GNTST_okay);
+    CHECK_EQ(status_of(0, 62), 0);
+    all_frames_unreferenced();
+    teardown();
+}
+
+static void test_v2_resource(void)
+{
+    struct grant_table *gt = &tables[0];
+    mfn_t mfns[2];
+
+    setup(4);
+    CHECK_EQ(gnttab_status_resource(gt, 0, 1, mfns), -EINVAL); /* v1 */
+    CHECK_EQ(set_version(0, 2), 0);
+    CHECK_EQ(gnttab_status_resource(gt, 0, 0, mfns), -EINVAL);
+    CHECK_EQ(gnttab_status_resource(gt, 0, 1, mfns), 0);
+    CHECK(mfn_eq(mfns[0], gt->status_mfn[0]));
+    /* Status frame 7 needs all 64 shared frames; 8 would need 72. */
+    CHECK_EQ(gnttab_status_resource(gt, 6, 2, mfns), 0);
+    CHECK_EQ(gt->nr_frames, 64);
+    CHECK(mfn_eq(mfns[1], gt->status_mfn[7]));
+    CHECK_EQ(gnttab_status_resource(gt, 7, 2, mfns), -EINVAL);
+    CHECK_EQ(gnttab_status_resource(gt, ~0u, 2, mfns), -EINVAL);
+    teardown();
+}
+
+static void test_swap(void)
+{
+    struct grant_table *gt = &tables[0];
+    struct gnttab_map_grant_ref m;
+
+    setup(4);
+    grant(0, 20, 1, 3, GTF_permit_access);
+    grant(0, 21, 2, 4, GTF_permit_access | GTF_readonly);
+    CHECK_EQ(gnttab_swap_ref(gt, 20, 21), GNTST_okay);
+    CHECK(shared_of(gt, 20)->domid == 2 && shared_of(gt, 20)->frame == 4);
+    CHECK(shared_of(gt, 21)->domid == 1 && shared_of(gt, 21)->frame == 3);
+    CHECK_EQ(gnttab_swap_ref(gt, 20, 20), GNTST_okay);
+    CHECK_EQ(gnttab_swap_ref(gt, 20, 512), GNTST_bad_gntref);
+    CHECK_EQ(gnttab_swap_ref(gt, 512, 20), GNTST_bad_gntref);
+    grant(0, 22, 0, 2, GTF_permit_access);
+    m = map(0, 0, 22, GNTMAP_host_map, 0x1000);
+    CHECK_EQ(gnttab_swap_ref(gt, 20, 22), GNTST_eagain);
+    CHECK_EQ(gnttab_swap_ref(gt, 22, 20), GNTST_eagain);
+    CHECK_EQ(unmap(0, m.handle, 0x1000, 0), GNTST_okay);
+
+    CHECK_EQ(set_version(0, 2), 0);
+    grant_v2(0, 30, 1, 1ULL << 40, GTF_permit_access);
+    *status_v2(gt, 30) = GTF_reading; /* a stale word moves with it */
+    CHECK_EQ(gnttab_swap_ref(gt, 30, 31), GNTST_okay);
+    CHECK_EQ(shared_v2(gt, 31)->full_page.frame, 1ULL << 40);
+    CHECK_EQ(*status_v2(gt, 31), GTF_reading);
+    CHECK_EQ(*status_v2(gt, 30), 0);
+    CHECK_EQ(gnttab_swap_ref(gt, 30, 256), GNTST_bad_gntref);
+    all_frames_unreferenced();
+    teardown();
+}
+
+static int flush(domid_t d, unsigned long mfn, uint16_t off, uint16_t len,
+                 uint32_t op, grant_ref_t from)
+{
+    struct gnttab_cache_flush f = {.a.dev_bus_addr = (uint64_t)mfn << 12,
+                                   .offset = off,
+                                   .length = len,
+                                   .op = op};
+
+    return gnttab_cache_flush_one(&tables[d], &f, from);
+}
+
+static void test_cache_flush(void)
+{
+    struct gnttab_map_grant_ref m;
+
+    setup(4);
+    cleaned = 0;
+    CHECK_EQ(flush(0, 2, 0, 64, GNTTAB_CACHE_CLEAN, 0), 0);
+    CHECK_EQ(cleaned, 64);
+    CHECK_EQ(flush(0, 2, 64, 8, GNTTAB_CACHE_CLEAN | GNTTAB_CACHE_INVAL, 0), 0);
+    CHECK_EQ(cleaned, 72);
+    CHECK_EQ(flush(0, 2, 0, 64, GNTTAB_CACHE_INVAL, 0), -EOPNOTSUPP);
+    CHECK_EQ(flush(0, 2, 0, 0, GNTTAB_CACHE_CLEAN, 0), 0);
+    CHECK_EQ(flush(0, 2, 0, 64, 0, 0), 0);
+    CHECK_EQ(flush(0, 2, 0, 0, GNTTAB_CACHE_CLEAN, 5), -EILSEQ);
+    CHECK_EQ(flush(0, 2, PAGE_SIZE, 0, GNTTAB_CACHE_CLEAN, 0), -EINVAL);
+    CHECK_EQ(flush(0, 2, 8, PAGE_SIZE, GNTTAB_CACHE_CLEAN, 0), -EINVAL);
+    CHECK_EQ(flush(0, 2, 0, 8, GNTTAB_CACHE_SOURCE_GREF, 0), -EINVAL);
+    CHECK_EQ(flush(0, 2, 0, 8, 4, 0), -EINVAL);
+    CHECK_EQ(flush(0, NR_FRAMES, 0, 8, GNTTAB_CACHE_CLEAN, 0), -EINVAL);
+    CHECK_EQ(flush(0, 13, 0, 8, GNTTAB_CACHE_CLEAN, 0), -EPERM); /* no owner */
+    CHECK_EQ(cleaned, 72);
+
+    /* Another domain's frame: only while one of its grants is pinned. */
+    CHECK_EQ(flush(0, 8, 0, 8, GNTTAB_CACHE_CLEAN, 0), -EINVAL);
+    grant(1, 40, 0, 8, GTF_permit_access);
+    m = map(0, 1, 40, GNTMAP_host_map, 0x1000);
+    CHECK_EQ(m.status, GNTST_okay);
+    CHECK_EQ(flush(0, 8, 0, 8, GNTTAB_CACHE_CLEAN, 0), 0);
+    CHECK_EQ(flush(0, 8, 0, 8, GNTTAB_CACHE_CLEAN, 41), -EINVAL);
+    CHECK_EQ(flush(2, 8, 0, 8, GNTTAB_CACHE_CLEAN, 0), -EINVAL);
+    CHECK_EQ(cleaned, 80);
+    CHECK_EQ(unmap(0, m.handle, 0x1000, 0), GNTST_okay);
+    CHECK_EQ(flush(0, 8, 0, 8, GNTTAB_CACHE_CLEAN, 0), -EINVAL);
+    all_frames_unreferenced();
+    teardown();
+}
+
+static void test_unmap_and_replace(void)
+{
+    struct gnttab_map_grant_ref a, b;
+
+    setup(4);
+    grant(0, 1, 0, 2, GTF_permit_access);
+    grant(0, 2, 0, 3, GTF_permit_access | GTF_readonly);
+    a = map(0, 0, 1, GNTMAP_host_map, 0x1000);
+    b = map(0, 0, 2, GNTMAP_host_map | GNTMAP_readonly, 0x2000);
+    CHECK(a.status == GNTST_okay && b.status == GNTST_okay);
+    /* The entry at 0x2000 (grant 2) moves to 0x1000, grant 1 goes. */
+    CHECK_EQ(gnttab_unmap_and_replace_one(&tables[0], 0x1000, 0x2000, a.handle),
+             GNTST_okay);
+    CHECK(slot[1].present && slot[1].mfn == 3 && !slot[2].present);
+    CHECK_EQ(flags_of(0, 1), GTF_permit_access);
+    CHECK_EQ(frame[2].refs + frame[2].types, 0);
+    CHECK_EQ(frame[3].refs, 1); /* the moved PTE's */
+    CHECK_EQ(gnttab_unmap_and_replace_one(&tables[0], 0x1000, 0, a.handle),
+             GNTST_bad_handle);
+    /* The moved grant PTE is no longer at its address: unmap fails. */
+    CHECK_EQ(unmap(0, b.handle, 0x2000, 0), GNTST_general_error);
+    zap_slot(1);
+    gnttab_release_mappings(&tables[0]);
+    all_frames_unreferenced();
+    /* new_addr 0: an unmap. */
+    a = map(0, 0, 1, GNTMAP_host_map, 0x1000);
+    CHECK_EQ(gnttab_unmap_and_replace_one(&tables[0], 0x1000, 0, a.handle),
+             GNTST_okay);
+    CHECK(!slot[1].present);
+    all_frames_unreferenced();
+    teardown();
+}
+
 static void run_tests(void)
 {
     test_table_ops();
@@ -641,4 +1018,11 @@ static void run_tests(void)
     test_implicit_unmap();
     test_release();
     test_copy();
+    test_v2_version();
+    test_v2_use();
+    test_v2_resource();
+    test_swap();
+    test_cache_flush();
+    test_transitive();
+    test_unmap_and_replace();
 }

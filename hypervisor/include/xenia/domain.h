@@ -224,6 +224,10 @@ void evtchn_close_all(struct domain *d);
  * value meaning the host's default; -EINVAL beyond the host's limits.
  */
 int gnttab_domain_create(struct domain *d, int max_frames, int max_maptrack);
+/* The highest grant table version the host offers (gnttab=max-ver). */
+unsigned int gnttab_max_version(void);
+/* Lower a new domain's (createdomain's grant_opts), before it runs. */
+void gnttab_limit_version(struct domain *d, unsigned int max_version);
 /*
  * XENMEM_acquire_resource of d's grant table (id: shared or status
  * frames): how many frames it may have, and the MFNs of nr of them from

@@ -98,17 +98,46 @@ int pv_grant_create_mapping(uint64_t addr, unsigned long mfn, uint32_t flags)
     return GNTST_okay;
 }
 
-int pv_grant_replace_mapping(uint64_t addr, unsigned long mfn, uint32_t flags)
+/*
+ * GNTTABOP_unmap_and_replace's new_addr: the entry mapping that virtual
+ * address (present or not) is taken out of its L1, references and all,
+ * to go where the grant was (Xen's steal_linear_address). false if no L1
+ * of the caller's maps it.
+ */
+static bool steal_entry(uint64_t new_addr, pte_t *out)
+{
+    struct page_info *l1;
+    pte_t *pl;
+
+    pl = grant_l1e(new_addr, 0, &l1);
+    if ( !pl )
+        return false;
+    *out = __atomic_exchange_n(pl, 0, __ATOMIC_ACQ_REL);
+    put_page_and_type(l1);
+    return true;
+}
+
+int pv_grant_replace_mapping(uint64_t addr, unsigned long mfn, uint32_t flags,
+                             uint64_t new_addr)
 {
     struct domain *d = current_vcpu()->domain;
     struct page_info *l1;
-    pte_t *pl, old;
+    pte_t *pl, old, repl = 0;
     int rc = GNTST_general_error;
 
+    /* Replacing needs a virtual address, as in Xen. */
+    if ( new_addr && (flags & GNTMAP_contains_pte) )
+        return rc;
     spin_lock(&d->mm_lock);
+    if ( new_addr && !steal_entry(new_addr, &repl) )
+    {
+        spin_unlock(&d->mm_lock);
+        return rc;
+    }
     pl = grant_l1e(addr, flags, &l1);
     if ( !pl )
     {
+        pv_put_l1e(repl); /* a stolen entry goes, as in Xen */
         spin_unlock(&d->mm_lock);
         return rc;
     }
@@ -116,15 +145,19 @@ int pv_grant_replace_mapping(uint64_t addr, unsigned long mfn, uint32_t flags)
     /*
      * Only the grant's own entry goes, and only if the guest did not
      * change it meanwhile; its references are the grant code's to drop.
+     * A stolen entry keeps the references it holds where it lands.
      */
     if ( grant_pte_matches(old, mfn, flags) &&
-         __atomic_compare_exchange_n(pl, &old, 0, false, __ATOMIC_ACQ_REL,
+         __atomic_compare_exchange_n(pl, &old, repl, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE) )
         rc = GNTST_okay;
     else
+    {
+        pv_put_l1e(repl);
         gprintk(XENLOG_G_DEBUG, current_vcpu(),
                 "grant unmap: PTE %#lx at %#lx is not the grant of mfn %#lx\n",
                 (unsigned long)old, (unsigned long)addr, mfn);
+    }
     put_page_and_type(l1);
     spin_unlock(&d->mm_lock);
     return rc;

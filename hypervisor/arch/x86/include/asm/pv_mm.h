@@ -34,10 +34,12 @@ pte_t *pv_guest_l1e(const struct vcpu *v, unsigned long va,
 /*
  * The PTE of a grant mapping at addr (grant_map.c), for the current
  * vCPU's domain; GNTST_* codes. create drops the references of the entry
- * it replaces; replace removes only the grant's own entry and drops none.
+ * it replaces; replace removes only the grant's own entry and drops none,
+ * putting there the entry it takes from new_addr if that is not 0.
  */
 int pv_grant_create_mapping(uint64_t addr, unsigned long mfn, uint32_t flags);
-int pv_grant_replace_mapping(uint64_t addr, unsigned long mfn, uint32_t flags);
+int pv_grant_replace_mapping(uint64_t addr, unsigned long mfn, uint32_t flags,
+                             uint64_t new_addr);
 
 /* Copy Xenia's L4 slots into a guest L4 page. */
 void pv_init_xen_l4_slots(pte_t *l4);
