@@ -77,9 +77,9 @@ gone() { # mode domid
     check hostile-$1-connection-freed wait_for 30 sh -c "test \$(xs-xenia control memreport | sed -n 's/^connections: //p') = $c0"
     check hostile-$1-console-fds-freed wait_for 30 sh -c "test \$(ls /proc/$csd/fd | wc -l) = $f0"
 }
-create() { # mode
-    xl create -q $T/h.cfg "name=\"h-$1\"" "extra=\"ring=$1\"" || return 1
-    xl domid h-$1 > $T/id-$1
+create() { # mode: paused until its domid is known (die and cdie go fast)
+    xl create -q -p $T/h.cfg "name=\"h-$1\"" "extra=\"ring=$1\"" || return 1
+    xl domid h-$1 > $T/id-$1 && xl unpause h-$1
 }
 
 # Each reports what the daemon did to it, then its verdict, and powers off.
