@@ -125,7 +125,7 @@ for m in die cdie; do
     check hostile-$m-created create $m
     id=$(cat $T/id-$m)
     check hostile-$m-crashed-and-destroyed wait_for 120 sh -c "! xl list $id"
-    tail -n 2 $LOG/guest-h-$m.log | sed "s/^/    h-$m| /"
+    tail -n 2 $LOG/guest-h-$m.log | awk "{ print \"    h-$m| \" \$0 }"
     after $m
     gone $m $id
 done
