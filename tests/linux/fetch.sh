@@ -38,6 +38,8 @@ extra=("bin/xenia-domu=$build/dom0-tools/xenia-domu"
        "bin/domu-test.sh=$here/domu-test.sh"
        "bin/domu-bench.sh=$top/tests/bench/domains/bench.sh"
        "lib/guests/domu.elf=$build/tests/guests/domu.elf"
+       "lib/guests/ring-hostile.elf=$build/tests/guests/ring-hostile.elf"
+       "bin/hostile-rings.sh=$here/hostile-rings.sh"
        "lib/guests/vmlinuz=vmlinuz"
        "bin/xl=$build/dom0-tools/xl"
        "bin/xenia-consoled=$build/dom0-tools/xenia-consoled"
@@ -61,7 +63,8 @@ for f in "$here/init" "$here/prepare.py" "$xentest" "$compat32" "$here/domu-test
          "$build/dom0-tools/xenia-domu" "$build/tests/guests/domu.elf" \
          "$build/dom0-tools/xl" "$build/dom0-tools/xenia-consoled" \
          "$build/xenstored-static" "$here/toolstack-test.sh" "$here/domu-init" \
-         "$here/toolstack-up.sh" "$top/dom0-tools/examples/debian.cfg"; do
+         "$here/toolstack-up.sh" "$top/dom0-tools/examples/debian.cfg" \
+         "$build/tests/guests/ring-hostile.elf" "$here/hostile-rings.sh"; do
     [ "$f" -nt "$cache/initrd.cpio" ] && stale=1
 done
 [ -s "$cache/vmlinuz" ] && [ -s "$cache/initrd.cpio" ] && [ -s "$cache/release" ] &&
