@@ -58,13 +58,18 @@ static uint32_t pit_ch2_read(void)
  * Count TSC ticks against PIT channel 2 counting down in mode 0. The
  * PIT's crystal is the one clock every PC, and every emulator, keeps
  * honest. Both ends of the interval are bracketed samples, so a stall
- * anywhere in between costs nothing. Returns 0 if the count ran out
- * (a stall of over 5 ms): the caller tries again.
+ * anywhere in between costs nothing. A stall that outlasts the count
+ * (an emulator descheduled on a loaded host) leaves the last sample
+ * taken before the terminal count: at a fifth of the interval or more it
+ * is still precise to a few parts per million, so use it rather than
+ * start again, which a busy host can make fail every time. Returns 0
+ * only when even that sample is too short: the caller tries again.
  */
 static uint64_t calibrate_tsc_pit_once(void)
 {
     uint32_t target = PIT_HZ * CALIBRATE_MS / 1000, c0 = 0, c1 = 0;
-    uint64_t t0, t1;
+    uint32_t c_ok = 0;
+    uint64_t t0, t1, t_ok = 0;
 
     outb((inb(PIT_GATE_PORT) & ~0x02) | 0x01, PIT_GATE_PORT);
     outb(0xb0, PIT_MODE); /* channel 2, lo/hi byte, mode 0, binary */
@@ -72,14 +77,21 @@ static uint64_t calibrate_tsc_pit_once(void)
     outb(PIT_FULL >> 8, PIT_CH2_DATA);
 
     t0 = tsc_sample(pit_ch2_read, &c0);
+    c_ok = c0;
     for ( unsigned long spins = 0;; spins++ )
     {
         t1 = tsc_sample(pit_ch2_read, &c1);
         /* Output high: terminal count passed, c1 may have wrapped. */
         if ( inb(PIT_GATE_PORT) & 0x20 )
-            return 0;
+            return c0 - c_ok >= target / 5
+                       ? (t_ok - t0) * PIT_HZ / (c0 - c_ok) : 0;
         if ( c1 <= c0 && c0 - c1 >= target )
             return (t1 - t0) * PIT_HZ / (c0 - c1);
+        if ( c1 <= c0 )
+        {
+            t_ok = t1;
+            c_ok = c1;
+        }
         if ( spins > 100000000UL )
             panic("PIT channel 2 does not count down: no PIT?\n");
     }
