@@ -14,12 +14,11 @@
  */
 
 void evtchn_domain_init(struct evtchn_domain *ed, domid_t id,
-                        unsigned int nr_vcpus, const struct evtchn_env *env)
+                        unsigned int nr_vcpus)
 {
     memset(ed, 0, sizeof(*ed));
     ed->domid = id;
     ed->nr_vcpus = nr_vcpus;
-    ed->env = env;
     ed->port[0].state = ECS_RESERVED;
 }
 
@@ -94,7 +93,7 @@ int evtchn_bind_interdomain(struct evtchn_domain *ed,
     r->u.interdomain.dom = ed->domid;
     r->u.interdomain.port = *port;
     /* As in Xen: the new connection is announced to the local end. */
-    ed->env->raise(ed, *port, 0);
+    evtchn_env_raise(ed, *port, 0);
     return 0;
 }
 
@@ -153,9 +152,9 @@ int evtchn_close(struct evtchn_domain *ed, uint32_t port)
         break;
     case ECS_INTERDOMAIN:
     {
-        struct evtchn_domain *rd = c->u.interdomain.dom == ed->domid
-                                       ? ed
-                                       : ed->env->lookup(c->u.interdomain.dom);
+        domid_t peer = c->u.interdomain.dom;
+        struct evtchn_domain *rd =
+            peer == ed->domid ? ed : evtchn_env_lookup(peer);
 
         if ( rd )
         {
@@ -186,13 +185,13 @@ int evtchn_send(struct evtchn_domain *ed, uint32_t port)
     case ECS_INTERDOMAIN:
         rd = c->u.interdomain.dom == ed->domid
                  ? ed
-                 : ed->env->lookup(c->u.interdomain.dom);
+                 : evtchn_env_lookup(c->u.interdomain.dom);
         if ( rd )
-            ed->env->raise(rd, c->u.interdomain.port,
+            evtchn_env_raise(rd, c->u.interdomain.port,
                            rd->port[c->u.interdomain.port].notify_vcpu);
         return 0;
     case ECS_IPI:
-        ed->env->raise(ed, port, c->notify_vcpu);
+        evtchn_env_raise(ed, port, c->notify_vcpu);
         return 0;
     case ECS_UNBOUND:
         return 0; /* nobody listens yet: dropped, as in Xen */
@@ -276,6 +275,6 @@ bool evtchn_send_virq(struct evtchn_domain *ed, unsigned int vcpu,
     port = ed->virq_port[vcpu][virq];
     if ( !port )
         return false;
-    ed->env->raise(ed, port, ed->port[port].notify_vcpu);
+    evtchn_env_raise(ed, port, ed->port[port].notify_vcpu);
     return true;
 }

@@ -14,7 +14,7 @@
  * The pure code looks up only the peer of a port whose two tables the
  * caller has locked, holding a reference to each: the pointer stays valid.
  */
-static struct evtchn_domain *env_lookup(domid_t id)
+struct evtchn_domain *evtchn_env_lookup(domid_t id)
 {
     struct domain *d = domain_get_any(id);
     struct evtchn_domain *ed = d ? d->evtchn : NULL;
@@ -24,7 +24,7 @@ static struct evtchn_domain *env_lookup(domid_t id)
     return ed;
 }
 
-static void env_raise(struct evtchn_domain *ed, uint32_t port,
+void evtchn_env_raise(struct evtchn_domain *ed, uint32_t port,
                       unsigned int vcpu)
 {
     struct domain *d = domain_get_any(ed->domid);
@@ -35,18 +35,13 @@ static void env_raise(struct evtchn_domain *ed, uint32_t port,
     domain_put(d);
 }
 
-static const struct evtchn_env hypervisor_env = {
-    .lookup = env_lookup,
-    .raise = env_raise,
-};
-
 int evtchn_domain_create(struct domain *d)
 {
     d->event_lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
     d->evtchn = xmalloc(struct evtchn_domain);
     if ( !d->evtchn )
         return -ENOMEM;
-    evtchn_domain_init(d->evtchn, d->domain_id, d->max_vcpus, &hypervisor_env);
+    evtchn_domain_init(d->evtchn, d->domain_id, d->max_vcpus);
     return 0;
 }
 

@@ -36,28 +36,27 @@ struct evtchn {
 
 struct evtchn_domain;
 
-/*
- * What the state machine needs from its surroundings: other domains'
- * tables (for interdomain channels), and a way to raise an event, which
- * the hypervisor does through shared_info (event_2l.c) and host tests
- * record. Callers serialise operations on a domain's table (and take
- * both domains' locks, ordered by domain id, for interdomain ones).
- */
-struct evtchn_env {
-    struct evtchn_domain *(*lookup)(domid_t id);
-    void (*raise)(struct evtchn_domain *ed, uint32_t port, unsigned int vcpu);
-};
-
 struct evtchn_domain {
     domid_t domid;
     unsigned int nr_vcpus;
-    const struct evtchn_env *env;
     struct evtchn port[EVTCHN_NR_PORTS];
     uint32_t virq_port[EVTCHN_MAX_VCPUS][NR_VIRQS]; /* 0: not bound */
 };
 
 void evtchn_domain_init(struct evtchn_domain *ed, domid_t id,
-                        unsigned int nr_vcpus, const struct evtchn_env *env);
+                        unsigned int nr_vcpus);
+
+/*
+ * What the state machine needs from its surroundings, defined once by
+ * the hypervisor (event_channel_op.c) and once by each host test: another
+ * domain's table (for interdomain channels), and raising an event, which
+ * the hypervisor does through shared_info and host tests record. Callers
+ * serialise operations on a domain's table (and take both domains'
+ * locks, ordered by domain id, for interdomain ones).
+ */
+struct evtchn_domain *evtchn_env_lookup(domid_t id);
+void evtchn_env_raise(struct evtchn_domain *ed, uint32_t port,
+                      unsigned int vcpu);
 
 /* The EVTCHNOP_* operations: 0 or -errno, ports returned through *port. */
 int evtchn_alloc_unbound(struct evtchn_domain *ed, domid_t remote,
