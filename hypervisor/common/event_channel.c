@@ -14,11 +14,12 @@
  */
 
 void evtchn_domain_init(struct evtchn_domain *ed, domid_t id,
-                        unsigned int nr_vcpus)
+                        unsigned int nr_vcpus, uint32_t max_port)
 {
     memset(ed, 0, sizeof(*ed));
     ed->domid = id;
     ed->nr_vcpus = nr_vcpus;
+    evtchn_set_max_port(ed, max_port);
     ed->port[0].state = ECS_RESERVED;
 }
 
@@ -36,35 +37,86 @@ bool evtchn_virq_is_global(uint32_t virq)
     }
 }
 
-static bool port_valid(const struct evtchn_domain *ed, uint32_t port)
+/* A port exists below 4096, or up to max_port in an allocated bucket. */
+struct evtchn *evtchn_from_port(const struct evtchn_domain *ed, uint32_t port)
 {
-    (void)ed;
-    return port < EVTCHN_NR_PORTS;
+    struct evtchn *b;
+
+    if ( port < EVTCHN_NR_PORTS )
+        return (struct evtchn *)&ed->port[port];
+    if ( port > ed->max_port || port >= EVTCHN_FIFO_NR_CHANNELS )
+        return NULL;
+    b = ed->bucket[(port - EVTCHN_NR_PORTS) / EVTCHN_BUCKET_PORTS];
+    return b ? &b[(port - EVTCHN_NR_PORTS) % EVTCHN_BUCKET_PORTS] : NULL;
 }
 
-static int get_free_port(struct evtchn_domain *ed, uint32_t *port)
+/* Make the bucket holding port exist; false when out of memory. */
+static bool grow_to(struct evtchn_domain *ed, uint32_t port)
 {
-    uint32_t p;
+    struct evtchn **b;
 
-    for ( p = 1; p < EVTCHN_NR_PORTS; p++ )
-        if ( ed->port[p].state == ECS_FREE )
+    if ( port < EVTCHN_NR_PORTS )
+        return true;
+    b = &ed->bucket[(port - EVTCHN_NR_PORTS) / EVTCHN_BUCKET_PORTS];
+    if ( !*b )
+        *b = evtchn_env_alloc_bucket();
+    return *b != NULL;
+}
+
+/* The lowest free port up to max_port, made ready for its first use. */
+static int get_free_port(struct evtchn_domain *ed, uint32_t *port,
+                         struct evtchn **out)
+{
+    for ( uint32_t p = 1; p <= ed->max_port; p++ )
+    {
+        struct evtchn *c;
+
+        if ( !grow_to(ed, p) )
+            return -ENOMEM;
+        c = evtchn_from_port(ed, p);
+        if ( c->state == ECS_FREE )
         {
+            c->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
+            c->fifo_pending = false;
             *port = p;
+            *out = c;
             return 0;
         }
+    }
     return -ENOSPC;
+}
+
+/* The highest port that may be in use (the limit may have shrunk). */
+uint32_t evtchn_last_port(const struct evtchn_domain *ed)
+{
+    return MAX(ed->max_port, EVTCHN_NR_PORTS - 1U);
+}
+
+void evtchn_set_max_port(struct evtchn_domain *ed, uint32_t max_port)
+{
+    ed->max_port = MIN(max_port, EVTCHN_FIFO_NR_CHANNELS - 1U);
+}
+
+void evtchn_free_buckets(struct evtchn_domain *ed)
+{
+    for ( unsigned int i = 0; i < EVTCHN_NR_BUCKETS; i++ )
+    {
+        evtchn_env_free_bucket(ed->bucket[i]);
+        ed->bucket[i] = NULL;
+    }
 }
 
 int evtchn_alloc_unbound(struct evtchn_domain *ed, domid_t remote,
                          uint32_t *port)
 {
-    int rc = get_free_port(ed, port);
+    struct evtchn *c;
+    int rc = get_free_port(ed, port, &c);
 
     if ( rc )
         return rc;
-    ed->port[*port].state = ECS_UNBOUND;
-    ed->port[*port].u.unbound_remote = remote;
-    ed->port[*port].notify_vcpu = 0;
+    c->state = ECS_UNBOUND;
+    c->u.unbound_remote = remote;
+    c->notify_vcpu = 0;
     return 0;
 }
 
@@ -72,23 +124,22 @@ int evtchn_bind_interdomain(struct evtchn_domain *ed,
                             struct evtchn_domain *rd, uint32_t rport,
                             uint32_t *port)
 {
-    struct evtchn *r;
+    struct evtchn *r = evtchn_from_port(rd, rport), *c;
     int rc;
 
-    if ( !port_valid(rd, rport) )
+    if ( !r )
         return -EINVAL;
-    r = &rd->port[rport];
     /* The remote end must be waiting for exactly this domain. */
     if ( r->state != ECS_UNBOUND || r->u.unbound_remote != ed->domid )
         return -EINVAL;
-    rc = get_free_port(ed, port);
+    rc = get_free_port(ed, port, &c);
     if ( rc )
         return rc;
     /* Binding a domain's port to itself: the new port is not the remote one. */
-    ed->port[*port].state = ECS_INTERDOMAIN;
-    ed->port[*port].notify_vcpu = 0;
-    ed->port[*port].u.interdomain.dom = rd->domid;
-    ed->port[*port].u.interdomain.port = rport;
+    c->state = ECS_INTERDOMAIN;
+    c->notify_vcpu = 0;
+    c->u.interdomain.dom = rd->domid;
+    c->u.interdomain.port = rport;
     r->state = ECS_INTERDOMAIN;
     r->u.interdomain.dom = ed->domid;
     r->u.interdomain.port = *port;
@@ -100,6 +151,7 @@ int evtchn_bind_interdomain(struct evtchn_domain *ed,
 int evtchn_bind_virq(struct evtchn_domain *ed, uint32_t virq,
                      unsigned int vcpu, uint32_t *port)
 {
+    struct evtchn *c;
     int rc;
 
     if ( virq >= NR_VIRQS )
@@ -108,12 +160,12 @@ int evtchn_bind_virq(struct evtchn_domain *ed, uint32_t virq,
         return -ENOENT;
     if ( ed->virq_port[vcpu][virq] )
         return -EEXIST;
-    rc = get_free_port(ed, port);
+    rc = get_free_port(ed, port, &c);
     if ( rc )
         return rc;
-    ed->port[*port].state = ECS_VIRQ;
-    ed->port[*port].notify_vcpu = vcpu;
-    ed->port[*port].u.virq = virq;
+    c->state = ECS_VIRQ;
+    c->notify_vcpu = vcpu;
+    c->u.virq = virq;
     ed->virq_port[vcpu][virq] = *port;
     return 0;
 }
@@ -121,15 +173,16 @@ int evtchn_bind_virq(struct evtchn_domain *ed, uint32_t virq,
 int evtchn_bind_ipi(struct evtchn_domain *ed, unsigned int vcpu,
                     uint32_t *port)
 {
+    struct evtchn *c;
     int rc;
 
     if ( vcpu >= ed->nr_vcpus )
         return -ENOENT;
-    rc = get_free_port(ed, port);
+    rc = get_free_port(ed, port, &c);
     if ( rc )
         return rc;
-    ed->port[*port].state = ECS_IPI;
-    ed->port[*port].notify_vcpu = vcpu;
+    c->state = ECS_IPI;
+    c->notify_vcpu = vcpu;
     return 0;
 }
 
@@ -137,9 +190,9 @@ int evtchn_close(struct evtchn_domain *ed, uint32_t port)
 {
     struct evtchn *c;
 
-    if ( !port_valid(ed, port) )
+    c = evtchn_from_port(ed, port);
+    if ( !c )
         return -EINVAL;
-    c = &ed->port[port];
     switch ( c->state )
     {
     case ECS_FREE:
@@ -158,7 +211,7 @@ int evtchn_close(struct evtchn_domain *ed, uint32_t port)
 
         if ( rd )
         {
-            struct evtchn *r = &rd->port[c->u.interdomain.port];
+            struct evtchn *r = evtchn_from_port(rd, c->u.interdomain.port);
 
             r->state = ECS_UNBOUND;
             r->u.unbound_remote = ed->domid;
@@ -168,7 +221,9 @@ int evtchn_close(struct evtchn_domain *ed, uint32_t port)
     default:
         break;
     }
-    memset(c, 0, sizeof(*c));
+    /* Its FIFO queue stays known: the guest may not have unlinked it. */
+    *c = (struct evtchn){.last_priority = c->last_priority,
+                         .last_vcpu = c->last_vcpu};
     return 0;
 }
 
@@ -177,9 +232,9 @@ int evtchn_send(struct evtchn_domain *ed, uint32_t port)
     struct evtchn *c;
     struct evtchn_domain *rd;
 
-    if ( !port_valid(ed, port) )
+    c = evtchn_from_port(ed, port);
+    if ( !c )
         return -EINVAL;
-    c = &ed->port[port];
     switch ( c->state )
     {
     case ECS_INTERDOMAIN:
@@ -188,7 +243,8 @@ int evtchn_send(struct evtchn_domain *ed, uint32_t port)
                  : evtchn_env_lookup(c->u.interdomain.dom);
         if ( rd )
             evtchn_env_raise(rd, c->u.interdomain.port,
-                           rd->port[c->u.interdomain.port].notify_vcpu);
+                           evtchn_from_port(rd, c->u.interdomain.port)
+                               ->notify_vcpu);
         return 0;
     case ECS_IPI:
         evtchn_env_raise(ed, port, c->notify_vcpu);
@@ -205,9 +261,9 @@ int evtchn_status(struct evtchn_domain *ed, uint32_t port,
 {
     const struct evtchn *c;
 
-    if ( !port_valid(ed, port) )
+    c = evtchn_from_port(ed, port);
+    if ( !c )
         return -EINVAL;
-    c = &ed->port[port];
     st->status = c->state == ECS_RESERVED ? EVTCHNSTAT_closed : c->state;
     st->vcpu = c->notify_vcpu;
     switch ( c->state )
@@ -231,13 +287,12 @@ int evtchn_status(struct evtchn_domain *ed, uint32_t port,
 int evtchn_bind_vcpu(struct evtchn_domain *ed, uint32_t port,
                      unsigned int vcpu)
 {
-    struct evtchn *c;
+    struct evtchn *c = evtchn_from_port(ed, port);
 
-    if ( !port_valid(ed, port) )
+    if ( !c )
         return -EINVAL;
     if ( vcpu >= ed->nr_vcpus )
         return -ENOENT;
-    c = &ed->port[port];
     switch ( c->state )
     {
     case ECS_VIRQ:
@@ -256,11 +311,13 @@ int evtchn_bind_vcpu(struct evtchn_domain *ed, uint32_t port,
 
 void evtchn_reset(struct evtchn_domain *ed)
 {
-    uint32_t p;
+    for ( uint32_t p = 1; p <= evtchn_last_port(ed); p++ )
+    {
+        const struct evtchn *c = evtchn_from_port(ed, p);
 
-    for ( p = 1; p < EVTCHN_NR_PORTS; p++ )
-        if ( ed->port[p].state != ECS_FREE )
+        if ( c && c->state != ECS_FREE )
             evtchn_close(ed, p);
+    }
 }
 
 bool evtchn_send_virq(struct evtchn_domain *ed, unsigned int vcpu,
@@ -275,6 +332,6 @@ bool evtchn_send_virq(struct evtchn_domain *ed, unsigned int vcpu,
     port = ed->virq_port[vcpu][virq];
     if ( !port )
         return false;
-    evtchn_env_raise(ed, port, ed->port[port].notify_vcpu);
+    evtchn_env_raise(ed, port, evtchn_from_port(ed, port)->notify_vcpu);
     return true;
 }
