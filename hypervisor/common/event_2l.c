@@ -74,6 +74,13 @@ void evtchn_2l_unmask(struct domain *d, uint32_t port)
         evtchn_notify_vcpu(v, port);
 }
 
+void evtchn_2l_clear_pending(struct domain *d, uint32_t port)
+{
+    if ( port < EVTCHN_NR_PORTS )
+        __atomic_fetch_and(&d->shared_info->evtchn_pending[port / BITS],
+                           ~(1UL << (port % BITS)), __ATOMIC_SEQ_CST);
+}
+
 bool evtchn_2l_is_pending(struct domain *d, uint32_t port)
 {
     return port < EVTCHN_NR_PORTS &&

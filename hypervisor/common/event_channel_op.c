@@ -195,7 +195,7 @@ static long op_close(struct domain *d, uint32_t port)
     flags = lock_port(d, port, &rd);
     rc = evtchn_close(d->evtchn, port);
     if ( !rc )
-        evtchn_fifo_port_closed(d, port);
+        evtchn_port_closed(d, port);
     unlock_port(d, rd, flags);
     return rc;
 }
@@ -231,7 +231,7 @@ void evtchn_close_all(struct domain *d)
         if ( c && c->state != ECS_FREE )
         {
             evtchn_close(d->evtchn, p);
-            evtchn_fifo_port_closed(d, p);
+            evtchn_port_closed(d, p);
         }
         unlock_port(d, rd, flags);
     }

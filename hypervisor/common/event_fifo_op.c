@@ -277,8 +277,10 @@ bool evtchn_is_pending(struct domain *d, uint32_t port)
 }
 
 /* A closed port's event is gone (Xen clears it so a rebind starts clean). */
-void evtchn_fifo_port_closed(struct domain *d, uint32_t port)
+void evtchn_port_closed(struct domain *d, uint32_t port)
 {
     if ( d->evtchn_fifo )
         evtchn_fifo_clear_pending(&d->evtchn_fifo->fifo, port);
+    else
+        evtchn_2l_clear_pending(d, port);
 }

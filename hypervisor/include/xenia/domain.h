@@ -214,6 +214,7 @@ void vcpu_kick(struct vcpu *v);
 void evtchn_2l_set_pending(struct domain *d, uint32_t port, unsigned int vcpu);
 void evtchn_2l_unmask(struct domain *d, uint32_t port);
 bool evtchn_2l_is_pending(struct domain *d, uint32_t port);
+void evtchn_2l_clear_pending(struct domain *d, uint32_t port);
 /* v has an event (port) to look at: flag it and wake or kick it. */
 void evtchn_notify_vcpu(struct vcpu *v, uint32_t port);
 /*
@@ -231,7 +232,7 @@ long evtchn_fifo_init_control(struct domain *d, unsigned long arg);
 long evtchn_fifo_expand_array(struct domain *d, unsigned long arg);
 long evtchn_fifo_set_priority_op(struct domain *d, unsigned long arg);
 /* Event lock held: a closed port's event goes; FIFO's end (all closed). */
-void evtchn_fifo_port_closed(struct domain *d, uint32_t port);
+void evtchn_port_closed(struct domain *d, uint32_t port);
 void evtchn_fifo_destroy(struct domain *d);
 /* Raise a VIRQ on v if its domain bound it. */
 void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
