@@ -703,7 +703,7 @@ int domain_kill(struct domain *d)
         d->kill_stage = KILL_EVTCHN;
         __attribute__((fallthrough));
     case KILL_EVTCHN:
-        evtchn_close_all(d);
+        evtchn_close_all(d, true);
         d->kill_stage = KILL_UNPIN;
         __attribute__((fallthrough));
     case KILL_UNPIN:

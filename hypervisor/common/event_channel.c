@@ -37,14 +37,17 @@ bool evtchn_virq_is_global(uint32_t virq)
     }
 }
 
-/* A port exists below 4096, or up to max_port in an allocated bucket. */
+/*
+ * A port exists below 4096, or in an allocated bucket. Buckets stay
+ * until the domain goes, so a port never vanishes under its peer.
+ */
 struct evtchn *evtchn_from_port(const struct evtchn_domain *ed, uint32_t port)
 {
     struct evtchn *b;
 
     if ( port < EVTCHN_NR_PORTS )
         return (struct evtchn *)&ed->port[port];
-    if ( port > ed->max_port || port >= EVTCHN_FIFO_NR_CHANNELS )
+    if ( port >= EVTCHN_FIFO_NR_CHANNELS )
         return NULL;
     b = ed->bucket[(port - EVTCHN_NR_PORTS) / EVTCHN_BUCKET_PORTS];
     return b ? &b[(port - EVTCHN_NR_PORTS) % EVTCHN_BUCKET_PORTS] : NULL;
@@ -58,9 +61,13 @@ static bool grow_to(struct evtchn_domain *ed, uint32_t port)
     if ( port < EVTCHN_NR_PORTS )
         return true;
     b = &ed->bucket[(port - EVTCHN_NR_PORTS) / EVTCHN_BUCKET_PORTS];
+    if ( *b )
+        return true;
+    *b = evtchn_env_alloc_bucket();
     if ( !*b )
-        *b = evtchn_env_alloc_bucket();
-    return *b != NULL;
+        return false;
+    ed->last_port = MAX(ed->last_port, port | (EVTCHN_BUCKET_PORTS - 1));
+    return true;
 }
 
 /* The lowest free port up to max_port, made ready for its first use. */
@@ -89,7 +96,21 @@ static int get_free_port(struct evtchn_domain *ed, uint32_t *port,
 /* The highest port that may be in use (the limit may have shrunk). */
 uint32_t evtchn_last_port(const struct evtchn_domain *ed)
 {
-    return MAX(ed->max_port, EVTCHN_NR_PORTS - 1U);
+    return MAX(ed->last_port, EVTCHN_NR_PORTS - 1U);
+}
+
+bool evtchn_any_in_use(const struct evtchn_domain *ed)
+{
+    uint32_t last = evtchn_last_port(ed);
+
+    for ( uint32_t p = 1; p <= last; p++ )
+    {
+        const struct evtchn *c = evtchn_from_port(ed, p);
+
+        if ( c && c->state != ECS_FREE )
+            return true;
+    }
+    return false;
 }
 
 void evtchn_set_max_port(struct evtchn_domain *ed, uint32_t max_port)
@@ -104,6 +125,7 @@ void evtchn_free_buckets(struct evtchn_domain *ed)
         evtchn_env_free_bucket(ed->bucket[i]);
         ed->bucket[i] = NULL;
     }
+    ed->last_port = 0;
 }
 
 int evtchn_alloc_unbound(struct evtchn_domain *ed, domid_t remote,
@@ -208,11 +230,11 @@ int evtchn_close(struct evtchn_domain *ed, uint32_t port)
         domid_t peer = c->u.interdomain.dom;
         struct evtchn_domain *rd =
             peer == ed->domid ? ed : evtchn_env_lookup(peer);
+        struct evtchn *r = rd ? evtchn_from_port(rd, c->u.interdomain.port)
+                              : NULL;
 
-        if ( rd )
+        if ( r )
         {
-            struct evtchn *r = evtchn_from_port(rd, c->u.interdomain.port);
-
             r->state = ECS_UNBOUND;
             r->u.unbound_remote = ed->domid;
         }
@@ -229,7 +251,7 @@ int evtchn_close(struct evtchn_domain *ed, uint32_t port)
 
 int evtchn_send(struct evtchn_domain *ed, uint32_t port)
 {
-    struct evtchn *c;
+    struct evtchn *c, *r;
     struct evtchn_domain *rd;
 
     c = evtchn_from_port(ed, port);
@@ -241,10 +263,9 @@ int evtchn_send(struct evtchn_domain *ed, uint32_t port)
         rd = c->u.interdomain.dom == ed->domid
                  ? ed
                  : evtchn_env_lookup(c->u.interdomain.dom);
-        if ( rd )
-            evtchn_env_raise(rd, c->u.interdomain.port,
-                           evtchn_from_port(rd, c->u.interdomain.port)
-                               ->notify_vcpu);
+        r = rd ? evtchn_from_port(rd, c->u.interdomain.port) : NULL;
+        if ( r )
+            evtchn_env_raise(rd, c->u.interdomain.port, r->notify_vcpu);
         return 0;
     case ECS_IPI:
         evtchn_env_raise(ed, port, c->notify_vcpu);
@@ -311,7 +332,9 @@ int evtchn_bind_vcpu(struct evtchn_domain *ed, uint32_t port,
 
 void evtchn_reset(struct evtchn_domain *ed)
 {
-    for ( uint32_t p = 1; p <= evtchn_last_port(ed); p++ )
+    uint32_t last = evtchn_last_port(ed);
+
+    for ( uint32_t p = 1; p <= last; p++ )
     {
         const struct evtchn *c = evtchn_from_port(ed, p);
 

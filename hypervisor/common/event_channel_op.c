@@ -215,14 +215,17 @@ static long op_send(struct domain *d, uint32_t port)
 /*
  * EVTCHNOP_reset, and a dying domain's teardown: close every port, each
  * with its peer's table locked, so that the peer's end becomes unbound;
- * then the domain is back to the 2-level ABI, as in Xen.
+ * then the domain is back to the 2-level ABI, as in Xen (-EAGAIN if
+ * another vCPU bound a port meanwhile, unless the domain is dying).
  */
-void evtchn_close_all(struct domain *d)
+int evtchn_close_all(struct domain *d, bool dying)
 {
+    uint32_t last = evtchn_last_port(d->evtchn);
     struct domain *rd;
     unsigned long flags;
+    int rc;
 
-    for ( uint32_t p = 1; p <= evtchn_last_port(d->evtchn); p++ )
+    for ( uint32_t p = 1; p <= last; p++ )
     {
         const struct evtchn *c;
 
@@ -236,8 +239,9 @@ void evtchn_close_all(struct domain *d)
         unlock_port(d, rd, flags);
     }
     flags = spin_lock_irqsave(&d->event_lock);
-    evtchn_fifo_destroy(d);
+    rc = evtchn_fifo_destroy(d, dying);
     spin_unlock_irqrestore(&d->event_lock, flags);
+    return rc;
 }
 
 static long op_with_struct(struct domain *d, unsigned int cmd,
@@ -337,9 +341,9 @@ static long op_with_struct(struct domain *d, unsigned int cmd,
         rc = domain_target(d, r.dom, &t);
         if ( rc )
             return rc;
-        evtchn_close_all(t);
+        rc = evtchn_close_all(t, false);
         domain_put(t);
-        return 0;
+        return rc;
     }
     default:
         return -ENOSYS;
@@ -366,7 +370,8 @@ void dump_evtchn(void)
                d->evtchn_fifo ? "FIFO" : "2-level");
         /* Held throughout: ports beyond 4095 go with a reset. */
         flags = spin_lock_irqsave(&d->event_lock);
-        for ( uint32_t p = 1; p <= evtchn_last_port(d->evtchn); p++ )
+        for ( uint32_t p = 1, last = evtchn_last_port(d->evtchn); p <= last;
+              p++ )
         {
             const struct evtchn *c = evtchn_from_port(d->evtchn, p);
             bool pending, masked;

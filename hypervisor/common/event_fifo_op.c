@@ -184,24 +184,29 @@ long evtchn_fifo_set_priority_op(struct domain *d, unsigned long arg)
 }
 
 /*
- * Back to 2-level, every port closed (EVTCHNOP_reset, destruction):
- * the guest's pages are its own again. Called with the event lock held.
+ * Back to 2-level once every port is closed (EVTCHNOP_reset, destruction):
+ * the guest's pages are its own again. A port bound meanwhile by another
+ * vCPU keeps FIFO on a reset (Xen's -EAGAIN); a dying domain's pages go
+ * whatever is left (force). The buckets of high ports stay until the
+ * domain goes, so a peer never finds its port gone. Event lock held.
  */
-void evtchn_fifo_destroy(struct domain *d)
+int evtchn_fifo_destroy(struct domain *d, bool force)
 {
     struct evtchn_fifo_domain *fd = d->evtchn_fifo;
 
     if ( !fd )
-        return;
+        return 0;
+    if ( !force && evtchn_any_in_use(d->evtchn) )
+        return -EAGAIN;
     __atomic_store_n(&d->evtchn_fifo, NULL, __ATOMIC_RELEASE);
     for ( unsigned int i = 0; i < EVTCHN_MAX_VCPUS; i++ )
         put_guest_page(fd->control_mfn[i]);
     for ( unsigned int i = 0; i < EVTCHN_FIFO_MAX_PAGES; i++ )
         put_guest_page(fd->array_mfn[i]);
     xfree(fd);
-    evtchn_free_buckets(d->evtchn);
     evtchn_set_max_port(d->evtchn, MIN(d->max_evtchn_port,
                                        EVTCHN_NR_PORTS - 1U));
+    return 0;
 }
 
 /* Raising, unmasking and testing a port, whichever ABI d uses. */

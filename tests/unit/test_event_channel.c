@@ -231,8 +231,12 @@ static void test_ports_beyond_4096(void)
     CHECK_EQ(p, EVTCHN_NR_PORTS + 300);
     CHECK_EQ(nr_buckets, 2);
     CHECK_EQ(evtchn_alloc_unbound(&doms[0], 1, &p), -ENOSPC);
-    /* Still beyond max_port, or in no bucket: no such port. */
-    CHECK_EQ(evtchn_status(&doms[0], EVTCHN_NR_PORTS + 301, &st), -EINVAL);
+    /* In an allocated bucket, a port beyond max_port exists, as in Xen. */
+    CHECK_EQ(evtchn_status(&doms[0], EVTCHN_NR_PORTS + 301, &st), 0);
+    CHECK_EQ(st.status, EVTCHNSTAT_closed);
+    CHECK_EQ(evtchn_last_port(&doms[0]), EVTCHN_NR_PORTS + 511);
+    /* In no bucket: no such port. */
+    CHECK_EQ(evtchn_status(&doms[0], EVTCHN_NR_PORTS + 512, &st), -EINVAL);
     CHECK_EQ(evtchn_close(&doms[0], EVTCHN_FIFO_NR_CHANNELS), -EINVAL);
     /* An interdomain channel on port 4100 of domain 0. */
     CHECK_EQ(evtchn_close(&doms[0], 4100), 0);
@@ -257,10 +261,15 @@ static void test_ports_beyond_4096(void)
     CHECK_EQ(evtchn_alloc_unbound(&doms[0], 1, &p), 0);
     CHECK_EQ(evtchn_from_port(&doms[0], 4100)->priority,
              EVTCHN_FIFO_PRIORITY_DEFAULT);
+    CHECK(evtchn_any_in_use(&doms[0]));
     evtchn_reset(&doms[0]);
+    CHECK(!evtchn_any_in_use(&doms[0]));
+    /* The buckets stay (a peer may still name a port) until the end. */
+    CHECK(evtchn_from_port(&doms[0], 4100) != NULL);
     evtchn_free_buckets(&doms[0]);
     CHECK_EQ(nr_buckets, 0);
     CHECK(evtchn_from_port(&doms[0], 4100) == NULL);
+    CHECK_EQ(evtchn_last_port(&doms[0]), EVTCHN_NR_PORTS - 1);
 }
 
 static void run_tests(void)

@@ -233,13 +233,16 @@ long evtchn_fifo_expand_array(struct domain *d, unsigned long arg);
 long evtchn_fifo_set_priority_op(struct domain *d, unsigned long arg);
 /* Event lock held: a closed port's event goes; FIFO's end (all closed). */
 void evtchn_port_closed(struct domain *d, uint32_t port);
-void evtchn_fifo_destroy(struct domain *d);
+int evtchn_fifo_destroy(struct domain *d, bool force);
 /* Raise a VIRQ on v if its domain bound it. */
 void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
 /* The event channel state of a new domain, and its environment. */
 int evtchn_domain_create(struct domain *d);
-/* Close every port (EVTCHNOP_reset, destruction); peers' ends unbind. */
-void evtchn_close_all(struct domain *d);
+/*
+ * Close every port (EVTCHNOP_reset, destruction; dying: the domain is
+ * going); peers' ends unbind. -EAGAIN if a port was bound meanwhile.
+ */
+int evtchn_close_all(struct domain *d, bool dying);
 /*
  * A new domain's grant table, with its first frame (grant_table_op.c):
  * at most max_frames frames and max_maptrack maptrack frames, a negative

@@ -53,6 +53,7 @@ struct evtchn_domain {
     domid_t domid;
     unsigned int nr_vcpus;
     uint32_t max_port; /* the ABI's limit and the toolstack's, the lower */
+    uint32_t last_port; /* the end of the last bucket (0: none yet) */
     struct evtchn port[EVTCHN_NR_PORTS];
     struct evtchn *bucket[EVTCHN_NR_BUCKETS];
     uint32_t virq_port[EVTCHN_MAX_VCPUS][NR_VIRQS]; /* 0: not bound */
@@ -63,9 +64,10 @@ void evtchn_domain_init(struct evtchn_domain *ed, domid_t id,
 /* The ABI changed: new ports go up to max_port (capped at FIFO's limit). */
 void evtchn_set_max_port(struct evtchn_domain *ed, uint32_t max_port);
 uint32_t evtchn_last_port(const struct evtchn_domain *ed);
+bool evtchn_any_in_use(const struct evtchn_domain *ed);
 /* A port's state, NULL if the port does not exist. */
 struct evtchn *evtchn_from_port(const struct evtchn_domain *ed, uint32_t port);
-/* Give back the buckets of ports beyond 4095 (all must be closed). */
+/* Give back the buckets of ports beyond 4095 (the domain is going). */
 void evtchn_free_buckets(struct evtchn_domain *ed);
 
 /*
