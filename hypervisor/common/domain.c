@@ -194,7 +194,7 @@ static int create(domid_t id, bool privileged, bool guest,
     d->mm_lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
     INIT_LIST_HEAD(&d->page_list);
     INIT_LIST_HEAD(&d->relinquish_list);
-    d->max_evtchn_port = EVTCHN_NR_PORTS - 1;
+    d->max_evtchn_port = EVTCHN_FIFO_NR_CHANNELS - 1; /* Xen's, for Dom0 */
     d->sched_weight = 256; /* Xen's credit default */
     /* Born paused: the toolstack's unpause starts it, as on Xen. */
     d->pause_count = d->controller_pause_count = guest;
@@ -302,6 +302,8 @@ static void domain_free(struct domain *d)
         gnttab_free(d->grant_table);
         xfree(d->grant_table);
     }
+    if ( d->evtchn )
+        evtchn_free_buckets(d->evtchn);
     xfree(d->evtchn);
     for ( i = 0; i < d->max_vcpus; i++ )
         xfree(d->vcpu[i]);
@@ -701,7 +703,7 @@ int domain_kill(struct domain *d)
         d->kill_stage = KILL_EVTCHN;
         __attribute__((fallthrough));
     case KILL_EVTCHN:
-        evtchn_close_all(d);
+        evtchn_close_all(d, true);
         d->kill_stage = KILL_UNPIN;
         __attribute__((fallthrough));
     case KILL_UNPIN:

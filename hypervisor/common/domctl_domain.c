@@ -73,7 +73,10 @@ long domctl_createdomain(struct domain *unused, struct xen_domctl *op)
         return rc;
     gnttab_limit_version(d, XEN_DOMCTL_GRANT_version(c->grant_opts));
     memcpy(d->handle, c->handle, sizeof(d->handle));
-    d->max_evtchn_port = MIN(c->max_evtchn_port, EVTCHN_NR_PORTS - 1U);
+    d->max_evtchn_port = MIN(c->max_evtchn_port, EVTCHN_FIFO_NR_CHANNELS - 1U);
+    /* Until the guest asks for FIFO, 2-level's limit applies as well. */
+    evtchn_set_max_port(d->evtchn, MIN(c->max_evtchn_port,
+                                       EVTCHN_NR_PORTS - 1U));
     /* As Xen records it for PV: only meaningful to HVM. */
     c->flags |= XEN_DOMCTL_CDF_oos_off;
     op->domain = id;

@@ -22,7 +22,7 @@ static bool test(volatile const xen_ulong_t *w, unsigned int bit)
  * polls this port). The flag is what the exit path checks to bounce to
  * the guest's event callback.
  */
-static void mark_events_pending(struct vcpu *v, uint32_t port)
+void evtchn_notify_vcpu(struct vcpu *v, uint32_t port)
 {
     v->vcpu_info->evtchn_upcall_pending = 1;
     if ( (v->pause_flags & VPF_blocked) &&
@@ -55,7 +55,7 @@ void evtchn_2l_set_pending(struct domain *d, uint32_t port, unsigned int vcpu)
         return;
     }
     test_and_set(&v->vcpu_info->evtchn_pending_sel, port / BITS);
-    mark_events_pending(v, port);
+    evtchn_notify_vcpu(v, port);
 }
 
 void evtchn_2l_unmask(struct domain *d, uint32_t port)
@@ -71,7 +71,14 @@ void evtchn_2l_unmask(struct domain *d, uint32_t port)
     /* An event that arrived while masked is delivered now. */
     if ( test(&s->evtchn_pending[port / BITS], port % BITS) &&
          !test_and_set(&v->vcpu_info->evtchn_pending_sel, port / BITS) )
-        mark_events_pending(v, port);
+        evtchn_notify_vcpu(v, port);
+}
+
+void evtchn_2l_clear_pending(struct domain *d, uint32_t port)
+{
+    if ( port < EVTCHN_NR_PORTS )
+        __atomic_fetch_and(&d->shared_info->evtchn_pending[port / BITS],
+                           ~(1UL << (port % BITS)), __ATOMIC_SEQ_CST);
 }
 
 bool evtchn_2l_is_pending(struct domain *d, uint32_t port)

@@ -14,7 +14,7 @@
  * The pure code looks up only the peer of a port whose two tables the
  * caller has locked, holding a reference to each: the pointer stays valid.
  */
-static struct evtchn_domain *env_lookup(domid_t id)
+struct evtchn_domain *evtchn_env_lookup(domid_t id)
 {
     struct domain *d = domain_get_any(id);
     struct evtchn_domain *ed = d ? d->evtchn : NULL;
@@ -24,21 +24,26 @@ static struct evtchn_domain *env_lookup(domid_t id)
     return ed;
 }
 
-static void env_raise(struct evtchn_domain *ed, uint32_t port,
+void evtchn_env_raise(struct evtchn_domain *ed, uint32_t port,
                       unsigned int vcpu)
 {
     struct domain *d = domain_get_any(ed->domid);
 
     if ( !d )
         return;
-    evtchn_2l_set_pending(d, port, vcpu);
+    evtchn_set_pending(d, port, vcpu);
     domain_put(d);
 }
 
-static const struct evtchn_env hypervisor_env = {
-    .lookup = env_lookup,
-    .raise = env_raise,
-};
+struct evtchn *evtchn_env_alloc_bucket(void)
+{
+    return xzalloc_array(struct evtchn, EVTCHN_BUCKET_PORTS);
+}
+
+void evtchn_env_free_bucket(struct evtchn *bucket)
+{
+    xfree(bucket);
+}
 
 int evtchn_domain_create(struct domain *d)
 {
@@ -46,7 +51,8 @@ int evtchn_domain_create(struct domain *d)
     d->evtchn = xmalloc(struct evtchn_domain);
     if ( !d->evtchn )
         return -ENOMEM;
-    evtchn_domain_init(d->evtchn, d->domain_id, d->max_vcpus, &hypervisor_env);
+    evtchn_domain_init(d->evtchn, d->domain_id, d->max_vcpus,
+                       MIN(d->max_evtchn_port, EVTCHN_NR_PORTS - 1U));
     return 0;
 }
 
@@ -138,9 +144,10 @@ static long op_bind_interdomain(struct domain *d, unsigned long arg)
 /* The domain at the other end of a port (d itself if none), or 0. */
 static domid_t peer_of(struct domain *d, uint32_t port)
 {
-    const struct evtchn *c = &d->evtchn->port[port];
+    const struct evtchn *c = evtchn_from_port(d->evtchn, port);
 
-    return c->state == ECS_INTERDOMAIN ? c->u.interdomain.dom : d->domain_id;
+    return c && c->state == ECS_INTERDOMAIN ? c->u.interdomain.dom
+                                            : d->domain_id;
 }
 
 /*
@@ -184,11 +191,11 @@ static long op_close(struct domain *d, uint32_t port)
     unsigned long flags;
     long rc;
 
-    if ( port >= EVTCHN_NR_PORTS )
-        return -EINVAL;
     /* Closing an interdomain end touches the remote table too. */
     flags = lock_port(d, port, &rd);
     rc = evtchn_close(d->evtchn, port);
+    if ( !rc )
+        evtchn_port_closed(d, port);
     unlock_port(d, rd, flags);
     return rc;
 }
@@ -199,8 +206,6 @@ static long op_send(struct domain *d, uint32_t port)
     unsigned long flags;
     long rc;
 
-    if ( port >= EVTCHN_NR_PORTS )
-        return -EINVAL;
     flags = lock_port(d, port, &rd);
     rc = evtchn_send(d->evtchn, port);
     unlock_port(d, rd, flags);
@@ -209,20 +214,34 @@ static long op_send(struct domain *d, uint32_t port)
 
 /*
  * EVTCHNOP_reset, and a dying domain's teardown: close every port, each
- * with its peer's table locked, so that the peer's end becomes unbound.
+ * with its peer's table locked, so that the peer's end becomes unbound;
+ * then the domain is back to the 2-level ABI, as in Xen (-EAGAIN if
+ * another vCPU bound a port meanwhile, unless the domain is dying).
  */
-void evtchn_close_all(struct domain *d)
+int evtchn_close_all(struct domain *d, bool dying)
 {
+    uint32_t last = evtchn_last_port(d->evtchn);
     struct domain *rd;
     unsigned long flags;
+    int rc;
 
-    for ( uint32_t p = 1; p < EVTCHN_NR_PORTS; p++ )
+    for ( uint32_t p = 1; p <= last; p++ )
     {
+        const struct evtchn *c;
+
         flags = lock_port(d, p, &rd);
-        if ( d->evtchn->port[p].state != ECS_FREE )
+        c = evtchn_from_port(d->evtchn, p);
+        if ( c && c->state != ECS_FREE )
+        {
             evtchn_close(d->evtchn, p);
+            evtchn_port_closed(d, p);
+        }
         unlock_port(d, rd, flags);
     }
+    flags = spin_lock_irqsave(&d->event_lock);
+    rc = evtchn_fifo_destroy(d, dying);
+    spin_unlock_irqrestore(&d->event_lock, flags);
+    return rc;
 }
 
 static long op_with_struct(struct domain *d, unsigned int cmd,
@@ -249,14 +268,13 @@ long do_event_channel_op(unsigned int cmd, unsigned long arg)
             return op_close(d, port);
         if ( cmd == EVTCHNOP_send )
             return op_send(d, port);
-        if ( port >= EVTCHN_NR_PORTS )
-            return -EINVAL;
-        evtchn_2l_unmask(d, port);
-        return 0;
+        return evtchn_unmask(d, port);
     case EVTCHNOP_init_control:
+        return evtchn_fifo_init_control(d, arg);
     case EVTCHNOP_expand_array:
+        return evtchn_fifo_expand_array(d, arg);
     case EVTCHNOP_set_priority:
-        return -ENOSYS; /* FIFO ABI absent: guests use 2-level */
+        return evtchn_fifo_set_priority_op(d, arg);
     case EVTCHNOP_bind_pirq:
         return -ENOSYS; /* no physical IRQs are passed through yet */
     default:
@@ -323,9 +341,9 @@ static long op_with_struct(struct domain *d, unsigned int cmd,
         rc = domain_target(d, r.dom, &t);
         if ( rc )
             return rc;
-        evtchn_close_all(t);
+        rc = evtchn_close_all(t, false);
         domain_put(t);
-        return 0;
+        return rc;
     }
     default:
         return -ENOSYS;
@@ -344,18 +362,21 @@ void dump_evtchn(void)
     for ( domid_t id = 0; id < DOMID_FIRST_RESERVED; id++ )
     {
         struct domain *d = domain_get_any(id);
-        const struct shared_info *s;
+        unsigned long flags;
 
         if ( !d )
             continue;
-        s = d->shared_info;
-        printk(XENLOG_INFO "Event channels of domain %u:\n", id);
-        for ( uint32_t p = 1; p < EVTCHN_NR_PORTS; p++ )
+        printk(XENLOG_INFO "Event channels of domain %u (%s):\n", id,
+               d->evtchn_fifo ? "FIFO" : "2-level");
+        /* Held throughout: ports beyond 4095 go with a reset. */
+        flags = spin_lock_irqsave(&d->event_lock);
+        for ( uint32_t p = 1, last = evtchn_last_port(d->evtchn); p <= last;
+              p++ )
         {
-            const struct evtchn *c = &d->evtchn->port[p];
-            unsigned long bit = 1UL << (p % 64);
+            const struct evtchn *c = evtchn_from_port(d->evtchn, p);
+            bool pending, masked;
 
-            if ( c->state == ECS_FREE || c->state == ECS_RESERVED ||
+            if ( !c || c->state == ECS_FREE || c->state == ECS_RESERVED ||
                  c->state >= ARRAY_SIZE(states) )
                 continue;
             char what[32] = "";
@@ -365,12 +386,12 @@ void dump_evtchn(void)
             else if ( c->state == ECS_INTERDOMAIN )
                 snprintf(what, sizeof(what), " -> d%u port %u",
                          c->u.interdomain.dom, c->u.interdomain.port);
+            evtchn_port_bits(d, p, &pending, &masked);
             printk(XENLOG_INFO "  port %4u: %-11s vcpu %u pending %u masked "
                                "%u%s\n",
-                   p, states[c->state], c->notify_vcpu,
-                   !!(s->evtchn_pending[p / 64] & bit),
-                   !!(s->evtchn_mask[p / 64] & bit), what);
+                   p, states[c->state], c->notify_vcpu, pending, masked, what);
         }
+        spin_unlock_irqrestore(&d->event_lock, flags);
         domain_put(d);
     }
 }

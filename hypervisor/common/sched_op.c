@@ -102,10 +102,10 @@ static long sched_poll(struct vcpu *v, unsigned long arg)
          * the reserved port 0): refused, never waited on, as in Xen.
          */
         rc = -EINVAL;
-        if ( port >= EVTCHN_NR_PORTS || !port_in_use(v->domain, port) )
+        if ( !port_in_use(v->domain, port) )
             goto out;
         rc = 0;
-        if ( evtchn_2l_is_pending(v->domain, port) )
+        if ( evtchn_is_pending(v->domain, port) )
             goto out;
     }
     if ( p.nr_ports == 1 )

@@ -11,12 +11,13 @@ static struct {
 } raised[64];
 static int nr_raised;
 
-static struct evtchn_domain *t_lookup(domid_t id)
+struct evtchn_domain *evtchn_env_lookup(domid_t id)
 {
     return id < 3 ? &doms[id] : NULL;
 }
 
-static void t_raise(struct evtchn_domain *ed, uint32_t port, unsigned int vcpu)
+void evtchn_env_raise(struct evtchn_domain *ed, uint32_t port,
+                      unsigned int vcpu)
 {
     if ( nr_raised < 64 )
     {
@@ -27,14 +28,31 @@ static void t_raise(struct evtchn_domain *ed, uint32_t port, unsigned int vcpu)
     nr_raised++;
 }
 
-static const struct evtchn_env env = {t_lookup, t_raise};
+static int nr_buckets;
+
+struct evtchn *evtchn_env_alloc_bucket(void)
+{
+    struct evtchn *b = calloc(EVTCHN_BUCKET_PORTS, sizeof(*b));
+
+    nr_buckets += b != NULL;
+    return b;
+}
+
+void evtchn_env_free_bucket(struct evtchn *bucket)
+{
+    nr_buckets -= bucket != NULL;
+    free(bucket);
+}
 
 static void reset(void)
 {
     int i;
 
     for ( i = 0; i < 3; i++ )
-        evtchn_domain_init(&doms[i], i, 2, &env);
+    {
+        evtchn_free_buckets(&doms[i]);
+        evtchn_domain_init(&doms[i], i, 2, EVTCHN_NR_PORTS - 1);
+    }
     nr_raised = 0;
 }
 
@@ -178,6 +196,82 @@ static void test_exhaustion_and_reset(void)
     CHECK_EQ(doms[1].port[q].state, ECS_UNBOUND);
 }
 
+/* The toolstack's max_evtchn_port bounds the ports handed out. */
+static void test_max_port(void)
+{
+    uint32_t p, n = 0;
+
+    reset();
+    evtchn_set_max_port(&doms[0], 1023);
+    while ( evtchn_alloc_unbound(&doms[0], 1, &p) == 0 )
+        n++;
+    CHECK_EQ(n, 1023);
+    CHECK_EQ(p, 1023);
+    CHECK_EQ(nr_buckets, 0);
+}
+
+/*
+ * With FIFO's limit, ports beyond 4095 live in buckets made as needed;
+ * they work like any other, and go back when the domain returns to
+ * 2-level (all closed).
+ */
+static void test_ports_beyond_4096(void)
+{
+    struct evtchn_status st;
+    uint32_t p, peer, n = 0;
+
+    reset();
+    CHECK_EQ(evtchn_status(&doms[0], EVTCHN_NR_PORTS, &st), -EINVAL);
+    evtchn_set_max_port(&doms[0], 1u << 20); /* capped at FIFO's limit */
+    CHECK_EQ(doms[0].max_port, EVTCHN_FIFO_NR_CHANNELS - 1);
+    evtchn_set_max_port(&doms[0], EVTCHN_NR_PORTS + 300);
+    while ( evtchn_alloc_unbound(&doms[0], 1, &p) == 0 )
+        n++;
+    CHECK_EQ(n, EVTCHN_NR_PORTS + 300);
+    CHECK_EQ(p, EVTCHN_NR_PORTS + 300);
+    CHECK_EQ(nr_buckets, 2);
+    CHECK_EQ(evtchn_alloc_unbound(&doms[0], 1, &p), -ENOSPC);
+    /* In an allocated bucket, a port beyond max_port exists, as in Xen. */
+    CHECK_EQ(evtchn_status(&doms[0], EVTCHN_NR_PORTS + 301, &st), 0);
+    CHECK_EQ(st.status, EVTCHNSTAT_closed);
+    CHECK_EQ(evtchn_last_port(&doms[0]), EVTCHN_NR_PORTS + 511);
+    /* In no bucket: no such port. */
+    CHECK_EQ(evtchn_status(&doms[0], EVTCHN_NR_PORTS + 512, &st), -EINVAL);
+    CHECK_EQ(evtchn_close(&doms[0], EVTCHN_FIFO_NR_CHANNELS), -EINVAL);
+    /* An interdomain channel on port 4100 of domain 0. */
+    CHECK_EQ(evtchn_close(&doms[0], 4100), 0);
+    CHECK_EQ(evtchn_alloc_unbound(&doms[1], 0, &peer), 0);
+    CHECK_EQ(evtchn_bind_interdomain(&doms[0], &doms[1], peer, &p), 0);
+    CHECK_EQ(p, 4100);
+    nr_raised = 0;
+    CHECK_EQ(evtchn_send(&doms[1], peer), 0);
+    CHECK_EQ(nr_raised, 1);
+    CHECK_EQ(raised[0].dom, 0);
+    CHECK_EQ(raised[0].port, 4100);
+    CHECK_EQ(evtchn_status(&doms[0], 4100, &st), 0);
+    CHECK_EQ(st.status, EVTCHNSTAT_interdomain);
+    CHECK_EQ(st.u.interdomain.port, peer);
+    CHECK_EQ(evtchn_bind_vcpu(&doms[0], 4100, 1), 0);
+    /* A port reused keeps its last FIFO queue, and starts at priority 7. */
+    evtchn_from_port(&doms[0], 4100)->priority = 3;
+    evtchn_from_port(&doms[0], 4100)->last_priority = 3;
+    CHECK_EQ(evtchn_close(&doms[0], 4100), 0);
+    CHECK_EQ(doms[1].port[peer].state, ECS_UNBOUND);
+    CHECK_EQ(evtchn_from_port(&doms[0], 4100)->last_priority, 3);
+    CHECK_EQ(evtchn_alloc_unbound(&doms[0], 1, &p), 0);
+    CHECK_EQ(evtchn_from_port(&doms[0], 4100)->priority,
+             EVTCHN_FIFO_PRIORITY_DEFAULT);
+    CHECK(evtchn_any_in_use(&doms[0]));
+    evtchn_reset(&doms[0]);
+    CHECK(!evtchn_any_in_use(&doms[0]));
+    /* The buckets stay (a peer may still name a port) until the end. */
+    CHECK(evtchn_from_port(&doms[0], 4100) != NULL);
+    evtchn_free_buckets(&doms[0]);
+    CHECK_EQ(nr_buckets, 0);
+    CHECK(evtchn_from_port(&doms[0], 4100) == NULL);
+    CHECK_EQ(evtchn_last_port(&doms[0]), EVTCHN_NR_PORTS - 1);
+}
+
 static void run_tests(void)
 {
     test_interdomain();
@@ -185,4 +279,6 @@ static void run_tests(void)
     test_virq_ipi();
     test_bad_ports();
     test_exhaustion_and_reset();
+    test_max_port();
+    test_ports_beyond_4096();
 }

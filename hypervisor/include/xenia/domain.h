@@ -24,6 +24,7 @@
 struct page_info;
 
 struct evtchn_domain; /* event_channel.c */
+struct evtchn_fifo_domain; /* event_fifo_op.c */
 struct pv_cpu_policy; /* arch/x86/pv/cpu_policy.c */
 struct grant_table;   /* grant_table.c */
 
@@ -96,6 +97,7 @@ struct domain {
 
     spinlock_t event_lock; /* evtchn */
     struct evtchn_domain *evtchn;
+    struct evtchn_fifo_domain *evtchn_fifo; /* NULL: 2-level ABI */
 
     spinlock_t grant_lock; /* grant_table (its shared frames, pins, maptrack) */
     struct grant_table *grant_table;
@@ -212,12 +214,35 @@ void vcpu_kick(struct vcpu *v);
 void evtchn_2l_set_pending(struct domain *d, uint32_t port, unsigned int vcpu);
 void evtchn_2l_unmask(struct domain *d, uint32_t port);
 bool evtchn_2l_is_pending(struct domain *d, uint32_t port);
+void evtchn_2l_clear_pending(struct domain *d, uint32_t port);
+/* v has an event (port) to look at: flag it and wake or kick it. */
+void evtchn_notify_vcpu(struct vcpu *v, uint32_t port);
+/*
+ * The same whichever ABI the domain uses (event_fifo_op.c). Raising is
+ * done with d's event lock held; unmask and is_pending take it.
+ */
+void evtchn_set_pending(struct domain *d, uint32_t port, unsigned int vcpu);
+long evtchn_unmask(struct domain *d, uint32_t port);
+bool evtchn_is_pending(struct domain *d, uint32_t port);
+/* For the 'e' key, event lock held: the port's PENDING and MASKED. */
+void evtchn_port_bits(struct domain *d, uint32_t port, bool *pending,
+                      bool *masked);
+/* EVTCHNOP_init_control, expand_array, set_priority (FIFO ABI). */
+long evtchn_fifo_init_control(struct domain *d, unsigned long arg);
+long evtchn_fifo_expand_array(struct domain *d, unsigned long arg);
+long evtchn_fifo_set_priority_op(struct domain *d, unsigned long arg);
+/* Event lock held: a closed port's event goes; FIFO's end (all closed). */
+void evtchn_port_closed(struct domain *d, uint32_t port);
+int evtchn_fifo_destroy(struct domain *d, bool force);
 /* Raise a VIRQ on v if its domain bound it. */
 void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
 /* The event channel state of a new domain, and its environment. */
 int evtchn_domain_create(struct domain *d);
-/* Close every port (EVTCHNOP_reset, destruction); peers' ends unbind. */
-void evtchn_close_all(struct domain *d);
+/*
+ * Close every port (EVTCHNOP_reset, destruction; dying: the domain is
+ * going); peers' ends unbind. -EAGAIN if a port was bound meanwhile.
+ */
+int evtchn_close_all(struct domain *d, bool dying);
 /*
  * A new domain's grant table, with its first frame (grant_table_op.c):
  * at most max_frames frames and max_maptrack maptrack frames, a negative
