@@ -16,6 +16,7 @@ pkgs=(
     xenstore-utils                               # reference xenstore clients
     xz-utils                                     # XZ decoder unit tests
     liblzma-dev                                  # the DomU builder unpacks bzImages
+    linux-source-6.1 flex bison bc libelf-dev    # the lean guest kernel (make guest-kernel)
 )
 missing=()
 for p in "${pkgs[@]}"; do
