@@ -8,6 +8,7 @@
 #   GUEST_KERNEL_DIR=$BUILD/guest-kernel   (--no-patches: ...-unpatched)
 #   GUEST_KERNEL_CONFIG="a.config b.config"   further fragments, merged last
 #   GUEST_KERNEL_JOBS=$(nproc)
+#   GUEST_KERNEL_PATCHES=guest-linux-patches   another series (the tests')
 #
 # Writes vmlinux (ELF with the Xen notes), bzImage, System.map and .config
 # to $GUEST_KERNEL_DIR; the source is a git tree in linux-source-6.1/ there
@@ -18,7 +19,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 build=${BUILD:-$top/build}
-patches=$top/guest-linux-patches
+patches=${GUEST_KERNEL_PATCHES:-$top/guest-linux-patches}
 tarball=/usr/src/linux-source-6.1.tar.xz
 series=$patches/series
 out=${GUEST_KERNEL_DIR:-$build/guest-kernel}
@@ -55,7 +56,7 @@ fi
 list=()
 while read -r p _; do
     case $p in ''|'#'*) continue ;; esac
-    [ -f "$patches/$p" ] || die "series names $p, which is not in guest-linux-patches/"
+    [ -f "$patches/$p" ] || die "series names $p, which is not in $patches/"
     list+=("$p")
 done < <(cat "$series" 2>/dev/null)
 stamp=$(cd "$patches" && { echo "${list[*]:-}"; cat ${list[@]+"${list[@]}"}; } | sha256sum | cut -d' ' -f1)
@@ -70,7 +71,7 @@ if [ "$(cat "$out/series.applied" 2>/dev/null)" != "$stamp" ] ||
         git_src am -q --keep-cr "$patches/$p" >"$out/am.log" 2>&1 || {
             sed 's/^/    | /' "$out/am.log" >&2
             git_src am --abort >/dev/null 2>&1 || true
-            die "patch $p does not apply (guest-linux-patches/series)"
+            die "patch $p does not apply ($patches/series)"
         }
         say "applied $p"
     done
