@@ -7,6 +7,9 @@
 #   make test            host unit tests (ASan/UBSan) and QEMU boot tests
 #   make run             boot Xenia in QEMU (TCG) on the serial console
 #   make install         xl, xenia-consoled, their man pages (DESTDIR, PREFIX)
+#   make guest-kernel    lean PV guest Linux in build/guest-kernel/
+#                        (guest-linux-patches/README.md)
+#   make guest-kernel-run  boot it as Xenia's Dom0 in QEMU, with a shell
 
 BUILD   := $(CURDIR)/build
 KCONFIG := kconfig-conf
@@ -69,6 +72,12 @@ test: all
 run: hypervisor
 	scripts/run-qemu.sh
 
+guest-kernel:
+	scripts/guest-kernel.sh
+
+guest-kernel-run: hypervisor guest-kernel
+	tests/guest-kernel/run shell
+
 install: dom0-tools
 	$(MAKE) -C dom0-tools install
 
@@ -80,4 +89,4 @@ distclean: clean
 
 .PHONY: all config defconfig olddefconfig menuconfig hypervisor xenstore \
         libhcall dom0-tools \
-        iso test run install clean distclean
+        iso test run install clean distclean guest-kernel guest-kernel-run

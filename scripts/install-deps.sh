@@ -17,6 +17,7 @@ pkgs=(
     xz-utils                                     # XZ decoder unit tests
     liblzma-dev                                  # the DomU builder unpacks bzImages
     gdb                                          # tests/bench/linux/breakdown
+    linux-source-6.1 flex bison bc libelf-dev    # the lean guest kernel (make guest-kernel)
 )
 missing=()
 for p in "${pkgs[@]}"; do

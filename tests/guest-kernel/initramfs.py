@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Build the lean guest kernel's test initramfs.
+
+  initramfs.py <out.cpio> <busybox> <init> [<path in cpio>=<host file>...]
+
+busybox as /bin/busybox, the given /init, and further files (the
+toolstack, the DomU's kernel and config). A name ending in
+domu-initrd.cpio is given the host file as the /init of a nested
+busybox initramfs. The cpio writer is tests/linux/prepare.py's.
+"""
+import importlib.util
+import os
+import sys
+
+
+def load_prepare():
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, "..", "linux", "prepare.py")
+    spec = importlib.util.spec_from_file_location("linux_prepare", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__.strip())
+    out, busybox, init = sys.argv[1:4]
+    prepare = load_prepare()
+    base = [(d, 0o40755, None) for d in ("bin", "dev", "proc", "sys", "tmp")]
+    entries = base + [("bin/busybox", 0o100755, read(busybox)),
+                      ("init", 0o100755, read(init))]
+    have = set(e[0] for e in entries)
+    for spec in sys.argv[4:]:
+        name, path = spec.split("=", 1)
+        # Parent directories first: the kernel's unpacker makes none.
+        parts = name.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            d = "/".join(parts[:i])
+            if d not in have:
+                entries.append((d, 0o40755, None))
+                have.add(d)
+        if name.endswith("domu-initrd.cpio"):
+            data = prepare.cpio_newc(base + [("bin/busybox", 0o100755, read(busybox)),
+                                             ("init", 0o100755, read(path))])
+            entries.append((name, 0o100644, data))
+        else:
+            entries.append((name, 0o100755, read(path)))
+        have.add(name)
+    tmp = out + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(prepare.cpio_newc(entries))
+    os.replace(tmp, out)
+
+
+if __name__ == "__main__":
+    main()
