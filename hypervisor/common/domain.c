@@ -792,12 +792,14 @@ void dump_domains(void)
             const struct cpu_user_regs *r = &v->arch.user_regs;
 
             printk(XENLOG_INFO "  (d%uv%u) CPU %u %s%s pause_flags %#x "
-                               "upcall pending %u mask %u sel %#lx poll %u\n",
+                               "upcall pending %u mask %u sel %#lx poll %u "
+                               "continuations %lu\n",
                    d->domain_id, i, v->processor,
                    runstate_names[v->runstate.state & 3],
                    v->is_running ? " (on CPU)" : "", v->pause_flags,
                    vi->evtchn_upcall_pending, vi->evtchn_upcall_mask,
-                   (unsigned long)vi->evtchn_pending_sel, v->poll_port);
+                   (unsigned long)vi->evtchn_pending_sel, v->poll_port,
+                   v->continuations);
             /* This CPU's vCPU has its registers in the CPU's guest frame. */
             if ( v->is_running && v == current_vcpu() )
                 r = &get_cpu_info()->guest_cpu_user_regs;

@@ -165,7 +165,10 @@ void pv_hypercall(struct cpu_user_regs *regs)
     else if ( opt_hypercall_errors && rc < 0 && rc != -ERESTART )
         trace(regs, args, rc);
     if ( rc == -ERESTART )
+    {
         regs->rip -= 2; /* back onto the syscall: the guest calls again */
+        current_vcpu()->continuations++; /* for the 'q' debug key */
+    }
     else
         regs->rax = rc;
 }
