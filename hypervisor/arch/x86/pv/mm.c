@@ -226,7 +226,7 @@ static void put_entry(pte_t e, unsigned int level, unsigned long self)
         put_upper_e(e, level, self);
 }
 
-static int validate(struct page_info *pg, uint64_t type)
+int page_type_validate(struct page_info *pg, uint64_t type)
 {
     unsigned int level = type >> PGT_type_shift, i;
 
@@ -262,7 +262,7 @@ static int validate(struct page_info *pg, uint64_t type)
     return rc;
 }
 
-static void devalidate(struct page_info *pg, uint64_t type)
+void page_type_devalidate(struct page_info *pg, uint64_t type)
 {
     unsigned int level = type >> PGT_type_shift, i;
 
@@ -288,10 +288,10 @@ void pv_force_devalidate(struct page_info *pg)
                                            x & ~(PGT_validated | PGT_pinned),
                                            false, __ATOMIC_ACQ_REL,
                                            __ATOMIC_ACQUIRE) );
-    devalidate(pg, x & PGT_type_mask);
+    page_type_devalidate(pg, x & PGT_type_mask);
 }
 
-static void free_frame(struct page_info *pg)
+void page_type_free(struct page_info *pg)
 {
     /* Only frames the domain gave up (no PGC_allocated) reach zero. */
     if ( pg->count_info & PGC_dying )
@@ -301,7 +301,7 @@ static void free_frame(struct page_info *pg)
     free_domheap_pages(page_to_mfn(pg), 0);
 }
 
-static void type_released(struct page_info *pg)
+void page_type_released(struct page_info *pg)
 {
     pg->tlbflush_timestamp = tlbflush_current_time();
 }
@@ -312,7 +312,7 @@ static void type_released(struct page_info *pg)
  * retired one. Every CPU counts, not just the owner's: other domains map
  * frames by grant or, for Dom0, by mmu_update.
  */
-static void type_changing(struct page_info *pg)
+void page_type_changing(struct page_info *pg)
 {
     cpumask_t mask;
 
@@ -320,19 +320,6 @@ static void type_changing(struct page_info *pg)
     tlbflush_filter(&mask, pg->tlbflush_timestamp);
     if ( !cpumask_empty(&mask) )
         flush_tlb_mask(&mask);
-}
-
-static const struct page_type_ops pv_page_type_ops = {
-    .validate = validate,
-    .devalidate = devalidate,
-    .free = free_frame,
-    .type_released = type_released,
-    .type_changing = type_changing,
-};
-
-void pv_mm_init(void)
-{
-    page_type_init(&pv_page_type_ops);
 }
 
 int pv_mod_entry(struct domain *d, struct domain *pg_owner, pte_t *pl,
