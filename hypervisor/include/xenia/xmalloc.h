@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The hypervisor heap for small objects. Pure: pages come from its page source. */
+/* The hypervisor heap for small objects; its page source is linked in. */
 #ifndef XENIA_XMALLOC_H
 #define XENIA_XMALLOC_H
 
