@@ -4,7 +4,10 @@
 #include <xenia/domain.h>
 #include <xenia/domain_state.h>
 #include <xenia/errno.h>
+#include <xenia/event.h>
 #include <xenia/event_channel.h>
+#include <xenia/grant_domain.h>
+#include <xenia/guest_log.h>
 #include <xenia/page_type.h>
 #include <xenia/softirq.h>
 #include <xenia/grant_table.h>
@@ -14,6 +17,7 @@
 #include <xenia/sched.h>
 #include <xenia/shutdown.h>
 #include <xenia/time.h>
+#include <xenia/vcpu_timer.h>
 #include <xenia/xmalloc.h>
 #include <asm/config.h>
 #include <asm/current.h>

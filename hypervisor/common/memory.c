@@ -3,6 +3,7 @@
 #include <xenia/console.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
+#include <xenia/grant_domain.h>
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
 #include <xenia/mm.h>

@@ -209,45 +209,7 @@ void vcpu_block(struct vcpu *v);
 /* v has something new to look at: if it runs on another CPU, tell it. */
 void vcpu_kick(struct vcpu *v);
 
-/* Event delivery (event_2l.c): raise port on vcpu; unmask; kick. */
-void evtchn_2l_set_pending(struct domain *d, uint32_t port, unsigned int vcpu);
-void evtchn_2l_unmask(struct domain *d, uint32_t port);
-bool evtchn_2l_is_pending(struct domain *d, uint32_t port);
-/* Raise a VIRQ on v if its domain bound it. */
-void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
-/* The event channel state of a new domain, and its environment. */
-int evtchn_domain_create(struct domain *d);
-/* Close every port (EVTCHNOP_reset, destruction); peers' ends unbind. */
-void evtchn_close_all(struct domain *d);
-/*
- * A new domain's grant table, with its first frame (grant_table_op.c):
- * at most max_frames frames and max_maptrack maptrack frames, a negative
- * value meaning the host's default; -EINVAL beyond the host's limits.
- */
-int gnttab_domain_create(struct domain *d, int max_frames, int max_maptrack);
-/*
- * XENMEM_acquire_resource of d's grant table (id: shared or status
- * frames): how many frames it may have, and the MFNs of nr of them from
- * frame on, grown as needed; 0 or -errno (grant_table_op.c).
- */
-unsigned int gnttab_resource_max_frames(const struct domain *d,
-                                        unsigned int id);
-int gnttab_acquire_resource(struct domain *d, unsigned int id,
-                            unsigned long frame, unsigned int nr,
-                            xen_pfn_t *mfns);
-
-/* Set up a vCPU's singleshot and periodic timers (vcpu_op.c). */
-void vcpu_timers_init(struct vcpu *v);
-/* Ends a SCHEDOP_poll that saw no event in time (sched_op.c). */
-void vcpu_poll_timeout(void *data);
-
 /* The vCPU running on this CPU, or NULL in the idle loop. */
 struct vcpu *current_vcpu(void);
-
-#define gprintk(lvl, v, fmt, ...)                                             \
-    printk(lvl "(d%uv%u) " fmt, (v)->domain->domain_id, (v)->vcpu_id,         \
-           ##__VA_ARGS__)
-#define gdprintk(lvl, d, fmt, ...)                                            \
-    printk(lvl "(d%u) " fmt, (d)->domain_id, ##__VA_ARGS__)
 
 #endif /* XENIA_DOMAIN_H */

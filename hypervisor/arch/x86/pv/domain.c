@@ -4,6 +4,7 @@
 #include <xenia/arch.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
+#include <xenia/guest_log.h>
 #include <xenia/lib.h>
 #include <xenia/time.h>
 #include <asm/flushtlb.h>

@@ -2,6 +2,7 @@
 /* Hypercall dispatch for 64-bit PV guests. */
 #include <xenia/errno.h>
 #include <xenia/console.h>
+#include <xenia/guest_log.h>
 #include <xenia/hypercall.h>
 #include <xenia/boot_param.h>
 #include <xenia/domain.h>

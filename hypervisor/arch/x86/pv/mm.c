@@ -2,6 +2,7 @@
 /* What a PV guest's page-table entries may point to, and safe updates. */
 #include <xenia/console.h>
 #include <xenia/errno.h>
+#include <xenia/guest_log.h>
 #include <xenia/mm.h>
 #include <xenia/page_type.h>
 #include <asm/config.h>
