@@ -7,6 +7,7 @@
 #include <xenia/guest_log.h>
 #include <xenia/lib.h>
 #include <xenia/time.h>
+#include <asm/eflags.h>
 #include <asm/flushtlb.h>
 #include <asm/config.h>
 #include <asm/current.h>

@@ -5,6 +5,7 @@
 #include <xenia/guest_access.h>
 #include <xenia/guest_log.h>
 #include <xenia/sched.h>
+#include <asm/eflags.h>
 #include <asm/pv.h>
 
 

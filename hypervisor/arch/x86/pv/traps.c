@@ -5,6 +5,7 @@
 #include <xenia/guest_log.h>
 #include <xenia/sched.h>
 #include <xenia/softirq.h>
+#include <asm/eflags.h>
 #include <asm/flushtlb.h>
 #include <asm/current.h>
 #include <asm/msr.h>
