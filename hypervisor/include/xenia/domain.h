@@ -45,7 +45,6 @@ struct vcpu {
     struct timer singleshot_timer;
     struct timer periodic_timer;
     s_time_t periodic_period;
-    uint32_t virq_to_evtchn[NR_VIRQS];
     uint32_t poll_port;      /* SCHEDOP_poll on one port, 0 if none */
     struct timer poll_timer; /* SCHEDOP_poll's timeout */
 
