@@ -1,5 +1,51 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* What a PV guest's page-table entries may point to, and safe updates. */
+
+/*
+ * How a PV guest's memory stays safe
+ * ==================================
+ *
+ * A PV guest writes its own page tables' contents but never the tables
+ * themselves: it asks (mmu_update, mmuext_op, update_va_mapping), or it
+ * writes an L1 it has mapped read-only and the fault is emulated
+ * (ptwr.c). Either way the new entry is checked here first, so the
+ * guest can never map a frame it does not own, nor map one of its own
+ * page tables writable.
+ *
+ * Type counts. Every frame has a type (page_type.h): writable data, L1,
+ * L2, L3, L4 or descriptor page, and a count of the uses of that type.
+ * A writable mapping holds a writable-type reference on its frame; a
+ * page-table entry pointing to a lower table holds a type reference of
+ * that level. A frame changes type only when its count is zero, so the
+ * two uses cannot overlap: while any L1 maps a frame writable, it cannot
+ * become a page table, and while it is a page table no L1 can map it
+ * writable. Taking the first reference of a table type validates the
+ * whole frame (page_type_validate below: every entry is checked and its
+ * own references taken, recursively); dropping the last one devalidates
+ * it (page_type_devalidate: those references are put). Typing is thus
+ * lazy and cascades: a guest that installs an L4 as CR3 types its whole
+ * tree at once, and one that drops it untypes every table only it held.
+ *
+ * Pinning. Re-validating a tree each time its last user goes and a new
+ * one comes would be slow, and a guest kernel switches CR3 constantly.
+ * MMUEXT_PIN_Ln_TABLE takes one extra type reference that only
+ * MMUEXT_UNPIN_TABLE (or the domain's destruction, relinquish.c) puts,
+ * so a pinned table stays validated however often it is loaded and
+ * unloaded. It is also how a guest asks for a table to be validated
+ * before it uses it, and learns of a bad entry at that point.
+ *
+ * The TLB flush clock. A reference count says what page tables point to
+ * now; a TLB may still hold what they pointed to a moment ago, on any
+ * CPU. So a frame whose last typed use goes is stamped with the flush
+ * clock (page_type_released), and before it takes another type the CPUs
+ * that have not flushed their TLB since that stamp are flushed
+ * (page_type_changing); freed frames are stamped and filtered the same
+ * way when allocated again (arch/x86/mm.c). The clock ticks on every
+ * flush, a CR3 load included (flushtlb.c), so a CPU that has flushed
+ * since the stamp is left alone, and the common case, a frame whose old
+ * use was flushed long ago by a context switch, costs nothing. This is
+ * Xen's design.
+ */
 #include <xenia/console.h>
 #include <xenia/errno.h>
 #include <xenia/guest_log.h>
