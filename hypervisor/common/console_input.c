@@ -6,6 +6,7 @@
  */
 #include <xenia/console.h>
 #include <xenia/domain.h>
+#include <xenia/event.h>
 #include <xenia/keyhandler.h>
 #include <xenia/serial.h>
 #include <xenia/spinlock.h>

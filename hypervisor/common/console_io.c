@@ -5,6 +5,7 @@
 #include <xenia/errno.h>
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
+#include <xenia/preempt.h>
 #include <xenia/sched.h>
 
 #define CHUNK 128
@@ -74,8 +75,8 @@ long do_console_io(unsigned int cmd, unsigned int count, unsigned long buf)
                 return -EFAULT;
             guest_console_write(v, chunk, n);
             done += n;
-            /* Big writes are bounded: continue later, as Xen does. */
-            if ( done < count && done >= 16 * CHUNK )
+            /* Big writes continue later when the CPU is wanted. */
+            if ( done < count && hypercall_preempt_check() )
             {
                 hypercall_set_arg(1, count - done);
                 hypercall_set_arg(2, buf + done);

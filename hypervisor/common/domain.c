@@ -4,7 +4,10 @@
 #include <xenia/domain.h>
 #include <xenia/domain_state.h>
 #include <xenia/errno.h>
+#include <xenia/event.h>
 #include <xenia/event_channel.h>
+#include <xenia/grant_domain.h>
+#include <xenia/guest_log.h>
 #include <xenia/page_type.h>
 #include <xenia/softirq.h>
 #include <xenia/grant_table.h>
@@ -14,6 +17,7 @@
 #include <xenia/sched.h>
 #include <xenia/shutdown.h>
 #include <xenia/time.h>
+#include <xenia/vcpu_timer.h>
 #include <xenia/xmalloc.h>
 #include <asm/config.h>
 #include <asm/current.h>
@@ -794,12 +798,14 @@ void dump_domains(void)
             const struct cpu_user_regs *r = &v->arch.user_regs;
 
             printk(XENLOG_INFO "  (d%uv%u) CPU %u %s%s pause_flags %#x "
-                               "upcall pending %u mask %u sel %#lx poll %u\n",
+                               "upcall pending %u mask %u sel %#lx poll %u "
+                               "continuations %lu\n",
                    d->domain_id, i, v->processor,
                    runstate_names[v->runstate.state & 3],
                    v->is_running ? " (on CPU)" : "", v->pause_flags,
                    vi->evtchn_upcall_pending, vi->evtchn_upcall_mask,
-                   (unsigned long)vi->evtchn_pending_sel, v->poll_port);
+                   (unsigned long)vi->evtchn_pending_sel, v->poll_port,
+                   v->continuations);
             /* This CPU's vCPU has its registers in the CPU's guest frame. */
             if ( v->is_running && v == current_vcpu() )
                 r = &get_cpu_info()->guest_cpu_user_regs;

@@ -5,6 +5,7 @@
 #include <xenia/domctl.h>
 #include <xenia/errno.h>
 #include <xenia/event_channel.h>
+#include <xenia/grant_domain.h>
 #include <xenia/lib.h>
 #include <xenia/sched.h>
 #include <xenia/time.h>

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Delivering events through the 2-level bitmaps in shared_info. */
 #include <xenia/domain.h>
+#include <xenia/event.h>
 #include <xenia/event_channel.h>
 #include <xenia/lib.h>
 #include <xenia/sched.h>

@@ -3,6 +3,7 @@
 #include <xenia/console.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
+#include <xenia/event.h>
 #include <xenia/event_channel.h>
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The FIFO ABI's hypercalls, and its guest pages (event_fifo.c: queues). */
+#include <xenia/guest_log.h>
+#include <xenia/event.h>
 #include <xenia/boot_param.h>
 #include <xenia/console.h>
 #include <xenia/domain.h>

@@ -4,8 +4,10 @@
 #include <xenia/console.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
+#include <xenia/grant_domain.h>
 #include <xenia/grant_table.h>
 #include <xenia/guest_access.h>
+#include <xenia/guest_log.h>
 #include <xenia/hypercall.h>
 #include <xenia/lib.h>
 #include <xenia/mm.h>

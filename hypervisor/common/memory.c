@@ -3,10 +3,12 @@
 #include <xenia/console.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
+#include <xenia/grant_domain.h>
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
 #include <xenia/mm.h>
 #include <xenia/page_type.h>
+#include <xenia/preempt.h>
 #include <xenia/sched.h>
 #include <xenia/xmalloc.h>
 #include <xen/memory.h>
@@ -15,8 +17,6 @@
 /* The extent to resume at travels in the command's upper bits, as in Xen. */
 #define MEMOP_EXTENT_SHIFT 6
 #define MEMOP_CMD_MASK     ((1u << MEMOP_EXTENT_SHIFT) - 1)
-#define EXTENTS_PER_BATCH  512
-
 
 /*
  * Take a frame away from its domain: drop the allocation reference. It
@@ -116,7 +116,7 @@ static long reservation_extents(unsigned int op, unsigned long start,
         return start;
     for ( i = start; i < r.nr_extents; i++ )
     {
-        if ( i > start && !((i - start) % EXTENTS_PER_BATCH) )
+        if ( i > start && hypercall_preempt_check() )
         {
             hypercall_set_arg(0, op | (i << MEMOP_EXTENT_SHIFT));
             return -ERESTART;
@@ -185,8 +185,6 @@ static void unsteal_page(struct domain *d, unsigned long mfn)
     __atomic_store_n(&pg->count_info, PGC_allocated | 1, __ATOMIC_RELEASE);
 }
 
-#define EXCHANGE_CHUNKS_PER_CALL 64
-
 /*
  * Steal the chunk's input frames; 0, or -EINVAL with none of them taken.
  * in_mfns receives every frame, in order.
@@ -244,7 +242,7 @@ static long exchange_chunks(struct domain *t, struct xen_memory_exchange *x,
         unsigned long out_list = (unsigned long)x->out.extent_start.p +
                                  out_first * sizeof(xen_pfn_t);
 
-        if ( chunks++ == EXCHANGE_CHUNKS_PER_CALL )
+        if ( chunks++ && hypercall_preempt_check() )
             return -ERESTART;
         if ( copy_from_guest(gpfns, out_list, nout * sizeof(xen_pfn_t)) )
             return -EFAULT;

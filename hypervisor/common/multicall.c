@@ -3,9 +3,8 @@
 #include <xenia/errno.h>
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
+#include <xenia/preempt.h>
 #include <xen/xen.h>
-
-#define MULTICALL_BATCH 64 /* entries between continuation checks */
 
 /*
  * Run one entry. An entry that must continue later updates its own
@@ -41,7 +40,7 @@ long do_multicall(unsigned long calls, unsigned int nr_calls)
 
         if ( copy_from_guest(&e, addr, sizeof(e)) )
             return -EFAULT;
-        if ( (i && !(i % MULTICALL_BATCH)) ||
+        if ( (i && hypercall_preempt_check()) ||
              (long)(e.result = run_entry(addr, &e)) == -ERESTART )
         {
             hypercall_set_arg(0, addr);

@@ -12,13 +12,6 @@
  * with guests on one CPU that can only be a table reaching itself through
  * its own entries (A -> B -> A), which must fail anyway.
  */
-static const struct page_type_ops *ops;
-
-void page_type_init(const struct page_type_ops *o)
-{
-    ops = o;
-}
-
 bool get_page(struct page_info *pg, uint32_t owner)
 {
     uint64_t x = __atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE);
@@ -39,8 +32,8 @@ void put_page(struct page_info *pg)
     uint64_t x = __atomic_sub_fetch(&pg->count_info, 1, __ATOMIC_ACQ_REL);
 
     ASSERT((x & PGC_count_mask) != PGC_count_mask); /* no underflow */
-    if ( !(x & PGC_count_mask) && ops && ops->free )
-        ops->free(pg);
+    if ( !(x & PGC_count_mask) )
+        page_type_free(pg);
 }
 
 int get_page_type(struct page_info *pg, uint64_t type)
@@ -79,12 +72,12 @@ int get_page_type(struct page_info *pg, uint64_t type)
         put_page_type(pg); /* still being validated: see above */
         return -EINVAL;
     }
-    if ( (x & PGT_type_mask) != type && ops && ops->type_changing )
-        ops->type_changing(pg);
+    if ( (x & PGT_type_mask) != type )
+        page_type_changing(pg);
 
-    if ( type != PGT_writable_page && type != PGT_none && ops && ops->validate )
+    if ( type != PGT_writable_page && type != PGT_none )
     {
-        rc = ops->validate(pg, type);
+        rc = page_type_validate(pg, type);
         if ( rc )
         {
             /* Back to an unused frame of no type. */
@@ -115,13 +108,13 @@ void put_page_type(struct page_info *pg)
          * Stamp before the count reaches zero, not after: a CPU that
          * retypes the frame in between must not see an older stamp.
          */
-        if ( !(nx & PGT_count_mask) && ops && ops->type_released )
-            ops->type_released(pg);
+        if ( !(nx & PGT_count_mask) )
+            page_type_released(pg);
     } while ( !__atomic_compare_exchange_n(&pg->type_info, &x, nx, false,
                                            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) );
 
-    if ( (x & PGT_validated) && !(nx & PGT_validated) && ops && ops->devalidate )
-        ops->devalidate(pg, x & PGT_type_mask);
+    if ( (x & PGT_validated) && !(nx & PGT_validated) )
+        page_type_devalidate(pg, x & PGT_type_mask);
 }
 
 int get_page_and_type(struct page_info *pg, uint32_t owner, uint64_t type)

@@ -3,11 +3,13 @@
 #include <xenia/console.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
+#include <xenia/event.h>
 #include <xenia/event_channel.h>
 #include <xenia/guest_access.h>
 #include <xenia/hypercall.h>
 #include <xenia/sched.h>
 #include <xenia/time.h>
+#include <xenia/vcpu_timer.h>
 #include <xen/sched.h>
 
 static long sched_shutdown(struct vcpu *v, unsigned long arg)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* HYPERVISOR_set_timer_op: a vCPU's one-shot timer, by absolute deadline. */
+#include <xenia/guest_log.h>
 #include <xenia/console.h>
 #include <xenia/hypercall.h>
 #include <xenia/sched.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* HYPERVISOR_sysctl: the host as a toolstack sees it, one function per op. */
+#include <xenia/grant_domain.h>
 #include <xenia/console.h>
 #include <xenia/cpumask.h>
 #include <xenia/domctl.h>

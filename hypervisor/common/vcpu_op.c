@@ -4,12 +4,15 @@
 #include <xenia/arch.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
+#include <xenia/event.h>
 #include <xenia/guest_access.h>
+#include <xenia/guest_log.h>
 #include <xenia/hypercall.h>
 #include <xenia/mm.h>
 #include <xenia/page_type.h>
 #include <xenia/sched.h>
 #include <xenia/time.h>
+#include <xenia/vcpu_timer.h>
 #include <xenia/xmalloc.h>
 #include <asm/config.h>
 #include <asm/pv.h>

@@ -50,15 +50,13 @@ struct xmem_hdr {
     struct list_head list;  /* pool: on partial[] while it has free objects */
 };
 
-static const struct xmalloc_page_source *source;
 static struct list_head partial[NR_POOLS]; /* pool pages with room */
 static size_t used_bytes;
 
-void xmalloc_init(const struct xmalloc_page_source *src)
+void xmalloc_init(void)
 {
     unsigned int i;
 
-    source = src;
     used_bytes = 0;
     for ( i = 0; i < NR_POOLS; i++ )
         INIT_LIST_HEAD(&partial[i]);
@@ -93,17 +91,6 @@ static bool poison_intact(const void *obj, size_t size)
     return true;
 }
 
-static unsigned long heap_lock(void)
-{
-    return source->lock ? source->lock() : 0;
-}
-
-static void heap_unlock(unsigned long flags)
-{
-    if ( source->unlock )
-        source->unlock(flags);
-}
-
 /* Cut a fresh page into objects; the page is not yet visible to others. */
 static void init_pool_page(struct xmem_hdr *h, unsigned int shift)
 {
@@ -128,18 +115,18 @@ static void init_pool_page(struct xmem_hdr *h, unsigned int shift)
 static void *pool_alloc(unsigned int shift)
 {
     struct list_head *l = &partial[shift - POOL_MIN_SHIFT];
-    unsigned long flags = heap_lock();
+    unsigned long flags = xmalloc_lock();
     struct xmem_hdr *h;
     struct xmem_free *o;
 
     if ( list_empty(l) )
     {
-        heap_unlock(flags);
-        h = source->alloc_pages(0);
+        xmalloc_unlock(flags);
+        h = xmalloc_alloc_pages(0);
         if ( !h )
             return NULL;
         init_pool_page(h, shift);
-        flags = heap_lock();
+        flags = xmalloc_lock();
         list_add(&h->list, l);
     }
     h = list_first_entry(l, struct xmem_hdr, list);
@@ -150,13 +137,13 @@ static void *pool_alloc(unsigned int shift)
     /* A write after free shows as damaged poison. */
     ASSERT(!heap_debug || poison_intact(o, 1UL << shift));
     used_bytes += 1UL << shift;
-    heap_unlock(flags);
+    xmalloc_unlock(flags);
     return o;
 }
 
 static void pool_free(struct xmem_hdr *h, void *p)
 {
-    unsigned long flags = heap_lock();
+    unsigned long flags = xmalloc_lock();
     size_t size = 1UL << h->shift, off = (char *)p - (char *)h;
     struct xmem_free *o = p, *f;
     bool release = false;
@@ -178,9 +165,9 @@ static void pool_free(struct xmem_hdr *h, void *p)
         h->magic = 0;
         release = true;
     }
-    heap_unlock(flags);
+    xmalloc_unlock(flags);
     if ( release )
-        source->free_pages(h, 0);
+        xmalloc_free_pages(h, 0);
 }
 
 static void *large_alloc(size_t size, size_t align)
@@ -195,16 +182,16 @@ static void *large_alloc(size_t size, size_t align)
         return NULL;
     while ( (PAGE_SIZE << order) < off + size )
         order++;
-    h = source->alloc_pages(order);
+    h = xmalloc_alloc_pages(order);
     if ( !h )
         return NULL;
     h->magic = MAGIC_LARGE;
     h->shift = order;
     h->obj_offset = off;
     h->free = NULL;
-    flags = heap_lock();
+    flags = xmalloc_lock();
     used_bytes += PAGE_SIZE << order;
-    heap_unlock(flags);
+    xmalloc_unlock(flags);
     return (char *)h + off;
 }
 
@@ -215,14 +202,14 @@ static void large_free(struct xmem_hdr *h, void *p)
 
     ASSERT(order <= LARGE_MAX_ORDER);
     ASSERT((char *)p == (char *)h + h->obj_offset);
-    flags = heap_lock();
+    flags = xmalloc_lock();
     used_bytes -= PAGE_SIZE << order;
-    heap_unlock(flags);
+    xmalloc_unlock(flags);
     /* The magic goes too, so that a second xfree() trips the ASSERT. */
     if ( heap_debug )
         memset(h, POISON, PAGE_SIZE << order);
     h->magic = 0;
-    source->free_pages(h, order);
+    xmalloc_free_pages(h, order);
 }
 
 /* Sizes of 0 get a minimal object of their own; alignment below 16 is 16. */
@@ -271,9 +258,9 @@ void xfree(void *p)
 /* Pool objects count their size class, large objects their whole block. */
 size_t xmalloc_used_bytes(void)
 {
-    unsigned long flags = heap_lock();
+    unsigned long flags = xmalloc_lock();
     size_t n = used_bytes;
 
-    heap_unlock(flags);
+    xmalloc_unlock(flags);
     return n;
 }

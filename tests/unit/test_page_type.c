@@ -18,7 +18,7 @@ static uint64_t lower(uint64_t type)
     return type - (1UL << PGT_type_shift);
 }
 
-static int t_validate(struct page_info *pg, uint64_t type)
+int page_type_validate(struct page_info *pg, uint64_t type)
 {
     int i = pg - ft, k, rc;
 
@@ -40,7 +40,7 @@ static int t_validate(struct page_info *pg, uint64_t type)
     return 0;
 }
 
-static void t_devalidate(struct page_info *pg, uint64_t type)
+void page_type_devalidate(struct page_info *pg, uint64_t type)
 {
     int i = pg - ft, k;
 
@@ -50,26 +50,23 @@ static void t_devalidate(struct page_info *pg, uint64_t type)
         put_page_and_type(&ft[children[i][k]]);
 }
 
-static void t_free(struct page_info *pg)
+void page_type_free(struct page_info *pg)
 {
     frees[pg - ft]++;
 }
 
-static void t_released(struct page_info *pg)
+void page_type_released(struct page_info *pg)
 {
     /* Called while the frame still holds its last type reference. */
     CHECK_EQ(pg->type_info & PGT_count_mask, 1);
     released[pg - ft]++;
 }
 
-static void t_changing(struct page_info *pg)
+void page_type_changing(struct page_info *pg)
 {
     changing_saw[pg - ft] = pg->type_info;
     changing[pg - ft]++;
 }
-
-static const struct page_type_ops t_ops = {t_validate, t_devalidate, t_free,
-                                           t_released, t_changing};
 
 static void reset(void)
 {
@@ -89,7 +86,6 @@ static void reset(void)
         ft[i].owner = 1;
         ft[i].count_info = PGC_allocated | 1; /* the owner's allocation ref */
     }
-    page_type_init(&t_ops);
 }
 
 static unsigned long tcount(int i)

@@ -19,19 +19,19 @@ static int poison_bad;
 /* The heap's lock: held at most once, never across a page call. */
 static int lock_depth, lock_bad, locks_taken;
 
-static unsigned long src_lock(void)
+unsigned long xmalloc_lock(void)
 {
     lock_bad += lock_depth++ != 0;
     locks_taken++;
     return 0x1234;
 }
 
-static void src_unlock(unsigned long flags)
+void xmalloc_unlock(unsigned long flags)
 {
     lock_bad += --lock_depth != 0 || flags != 0x1234;
 }
 
-static void *src_alloc(unsigned int order)
+void *xmalloc_alloc_pages(unsigned int order)
 {
     size_t bytes = PAGE_SIZE << order;
     void *va;
@@ -56,7 +56,7 @@ static void *src_alloc(unsigned int order)
     abort();
 }
 
-static void src_free(void *va, unsigned int order)
+void xmalloc_free_pages(void *va, unsigned int order)
 {
     lock_bad += lock_depth != 0;
     for ( int i = 0; i < MAX_CHUNKS; i++ )
@@ -73,14 +73,9 @@ static void src_free(void *va, unsigned int order)
     bad_frees++;
 }
 
-static const struct xmalloc_page_source src = {src_alloc, src_free, src_lock,
-                                               src_unlock};
-static const struct xmalloc_page_source src_nolock = {src_alloc, src_free, NULL,
-                                                      NULL};
-
 static void reset(void)
 {
-    xmalloc_init(&src);
+    xmalloc_init();
     fail_after = -1;
 }
 
@@ -296,24 +291,6 @@ static void test_stress(void)
     CHECK(locks_taken > 40000);
 }
 
-/* Without lock callbacks the heap works the same. */
-static void test_no_lock(void)
-{
-    void *p, *q;
-    int before = locks_taken;
-
-    xmalloc_init(&src_nolock);
-    p = xmalloc_bytes(40, 0);
-    q = xmalloc_bytes(9000, 0);
-    CHECK(p && q);
-    CHECK_EQ(xmalloc_used_bytes(), 64 + 4 * PAGE_SIZE); /* header + 9000 */
-    xfree(p);
-    xfree(q);
-    CHECK_EQ(xmalloc_used_bytes(), 0);
-    CHECK_EQ(live_chunks, 0);
-    CHECK_EQ(locks_taken, before);
-}
-
 /* Runs fn in a child and reports whether it died by ASSERT (abort). */
 static bool asserts(void (*fn)(void))
 {
@@ -391,7 +368,6 @@ static void run_tests(void)
     test_overflow_and_oom();
     test_zero_and_poison();
     test_stress();
-    test_no_lock();
     test_sanity_checks();
     CHECK_EQ(lock_bad, 0);
 }

@@ -6,7 +6,6 @@
 #include <xen/xen.h>
 
 size_t raw_copy(void *dst, const void *src, size_t n);
-size_t raw_clear(void *dst, size_t n);
 
 struct ex_entry {
     unsigned long insn, fixup;
@@ -29,13 +28,6 @@ int copy_to_guest(unsigned long dst, const void *src, size_t len)
     if ( !guest_range_ok(dst, len) )
         return -EFAULT;
     return raw_copy((void *)dst, src, len) ? -EFAULT : 0;
-}
-
-int clear_guest(unsigned long dst, size_t len)
-{
-    if ( !guest_range_ok(dst, len) )
-        return -EFAULT;
-    return raw_clear((void *)dst, len) ? -EFAULT : 0;
 }
 
 unsigned long search_exception_table(unsigned long rip)

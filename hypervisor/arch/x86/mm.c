@@ -253,29 +253,28 @@ void free_domheap_pages(mfn_t mfn, unsigned int order)
     free_locked(mfn, order);
 }
 
-static void *heap_alloc(unsigned int order)
+/* xmalloc's page source: the Xen heap, under one lock. */
+void *xmalloc_alloc_pages(unsigned int order)
 {
     return alloc_xenheap_pages(order);
 }
 
-static DEFINE_SPINLOCK(xmalloc_lock);
-
-static unsigned long heap_lock_fn(void)
+void xmalloc_free_pages(void *va, unsigned int order)
 {
-    return spin_lock_irqsave(&xmalloc_lock);
+    free_xenheap_pages(va, order);
 }
 
-static void heap_unlock_fn(unsigned long flags)
+static DEFINE_SPINLOCK(small_heap_lock);
+
+unsigned long xmalloc_lock(void)
 {
-    spin_unlock_irqrestore(&xmalloc_lock, flags);
+    return spin_lock_irqsave(&small_heap_lock);
 }
 
-static const struct xmalloc_page_source heap_source = {
-    .alloc_pages = heap_alloc,
-    .free_pages = free_xenheap_pages,
-    .lock = heap_lock_fn,
-    .unlock = heap_unlock_fn,
-};
+void xmalloc_unlock(unsigned long flags)
+{
+    spin_unlock_irqrestore(&small_heap_lock, flags);
+}
 
 /* Low 4 GiB are mapped at boot; map the rest of RAM in the direct map. */
 static void extend_direct_map(const struct memmap *map)
@@ -377,7 +376,7 @@ void mm_init(const struct boot_info *bi, paddr_t image_start, paddr_t image_end)
             page_alloc_add_range(maddr_to_mfn(lo), (hi - lo) >> PAGE_SHIFT);
     }
     buddy_ready = true;
-    xmalloc_init(&heap_source);
+    xmalloc_init();
     /*
      * Every hypervisor slot gets its L3 now: guest L4s copy the slots
      * when they are validated, so a slot filled in later would be

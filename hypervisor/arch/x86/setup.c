@@ -20,7 +20,6 @@
 #include <asm/xstate.h>
 #include <asm/pv.h>
 #include <xenia/arch.h>
-#include <asm/pv_mm.h>
 #include <asm/pv_dom0.h>
 #include <asm/smp.h>
 #include <xenia/sched.h>
@@ -287,7 +286,6 @@ void start_xenia(uint32_t magic, uint32_t info_pa)
     apic_init_bsp();
     timers_init_cpu(0);
     sched_init_cpu(0);
-    pv_mm_init();
     pv_syscall_init_cpu(0, (unsigned long)cpu0_stack);
     pv_gdt_init_cpu(0, cpu0_gdt);
     /* Guests use SSE and, with XSAVE, AVX (xstate.c saves their state). */

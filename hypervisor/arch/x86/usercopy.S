@@ -26,22 +26,3 @@ raw_copy:
         .quad   1b, 4b
         .quad   2b, 3b
         .popsection
-
-/* size_t raw_clear(void *dst, size_t n): bytes NOT cleared. */
-        .globl  raw_clear
-raw_clear:
-        mov     %rsi, %rcx
-        shr     $3, %rcx
-        and     $7, %esi
-        xor     %eax, %eax
-5:      rep stosq
-        mov     %rsi, %rcx
-6:      rep stosb
-7:      mov     %rcx, %rax
-        ret
-8:      lea     (%rsi, %rcx, 8), %rax
-        ret
-        .pushsection .ex_table, "a", @progbits
-        .quad   5b, 8b
-        .quad   6b, 7b
-        .popsection

@@ -19,6 +19,7 @@
 #include <xenia/console.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
+#include <xenia/guest_log.h>
 #include <xenia/lib.h>
 #include <asm/current.h>
 #include <asm/processor.h>

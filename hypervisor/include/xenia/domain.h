@@ -46,12 +46,12 @@ struct vcpu {
     struct timer singleshot_timer;
     struct timer periodic_timer;
     s_time_t periodic_period;
-    uint32_t virq_to_evtchn[NR_VIRQS];
     uint32_t poll_port;      /* SCHEDOP_poll on one port, 0 if none */
     struct timer poll_timer; /* SCHEDOP_poll's timeout */
 
     struct list_head runq_elem;
     s_time_t slice_end;
+    unsigned long continuations; /* hypercalls it re-entered (-ERESTART) */
 
     struct pv_vcpu arch;
 };
@@ -210,72 +210,7 @@ void vcpu_block(struct vcpu *v);
 /* v has something new to look at: if it runs on another CPU, tell it. */
 void vcpu_kick(struct vcpu *v);
 
-/* Event delivery (event_2l.c): raise port on vcpu; unmask; kick. */
-void evtchn_2l_set_pending(struct domain *d, uint32_t port, unsigned int vcpu);
-void evtchn_2l_unmask(struct domain *d, uint32_t port);
-bool evtchn_2l_is_pending(struct domain *d, uint32_t port);
-void evtchn_2l_clear_pending(struct domain *d, uint32_t port);
-/* v has an event (port) to look at: flag it and wake or kick it. */
-void evtchn_notify_vcpu(struct vcpu *v, uint32_t port);
-/*
- * The same whichever ABI the domain uses (event_fifo_op.c). Raising is
- * done with d's event lock held; unmask and is_pending take it.
- */
-void evtchn_set_pending(struct domain *d, uint32_t port, unsigned int vcpu);
-long evtchn_unmask(struct domain *d, uint32_t port);
-bool evtchn_is_pending(struct domain *d, uint32_t port);
-/* For the 'e' key, event lock held: the port's PENDING and MASKED. */
-void evtchn_port_bits(struct domain *d, uint32_t port, bool *pending,
-                      bool *masked);
-/* EVTCHNOP_init_control, expand_array, set_priority (FIFO ABI). */
-long evtchn_fifo_init_control(struct domain *d, unsigned long arg);
-long evtchn_fifo_expand_array(struct domain *d, unsigned long arg);
-long evtchn_fifo_set_priority_op(struct domain *d, unsigned long arg);
-/* Event lock held: a closed port's event goes; FIFO's end (all closed). */
-void evtchn_port_closed(struct domain *d, uint32_t port);
-int evtchn_fifo_destroy(struct domain *d, bool force);
-/* Raise a VIRQ on v if its domain bound it. */
-void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
-/* The event channel state of a new domain, and its environment. */
-int evtchn_domain_create(struct domain *d);
-/*
- * Close every port (EVTCHNOP_reset, destruction; dying: the domain is
- * going); peers' ends unbind. -EAGAIN if a port was bound meanwhile.
- */
-int evtchn_close_all(struct domain *d, bool dying);
-/*
- * A new domain's grant table, with its first frame (grant_table_op.c):
- * at most max_frames frames and max_maptrack maptrack frames, a negative
- * value meaning the host's default; -EINVAL beyond the host's limits.
- */
-int gnttab_domain_create(struct domain *d, int max_frames, int max_maptrack);
-/* The highest grant table version the host offers (gnttab=max-ver). */
-unsigned int gnttab_max_version(void);
-/* Lower a new domain's (createdomain's grant_opts), before it runs. */
-void gnttab_limit_version(struct domain *d, unsigned int max_version);
-/*
- * XENMEM_acquire_resource of d's grant table (id: shared or status
- * frames): how many frames it may have, and the MFNs of nr of them from
- * frame on, grown as needed; 0 or -errno (grant_table_op.c).
- */
-unsigned int gnttab_resource_max_frames(const struct domain *d,
-                                        unsigned int id);
-int gnttab_acquire_resource(struct domain *d, unsigned int id,
-                            unsigned long frame, unsigned int nr,
-                            xen_pfn_t *mfns);
-
-/* Set up a vCPU's singleshot and periodic timers (vcpu_op.c). */
-void vcpu_timers_init(struct vcpu *v);
-/* Ends a SCHEDOP_poll that saw no event in time (sched_op.c). */
-void vcpu_poll_timeout(void *data);
-
 /* The vCPU running on this CPU, or NULL in the idle loop. */
 struct vcpu *current_vcpu(void);
-
-#define gprintk(lvl, v, fmt, ...)                                             \
-    printk(lvl "(d%uv%u) " fmt, (v)->domain->domain_id, (v)->vcpu_id,         \
-           ##__VA_ARGS__)
-#define gdprintk(lvl, d, fmt, ...)                                            \
-    printk(lvl "(d%u) " fmt, (d)->domain_id, ##__VA_ARGS__)
 
 #endif /* XENIA_DOMAIN_H */

@@ -38,7 +38,6 @@ static inline bool guest_code_ok(unsigned long eip)
 }
 int copy_from_guest(void *dst, unsigned long src, size_t len);
 int copy_to_guest(unsigned long dst, const void *src, size_t len);
-int clear_guest(unsigned long dst, size_t len);
 
 /* Exception table: where a faulting instruction continues, or 0. */
 unsigned long search_exception_table(unsigned long rip);

@@ -18,27 +18,26 @@
  *
  * Validation itself is the caller's business (pv/mm.c knows what an L1
  * entry may point to); this file only keeps the counts exact.
+ *
+ * The five functions below are what page_type.c calls out to. They are
+ * defined once in the hypervisor (pv/mm.c) and once by each unit test
+ * that builds page_type.c, and resolved at link time.
  */
-struct page_type_ops {
-    /* Check and take references for every entry of pg as type; 0 or -errno. */
-    int (*validate)(struct page_info *pg, uint64_t type);
-    /* Drop the references validate() took. */
-    void (*devalidate)(struct page_info *pg, uint64_t type);
-    /* The frame's last general reference is gone and it is not allocated. */
-    void (*free)(struct page_info *pg);
-    /*
-     * TLB safety on several CPUs. type_released: the type count is about
-     * to fall to zero (it may be called again if that races), so mappings
-     * (or translations through a page table) of that use may linger only
-     * in TLBs; remember when. type_changing: the frame
-     * takes a new type, so no CPU may still cache the old use: flush those
-     * that might. Either may be NULL (host tests, one CPU).
-     */
-    void (*type_released)(struct page_info *pg);
-    void (*type_changing)(struct page_info *pg);
-};
-
-void page_type_init(const struct page_type_ops *ops);
+/* Check and take references for every entry of pg as type; 0 or -errno. */
+int page_type_validate(struct page_info *pg, uint64_t type);
+/* Drop the references page_type_validate() took. */
+void page_type_devalidate(struct page_info *pg, uint64_t type);
+/* The frame's last general reference is gone and it is not allocated. */
+void page_type_free(struct page_info *pg);
+/*
+ * TLB safety on several CPUs. page_type_released: the type count is
+ * about to fall to zero (it may be called again if that races), so
+ * mappings (or translations through a page table) of that use may linger
+ * only in TLBs; remember when. page_type_changing: the frame takes a new
+ * type, so no CPU may still cache the old use: flush those that might.
+ */
+void page_type_released(struct page_info *pg);
+void page_type_changing(struct page_info *pg);
 
 /* A general reference for domain owner; false if not its frame (or full). */
 bool get_page(struct page_info *pg, uint32_t owner);

@@ -1,24 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The hypervisor heap for small objects. Pure: pages come from a callback. */
+/* The hypervisor heap for small objects; its page source is linked in. */
 #ifndef XENIA_XMALLOC_H
 #define XENIA_XMALLOC_H
 
 #include <xenia/types.h>
 
 /*
- * The heap asks its page source for 2^order naturally aligned, mapped
- * pages and returns them when they are wholly free. The heap holds no
- * lock of its own: lock/unlock (may be NULL) bracket every call, and the
- * page calls happen outside them.
+ * The heap's page source: 2^order naturally aligned, mapped pages (NULL
+ * when out), given back when they are wholly free. The heap holds no
+ * lock of its own: xmalloc_lock/xmalloc_unlock bracket every call, and
+ * the page calls happen outside them. These four are defined once in the
+ * hypervisor (arch/x86/mm.c) and once by the unit test, and resolved at
+ * link time.
  */
-struct xmalloc_page_source {
-    void *(*alloc_pages)(unsigned int order);          /* NULL when out */
-    void (*free_pages)(void *va, unsigned int order);
-    unsigned long (*lock)(void);
-    void (*unlock)(unsigned long flags);
-};
+void *xmalloc_alloc_pages(unsigned int order);
+void xmalloc_free_pages(void *va, unsigned int order);
+unsigned long xmalloc_lock(void);
+void xmalloc_unlock(unsigned long flags);
 
-void xmalloc_init(const struct xmalloc_page_source *src);
+/* Empty the heap's bookkeeping; once, before the first allocation. */
+void xmalloc_init(void);
 
 /* align: a power of two up to PAGE_SIZE; 0 means the natural 16. */
 void *xmalloc_bytes(size_t size, size_t align);

@@ -10,6 +10,7 @@
 #include <xenia/time.h>
 #include <xenia/xmalloc.h>
 #include <asm/config.h>
+#include <asm/eflags.h>
 #include <asm/pv.h>
 #include <asm/pv_dom0.h>
 

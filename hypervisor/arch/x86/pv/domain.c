@@ -4,8 +4,10 @@
 #include <xenia/arch.h>
 #include <xenia/domain.h>
 #include <xenia/errno.h>
+#include <xenia/guest_log.h>
 #include <xenia/lib.h>
 #include <xenia/time.h>
+#include <asm/eflags.h>
 #include <asm/flushtlb.h>
 #include <asm/config.h>
 #include <asm/current.h>

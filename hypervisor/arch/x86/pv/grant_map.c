@@ -4,6 +4,7 @@
 #include <xenia/domain.h>
 #include <xenia/grant_table.h>
 #include <xenia/guest_access.h>
+#include <xenia/guest_log.h>
 #include <xenia/mm.h>
 #include <xenia/page_type.h>
 #include <asm/config.h>

@@ -6,6 +6,7 @@
  */
 #include <xenia/errno.h>
 #include <xenia/console.h>
+#include <xenia/guest_log.h>
 #include <xenia/hypercall.h>
 #include <xenia/boot_param.h>
 #include <xenia/domain.h>
@@ -172,7 +173,10 @@ void pv_hypercall(struct cpu_user_regs *regs)
     else if ( opt_hypercall_errors && rc < 0 && rc != -ERESTART )
         trace(regs, args, rc);
     if ( rc == -ERESTART )
+    {
         regs->rip -= 2; /* back onto the syscall: the guest calls again */
+        current_vcpu()->continuations++; /* for the 'q' debug key */
+    }
     else
         regs->rax = rc;
 }

@@ -3,7 +3,9 @@
 #include <xenia/console.h>
 #include <xenia/errno.h>
 #include <xenia/guest_access.h>
+#include <xenia/guest_log.h>
 #include <xenia/sched.h>
+#include <asm/eflags.h>
 #include <asm/pv.h>
 
 

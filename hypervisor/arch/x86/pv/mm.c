@@ -1,7 +1,54 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* What a PV guest's page-table entries may point to, and safe updates. */
+
+/*
+ * How a PV guest's memory stays safe
+ * ==================================
+ *
+ * A PV guest writes its own page tables' contents but never the tables
+ * themselves: it asks (mmu_update, mmuext_op, update_va_mapping), or it
+ * writes an L1 it has mapped read-only and the fault is emulated
+ * (ptwr.c). Either way the new entry is checked here first, so the
+ * guest can never map a frame it does not own, nor map one of its own
+ * page tables writable.
+ *
+ * Type counts. Every frame has a type (page_type.h): writable data, L1,
+ * L2, L3, L4 or descriptor page, and a count of the uses of that type.
+ * A writable mapping holds a writable-type reference on its frame; a
+ * page-table entry pointing to a lower table holds a type reference of
+ * that level. A frame changes type only when its count is zero, so the
+ * two uses cannot overlap: while any L1 maps a frame writable, it cannot
+ * become a page table, and while it is a page table no L1 can map it
+ * writable. Taking the first reference of a table type validates the
+ * whole frame (page_type_validate below: every entry is checked and its
+ * own references taken, recursively); dropping the last one devalidates
+ * it (page_type_devalidate: those references are put). Typing is thus
+ * lazy and cascades: a guest that installs an L4 as CR3 types its whole
+ * tree at once, and one that drops it untypes every table only it held.
+ *
+ * Pinning. Re-validating a tree each time its last user goes and a new
+ * one comes would be slow, and a guest kernel switches CR3 constantly.
+ * MMUEXT_PIN_Ln_TABLE takes one extra type reference that only
+ * MMUEXT_UNPIN_TABLE (or the domain's destruction, relinquish.c) puts,
+ * so a pinned table stays validated however often it is loaded and
+ * unloaded. It is also how a guest asks for a table to be validated
+ * before it uses it, and learns of a bad entry at that point.
+ *
+ * The TLB flush clock. A reference count says what page tables point to
+ * now; a TLB may still hold what they pointed to a moment ago, on any
+ * CPU. So a frame whose last typed use goes is stamped with the flush
+ * clock (page_type_released), and before it takes another type the CPUs
+ * that have not flushed their TLB since that stamp are flushed
+ * (page_type_changing); freed frames are stamped and filtered the same
+ * way when allocated again (arch/x86/mm.c). The clock ticks on every
+ * flush, a CR3 load included (flushtlb.c), so a CPU that has flushed
+ * since the stamp is left alone, and the common case, a frame whose old
+ * use was flushed long ago by a context switch, costs nothing. This is
+ * Xen's design.
+ */
 #include <xenia/console.h>
 #include <xenia/errno.h>
+#include <xenia/guest_log.h>
 #include <xenia/mm.h>
 #include <xenia/page_type.h>
 #include <asm/config.h>
@@ -226,7 +273,7 @@ static void put_entry(pte_t e, unsigned int level, unsigned long self)
         put_upper_e(e, level, self);
 }
 
-static int validate(struct page_info *pg, uint64_t type)
+int page_type_validate(struct page_info *pg, uint64_t type)
 {
     unsigned int level = type >> PGT_type_shift, i;
 
@@ -267,7 +314,7 @@ static int validate(struct page_info *pg, uint64_t type)
     return rc;
 }
 
-static void devalidate(struct page_info *pg, uint64_t type)
+void page_type_devalidate(struct page_info *pg, uint64_t type)
 {
     unsigned int level = type >> PGT_type_shift, i;
 
@@ -294,10 +341,10 @@ void pv_force_devalidate(struct page_info *pg)
                                            x & ~(PGT_validated | PGT_pinned),
                                            false, __ATOMIC_ACQ_REL,
                                            __ATOMIC_ACQUIRE) );
-    devalidate(pg, x & PGT_type_mask);
+    page_type_devalidate(pg, x & PGT_type_mask);
 }
 
-static void free_frame(struct page_info *pg)
+void page_type_free(struct page_info *pg)
 {
     /* Only frames the domain gave up (no PGC_allocated) reach zero. */
     if ( pg->count_info & PGC_dying )
@@ -307,7 +354,7 @@ static void free_frame(struct page_info *pg)
     free_domheap_pages(page_to_mfn(pg), 0);
 }
 
-static void type_released(struct page_info *pg)
+void page_type_released(struct page_info *pg)
 {
     pg->tlbflush_timestamp = tlbflush_current_time();
 }
@@ -318,7 +365,7 @@ static void type_released(struct page_info *pg)
  * retired one. Every CPU counts, not just the owner's: other domains map
  * frames by grant or, for Dom0, by mmu_update.
  */
-static void type_changing(struct page_info *pg)
+void page_type_changing(struct page_info *pg)
 {
     cpumask_t mask;
 
@@ -326,19 +373,6 @@ static void type_changing(struct page_info *pg)
     tlbflush_filter(&mask, pg->tlbflush_timestamp);
     if ( !cpumask_empty(&mask) )
         flush_tlb_mask(&mask);
-}
-
-static const struct page_type_ops pv_page_type_ops = {
-    .validate = validate,
-    .devalidate = devalidate,
-    .free = free_frame,
-    .type_released = type_released,
-    .type_changing = type_changing,
-};
-
-void pv_mm_init(void)
-{
-    page_type_init(&pv_page_type_ops);
 }
 
 int pv_mod_entry(struct domain *d, struct domain *pg_owner, pte_t *pl,

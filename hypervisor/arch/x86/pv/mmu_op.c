@@ -6,6 +6,7 @@
 #include <xenia/hypercall.h>
 #include <xenia/mm.h>
 #include <xenia/page_type.h>
+#include <xenia/preempt.h>
 #include <xenia/sched.h>
 #include <asm/flushtlb.h>
 #include <asm/config.h>
@@ -13,8 +14,6 @@
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/pv_mm.h>
-
-#define BATCH 256 /* requests between continuation checks */
 
 /*
  * A continued call re-enters with this bit in its count and the work
@@ -98,7 +97,7 @@ static long mmu_update_locked(struct domain *d, struct domain *pg_owner,
     }
     for ( i = 0; i < count; i++ )
     {
-        if ( i && !(i % BATCH) )
+        if ( i && hypercall_preempt_check() )
         {
             hypercall_set_arg(0, ureqs + i * sizeof(req));
             hypercall_set_arg(1, (count - i) | MMU_UPDATE_PREEMPTED);
@@ -368,7 +367,7 @@ static long mmuext_ops(struct vcpu *v, struct domain *pg_owner,
     }
     for ( i = 0; i < count; i++ )
     {
-        if ( i && !(i % BATCH) )
+        if ( i && hypercall_preempt_check() )
         {
             hypercall_set_arg(0, uops + i * sizeof(op));
             hypercall_set_arg(1, (count - i) | MMU_UPDATE_PREEMPTED);

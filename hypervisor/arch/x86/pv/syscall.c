@@ -4,6 +4,7 @@
 #include <xenia/sched.h>
 #include <asm/config.h>
 #include <asm/current.h>
+#include <asm/eflags.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/pv.h>

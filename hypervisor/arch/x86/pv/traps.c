@@ -2,7 +2,10 @@
 /* Bouncing exceptions and events into a 64-bit PV guest's own handlers. */
 #include <xenia/console.h>
 #include <xenia/guest_access.h>
+#include <xenia/guest_log.h>
 #include <xenia/sched.h>
+#include <xenia/softirq.h>
+#include <asm/eflags.h>
 #include <asm/flushtlb.h>
 #include <asm/current.h>
 #include <asm/msr.h>

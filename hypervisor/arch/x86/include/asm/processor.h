@@ -18,7 +18,7 @@
 #define X86_CR4_OSFXSR     0x00000200
 #define X86_CR4_OSXMMEXCPT 0x00000400
 
-#define X86_EFLAGS_IF 0x00000200
+#include <asm/eflags.h>
 
 #ifndef __ASSEMBLY__
 #include <xenia/types.h>

@@ -7,18 +7,18 @@
 #include <asm/page.h>
 #include <xenia/page.h>
 
-#define X86_EFLAGS_TF   0x00000100
-#define X86_EFLAGS_DF   0x00000400
-#define X86_EFLAGS_IOPL 0x00003000
-#define X86_EFLAGS_NT   0x00004000
-#define X86_EFLAGS_RF   0x00010000
-#define X86_EFLAGS_VM   0x00020000
-#define X86_EFLAGS_AC   0x00040000
+/* ---- The guest's two modes and its page tables (domain.c, ptwr.c). ---- */
 
 /* Switch between the guest kernel's and guest user's page tables. */
 void pv_toggle_guest_mode(struct vcpu *v);
 /* The CR3 value for the vCPU's current mode. */
 unsigned long pv_guest_cr3(const struct vcpu *v);
+
+/* A write fault on one of the guest's own L1 tables: emulate it. */
+bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
+                     unsigned long addr, uint32_t ec);
+
+/* ---- Exceptions and events bounced to the guest (traps.c). ---- */
 
 /*
  * Deliver vector to the guest handler in its virtual IDT, as the
@@ -32,6 +32,8 @@ void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs,
 bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
                             unsigned long eip, bool has_error,
                             uint32_t error, bool mask_events);
+
+/* ---- Entering and leaving: SYSCALL, SYSENTER, hypercalls, iret. ---- */
 
 /* HYPERVISOR_iret (iret.c), dispatched from the SYSCALL entry. */
 long do_iret(struct cpu_user_regs *regs);
@@ -47,11 +49,14 @@ void pv_exit_to_guest(struct cpu_user_regs *regs);
 /* Set up this CPU's SYSCALL and SYSENTER MSRs and trampolines. */
 void pv_syscall_init_cpu(unsigned int cpu, unsigned long stack_block);
 
-/* A write fault on one of the guest's own L1 tables: emulate it. */
-bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
-                     unsigned long addr, uint32_t ec);
+/* Fill a guest's hypercall page (XEN_ELFNOTE_HYPERCALL_PAGE). */
+void pv_write_hypercall_page(uint8_t *page);
 
-/* Emulation of what a ring-3 kernel may not do itself: true if handled. */
+void __noreturn pv_enter_first_guest(struct cpu_user_regs *frame);
+
+/* ---- Emulating what a ring-3 kernel may not do itself, and CPUID. ---- */
+
+/* A privileged instruction emulated for the guest: true if handled. */
 bool pv_emulate_privileged_op(struct vcpu *v, struct cpu_user_regs *regs);
 /* May the vCPU, in its current mode, do port I/O (and cli/sti)? */
 bool pv_iopl_ok(const struct vcpu *v);
@@ -69,6 +74,8 @@ void pv_domain_cpuid(const struct domain *d, const struct vcpu *v,
                      uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
                      uint32_t *c, uint32_t *dx);
 
+/* ---- State loaded or refreshed when a vCPU runs. ---- */
+
 /* Write the run state where the guest registered it (current vCPU). */
 void pv_update_runstate_area(struct vcpu *v);
 
@@ -78,7 +85,8 @@ void pv_load_debugregs(const struct vcpu *v);
 /* Refresh the vCPU's pvclock record in its vcpu_info. */
 void pv_update_vcpu_time(struct vcpu *v);
 
-/* Guest descriptor tables (descriptor.c). */
+/* ---- Guest descriptor tables (descriptor.c). ---- */
+
 int pv_validate_seg_desc_page(struct page_info *pg);
 void pv_gdt_init_cpu(unsigned int cpu, void *gdt);
 void pv_load_gdt(struct vcpu *v);
@@ -87,10 +95,5 @@ int pv_set_gdt(struct vcpu *v, const unsigned long *frames,
 bool pv_iret_selector_ok(const struct vcpu *v, uint16_t sel, bool code);
 /* The L1 entry mapping one of Xenia's own 4 KiB pages. */
 pte_t *pv_xen_l1e(unsigned long va);
-
-/* Fill a guest's hypercall page (XEN_ELFNOTE_HYPERCALL_PAGE). */
-void pv_write_hypercall_page(uint8_t *page);
-
-void __noreturn pv_enter_first_guest(struct cpu_user_regs *frame);
 
 #endif /* ASM_PV_H */

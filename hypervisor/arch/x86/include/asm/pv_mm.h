@@ -6,9 +6,6 @@
 #include <xenia/domain.h>
 #include <asm/page.h>
 
-/* Install the type rules for guest page tables (page_type_init). */
-void pv_mm_init(void);
-
 /*
  * Replace the entry at pl (in a validated page table of the given level,
  * owned by d, whose frames may also be mapped from pg_owner) with val:
