@@ -12,6 +12,7 @@
 #include <xenia/lib.h>
 #include <xenia/mm.h>
 #include <xenia/page_type.h>
+#include <xenia/preempt.h>
 #include <xenia/xmalloc.h>
 #include <xen/memory.h>
 #include <asm/config.h>
@@ -19,7 +20,6 @@
 #include <asm/processor.h>
 #include <asm/pv_mm.h>
 
-#define GNTTAB_BATCH 64 /* ops between continuations */
 
 /* Xen's options and defaults: v2 offered unless gnttab=max-ver:1. */
 static unsigned int opt_max_frames = GNTTAB_MAX_FRAMES_DEFAULT;
@@ -441,8 +441,10 @@ static long op_get_status_frames(struct domain *cur, unsigned long uop,
 
 /*
  * The batched sub-ops: one guest array of count ops, each with its own
- * status. After GNTTAB_BATCH ops the call continues later where it
- * stopped (uop and count rewritten in place, as mmu_update does).
+ * status. When hypercall_preempt_check() says the CPU is wanted, the call
+ * continues later where it stopped (uop and count rewritten in place, as
+ * mmu_update does), so blkback's and netback's batches of hundreds of
+ * copies run in one entry when nothing else waits.
  */
 static long restart_at(unsigned long uop, size_t size, unsigned int count,
                        unsigned int i)
@@ -461,7 +463,7 @@ static long op_map(struct vcpu *v, unsigned long uop, unsigned int count)
     {
         unsigned long at = uop + i * sizeof(op);
 
-        if ( i && !(i % GNTTAB_BATCH) )
+        if ( i && hypercall_preempt_check() )
             return restart_at(uop, sizeof(op), count, i);
         if ( copy_from_guest(&op, at, sizeof(op)) )
             return -EFAULT;
@@ -485,7 +487,7 @@ static long op_unmap(struct vcpu *v, unsigned long uop, unsigned int count)
     {
         unsigned long at = uop + i * sizeof(op);
 
-        if ( i && !(i % GNTTAB_BATCH) )
+        if ( i && hypercall_preempt_check() )
             return restart_at(uop, sizeof(op), count, i);
         if ( copy_from_guest(&op, at, sizeof(op)) )
             return -EFAULT;
@@ -509,7 +511,7 @@ static long op_copy(struct vcpu *v, unsigned long uop, unsigned int count)
     {
         unsigned long at = uop + i * sizeof(op);
 
-        if ( i && !(i % GNTTAB_BATCH) )
+        if ( i && hypercall_preempt_check() )
             return restart_at(uop, sizeof(op), count, i);
         if ( copy_from_guest(&op, at, sizeof(op)) )
             return -EFAULT;
@@ -532,7 +534,7 @@ static long op_swap(struct vcpu *v, unsigned long uop, unsigned int count)
     {
         unsigned long at = uop + i * sizeof(op);
 
-        if ( i && !(i % GNTTAB_BATCH) )
+        if ( i && hypercall_preempt_check() )
             return restart_at(uop, sizeof(op), count, i);
         if ( copy_from_guest(&op, at, sizeof(op)) )
             return -EFAULT;
@@ -556,7 +558,7 @@ static long op_cache_flush(struct vcpu *v, unsigned long uop,
 
     for ( i = 0; i < count; i++ )
     {
-        if ( i && !(i % GNTTAB_BATCH) )
+        if ( i && hypercall_preempt_check() )
         {
             hypercall_set_arg(0, GNTTABOP_cache_flush); /* from is 0 */
             return restart_at(uop, sizeof(op), count, i);
@@ -581,7 +583,7 @@ static long op_unmap_and_replace(struct vcpu *v, unsigned long uop,
     {
         unsigned long at = uop + i * sizeof(op);
 
-        if ( i && !(i % GNTTAB_BATCH) )
+        if ( i && hypercall_preempt_check() )
             return restart_at(uop, sizeof(op), count, i);
         if ( copy_from_guest(&op, at, sizeof(op)) )
             return -EFAULT;

@@ -461,7 +461,7 @@ static void check_changed_kind(void)
     test_check(no_writable_refs(page), "  no writable reference is left");
 }
 
-/* One device mapping per op: 129 ops cross two continuation points. */
+/* One device mapping per op: 129 ops, a batch that may be continued. */
 static void check_device_maps(void)
 {
     static struct gnttab_map_grant_ref ops[129];
