@@ -43,6 +43,10 @@ check blkback-driver wait_for 10 test -d /sys/bus/xen-backend/drivers/vbd
 # unreliable in this loop (left to do).
 free_unit=MiB
 free_k() { xl info | sed -n 's/^free_memory *: //p'; }
+# Dom0's event channels in use (its xen-dyn interrupts).
+dom0_ports() { grep -c 'xen-dyn' /proc/interrupts; }
+loops_bound() { cat /sys/block/loop*/loop/backing_file 2>/dev/null | wc -l; }
+no_loops() { [ "$(loops_bound)" = 0 ]; }
 # No page lost: free memory is back to at least what it was.
 free_is() { local f; f=$(free_k); echo "free $f $free_unit, want >= $1"; [ "$f" -ge "$1" ]; }
 # Both ends of Dom0's own xvdb (51728) gone.
