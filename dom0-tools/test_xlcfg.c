@@ -100,11 +100,35 @@ static void good(void)
               c.on_reboot == XLCFG_RESTART && c.on_crash == XLCFG_DESTROY,
           "defaults as xl's");
     xlcfg_free(&c);
-    rc = load(&c, "name='a'\nkernel='k'\ndisk=[ 'x',\n  'y', # c\n]\n", err,
+    rc = load(&c, "name='a'\nkernel='k'\nvif=[ 'x',\n  'y', # c\n]\n", err,
               sizeof(err));
-    check(rc == -1 && !strcmp(err, "t.cfg:5: disk is not yet supported"),
-          "a list over lines parses, and disk is refused after it");
+    check(rc == -1 && !strcmp(err, "t.cfg:5: vif is not yet supported"),
+          "a list over lines parses, and vif is refused after it");
     xlcfg_free(&c);
+    rc = load(&c,
+              "name='a'\nkernel='k'\ndisk=[ 'phy:/dev/vg/x,xvda,w',\n"
+              "  'vdev=xvdb, access=ro, target=/img/b.img', ]\n",
+              err, sizeof(err));
+    if ( rc )
+        printf("  %s\n", err);
+    check(rc == 0 && c.ndisks == 2 && c.disks[0].devid == 51712 &&
+              !strcmp(c.disks[0].target, "/dev/vg/x") && !c.disks[0].readonly &&
+              c.disks[1].devid == 51728 && c.disks[1].readonly &&
+              !strcmp(c.disks[1].target, "/img/b.img"),
+          "disk = [ two specs ]");
+    xlcfg_free(&c);
+    bad("name='a'\nkernel='k'\ndisk=[ '/i,raw,xvda',\n  '/j,qcow2,xvdb' ]\n",
+        "t.cfg:4: disk '/j,qcow2,xvdb': format 'qcow2' is not supported: "
+        "only raw",
+        "a bad disk spec names its own line");
+    bad("name='a'\nkernel='k'\ndisk=[ '/i,,xvda', '/j,,d0p0' ]\n",
+        "t.cfg:3: disk '/j,,d0p0': vdev d0p0 is the same disk as xvda",
+        "two disks on one vdev");
+    bad("name='a'\nkernel='k'\ndisk='/i,,xvda'\n",
+        "t.cfg:3: disk must be a list: disk = [ 'SPEC', ... ]",
+        "disk not a list");
+    bad("name='a'\nkernel='k'\ndisk=[ '/i' ]\n",
+        "t.cfg:3: disk '/i': no vdev (e.g. xvda)", "disk without vdev");
 }
 
 int main(void)

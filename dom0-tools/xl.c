@@ -6,6 +6,7 @@
  * errors are one line on stderr and a non-zero exit status.
  */
 #include "xl.h"
+#include "blkdev.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -133,8 +134,11 @@ int xl_find_domain(const char *q, uint32_t *domid)
 void xl_forget(uint32_t domid)
 {
     struct xs_handle *xs = xl_store();
-    char path[128], *vm = xl_read(domid, "vm");
+    char path[128], *vm;
 
+    /* Devices first: their records under /libxl/N say what to undo. */
+    blk_teardown(domid);
+    vm = xl_read(domid, "vm");
     if ( vm && !strncmp(vm, "/vm/", 4) )
         xs_rm(xs, XBT_NULL, vm);
     free(vm);
@@ -1081,6 +1085,13 @@ static const struct cmd cmds[] = {
      "Print uptime for all/some domains."},
     {"top", cmd_top, "[-b] [-i ITERATIONS] [-d DELAY]",
      "Monitor a host and the domains in real time (-b: batch output)."},
+    {"block-attach", xl_cmd_block_attach,
+     "<Domain> <disk-spec-component(s)>...",
+     "Create a new virtual block device."},
+    {"block-list", xl_cmd_block_list, "<Domain(s)>",
+     "List virtual block devices for a domain."},
+    {"block-detach", xl_cmd_block_detach, "[-f] <Domain> <DevId>",
+     "Destroy a domain's virtual block device."},
     {"help", cmd_help, "[command]", "Print this help."},
 };
 

@@ -20,6 +20,7 @@
 
 #include "builder.h"
 #include "xl.h"
+#include "blkdev.h"
 #include <xen/sched.h>
 
 #define CONSOLE_WAIT_MS 10000 /* libxl's LIBXL_INIT_TIMEOUT */
@@ -247,7 +248,15 @@ static int build_one(const struct xlcfg *c, int paused, uint32_t *domid)
     char msg[512], uuid[37];
     char *cmdline = xlcfg_kernel_cmdline(c);
     hcall_t *h = xl_hcall();
+    unsigned int i;
 
+    /* A missing image is reported before anything is built. */
+    for ( i = 0; i < c->ndisks; i++ )
+        if ( blk_check(&c->disks[i]) )
+        {
+            free(cmdline);
+            return -1;
+        }
     memset(&dc, 0, sizeof(dc));
     dc.kernel = c->kernel;
     dc.initrd = c->ramdisk;
@@ -289,6 +298,10 @@ static int build_one(const struct xlcfg *c, int paused, uint32_t *domid)
                d.domid, CONSOLE_WAIT_MS / 1000);
         goto fail;
     }
+    /* Devices while the domain is still paused, as xl does. */
+    for ( i = 0; i < c->ndisks; i++ )
+        if ( blk_attach(d.domid, &c->disks[i]) )
+            goto fail;
     if ( !paused && hcall_domain_unpause(h, d.domid) )
     {
         xl_err("%s", hcall_error(h));

@@ -47,6 +47,9 @@ void xlcfg_free(struct xlcfg *c)
     free(c->root);
     free(c->cpus);
     free(c->uuid);
+    for ( unsigned int i = 0; i < c->ndisks; i++ )
+        diskspec_free(&c->disks[i]);
+    free(c->disks);
     memset(c, 0, sizeof(*c));
 }
 
@@ -102,6 +105,7 @@ struct value {
     char *s;            /* string or number text */
     unsigned int nlist; /* list length */
     char **list;
+    unsigned int *lines; /* the line of each list item, for messages */
 };
 
 static void value_free(struct value *v)
@@ -112,6 +116,7 @@ static void value_free(struct value *v)
     for ( i = 0; i < v->nlist; i++ )
         free(v->list[i]);
     free(v->list);
+    free(v->lines);
     memset(v, 0, sizeof(*v));
 }
 
@@ -229,8 +234,10 @@ static int lex_value(struct lex *l, struct value *v)
         if ( lex_atom(l, &item) )
             return value_free(v), -1;
         v->list = realloc(v->list, (v->nlist + 1) * sizeof(*v->list));
-        if ( !v->list )
+        v->lines = realloc(v->lines, (v->nlist + 1) * sizeof(*v->lines));
+        if ( !v->list || !v->lines )
             abort();
+        v->lines[v->nlist] = l->line;
         v->list[v->nlist++] = item.s;
         skip(l, 1);
         if ( *l->p == ',' )
@@ -310,8 +317,7 @@ static int valid_uuid(const char *s)
 }
 
 /* Keys xl knows that need devices or HVM: refused until they exist. */
-static const char *const unsupported[] = {"disk",
-                                          "vif",
+static const char *const unsupported[] = {"vif",
                                           "pci",
                                           "vfb",
                                           "vkb",
@@ -337,6 +343,51 @@ static int in(const char *const *set, const char *key)
         if ( !strcmp(*set, key) )
             return 1;
     return 0;
+}
+
+/*
+ * disk = [ 'SPEC', ... ]: each parsed now, so a bad one names its line;
+ * a later disk= replaces the list, as in xl.
+ */
+static int want_disks(struct lex *l, struct xlcfg *c, const struct value *v)
+{
+    struct diskspec *d;
+    unsigned int i, j, line = l->line;
+    char why[160];
+
+    if ( v->kind != V_LIST )
+        return fail(l, "disk must be a list: disk = [ 'SPEC', ... ]");
+    d = calloc(v->nlist ? v->nlist : 1, sizeof(*d));
+    if ( !d )
+        abort();
+    for ( i = 0; i < v->nlist; i++ )
+    {
+        l->line = v->lines[i];
+        if ( diskspec_parse(v->list[i], &d[i], why, sizeof(why)) )
+            goto bad;
+        for ( j = 0; j < i; j++ )
+            if ( d[j].devid == d[i].devid )
+            {
+                snprintf(why, sizeof(why), "vdev %s is the same disk as %s",
+                         d[i].vdev, d[j].vdev);
+                diskspec_free(&d[i]);
+                goto bad;
+            }
+    }
+    l->line = line;
+    for ( j = 0; j < c->ndisks; j++ )
+        diskspec_free(&c->disks[j]);
+    free(c->disks);
+    c->disks = d;
+    c->ndisks = v->nlist;
+    return 0;
+bad:
+    fail(l, "disk '%s': %s", v->list[i], why);
+    l->line = line;
+    while ( i-- )
+        diskspec_free(&d[i]);
+    free(d);
+    return -1;
 }
 
 static int apply(struct lex *l, struct xlcfg *c, const char *key,
@@ -415,6 +466,8 @@ static int apply(struct lex *l, struct xlcfg *c, const char *key,
         return want_action(l, key, v, &c->on_crash);
     if ( !strcmp(key, "on_watchdog") )
         return want_action(l, key, v, &c->on_watchdog);
+    if ( !strcmp(key, "disk") )
+        return want_disks(l, c, v);
     if ( in(unsupported, key) )
         return fail(l, "%s is not yet supported", key);
     if ( in(ignored, key) )

@@ -16,6 +16,7 @@ pkgs=(
     xenstore-utils                               # reference xenstore clients
     xz-utils                                     # XZ decoder unit tests
     liblzma-dev                                  # the DomU builder unpacks bzImages
+    e2fsprogs                                    # tests/linux blk: the ext4 image (mke2fs -d, e2fsck)
     gdb                                          # tests/bench/linux/breakdown
     linux-source-6.1 flex bison bc libelf-dev    # the lean guest kernel (make guest-kernel)
 )

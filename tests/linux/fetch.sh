@@ -48,7 +48,25 @@ extra=("bin/xenia-domu=$build/dom0-tools/xenia-domu"
        "bin/toolstack-test.sh=$here/toolstack-test.sh"
        "bin/toolstack-up.sh=$here/toolstack-up.sh"
        "etc/xen/debian.cfg=$top/dom0-tools/examples/debian.cfg"
-       "lib/guests/domu-initrd.cpio=$here/domu-init")
+       "lib/guests/domu-initrd.cpio=$here/domu-init"
+       "bin/blk-test.sh=$here/blk-test.sh"
+       "lib/guests/domu-blk-initrd.cpio=$here/domu-blk-init"
+       "lib/guests/blk.img=$cache/blk.img")
+# The blk test's ext4 image, made here (mke2fs -d) with one file in it.
+if [ ! -s "$cache/blk.img" ] || [ "$here/fetch.sh" -nt "$cache/blk.img" ]; then
+    d=$(mktemp -d)
+    echo xenia-host-file > "$d/from-host.txt"
+    mke2fs -q -F -t ext4 -d "$d" "$cache/blk.img" 16M >&2 ||
+        die "cannot make the ext4 image (mke2fs from e2fsprogs)"
+    rm -rf "$d"
+fi
+# e2fsck for the blk test's check of that image after the DomU wrote it.
+if [ -x /sbin/e2fsck ]; then
+    extra+=("sbin/e2fsck=/sbin/e2fsck")
+    for l in $(ldd /sbin/e2fsck | awk '/=> \// { print $3 } /^\t\/lib64/ { print $1 }'); do
+        extra+=("${l#/}=$(readlink -f "$l")")
+    done
+fi
 # Debian's own xenstore-utils, dynamic: the binary with its libraries.
 if [ -x /usr/bin/xenstore ]; then
     extra+=("usr/bin/xenstore=/usr/bin/xenstore")
@@ -64,7 +82,8 @@ for f in "$here/init" "$here/prepare.py" "$xentest" "$compat32" "$here/domu-test
          "$build/dom0-tools/xl" "$build/dom0-tools/xenia-consoled" \
          "$build/xenstored-static" "$here/toolstack-test.sh" "$here/domu-init" \
          "$here/toolstack-up.sh" "$top/dom0-tools/examples/debian.cfg" \
-         "$build/tests/guests/ring-hostile.elf" "$here/hostile-rings.sh"; do
+         "$build/tests/guests/ring-hostile.elf" "$here/hostile-rings.sh" \
+         "$here/blk-test.sh" "$here/domu-blk-init" "$cache/blk.img"; do
     [ "$f" -nt "$cache/initrd.cpio" ] && stale=1
 done
 [ -s "$cache/vmlinuz" ] && [ -s "$cache/initrd.cpio" ] && [ -s "$cache/release" ] &&

@@ -21,6 +21,15 @@ import sys
 # in load order (xenfs needs xen-privcmd).
 MODULES = ["xen-evtchn", "xen-privcmd", "xenfs/xenfs", "xen-gntdev",
            "xen-gntalloc"]
+# The PV block drivers, loop and ext4 (with what it needs, in load order),
+# relative to the package's kernel/ directory: Dom0 gets all of them (it is
+# a backend and, in the blk test, its own frontend), the blk DomU's
+# initramfs the frontend and ext4.
+BLOCK_MODULES = ["drivers/block/loop", "drivers/block/xen-blkback/xen-blkback",
+                 "drivers/block/xen-blkfront", "lib/crc16", "fs/mbcache",
+                 "fs/jbd2/jbd2", "crypto/crc32c_generic", "fs/ext4/ext4"]
+DOMU_BLOCK_MODULES = [m for m in BLOCK_MODULES
+                      if "loop" not in m and "blkback" not in m]
 
 
 def cpio_newc(entries):
@@ -71,6 +80,18 @@ def main():
             sys.exit("prepare.py: the kernel package has no %s" % path)
         entries.append(("lib/modules/%s.ko" % os.path.basename(m), 0o100644,
                         read(path)))
+    kernel_dir = os.path.join(kdir, "lib", "modules", release, "kernel")
+
+    def modules(names):
+        found = []
+        for m in names:
+            path = os.path.join(kernel_dir, m + ".ko")
+            if not os.path.exists(path):
+                sys.exit("prepare.py: the kernel package has no %s" % path)
+            found.append(("lib/modules/%s.ko" % os.path.basename(m), 0o100644,
+                          read(path)))
+        return found
+    entries += modules(BLOCK_MODULES)
     have = set(e[0] for e in entries)
     for name, path in extra:
         if name == "lib/guests/vmlinuz":
@@ -82,13 +103,17 @@ def main():
             if d not in have:
                 entries.append((d, 0o40755, None))
                 have.add(d)
-        if name.endswith("domu-initrd.cpio"):
-            # A DomU's initramfs: busybox and the given /init.
+        if name.endswith("-initrd.cpio"):
+            # A DomU's initramfs: busybox and the given /init (and, for
+            # the blk one, the frontend and ext4 modules).
+            blk = "blk" in os.path.basename(name)
             data = cpio_newc([(d, 0o40755, None)
-                              for d in ("bin", "dev", "proc", "sys", "tmp")] +
+                              for d in ("bin", "dev", "proc", "sys", "tmp",
+                                        "lib", "lib/modules")] +
                              [("bin/busybox", 0o100755,
                                read(os.path.join(bbdir, "bin", "busybox"))),
-                              ("init", 0o100755, read(path))])
+                              ("init", 0o100755, read(path))] +
+                             (modules(DOMU_BLOCK_MODULES) if blk else []))
             entries.append((name, 0o100644, data))
             continue
         entries.append((name, 0o100755, read(path)))

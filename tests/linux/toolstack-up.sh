@@ -4,7 +4,9 @@
 # does: xenstored (which connects Dom0's kernel through /proc/xen), the
 # Domain-0 nodes, and the console daemon logging each guest to
 # /var/log/xen/console/guest-NAME.log. Needs the /dev/xen modules loaded
-# and xenfs on /proc/xen. Exits 0 once both daemons answer (10 s each).
+# and xenfs on /proc/xen. Loads loop and xen-blkback (Debian builds both
+# as modules) so disk = [...] works. Exits 0 once both daemons answer
+# (10 s each).
 mkdir -p /run/xenstored /var/lib/xenstored /var/log/xen/console /dev/pts
 grep -q ' /dev/pts ' /proc/mounts || mount -t devpts devpts /dev/pts
 export PATH=/bin:/usr/bin
@@ -16,6 +18,11 @@ up() { # seconds, command...
     done
     return 1
 }
+# Dom0 as block backend: image files go through loop devices.
+for m in loop xen-blkback; do
+    [ -d /sys/module/$(echo $m | tr - _) ] && continue
+    insmod /lib/modules/$m.ko || { echo "cannot load $m"; exit 1; }
+done
 xenstored --pid-file /run/xenstored.pid || exit 1
 up 10 test -S /run/xenstored/socket || { echo "xenstored did not start"; exit 1; }
 xs-xenia write /local/domain/0/name Domain-0 || exit 1
