@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "vifspec.h"
+
 enum xlcfg_action {
     XLCFG_DESTROY,
     XLCFG_RESTART,
@@ -25,6 +27,8 @@ struct xlcfg {
     unsigned long memory_mib, maxmem_mib; /* maxmem 0: as memory */
     unsigned int vcpus, maxvcpus;         /* maxvcpus 0: as vcpus */
     enum xlcfg_action on_poweroff, on_reboot, on_crash, on_watchdog;
+    struct vifspec *vifs; /* vif = [...], devids filled in */
+    unsigned int nvifs;
 };
 
 /* Defaults as xl's: 128 MiB, 1 vCPU, destroy/restart/destroy/destroy. */
