@@ -45,6 +45,7 @@ extra=("bin/xenia-domu=$build/dom0-tools/xenia-domu"
        "bin/xs-xenia=$build/xenstore-static"
        "bin/toolstack-test.sh=$here/toolstack-test.sh"
        "bin/toolstack-up.sh=$here/toolstack-up.sh"
+       "bin/net-test.sh=$here/net-test.sh"
        "etc/xen/debian.cfg=$top/dom0-tools/examples/debian.cfg"
        "lib/guests/domu-initrd.cpio=$here/domu-init")
 # Debian's own xenstore-utils, dynamic: the binary with its libraries.
@@ -61,7 +62,8 @@ for f in "$here/init" "$here/prepare.py" "$xentest" "$compat32" "$here/domu-test
          "$build/dom0-tools/xenia-domu" "$build/tests/guests/domu.elf" \
          "$build/dom0-tools/xl" "$build/dom0-tools/xenia-consoled" \
          "$build/xenstored-static" "$here/toolstack-test.sh" "$here/domu-init" \
-         "$here/toolstack-up.sh" "$top/dom0-tools/examples/debian.cfg"; do
+         "$here/toolstack-up.sh" "$here/net-test.sh" \
+         "$top/dom0-tools/examples/debian.cfg"; do
     [ "$f" -nt "$cache/initrd.cpio" ] && stale=1
 done
 [ -s "$cache/vmlinuz" ] && [ -s "$cache/initrd.cpio" ] && [ -s "$cache/release" ] &&

@@ -21,6 +21,11 @@ import sys
 # in load order (xenfs needs xen-privcmd).
 MODULES = ["xen-evtchn", "xen-privcmd", "xenfs/xenfs", "xen-gntdev",
            "xen-gntalloc"]
+# The PV network's Dom0 half (netback and the bridge it joins, in load
+# order) and its DomU half, relative to the package's kernel/ directory.
+DOM0_NET_MODULES = ["drivers/net/xen-netback/xen-netback", "net/llc/llc",
+                    "net/802/stp", "net/bridge/bridge"]
+DOMU_MODULES = ["drivers/net/xen-netfront"]
 
 
 def cpio_newc(entries):
@@ -49,8 +54,8 @@ def main():
     release = vmlinuz[0][len("vmlinuz-"):]
     with open(os.path.join(out, "release"), "w") as f:
         f.write(release + "\n")
-    xen_drivers = os.path.join(kdir, "lib", "modules", release, "kernel",
-                               "drivers", "xen")
+    kmods = os.path.join(kdir, "lib", "modules", release, "kernel")
+    xen_drivers = os.path.join(kmods, "drivers", "xen")
 
     def read(path):
         with open(path, "rb") as f:
@@ -65,12 +70,16 @@ def main():
                 ("bin/xentest", 0o100755, read(xentest)),
                 ("bin/compat32", 0o100755, read(compat32)),
                 ("init", 0o100755, read(os.path.join(here, "init")))]
-    for m in MODULES:
-        path = os.path.join(xen_drivers, m + ".ko")
+    def module(path):
         if not os.path.exists(path):
             sys.exit("prepare.py: the kernel package has no %s" % path)
-        entries.append(("lib/modules/%s.ko" % os.path.basename(m), 0o100644,
-                        read(path)))
+        return ("lib/modules/%s" % os.path.basename(path), 0o100644,
+                read(path))
+
+    for m in MODULES:
+        entries.append(module(os.path.join(xen_drivers, m + ".ko")))
+    for m in DOM0_NET_MODULES:
+        entries.append(module(os.path.join(kmods, m + ".ko")))
     have = set(e[0] for e in entries)
     for name, path in extra:
         if name == "lib/guests/vmlinuz":
@@ -83,12 +92,15 @@ def main():
                 entries.append((d, 0o40755, None))
                 have.add(d)
         if name.endswith("domu-initrd.cpio"):
-            # A DomU's initramfs: busybox and the given /init.
+            # A DomU's initramfs: busybox, netfront and the given /init.
             data = cpio_newc([(d, 0o40755, None)
-                              for d in ("bin", "dev", "proc", "sys", "tmp")] +
+                              for d in ("bin", "dev", "proc", "sys", "tmp",
+                                        "lib", "lib/modules")] +
                              [("bin/busybox", 0o100755,
                                read(os.path.join(bbdir, "bin", "busybox"))),
-                              ("init", 0o100755, read(path))])
+                              ("init", 0o100755, read(path))] +
+                             [module(os.path.join(kmods, m + ".ko"))
+                              for m in DOMU_MODULES])
             entries.append((name, 0o100644, data))
             continue
         entries.append((name, 0o100755, read(path)))
