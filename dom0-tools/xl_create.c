@@ -20,6 +20,7 @@
 
 #include "builder.h"
 #include "xl.h"
+#include "xl_vif.h"
 #include <xen/sched.h>
 
 #define CONSOLE_WAIT_MS 10000 /* libxl's LIBXL_INIT_TIMEOUT */
@@ -289,6 +290,10 @@ static int build_one(const struct xlcfg *c, int paused, uint32_t *domid)
                d.domid, CONSOLE_WAIT_MS / 1000);
         goto fail;
     }
+    /* Devices go in while it is paused, as xl does: backends are ready
+     * before the guest's first instruction. */
+    if ( xl_vifs_add_all(d.domid, c) )
+        goto fail;
     if ( !paused && hcall_domain_unpause(h, d.domid) )
     {
         xl_err("%s", hcall_error(h));
@@ -487,6 +492,8 @@ int xl_cmd_create(int argc, char **argv)
                  strerror(errno));
         goto bad;
     }
+    if ( xl_vifs_check(&c, err, sizeof(err)) )
+        goto bad;
     if ( xl_find_domain_quiet(c.name, &tmp) == 0 )
     {
         snprintf(err, sizeof(err), "domain with name \"%s\" already exists",

@@ -68,6 +68,12 @@ check xl-create-net2 xl create -q $T/net2.cfg
 check xl-create-net1 xl create -q $T/net1.cfg
 id1=$(xl domid net1)
 id2=$(xl domid net2)
+diag() {
+    echo "    | backends: $(ls /sys/bus/xen-backend/devices 2>&1 | tr '\n' ' ')"
+    xs-xenia ls /local/domain/0/backend 2>&1 | head -n 40 | sed 's/^/    | /'
+    dmesg | grep -iE 'vif|netback|xen' | tail -n 10 | sed 's/^/    | /'
+}
+[ -n "$id1" ] && [ -n "$id2" ] || diag
 [ -n "$id1" ] && [ -n "$id2" ] || { echo "CHECK-FAIL net-no-domus"; echo NET-DONE; exit 1; }
 BE1=/local/domain/0/backend/vif/$id1/0
 FE1=/local/domain/$id1/device/vif/0
@@ -75,6 +81,7 @@ BE2=/local/domain/0/backend/vif/$id2/0
 FE2=/local/domain/$id2/device/vif/0
 
 check vif1-be-connected wait_for 400 sh -c "test \"\$(xs read $BE1/state)\" = 4"
+[ "$(xs read $BE1/state)" = 4 ] || diag
 check vif1-fe-connected wait_for 30 sh -c "test \"\$(xs read $FE1/state)\" = 4"
 check vif1-hotplug-status test "$(xs read $BE1/hotplug-status)" = connected
 check vif1-on-bridge test -e /sys/class/net/xenbr0/brif/vif$id1.0
@@ -97,6 +104,38 @@ sums() {
 check domu-64mib-checksum wait_for 300 sums
 cat $T/check.out
 grep -h DOMU- $LOG/guest-net1.log $LOG/guest-net2.log | sed 's/^/    domu| /'
+
+# xl network-list, in xl's columns.
+check xl-network-list sh -c "xl network-list net1 | tee /dev/stderr | awk '
+    NR == 1 && \$1 == \"Idx\" && \$3 == \"Mac\" { h = 1 }
+    NR == 2 && \$1 == 0 && \$3 == \"00:16:3e:00:00:01\" && \$5 == 4 { ok = 1 }
+    END { exit !(h && ok) }'"
+# Hot-plug: vif 1 of net2 attached and detached again and again; each time
+# it connects and joins the bridge, and afterwards nothing of it is left.
+irqs() { grep -c "vif$id2\." /proc/interrupts; }
+cycles() {
+    i=0
+    while [ $i -lt ${NET_CYCLES:-10} ]; do
+        xl network-attach net2 bridge=xenbr0 || return 1
+        wait_for 60 sh -c "test \"\$(xs read /local/domain/0/backend/vif/$id2/1/state)\" = 4" ||
+            return 1
+        test -e /sys/class/net/xenbr0/brif/vif$id2.1 || return 1
+        xl network-detach net2 1 || return 1
+        wait_for 30 sh -c "! test -e /sys/class/net/vif$id2.1" || return 1
+        ! xs exists /local/domain/0/backend/vif/$id2/1 || return 1
+        ! xs exists /local/domain/$id2/device/vif/1 || return 1
+        i=$((i + 1))
+    done
+    echo "$i cycles; Dom0 irqs of vif$id2.*: $(irqs)"
+}
+irq0=$(irqs)
+check xl-network-attach-detach-cycles cycles
+check cycles-leave-no-event-channels test "$(irqs)" = "$irq0"
+check vif0-still-works sh -c 'ping -c 3 -W 2 10.0.0.3 | grep -q " 0% packet loss"'
+detach_bad() {
+    ! xl network-detach net2 7 2>$T/e && grep -qx "Unknown device 7." $T/e
+}
+check xl-network-detach-unknown detach_bad
 
 # Teardown: shutdown of one, destroy of the other; nothing left behind.
 gone() { # domid, devid
