@@ -15,15 +15,16 @@ check() { # name, command...
     if "$@" >$T/check.out 2>&1; then echo "CHECK-PASS $name"
     else echo "CHECK-FAIL $name"; sed 's/^/    | /' $T/check.out | head -n 30; fi
 }
-wait_for() { # seconds, command...: retries every 0.2 s
-    n=$(($1 * 5)); shift
-    while [ $n -gt 0 ]; do
+uptime_s() { cut -d. -f1 /proc/uptime; }
+wait_for() { # seconds, command...: retries every 0.2 s (wall time: each
+    # try is slow under TCG, so counting tries would wait far longer)
+    end=$(($(uptime_s) + $1)); shift
+    while [ "$(uptime_s)" -lt $end ]; do
         "$@" >/dev/null 2>&1 && return 0
-        sleep 0.2; n=$((n - 1))
+        sleep 0.2
     done
     "$@"
 }
-xs() { xs-xenia "$@"; }
 
 check toolstack-up sh /bin/toolstack-up.sh
 check xenbr0-up sh -c 'ip addr show dev xenbr0 | grep -q "inet 10.0.0.1/24"'
@@ -80,15 +81,15 @@ FE1=/local/domain/$id1/device/vif/0
 BE2=/local/domain/0/backend/vif/$id2/0
 FE2=/local/domain/$id2/device/vif/0
 
-check vif1-be-connected wait_for 400 sh -c "test \"\$(xs read $BE1/state)\" = 4"
-[ "$(xs read $BE1/state)" = 4 ] || diag
-check vif1-fe-connected wait_for 30 sh -c "test \"\$(xs read $FE1/state)\" = 4"
-check vif1-hotplug-status test "$(xs read $BE1/hotplug-status)" = connected
+check vif1-be-connected wait_for 400 sh -c "test \"\$(xs-xenia read $BE1/state)\" = 4"
+[ "$(xs-xenia read $BE1/state)" = 4 ] || diag
+check vif1-fe-connected wait_for 30 sh -c "test \"\$(xs-xenia read $FE1/state)\" = 4"
+check vif1-hotplug-status test "$(xs-xenia read $BE1/hotplug-status)" = connected
 check vif1-on-bridge test -e /sys/class/net/xenbr0/brif/vif$id1.0
 check vif2-on-bridge wait_for 60 test -e /sys/class/net/xenbr0/brif/vif$id2.0
 check domu1-eth0-up wait_for 60 grep -q DOMU-NET-UP $LOG/guest-net1.log
-check fe-mac-is-eth0-mac sh -c "grep -q \"DOMU-NET-UP mac=\$(xs read $FE1/mac)\$\" $LOG/guest-net1.log"
-check be-mac-is-fe-mac test "$(xs read $BE1/mac)" = "$(xs read $FE1/mac)"
+check fe-mac-is-eth0-mac sh -c "grep -q \"DOMU-NET-UP mac=\$(xs-xenia read $FE1/mac)\$\" $LOG/guest-net1.log"
+check be-mac-is-fe-mac test "$(xs-xenia read $BE1/mac)" = "$(xs-xenia read $FE1/mac)"
 ping_ok() { ping -c 1 -W 2 $1 >/dev/null 2>&1; }
 check dom0-reaches-domu1 wait_for 120 ping_ok 10.0.0.2
 check dom0-ping-domu1-no-loss sh -c 'ping -c 20 -i 0.2 -W 2 10.0.0.2 | grep -q " 0% packet loss"'
@@ -117,13 +118,13 @@ cycles() {
     i=0
     while [ $i -lt ${NET_CYCLES:-10} ]; do
         xl network-attach net2 bridge=xenbr0 || return 1
-        wait_for 60 sh -c "test \"\$(xs read /local/domain/0/backend/vif/$id2/1/state)\" = 4" ||
+        wait_for 60 sh -c "test \"\$(xs-xenia read /local/domain/0/backend/vif/$id2/1/state)\" = 4" ||
             return 1
         test -e /sys/class/net/xenbr0/brif/vif$id2.1 || return 1
         xl network-detach net2 1 || return 1
         wait_for 30 sh -c "! test -e /sys/class/net/vif$id2.1" || return 1
-        ! xs exists /local/domain/0/backend/vif/$id2/1 || return 1
-        ! xs exists /local/domain/$id2/device/vif/1 || return 1
+        ! xs-xenia exists /local/domain/0/backend/vif/$id2/1 || return 1
+        ! xs-xenia exists /local/domain/$id2/device/vif/1 || return 1
         i=$((i + 1))
     done
     echo "$i cycles; Dom0 irqs of vif$id2.*: $(irqs)"
@@ -139,15 +140,15 @@ check xl-network-detach-unknown detach_bad
 
 # Teardown: shutdown of one, destroy of the other; nothing left behind.
 gone() { # domid, devid
-    ! xs exists /local/domain/0/backend/vif/$1/$2 &&
-        ! xs exists /local/domain/$1 && ! test -e /sys/class/net/vif$1.$2 &&
+    ! xs-xenia exists /local/domain/0/backend/vif/$1/$2 &&
+        ! xs-xenia exists /local/domain/$1 && ! test -e /sys/class/net/vif$1.$2 &&
         ! ls /sys/class/net/xenbr0/brif | grep -q "^vif$1\."
 }
 check xl-shutdown-net1 timeout 120 xl shutdown -w net1
 check teardown-after-shutdown wait_for 30 gone $id1 0
 check xl-destroy-net2 xl destroy net2
 check teardown-after-destroy wait_for 30 gone $id2 0
-check no-vif-backends-left wait_for 20 sh -c '! xs exists /local/domain/0/backend/vif || test -z "$(xs list /local/domain/0/backend/vif)"'
+check no-vif-backends-left wait_for 20 sh -c '! xs-xenia exists /local/domain/0/backend/vif || test -z "$(xs-xenia list /local/domain/0/backend/vif)"'
 check net-memory-back wait_for 30 sh -c "test \"\$(xl info | sed -n 's/^free_memory *: //p')\" = $free0"
 xl list
 echo "NET-DONE"
