@@ -17,6 +17,11 @@
 #include "xl_vif.h"
 
 #define VIF_SCRIPT_DIR "/etc/xen/scripts/"
+/*
+ * libxl gives netback 10 s to reach InitWait; a hot-attach on Xen 4.17
+ * under a loaded QEMU TCG missed that, so three times as long here.
+ */
+#define VIF_INITWAIT_MS (3 * DEV_TIMEOUT_MS)
 
 static const char *bridge_of(const struct vifspec *v)
 {
@@ -117,12 +122,11 @@ int xl_vif_add(uint32_t domid, const struct vifspec *v, unsigned int devid)
                -1;
     device_be_path(&d, bep);
     strcat(bep, "/state");
-    /* libxl gives the backend 10 s to reach InitWait. */
-    if ( device_wait_state(xs, bep, 2, DEV_TIMEOUT_MS) != 2 )
+    if ( device_wait_state(xs, bep, 2, VIF_INITWAIT_MS) != 2 )
     {
         xl_err("vif %u of domain %u: netback did not reach InitWait in %d s "
                "(is xen-netback loaded?)",
-               devid, domid, DEV_TIMEOUT_MS / 1000);
+               devid, domid, VIF_INITWAIT_MS / 1000);
         goto fail;
     }
     snprintf(dflt, sizeof(dflt), "vif%u.%u", domid, devid);
