@@ -61,6 +61,8 @@ static void good(void)
                   "on_crash = \"preserve\"\n"
                   "on_watchdog = \"rename-restart\"\n"
                   "localtime = 0\n"
+                  "vif = [ 'mac=00:16:3e:00:00:01,bridge=xenbr1',\n"
+                  "        '' ]\n"
                   "memory = \\\n 192\n",
                   err, sizeof(err));
 
@@ -68,6 +70,11 @@ static void good(void)
         printf("  %s\n", err);
     check(rc == 0, "a full config parses");
     check(c.name && !strcmp(c.name, "deb1"), "name");
+    check(c.nvifs == 2 && c.vifs[0].devid == 0 && c.vifs[1].devid == 1 &&
+              c.vifs[0].has_mac && c.vifs[0].mac[5] == 1 &&
+              !strcmp(c.vifs[0].bridge, "xenbr1") && !c.vifs[1].has_mac &&
+              !c.vifs[1].bridge,
+          "vif list over two lines, devids by index");
     check(c.kernel && !strcmp(c.kernel, "/boot/vmlinuz"), "kernel");
     check(c.ramdisk && !strcmp(c.ramdisk, "/boot/initrd"), "ramdisk after ';'");
     check(c.memory_mib == 192, "the later memory wins, over a continuation");
@@ -100,10 +107,10 @@ static void good(void)
               c.on_reboot == XLCFG_RESTART && c.on_crash == XLCFG_DESTROY,
           "defaults as xl's");
     xlcfg_free(&c);
-    rc = load(&c, "name='a'\nkernel='k'\nvif=[ 'x',\n  'y', # c\n]\n", err,
+    rc = load(&c, "name='a'\nkernel='k'\npci=[ 'x',\n  'y', # c\n]\n", err,
               sizeof(err));
-    check(rc == -1 && !strcmp(err, "t.cfg:5: vif is not yet supported"),
-          "a list over lines parses, and vif is refused after it");
+    check(rc == -1 && !strcmp(err, "t.cfg:5: pci is not yet supported"),
+          "a list over lines parses, and pci is refused after it");
     xlcfg_free(&c);
     rc = load(&c,
               "name='a'\nkernel='k'\ndisk=[ 'phy:/dev/vg/x,xvda,w',\n"
@@ -148,8 +155,17 @@ int main(void)
         "t.cfg:1: unexpected 'k' after the value of name", "two on a line");
     bad("kernel='k'\n", "t.cfg: no name = \"...\" given", "no name");
     bad("name='a'\n", "t.cfg: no kernel = \"...\" given", "no kernel");
-    bad("name='a'\nkernel='k'\nvif=['bridge=xenbr0']\n",
-        "t.cfg:3: vif is not yet supported", "vif refused");
+    bad("name='a'\nkernel='k'\nvif=['mac=00:16:3e:0:0:1']\n",
+        "t.cfg:3: vif 'mac=00:16:3e:0:0:1': malformed mac '00:16:3e:0:0:1' "
+        "(want six hex bytes xx:xx:xx:xx:xx:xx)",
+        "vif with a malformed mac");
+    bad("name='a'\nkernel='k'\nvif=['bridge=xenbr0,colour=red']\n",
+        "t.cfg:3: vif 'bridge=xenbr0,colour=red': unknown key 'colour'",
+        "vif with an unknown key");
+    bad("name='a'\nkernel='k'\nvif=['devid=1', '']\n",
+        "t.cfg:3: vif devid 1 is given twice", "vif devid twice");
+    bad("name='a'\nkernel='k'\nvif='bridge=xenbr0'\n",
+        "t.cfg:3: vif must be a list: vif = [ 'SPEC', ... ]", "vif not a list");
     bad("name='a'\nkernel='k'\ntype='hvm'\n",
         "t.cfg:3: type \"hvm\" is not supported: only \"pv\"", "type hvm");
     bad("name='a'\nkernel='k'\non_crash='explode'\n",

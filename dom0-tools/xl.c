@@ -7,6 +7,7 @@
  */
 #include "xl.h"
 #include "blkdev.h"
+#include "xl_vif.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -136,8 +137,12 @@ void xl_forget(uint32_t domid)
     struct xs_handle *xs = xl_store();
     char path[128], *vm;
 
-    /* Devices first: their records under /libxl/N say what to undo. */
+    /*
+     * Devices first, forced (the guest may be dead): their records under
+     * /libxl/N say what to undo, and backends let go of its grants.
+     */
     blk_teardown(domid);
+    xl_vifs_teardown(domid, true);
     vm = xl_read(domid, "vm");
     if ( vm && !strncmp(vm, "/vm/", 4) )
         xs_rm(xs, XBT_NULL, vm);
@@ -1045,6 +1050,47 @@ static int cmd_top(int argc, char **argv)
     return 0;
 }
 
+static int cmd_network_attach(int argc, char **argv)
+{
+    uint32_t domid;
+
+    while ( getopt_cmd(argc, argv, "") != -1 )
+        ;
+    need_args(argc, 1);
+    if ( xl_find_domain(argv[optind], &domid) )
+        return 1;
+    return xl_cmd_network_attach(domid, argc - optind - 1, argv + optind + 1);
+}
+
+static int cmd_network_detach(int argc, char **argv)
+{
+    uint32_t domid;
+
+    while ( getopt_cmd(argc, argv, "") != -1 )
+        ;
+    need_args(argc, 2);
+    if ( xl_find_domain(argv[optind], &domid) )
+        return 1;
+    return xl_cmd_network_detach(domid, argv[optind + 1]);
+}
+
+static int cmd_network_list(int argc, char **argv)
+{
+    uint32_t domid;
+    int i;
+
+    while ( getopt_cmd(argc, argv, "") != -1 )
+        ;
+    need_args(argc, 1);
+    printf("%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx", "BE",
+           "Mac Addr.", "handle", "state", "evt-ch", "tx-", "rx-ring-ref",
+           "BE-path");
+    for ( i = optind; i < argc; i++ )
+        if ( xl_find_domain(argv[i], &domid) == 0 )
+            xl_vifs_list(domid);
+    return 0;
+}
+
 static int cmd_help(int argc, char **argv);
 
 static const struct cmd cmds[] = {
@@ -1053,6 +1099,13 @@ static const struct cmd cmds[] = {
     {"list", cmd_list, "[-l] [-v] [Domain]",
      "List information about all/some domains."},
     {"destroy", cmd_destroy, "<Domain>", "Terminate a domain immediately."},
+    {"network-attach", cmd_network_attach,
+     "<Domain> [mac=<mac>] [bridge=<bridge>] [key=value...]",
+     "Create a new virtual network device (keys as in vif = [...])."},
+    {"network-detach", cmd_network_detach, "<Domain> <DevId|mac>",
+     "Destroy a domain's virtual network device."},
+    {"network-list", cmd_network_list, "<Domain(s)>",
+     "List virtual network interfaces for a domain."},
     {"shutdown", cmd_shutdown, "[-w] <-a|Domain>",
      "Issue a shutdown signal to a domain.\n\n"
      "-a  Shutdown all guest domains.\n-w  Wait for guest(s) to shutdown."},

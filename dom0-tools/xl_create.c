@@ -21,6 +21,7 @@
 #include "builder.h"
 #include "xl.h"
 #include "blkdev.h"
+#include "xl_vif.h"
 #include <xen/sched.h>
 
 #define CONSOLE_WAIT_MS 10000 /* libxl's LIBXL_INIT_TIMEOUT */
@@ -302,6 +303,10 @@ static int build_one(const struct xlcfg *c, int paused, uint32_t *domid)
     for ( i = 0; i < c->ndisks; i++ )
         if ( blk_attach(d.domid, &c->disks[i]) )
             goto fail;
+    /* Devices go in while it is paused, as xl does: backends are ready
+     * before the guest's first instruction. */
+    if ( xl_vifs_add_all(d.domid, c) )
+        goto fail;
     if ( !paused && hcall_domain_unpause(h, d.domid) )
     {
         xl_err("%s", hcall_error(h));
@@ -500,6 +505,8 @@ int xl_cmd_create(int argc, char **argv)
                  strerror(errno));
         goto bad;
     }
+    if ( xl_vifs_check(&c, err, sizeof(err)) )
+        goto bad;
     if ( xl_find_domain_quiet(c.name, &tmp) == 0 )
     {
         snprintf(err, sizeof(err), "domain with name \"%s\" already exists",

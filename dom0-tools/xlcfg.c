@@ -50,6 +50,9 @@ void xlcfg_free(struct xlcfg *c)
     for ( unsigned int i = 0; i < c->ndisks; i++ )
         diskspec_free(&c->disks[i]);
     free(c->disks);
+    for ( unsigned int i = 0; i < c->nvifs; i++ )
+        vifspec_free(&c->vifs[i]);
+    free(c->vifs);
     memset(c, 0, sizeof(*c));
 }
 
@@ -316,8 +319,46 @@ static int valid_uuid(const char *s)
     return 1;
 }
 
+static void free_vifs(struct xlcfg *c)
+{
+    unsigned int i;
+
+    for ( i = 0; i < c->nvifs; i++ )
+        vifspec_free(&c->vifs[i]);
+    free(c->vifs);
+    c->vifs = NULL;
+    c->nvifs = 0;
+}
+
+/* vif = [ 'SPEC', ... ]: a later vif line replaces an earlier one, as in xl. */
+static int want_vifs(struct lex *l, struct xlcfg *c, const struct value *v)
+{
+    unsigned int i, j;
+    char why[256];
+
+    if ( v->kind != V_LIST )
+        return fail(l, "vif must be a list: vif = [ 'SPEC', ... ]");
+    free_vifs(c);
+    c->vifs = calloc(v->nlist ? v->nlist : 1, sizeof(*c->vifs));
+    if ( !c->vifs )
+        abort();
+    for ( i = 0; i < v->nlist; i++ )
+    {
+        if ( vifspec_parse(&c->vifs[i], v->list[i], why, sizeof(why)) )
+            return free_vifs(c), fail(l, "%s", why);
+        c->nvifs = i + 1;
+        if ( c->vifs[i].devid < 0 )
+            c->vifs[i].devid = (int)i;
+        for ( j = 0; j < i; j++ )
+            if ( c->vifs[j].devid == c->vifs[i].devid )
+                return fail(l, "vif devid %d is given twice",
+                            c->vifs[i].devid);
+    }
+    return 0;
+}
+
 /* Keys xl knows that need devices or HVM: refused until they exist. */
-static const char *const unsupported[] = {"vif",
+static const char *const unsupported[] = {"pci",
                                           "pci",
                                           "vfb",
                                           "vkb",
@@ -468,6 +509,8 @@ static int apply(struct lex *l, struct xlcfg *c, const char *key,
         return want_action(l, key, v, &c->on_watchdog);
     if ( !strcmp(key, "disk") )
         return want_disks(l, c, v);
+    if ( !strcmp(key, "vif") )
+        return want_vifs(l, c, v);
     if ( in(unsupported, key) )
         return fail(l, "%s is not yet supported", key);
     if ( in(ignored, key) )

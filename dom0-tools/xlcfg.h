@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "diskspec.h"
+#include "vifspec.h"
 
 enum xlcfg_action {
     XLCFG_DESTROY,
@@ -29,6 +30,8 @@ struct xlcfg {
     enum xlcfg_action on_poweroff, on_reboot, on_crash, on_watchdog;
     struct diskspec *disks; /* disk = [...], parsed */
     unsigned int ndisks;
+    struct vifspec *vifs; /* vif = [...], devids filled in */
+    unsigned int nvifs;
 };
 
 /* Defaults as xl's: 128 MiB, 1 vCPU, destroy/restart/destroy/destroy. */

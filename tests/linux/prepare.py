@@ -31,6 +31,12 @@ BLOCK_MODULES = ["drivers/block/loop", "drivers/block/xen-blkback/xen-blkback",
 DOMU_BLOCK_MODULES = [m for m in BLOCK_MODULES
                       if "loop" not in m and "blkback" not in m]
 
+# The PV network's Dom0 half (netback and the bridge it joins, in load
+# order) and its DomU half, relative to the package's kernel/ directory.
+DOM0_NET_MODULES = ["drivers/net/xen-netback/xen-netback", "net/llc/llc",
+                    "net/802/stp", "net/bridge/bridge"]
+DOMU_MODULES = ["drivers/net/xen-netfront"]
+
 
 def cpio_newc(entries):
     """entries: (name, mode, data) in order; directories have data None."""
@@ -58,8 +64,8 @@ def main():
     release = vmlinuz[0][len("vmlinuz-"):]
     with open(os.path.join(out, "release"), "w") as f:
         f.write(release + "\n")
-    xen_drivers = os.path.join(kdir, "lib", "modules", release, "kernel",
-                               "drivers", "xen")
+    kmods = os.path.join(kdir, "lib", "modules", release, "kernel")
+    xen_drivers = os.path.join(kmods, "drivers", "xen")
 
     def read(path):
         with open(path, "rb") as f:
@@ -74,24 +80,18 @@ def main():
                 ("bin/xentest", 0o100755, read(xentest)),
                 ("bin/compat32", 0o100755, read(compat32)),
                 ("init", 0o100755, read(os.path.join(here, "init")))]
-    for m in MODULES:
-        path = os.path.join(xen_drivers, m + ".ko")
+    def module(path):
         if not os.path.exists(path):
             sys.exit("prepare.py: the kernel package has no %s" % path)
-        entries.append(("lib/modules/%s.ko" % os.path.basename(m), 0o100644,
-                        read(path)))
-    kernel_dir = os.path.join(kdir, "lib", "modules", release, "kernel")
+        return ("lib/modules/%s" % os.path.basename(path), 0o100644,
+                read(path))
 
     def modules(names):
-        found = []
-        for m in names:
-            path = os.path.join(kernel_dir, m + ".ko")
-            if not os.path.exists(path):
-                sys.exit("prepare.py: the kernel package has no %s" % path)
-            found.append(("lib/modules/%s.ko" % os.path.basename(m), 0o100644,
-                          read(path)))
-        return found
-    entries += modules(BLOCK_MODULES)
+        return [module(os.path.join(kmods, m + ".ko")) for m in names]
+
+    for m in MODULES:
+        entries.append(module(os.path.join(xen_drivers, m + ".ko")))
+    entries += modules(DOM0_NET_MODULES) + modules(BLOCK_MODULES)
     have = set(e[0] for e in entries)
     for name, path in extra:
         if name == "lib/guests/vmlinuz":
@@ -104,8 +104,8 @@ def main():
                 entries.append((d, 0o40755, None))
                 have.add(d)
         if name.endswith("-initrd.cpio"):
-            # A DomU's initramfs: busybox and the given /init (and, for
-            # the blk one, the frontend and ext4 modules).
+            # A DomU's initramfs: busybox, the given /init and netfront
+            # (for the blk one, the block frontend and ext4 instead).
             blk = "blk" in os.path.basename(name)
             data = cpio_newc([(d, 0o40755, None)
                               for d in ("bin", "dev", "proc", "sys", "tmp",
@@ -113,7 +113,7 @@ def main():
                              [("bin/busybox", 0o100755,
                                read(os.path.join(bbdir, "bin", "busybox"))),
                               ("init", 0o100755, read(path))] +
-                             (modules(DOMU_BLOCK_MODULES) if blk else []))
+                             modules(DOMU_BLOCK_MODULES if blk else DOMU_MODULES))
             entries.append((name, 0o100644, data))
             continue
         entries.append((name, 0o100755, read(path)))

@@ -30,3 +30,20 @@ xs-xenia write /local/domain/0/domid 0
 xenia-consoled --log=guest --pid-file=/run/xenconsoled.pid || exit 1
 up 10 sh -c 'test "$(xs-xenia read /tool/xenconsoled/domid)" = 0' ||
     { echo "xenia-consoled did not start"; exit 1; }
+# The PV network, as a distribution's Xen setup provides it: netback, and
+# the bridge xenbr0 with Dom0 at 10.0.0.1/24 (xen-network-common.sh's
+# create_bridge: no STP, so ports forward at once). No physical port is
+# on it: guest traffic never leaves the machine. xl joins each vifD.N to
+# its bridge itself (vif-bridge's work).
+for m in xen-netback llc stp bridge; do
+    grep -q "^$(echo $m | tr - _) " /proc/modules ||
+        insmod /lib/modules/$m.ko || { echo "insmod $m failed"; exit 1; }
+done
+if [ ! -d /sys/class/net/xenbr0 ]; then
+    brctl addbr xenbr0 || exit 1
+    echo 0 > /sys/class/net/xenbr0/bridge/stp_state
+    echo 0 > /sys/class/net/xenbr0/bridge/forward_delay
+    ip addr add 10.0.0.1/24 dev xenbr0
+    ip link set dev lo up
+    ip link set dev xenbr0 up || exit 1
+fi
