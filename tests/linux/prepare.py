@@ -104,8 +104,8 @@ def main():
                 entries.append((d, 0o40755, None))
                 have.add(d)
         if name.endswith("-initrd.cpio"):
-            # A DomU's initramfs: busybox, the given /init and netfront
-            # (for the blk one, the block frontend and ext4 instead).
+            # A DomU's initramfs: busybox, the given /init, the block
+            # frontend and ext4, and (but for the blk one) netfront.
             blk = "blk" in os.path.basename(name)
             data = cpio_newc([(d, 0o40755, None)
                               for d in ("bin", "dev", "proc", "sys", "tmp",
@@ -113,7 +113,8 @@ def main():
                              [("bin/busybox", 0o100755,
                                read(os.path.join(bbdir, "bin", "busybox"))),
                               ("init", 0o100755, read(path))] +
-                             modules(DOMU_BLOCK_MODULES if blk else DOMU_MODULES))
+                             modules(DOMU_BLOCK_MODULES if blk else
+                                     DOMU_MODULES + DOMU_BLOCK_MODULES))
             entries.append((name, 0o100644, data))
             continue
         entries.append((name, 0o100755, read(path)))
