@@ -3,17 +3,7 @@
 #include <stdio.h>
 
 #include "devid.h"
-
-static int pass, failed;
-
-static void check(int ok, const char *what)
-{
-    printf("%s %s\n", ok ? "PASS" : "FAIL", what);
-    if ( ok )
-        pass++;
-    else
-        failed++;
-}
+#include "check.h"
 
 int main(void)
 {
@@ -33,6 +23,5 @@ int main(void)
     check(devid_next(none, 0) == 0, "next devid with none is 0");
     check(devid_next(some, 7) == 51713, "next devid skips non-devids");
     check(devid_next(top, 1) == -1, "next devid after INT_MAX: none");
-    printf("%d passed, %d failed\n", pass, failed);
-    return failed != 0;
+    return check_summary();
 }

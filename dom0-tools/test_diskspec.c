@@ -4,17 +4,7 @@
 #include <string.h>
 
 #include "diskspec.h"
-
-static int pass, failed;
-
-static void check(int ok, const char *what)
-{
-    printf("%s %s\n", ok ? "PASS" : "FAIL", what);
-    if ( ok )
-        pass++;
-    else
-        failed++;
-}
+#include "check.h"
 
 static void vdev(const char *s, long want)
 {
@@ -148,6 +138,5 @@ int main(void)
     bad("", "no vdev (e.g. xvda)");
     /* target= swallows the rest, so this vdev is part of the path. */
     bad("target=/a,b,c,vdev=xvdc", "no vdev (e.g. xvda)");
-    printf("%d passed, %d failed\n", pass, failed);
-    return failed != 0;
+    return check_summary();
 }

@@ -4,17 +4,7 @@
 #include <string.h>
 
 #include "vifspec.h"
-
-static int pass, failed;
-
-static void check(int ok, const char *what)
-{
-    printf("%s %s\n", ok ? "PASS" : "FAIL", what);
-    if ( ok )
-        pass++;
-    else
-        failed++;
-}
+#include "check.h"
 
 static void bad(const char *spec, const char *want, const char *what)
 {
@@ -132,6 +122,5 @@ int main(void)
         "runs backends here", "a driver domain backend");
     bad("colo_sock_mirror_id=1", "vif 'colo_sock_mirror_id=1': "
         "colo_sock_mirror_id= is not supported", "COLO keys");
-    printf("%d passed, %d failed\n", pass, failed);
-    return failed != 0;
+    return check_summary();
 }

@@ -5,17 +5,7 @@
 #include <string.h>
 
 #include "xlcfg.h"
-
-static int pass, failed;
-
-static void check(int ok, const char *what)
-{
-    printf("%s %s\n", ok ? "PASS" : "FAIL", what);
-    if ( ok )
-        pass++;
-    else
-        failed++;
-}
+#include "check.h"
 
 /* Parses text and checks; returns 0 or -1 with the message in err. */
 static int load(struct xlcfg *c, const char *text, char *err, size_t len)
@@ -188,6 +178,5 @@ int main(void)
     bad("name='a'\nkernel='k'\nmemory=99999999999999999999\n",
         "t.cfg:3: memory must be a number, not '99999999999999999999'",
         "a number past 64 bits");
-    printf("%d passed, %d failed\n", pass, failed);
-    return failed != 0;
+    return check_summary();
 }
