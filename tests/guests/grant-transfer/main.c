@@ -277,12 +277,43 @@ static void check_v2(void)
     setup(1);
 }
 
-/* A DomU that never runs: its entries accept nothing from us. */
+/* Map (mfn != 0) or unmap at va a frame of domain dom, as a toolstack. */
+static long map_foreign(void *va, domid_t dom, unsigned long mfn)
+{
+    mmu_update_t req = {.ptr = virt_to_maddr(l1_entry((unsigned long)va)) |
+                               MMU_PT_UPDATE_NO_TRANSLATE,
+                        .val = mfn ? ((uint64_t)mfn << 12) | DATA_RW : 0};
+    long rc = hypercall_mmu_update(&req, 1, NULL, mfn ? dom : DOMID_SELF);
+
+    mmuext_simple(MMUEXT_INVLPG_LOCAL, (unsigned long)va);
+    return rc;
+}
+
+static long domu_grant_frame(domid_t id, xen_pfn_t *frame)
+{
+    xen_mem_acquire_resource_t a = {
+        .domid = id,
+        .type = XENMEM_resource_grant_table,
+        .id = XENMEM_resource_grant_table_id_shared,
+        .nr_frames = 1,
+    };
+
+    set_xen_guest_handle(a.frame_list, frame);
+    return hypercall_memory_op(XENMEM_acquire_resource, &a);
+}
+
+/*
+ * A DomU that never runs, whose grant frame Dom0 writes as a toolstack
+ * can: entry 5 accepts a page from Dom0, entry 6 too, 0 does not.
+ */
 static void check_domu(void)
 {
-    xen_pfn_t pfn = 0;
+    grant_entry_v1_t *e = alloc_page();
+    uint64_t *page = alloc_page(), *va;
+    xen_pfn_t pfn = 0, frame = 0;
+    unsigned long mfn;
     domid_t id;
-    long theirs;
+    long theirs, ours;
 
     if ( dom_create(0, 1, &id) )
     {
@@ -297,8 +328,47 @@ static void check_domu(void)
                "to a DomU whose entry 0 does not accept");
     test_check(current_pages(id) == theirs, "  its reservation unchanged (%ld)",
                theirs);
+
+    if ( !test_rc(domu_grant_frame(id, &frame), 0,
+                  "its grant frame by acquire_resource") ||
+         !test_rc(map_foreign(e, id, frame), 0, "  mapped") )
+        goto out;
+    e[5].domid = e[6].domid = 0;
+    e[5].frame = e[6].frame = WANT_PFN;
+    barrier();
+    e[5].flags = e[6].flags = GTF_accept_transfer;
+    mfn = loose_page(&va);
+    ours = current_pages(DOMID_SELF);
+    check_status(transfer(mfn, id, 5), GNTST_okay, "to the DomU's entry 5");
+    test_check(e[5].flags == DONE && e[5].frame == mfn,
+               "  its entry: flags %#x, frame %#x", e[5].flags, e[5].frame);
+    test_check(current_pages(id) == theirs + 1 &&
+                   current_pages(DOMID_SELF) == ours - 1,
+               "  one page moved (DomU %ld, Dom0 %ld)", current_pages(id),
+               current_pages(DOMID_SELF));
+    test_check(M2P[mfn] == WANT_PFN, "  M2P[%#lx] = %#lx", mfn, M2P[mfn]);
+    test_check(map_foreign(page, id, mfn) == 0 && page[0] == PATTERN &&
+                   page[511] == ~PATTERN,
+               "  the DomU's now, content intact");
+    test_check(map_foreign(page, id, 0) == 0, "  unmapped");
+    test_rc(mmu_update_one(((uint64_t)mfn << 12) | MMU_MACHPHYS_UPDATE, 0),
+            -XEN_EINVAL, "  no longer ours to set the M2P of");
+
+    test_rc(dom_max_mem(id, (uint64_t)current_pages(id) * 4), 0,
+            "the DomU's max_mem down to its reservation");
+    check_lost(GNTST_general_error, id, 6, "to the DomU at max_pages");
+    test_check(e[6].flags == GTF_accept_transfer, "  entry 6 untouched");
+    test_rc(dom_max_mem(id, 64), 0, "max_mem 64 KiB again");
+
+    /* Dom0 still maps a page of it: it stays, dying. */
+    test_rc(map_foreign(page, id, pfn), 0, "its populated page mapped");
+    test_rc(map_foreign(e, id, 0), 0, "its grant frame unmapped");
     test_rc(domctl_simple(XEN_DOMCTL_destroydomain, id), 0, "DomU destroyed");
-    test_check(dom_wait_gone(id), "  and gone");
+    check_lost(GNTST_general_error, id, 6, "to the dying DomU");
+    test_rc(map_foreign(page, id, 0), 0, "its page unmapped");
+out:
+    domctl_simple(XEN_DOMCTL_destroydomain, id);
+    test_check(dom_wait_gone(id), "  and the DomU is gone");
 }
 
 void test_main(void)
