@@ -418,6 +418,96 @@ void domain_free_extent(struct domain *d, mfn_t mfn, unsigned int order)
     free_domheap_pages(mfn, order);
 }
 
+/*
+ * Take a frame from d for good, only if d's allocation is its one and
+ * only reference: then nothing maps or uses it, and nothing can start to
+ * (get_page needs PGC_allocated). The caller then holds that reference.
+ */
+bool domain_steal_page(struct domain *d, unsigned long mfn)
+{
+    struct page_info *pg;
+    uint64_t x = PGC_allocated | 1;
+    unsigned long flags;
+
+    if ( mfn >= max_page )
+        return false;
+    pg = mfn_to_page(_mfn(mfn));
+    /* Never one Xenia shares: Xen's steal_page refuses those too. */
+    if ( pg->owner != d->domain_id || (pg->count_info & PGC_xen_heap) ||
+         !__atomic_compare_exchange_n(&pg->count_info, &x, 1, false,
+                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) )
+        return false;
+    flags = spin_lock_irqsave(&d->page_alloc_lock);
+    list_del(&pg->list);
+    d->tot_pages--;
+    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+    return true;
+}
+
+/* Undo domain_steal_page(): nobody can have taken a reference meanwhile. */
+void domain_unsteal_page(struct domain *d, unsigned long mfn)
+{
+    struct page_info *pg = mfn_to_page(_mfn(mfn));
+    unsigned long flags = spin_lock_irqsave(&d->page_alloc_lock);
+
+    list_add_tail(&pg->list, &d->page_list);
+    d->tot_pages++;
+    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+    __atomic_store_n(&pg->count_info, PGC_allocated | 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * Room for one more frame in d (a grant transfer's), taken now and filled
+ * by domain_assign_page() or given back by domain_unreserve_page(): false
+ * if d is dying or at its max_pages.
+ */
+bool domain_reserve_page(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&d->page_alloc_lock);
+    bool ok = !d->is_dying && d->tot_pages < d->max_pages;
+
+    if ( ok )
+        d->tot_pages++;
+    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+    return ok;
+}
+
+void domain_unreserve_page(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&d->page_alloc_lock);
+    bool last = !--d->tot_pages;
+
+    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+    /* A kill that counted the room kept d for it, as for a frame. */
+    if ( last && __atomic_exchange_n(&d->holds_page_ref, false,
+                                     __ATOMIC_ACQ_REL) )
+        domain_put(d);
+}
+
+/*
+ * A stolen frame (the caller's reference its only one) becomes d's in the
+ * room reserved for it; the reference becomes d's allocation reference.
+ * false, with the frame and the room untouched, if d started dying.
+ */
+bool domain_assign_page(struct domain *d, unsigned long mfn)
+{
+    struct page_info *pg = mfn_to_page(_mfn(mfn));
+    unsigned long flags = spin_lock_irqsave(&d->page_alloc_lock);
+
+    /* A kill already went over its pages: this one would be missed. */
+    if ( d->is_dying )
+    {
+        spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+        return false;
+    }
+    pg->owner = d->domain_id;
+    pg->type_info = 0;
+    list_add_tail(&pg->list, &d->page_list);
+    __atomic_store_n(&pg->count_info, PGC_allocated | 1, __ATOMIC_RELEASE);
+    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+    return true;
+}
+
 static const char *const shutdown_names[] = {
     [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
     [SHUTDOWN_suspend] = "suspend",   [SHUTDOWN_crash] = "crash",

@@ -1236,3 +1236,76 @@ void gnttab_copy_one(struct grant_table *lgt, struct gnttab_copy *op)
     copy_release(&src);
     op->status = rc;
 }
+
+/* ---- transfer ---- */
+
+/*
+ * The header of entry ref, whatever the version: flags and domid are its
+ * first 32 bits in both.
+ */
+static uint32_t *header_of(struct grant_table *gt, grant_ref_t ref)
+{
+    return gt->version == 2 ? (uint32_t *)&shared_v2(gt, ref)->hdr
+                            : (uint32_t *)shared_of(gt, ref);
+}
+
+unsigned int gnttab_transfer_prepare(struct grant_table *rgt, domid_t from,
+                                     grant_ref_t ref)
+{
+    unsigned int version = 0, tries;
+    uint32_t *hdr, old;
+
+    gnttab_env_lock(rgt);
+    if ( ref >= gnttab_nr_entries(rgt) )
+        goto out;
+    hdr = header_of(rgt, ref);
+    old = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+    for ( tries = 0; tries < SET_STATUS_TRIES; tries++ )
+    {
+        /* Exactly accept_transfer: a committed entry takes no second one. */
+        if ( (uint16_t)old != GTF_accept_transfer ||
+             (domid_t)(old >> 16) != from )
+            goto out;
+        if ( __atomic_compare_exchange_n(hdr, &old,
+                                         old | GTF_transfer_committed, false,
+                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) )
+        {
+            version = rgt->version;
+            break;
+        }
+    }
+out:
+    gnttab_env_unlock(rgt);
+    return version;
+}
+
+int gnttab_transfer_complete(struct grant_table *rgt, grant_ref_t ref,
+                             unsigned int version, mfn_t mfn)
+{
+    int rc = 0;
+
+    gnttab_env_lock(rgt);
+    /* A version change since prepare reset the entry: it is not ours. */
+    if ( rgt->version != version )
+        rc = -EILSEQ;
+    else if ( version == 1 )
+    {
+        grant_entry_v1_t *e = shared_of(rgt, ref);
+
+        gnttab_env_set_m2p(mfn, e->frame);
+        e->frame = mfn_x(mfn);
+    }
+    else
+    {
+        grant_entry_v2_t *e = shared_v2(rgt, ref);
+
+        gnttab_env_set_m2p(mfn, e->full_page.frame);
+        e->full_page.frame = mfn_x(mfn);
+    }
+    /* The frame is in place before the guest can see the transfer done. */
+    if ( !rc )
+        __atomic_fetch_or((uint16_t *)header_of(rgt, ref),
+                          GTF_transfer_completed, __ATOMIC_RELEASE);
+    gnttab_env_unlock(rgt);
+    return rc;
+}

@@ -28,10 +28,12 @@ static unsigned int opt_max_maptrack_frames = GNTTAB_MAX_MAPTRACK_DEFAULT;
 integer_param("gnttab_max_maptrack_frames", opt_max_maptrack_frames);
 static unsigned int opt_max_version = 2;
 
+/* Xen's default: GNTTABOP_transfer on unless gnttab=transfer=0. */
+static bool opt_transfer = true;
+
 /*
  * gnttab=max-ver:<n>,transitive=<bool>,transfer=<bool>. Transitive
- * grants are always followed and there is no transfer yet, so those two
- * change nothing.
+ * grants are always followed, so that one changes nothing.
  */
 static int parse_gnttab(const char *s)
 {
@@ -51,7 +53,10 @@ static int parse_gnttab(const char *s)
         if ( !strncmp(s, "transitive=", 11) && parse_bool(s + 11, end) >= 0 )
             continue;
         if ( !strncmp(s, "transfer=", 9) && parse_bool(s + 9, end) >= 0 )
+        {
+            opt_transfer = parse_bool(s + 9, end);
             continue;
+        }
         return -EINVAL;
     }
     return 0;
@@ -180,6 +185,11 @@ bool gnttab_env_frame_mapped(void *va)
 
     return (__atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE) &
             PGC_count_mask) != 1;
+}
+
+void gnttab_env_set_m2p(mfn_t mfn, uint64_t gpfn)
+{
+    set_gpfn_from_mfn(mfn_x(mfn), gpfn);
 }
 
 void gnttab_env_lock(struct grant_table *gt)
@@ -599,6 +609,109 @@ static long op_unmap_and_replace(struct vcpu *v, unsigned long uop,
     return 0;
 }
 
+/*
+ * A stolen frame that goes to nobody is freed, as in Xen: the caller gave
+ * it up for good once it passed the checks on it.
+ */
+static void drop_stolen(unsigned long mfn)
+{
+    set_gpfn_from_mfn(mfn, ~0UL);
+    put_page(mfn_to_page(_mfn(mfn)));
+}
+
+/*
+ * A v1 entry of a PV domain holds a 32-bit frame number: a frame above
+ * that is swapped for a copy below, as Xen does. *mfn is replaced (and
+ * the old frame freed) or GNTST_address_too_big returned.
+ */
+static int16_t transfer_reachable(struct domain *e, unsigned long *mfn)
+{
+    mfn_t low;
+
+    if ( e->grant_table->version != 1 || !(*mfn >> 32) )
+        return GNTST_okay;
+    low = alloc_domheap_pages(0, 32 + PAGE_SHIFT);
+    if ( mfn_eq(low, INVALID_MFN) )
+        return GNTST_address_too_big;
+    memcpy(__va(mfn_to_maddr(low)), __va(mfn_to_maddr(_mfn(*mfn))), PAGE_SIZE);
+    drop_stolen(*mfn);
+    mfn_to_page(low)->count_info = 1;
+    *mfn = mfn_x(low);
+    return GNTST_okay;
+}
+
+/*
+ * One transfer, in Xen's order: the frame is taken from the caller first
+ * (bad_page if it cannot be: not its own, or still referenced, and then
+ * it stays), and from then on any failure frees it.
+ */
+static int16_t transfer_one(struct domain *d, const struct gnttab_transfer *op)
+{
+    unsigned long mfn = op->mfn;
+    struct domain *e;
+    unsigned int version;
+    int16_t rc;
+
+    if ( op->mfn >= max_page || !domain_steal_page(d, mfn) )
+        return GNTST_bad_page;
+    /* It may have been mapped until just now: no CPU may keep that. */
+    flush_tlb_mask(&d->dirty_cpumask);
+    e = domain_get_any(op->domid);
+    if ( !e )
+    {
+        drop_stolen(mfn);
+        return GNTST_bad_domain;
+    }
+    rc = transfer_reachable(e, &mfn);
+    if ( rc )
+        goto drop;
+    rc = GNTST_general_error;
+    if ( !e->grant_table || !domain_reserve_page(e) )
+        goto drop;
+    version = gnttab_transfer_prepare(e->grant_table, d->domain_id, op->ref);
+    if ( !version || !domain_assign_page(e, mfn) )
+    {
+        domain_unreserve_page(e);
+        goto drop;
+    }
+    /* The frame is e's now, whether or not its entry can say so. */
+    rc = gnttab_transfer_complete(e->grant_table, op->ref, version, _mfn(mfn))
+             ? GNTST_general_error
+             : GNTST_okay;
+    domain_put(e);
+    return rc;
+drop:
+    drop_stolen(mfn);
+    domain_put(e);
+    return rc;
+}
+
+static long op_transfer(struct vcpu *v, unsigned long uop, unsigned int count)
+{
+    struct gnttab_transfer op;
+    unsigned int i;
+
+    if ( !opt_transfer )
+        return -EOPNOTSUPP;
+    for ( i = 0; i < count; i++ )
+    {
+        unsigned long at = uop + i * sizeof(op);
+
+        if ( i && hypercall_preempt_check() )
+            return restart_at(uop, sizeof(op), count, i);
+        if ( copy_from_guest(&op, at, sizeof(op)) )
+            return -EFAULT;
+        op.status = transfer_one(v->domain, &op);
+        if ( op.status )
+            gprintk(XENLOG_G_DEBUG, v,
+                    "grant transfer of mfn %#lx to d%u ref %#x: %d\n",
+                    (unsigned long)op.mfn, op.domid, op.ref, op.status);
+        if ( COPY_FIELD_TO_GUEST(at, op, status) )
+            return -EFAULT;
+    }
+    return 0;
+}
+
 /* An array of count ops of size bytes must lie outside Xenia's range. */
 static bool array_ok(unsigned long uop, unsigned int count, size_t size)
 {
@@ -647,6 +760,10 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
         if ( !array_ok(uop, count, sizeof(struct gnttab_cache_flush)) )
             return -EFAULT;
         return op_cache_flush(v, uop, count, cmd >> 12);
+    case GNTTABOP_transfer:
+        if ( !array_ok(uop, count, sizeof(struct gnttab_transfer)) )
+            return -EFAULT;
+        return op_transfer(v, uop, count);
     case GNTTABOP_setup_table:
         return op_setup_table(cur, uop, count);
     case GNTTABOP_query_size:
@@ -658,10 +775,7 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
     case GNTTABOP_get_status_frames:
         return op_get_status_frames(cur, uop, count);
     default:
-        /*
-         * Also dump_table (which Xen no longer has), and transfer, which
-         * Xen has and Xenia not yet; Linux 6.1 does not use it on x86 PV.
-         */
+        /* Also dump_table, which Xen no longer has. */
         return -ENOSYS;
     }
 }

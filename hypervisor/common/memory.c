@@ -148,44 +148,6 @@ static long reservation_op(unsigned int op, unsigned long start,
 }
 
 /*
- * Take a frame from d for good, only if d's allocation is its one and
- * only reference: then nothing maps or uses it, and nothing can start to
- * (get_page needs PGC_allocated). The caller then holds that reference.
- */
-static bool steal_page(struct domain *d, unsigned long mfn)
-{
-    struct page_info *pg;
-    uint64_t x = PGC_allocated | 1;
-    unsigned long flags;
-
-    if ( mfn >= max_page )
-        return false;
-    pg = mfn_to_page(_mfn(mfn));
-    /* Never one Xenia shares: Xen's steal_page refuses those too. */
-    if ( pg->owner != d->domain_id || (pg->count_info & PGC_xen_heap) ||
-         !__atomic_compare_exchange_n(&pg->count_info, &x, 1, false,
-                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) )
-        return false;
-    flags = spin_lock_irqsave(&d->page_alloc_lock);
-    list_del(&pg->list);
-    d->tot_pages--;
-    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
-    return true;
-}
-
-/* Undo steal_page(): nobody can have taken a reference meanwhile. */
-static void unsteal_page(struct domain *d, unsigned long mfn)
-{
-    struct page_info *pg = mfn_to_page(_mfn(mfn));
-    unsigned long flags = spin_lock_irqsave(&d->page_alloc_lock);
-
-    list_add_tail(&pg->list, &d->page_list);
-    d->tot_pages++;
-    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
-    __atomic_store_n(&pg->count_info, PGC_allocated | 1, __ATOMIC_RELEASE);
-}
-
-/*
  * Steal the chunk's input frames; 0, or -EINVAL with none of them taken.
  * in_mfns receives every frame, in order.
  */
@@ -205,7 +167,7 @@ static int steal_chunk(struct domain *d, const struct xen_memory_exchange *x,
             goto undo;
         for ( k = 0; k < per; k++, got++ )
         {
-            if ( !steal_page(d, base + k) )
+            if ( !domain_steal_page(d, base + k) )
                 goto undo;
             in_mfns[got] = base + k;
         }
@@ -213,7 +175,7 @@ static int steal_chunk(struct domain *d, const struct xen_memory_exchange *x,
     return 0;
 undo:
     while ( got-- )
-        unsteal_page(d, in_mfns[got]);
+        domain_unsteal_page(d, in_mfns[got]);
     return -EINVAL;
 }
 
@@ -260,7 +222,7 @@ static long exchange_chunks(struct domain *t, struct xen_memory_exchange *x,
                 while ( i-- )
                     domain_free_extent(t, out_mfns[i], x->out.extent_order);
                 for ( k = 0; k < chunk_pages; k++ )
-                    unsteal_page(t, in_mfns[k]);
+                    domain_unsteal_page(t, in_mfns[k]);
                 return rc;
             }
         }

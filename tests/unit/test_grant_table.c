@@ -165,6 +165,14 @@ void gnttab_env_free(void *p)
     free(p);
 }
 
+static unsigned long m2p_mfn, m2p_gpfn; /* the last gnttab_env_set_m2p */
+
+void gnttab_env_set_m2p(mfn_t mfn, uint64_t gpfn)
+{
+    m2p_mfn = mfn_x(mfn);
+    m2p_gpfn = gpfn;
+}
+
 static int cleaned; /* bytes written back by gnttab_env_cache_clean */
 
 int gnttab_env_get_page_any(mfn_t mfn, domid_t *owner)
@@ -1006,8 +1014,56 @@ static void test_unmap_and_replace(void)
     teardown();
 }
 
+static void test_transfer(void)
+{
+    struct grant_table *gt = &tables[1];
+
+    setup(4);
+    /* Only exactly accept_transfer, for that domain, in range. */
+    grant(1, 5, 0, 0x77, GTF_accept_transfer);
+    CHECK_EQ(gnttab_transfer_prepare(gt, 2, 5), 0);
+    CHECK_EQ(gnttab_transfer_prepare(gt, 0, 512), 0);
+    grant(1, 6, 0, 0x77, GTF_permit_access);
+    CHECK_EQ(gnttab_transfer_prepare(gt, 0, 6), 0);
+    grant(1, 6, 0, 0x77, GTF_accept_transfer | GTF_readonly);
+    CHECK_EQ(gnttab_transfer_prepare(gt, 0, 6), 0);
+    CHECK_EQ(flags_of(1, 6), GTF_accept_transfer | GTF_readonly);
+    CHECK_EQ(gnttab_transfer_prepare(gt, 0, 5), 1);
+    CHECK_EQ(flags_of(1, 5), GTF_accept_transfer | GTF_transfer_committed);
+    /* Committed: a second transfer into it is refused. */
+    CHECK_EQ(gnttab_transfer_prepare(gt, 0, 5), 0);
+    m2p_mfn = m2p_gpfn = 0;
+    CHECK_EQ(gnttab_transfer_complete(gt, 5, 1, _mfn(9)), 0);
+    CHECK_EQ(shared_of(gt, 5)->frame, 9);
+    CHECK(m2p_mfn == 9 && m2p_gpfn == 0x77); /* the frame it asked for */
+    CHECK_EQ(flags_of(1, 5), GTF_accept_transfer | GTF_transfer_committed |
+                                 GTF_transfer_completed);
+
+    /* v2: the full_page frame; a version change in between refuses. */
+    CHECK_EQ(set_version(1, 2), 0);
+    grant_v2(1, 7, 2, 1ULL << 40, GTF_accept_transfer);
+    CHECK_EQ(gnttab_transfer_prepare(gt, 2, 7), 2);
+    CHECK_EQ(gnttab_transfer_complete(gt, 7, 2, _mfn(10)), 0);
+    CHECK_EQ(shared_v2(gt, 7)->full_page.frame, 10);
+    CHECK(m2p_mfn == 10 && m2p_gpfn == 1ULL << 40);
+    CHECK_EQ(shared_v2(gt, 7)->hdr.flags, GTF_accept_transfer |
+                                              GTF_transfer_committed |
+                                              GTF_transfer_completed);
+    CHECK_EQ(status_of(1, 7), 0);
+    CHECK_EQ(gnttab_transfer_prepare(gt, 2, 256), 0);
+    grant_v2(1, 6, 2, 3, GTF_accept_transfer);
+    CHECK_EQ(gnttab_transfer_prepare(gt, 2, 6), 2);
+    CHECK_EQ(gnttab_transfer_complete(gt, 6, 1, _mfn(11)), -EILSEQ);
+    CHECK_EQ(shared_v2(gt, 6)->full_page.frame, 3);
+    CHECK_EQ(shared_v2(gt, 6)->hdr.flags,
+             GTF_accept_transfer | GTF_transfer_committed);
+    all_frames_unreferenced();
+    teardown();
+}
+
 static void run_tests(void)
 {
+    test_transfer();
     test_table_ops();
     test_set_status();
     test_map_self();

@@ -203,6 +203,16 @@ int domain_alloc_pages(struct domain *d, unsigned int order,
                        unsigned int max_addr_bits, mfn_t *mfn_out);
 /* Undo domain_alloc_pages() for an extent nothing references yet. */
 void domain_free_extent(struct domain *d, mfn_t mfn, unsigned int order);
+/*
+ * Take frame mfn from d if its allocation is its only reference, and
+ * undo that; the caller then holds the frame's one reference.
+ */
+bool domain_steal_page(struct domain *d, unsigned long mfn);
+void domain_unsteal_page(struct domain *d, unsigned long mfn);
+/* A stolen frame moving to d (grant transfer): room first, then the frame. */
+bool domain_reserve_page(struct domain *d);
+void domain_unreserve_page(struct domain *d);
+bool domain_assign_page(struct domain *d, unsigned long mfn);
 
 /* vCPU 0 ... up; nothing runs until the scheduler is started. */
 void vcpu_wake(struct vcpu *v);

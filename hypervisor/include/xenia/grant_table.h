@@ -91,6 +91,8 @@ void gnttab_env_free_shared_frame(void *frame);
 bool gnttab_env_frame_mapped(void *frame);
 void *gnttab_env_zalloc(size_t bytes);
 void gnttab_env_free(void *p);
+/* The M2P entry of a frame a transfer gave the table's domain. */
+void gnttab_env_set_m2p(mfn_t mfn, uint64_t gpfn);
 void gnttab_env_lock(struct grant_table *gt);
 void gnttab_env_unlock(struct grant_table *gt);
 
@@ -201,6 +203,21 @@ int16_t gnttab_unmap_and_replace_one(struct grant_table *lgt,
                                      uint64_t host_addr, uint64_t new_addr,
                                      grant_handle_t handle);
 void gnttab_copy_one(struct grant_table *lgt, struct gnttab_copy *op);
+
+/*
+ * GNTTABOP_transfer's two steps on the receiving table rgt, as Xen:
+ * prepare checks that entry ref accepts a transfer from domain from
+ * (flags exactly GTF_accept_transfer, that domid) and commits it
+ * (GTF_transfer_committed), returning the table's version, or 0 if the
+ * entry does not (bad ref or flags, or a guest racing the update).
+ * complete, once the frame is the domain's, sets its M2P entry to the
+ * frame the entry named, writes mfn there and then GTF_transfer_completed:
+ * 0, or -EILSEQ if the version changed in between.
+ */
+unsigned int gnttab_transfer_prepare(struct grant_table *rgt, domid_t from,
+                                     grant_ref_t ref);
+int gnttab_transfer_complete(struct grant_table *rgt, grant_ref_t ref,
+                             unsigned int version, mfn_t mfn);
 
 /*
  * The domain is going away: drop every pin its mappings hold in the
