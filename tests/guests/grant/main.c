@@ -30,7 +30,7 @@ enum {
     REF_DST,      /* copy destination */
 };
 
-static grant_entry_v1_t *gt;
+static grant_entry_v1_t *gt, *gt_frame[NR_FRAMES];
 static uint64_t *data, *zap_va, *zap_mmu, *src, *dst;
 static unsigned long m2p_mfn;
 
@@ -119,6 +119,7 @@ static void check_table_ops(void)
 
         if ( map_mfn((unsigned long)va, frames[i], DATA_RW) )
             test_error("cannot map grant frame %u", i);
+        gt_frame[i] = va;
         if ( !i )
             gt = va;
     }
@@ -615,6 +616,141 @@ static void check_copy_batches(void)
             "map with count 2^31");
 }
 
+/* An entry anywhere in the table (the frames map at unrelated VAs). */
+static grant_entry_v1_t *entry(grant_ref_t ref)
+{
+    return &gt_frame[ref / (PAGE_SIZE / sizeof(*gt))]
+                    [ref % (PAGE_SIZE / sizeof(*gt))];
+}
+
+static void grant_any(grant_ref_t ref, unsigned long frame, uint16_t flags)
+{
+    grant_entry_v1_t *e = entry(ref);
+
+    e->flags = 0;
+    barrier();
+    e->domid = 0;
+    e->frame = (uint32_t)frame;
+    barrier();
+    e->flags = flags;
+}
+
+static bool page_is(const uint8_t *p, const uint8_t *want)
+{
+    unsigned int i;
+
+    for ( i = 0; i < PAGE_SIZE; i++ )
+        if ( p[i] != want[i] )
+            return false;
+    return true;
+}
+
+/*
+ * What Linux's netback does for a guest's receive ring: batches of 64
+ * copies from its own frames into the guest's writable grants (several
+ * copies per grant, at offsets), refs in the table's second frame; the
+ * guest ends access and grants the same refs again for other pages, and
+ * the next batch must land in those. Also a grant copied from while the
+ * copier maps it (the source of a forwarded packet).
+ */
+#define RX_REF   530 /* in frame 1 */
+#define RX_PAGES 4
+static void check_rx_pattern(void)
+{
+    static struct gnttab_copy ops[64];
+    uint8_t *s = alloc_page(), *want = alloc_page();
+    uint8_t *a[RX_PAGES], *b[RX_PAGES];
+    unsigned int i, k, round, ok;
+    uint8_t *m = alloc_page();
+    struct gnttab_map_grant_ref mo;
+    long rc;
+
+    for ( i = 0; i < RX_PAGES; i++ )
+    {
+        a[i] = alloc_page();
+        b[i] = alloc_page();
+    }
+    for ( round = 0; round < 2; round++ )
+    {
+        uint8_t **pg = round ? b : a;
+
+        for ( i = 0; i < PAGE_SIZE; i++ )
+            s[i] = (uint8_t)(i * (round ? 13 : 7) + 3 + (i >> 8));
+        for ( i = 0; i < RX_PAGES; i++ )
+        {
+            memset(pg[i], 0xee, PAGE_SIZE);
+            grant_any(RX_REF + i, virt_to_mfn(pg[i]), GTF_permit_access);
+        }
+        for ( k = 0; k < ARRAY_SIZE(ops); k++ )
+        {
+            ops[k] = (struct gnttab_copy){.flags = GNTCOPY_dest_gref,
+                                          .len = 256,
+                                          .status = 99};
+            ops[k].source.domid = DOMID_SELF;
+            ops[k].source.u.gmfn = virt_to_mfn(s);
+            ops[k].source.offset = (uint16_t)((k * 5 % 16) * 256);
+            ops[k].dest.domid = 0;
+            ops[k].dest.u.ref = RX_REF + k % RX_PAGES;
+            ops[k].dest.offset = (uint16_t)(k / RX_PAGES * 256);
+        }
+        rc = gop(GNTTABOP_copy, ops, ARRAY_SIZE(ops));
+        for ( k = 0, ok = 0; k < ARRAY_SIZE(ops); k++ )
+            ok += ops[k].status == GNTST_okay;
+        test_check(rc == 0 && ok == ARRAY_SIZE(ops),
+                   "rx round %u: 64 copies into refs %u-%u: rc %ld, %u ok",
+                   round, RX_REF, RX_REF + RX_PAGES - 1, rc, ok);
+        for ( i = 0; i < RX_PAGES; i++ )
+        {
+            for ( k = i; k < ARRAY_SIZE(ops); k += RX_PAGES )
+                memcpy(want + k / RX_PAGES * 256, s + (k * 5 % 16) * 256, 256);
+            test_check(page_is(pg[i], want),
+                       "  round %u: page %u holds what was copied to it",
+                       round, i);
+            test_check(entry(RX_REF + i)->flags == GTF_permit_access,
+                       "  round %u: ref %u has no GTF_reading/writing (%#x)",
+                       round, RX_REF + i, entry(RX_REF + i)->flags);
+            if ( round )
+            {
+                test_check(a[i][0] != 0xee && !page_is(a[i], pg[i]),
+                           "  round 1: the page ref %u had before is "
+                           "untouched", RX_REF + i);
+            }
+            entry(RX_REF + i)->flags = 0; /* the guest ends access */
+        }
+    }
+
+    /* A forwarded packet: the source grant is mapped by the copier. */
+    for ( i = 0; i < PAGE_SIZE; i++ )
+        s[i] = (uint8_t)(i * 3 + 1);
+    grant_any(RX_REF + 10, virt_to_mfn(s), GTF_permit_access | GTF_readonly);
+    grant_any(RX_REF + 11, virt_to_mfn(b[0]), GTF_permit_access);
+    mo = map(RX_REF + 10, 0, GNTMAP_host_map | GNTMAP_readonly,
+             (unsigned long)m);
+    test_rc(mo.status, GNTST_okay, "map a read-only grant (netback's tx)");
+    ops[0] = (struct gnttab_copy){
+        .flags = GNTCOPY_source_gref | GNTCOPY_dest_gref, .len = 1000};
+    ops[0].source.domid = 0;
+    ops[0].source.u.ref = RX_REF + 10;
+    ops[0].source.offset = 3000;
+    ops[0].dest.domid = 0;
+    ops[0].dest.u.ref = RX_REF + 11;
+    ops[0].dest.offset = 100;
+    test_rc(gop(GNTTABOP_copy, ops, 1), 0, "copy from it while mapped");
+    test_rc(ops[0].status, GNTST_okay, "  status");
+    test_check(!memcmp(b[0] + 100, s + 3000, 1000) && !memcmp(m, s, PAGE_SIZE),
+               "  the bytes arrived at the offsets given; the map reads them");
+    test_check(entry(RX_REF + 10)->flags ==
+                   (GTF_permit_access | GTF_readonly | GTF_reading),
+               "  GTF_reading stays while mapped (%#x)",
+               entry(RX_REF + 10)->flags);
+    test_rc(unmap(mo.handle, (unsigned long)m, 0), GNTST_okay, "  unmap");
+    test_check(entry(RX_REF + 10)->flags == (GTF_permit_access | GTF_readonly),
+               "  no flag left (%#x)", entry(RX_REF + 10)->flags);
+    restore(m);
+    entry(RX_REF + 10)->flags = 0;
+    entry(RX_REF + 11)->flags = 0;
+}
+
 static void check_multicall(void)
 {
     struct gnttab_query_size q = {.dom = DOMID_SELF};
@@ -665,6 +801,7 @@ void test_main(void)
     check_device_maps();
     check_copy();
     check_copy_batches();
+    check_rx_pattern();
     check_multicall();
     test_check(no_writable_refs(data), "no reference to the granted page "
                                        "is left");
