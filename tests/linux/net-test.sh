@@ -4,7 +4,7 @@
 # network (pv-devices.md §6, M5 and M6). Dom0 loads netback and sets up
 # xenbr0 (toolstack-up.sh); two Debian DomUs get a vif each and load
 # netfront from their initramfs. Dom0 <-> DomU and DomU <-> DomU ping with
-# no loss and a 64 MiB transfer arrives with its checksum; then teardown
+# no loss and a 64 MiB transfer arrives whole (bytes, checksum); then teardown
 # after shutdown and after destroy leaves no path, vif or page behind.
 T=/tmp/net
 LOG=/var/log/xen/console
@@ -104,6 +104,7 @@ sums() {
     [ -n "$s" ] && [ "$s" = "$r" ]
 }
 check domu-64mib-checksum wait_for 300 sums
+check domu-64mib-complete grep -q "DOMU-NC-SUM [0-9a-f]* bytes=67108864" $LOG/guest-net2.log
 cat $T/check.out
 grep -h DOMU- $LOG/guest-net1.log $LOG/guest-net2.log | sed 's/^/    domu| /'
 
