@@ -173,26 +173,17 @@ int domu_load_kernel(const char *path, uint8_t **image, size_t *len, char *msg,
     return 0;
 }
 
-/* The guest's memory as pv_build() sees it: one mapping of pfns [0, n). */
-struct guest_mem {
-    uint8_t *base;
-    const xen_pfn_t *p2m;
-    unsigned long nr_mapped;
-};
-
-static void *map_pfn(void *ctx, unsigned long pfn)
+void *pv_build_map_pfn(const struct pv_build_mem *g, unsigned long pfn)
 {
-    struct guest_mem *g = ctx;
-
     /* The layout keeps every write below nr_used: anything else is a bug. */
     if ( pfn >= g->nr_mapped )
         abort();
     return g->base + pfn * PAGE_SIZE;
 }
 
-static uint64_t pfn_to_mfn(void *ctx, unsigned long pfn)
+uint64_t pv_build_pfn_to_mfn(const struct pv_build_mem *g, unsigned long pfn)
 {
-    return ((struct guest_mem *)ctx)->p2m[pfn];
+    return g->p2m[pfn];
 }
 
 /* grant_entry_v1 0 (console) and 1 (xenstore), for back ends in Dom0. */
@@ -392,8 +383,7 @@ static int populate(struct build *b)
 static int write_image(struct build *b, xen_pfn_t *si_frame)
 {
     struct xen_domctl_getdomaininfo info;
-    struct guest_mem g = {.p2m = b->p2m, .nr_mapped = b->l.nr_used};
-    struct pv_build_mem mem = {&g, map_pfn, pfn_to_mfn};
+    struct pv_build_mem g = {.p2m = b->p2m, .nr_mapped = b->l.nr_used};
     const char *why;
     int rc;
 
@@ -412,7 +402,7 @@ static int write_image(struct build *b, xen_pfn_t *si_frame)
                           b->p2m, NULL, b->l.nr_used);
     if ( !g.base )
         return hfail(b, "mapping its memory");
-    rc = pv_build(&b->k, &b->p, &b->l, &mem, b->initrd, &why);
+    rc = pv_build(&b->k, &b->p, &b->l, &g, b->initrd, &why);
     /* Page tables cannot be pinned while we still map them writable. */
     if ( hcall_unmap(b->h, g.base, b->l.nr_used) )
         return hfail(b, "unmapping its memory");

@@ -32,6 +32,16 @@ struct domu {
     uint64_t us_load, us_create, us_populate, us_build, us_finish;
 };
 
+/*
+ * The guest's memory as pv_build() sees it here (pv_image.h): one mapping
+ * of pfns [0, nr_mapped) at base, and the frames populate_physmap gave.
+ */
+struct pv_build_mem {
+    uint8_t *base;
+    const xen_pfn_t *p2m;
+    unsigned long nr_mapped;
+};
+
 /* 0, or -1 with errno and a one-line message in msg. */
 int domu_build(hcall_t *h, const struct domu_config *cfg, struct domu *out,
                char *msg, size_t msg_len);

@@ -150,16 +150,20 @@ static unsigned long unperm(unsigned long mfn)
     return (mfn - 0x10000) ^ 0x155;
 }
 
-static void *t_map(void *ctx, unsigned long pfn)
+/* This test's side of pv_image.h's memory seam: mem, permuted mfns. */
+struct pv_build_mem {
+    unsigned long nr_pages;
+};
+
+void *pv_build_map_pfn(const struct pv_build_mem *m, unsigned long pfn)
 {
-    (void)ctx;
-    CHECK(pfn < NR_PAGES);
+    CHECK(pfn < m->nr_pages);
     return mem + pfn * PAGE_SIZE;
 }
 
-static uint64_t t_mfn(void *ctx, unsigned long pfn)
+uint64_t pv_build_pfn_to_mfn(const struct pv_build_mem *m, unsigned long pfn)
 {
-    (void)ctx;
+    CHECK(pfn < m->nr_pages);
     return perm(pfn);
 }
 
@@ -189,7 +193,7 @@ static void test_build(void)
 {
     struct pv_kernel k;
     struct pv_layout l;
-    struct pv_build_mem m = {NULL, t_map, t_mfn};
+    struct pv_build_mem m = {NR_PAGES};
     static const uint8_t initrd[10000] = {1, 2, 3};
     struct pv_build_params p = {
         .nr_pages = NR_PAGES, .initrd_len = sizeof(initrd),
@@ -308,7 +312,7 @@ static void test_domu_layout(void)
 {
     struct pv_kernel k;
     struct pv_layout l;
-    struct pv_build_mem m = {NULL, t_map, t_mfn};
+    struct pv_build_mem m = {NR_PAGES};
     static uint8_t initrd[10000];
     struct pv_build_params p = {
         .nr_pages = NR_PAGES, .initrd_len = sizeof(initrd), .cmdline = "",
@@ -410,7 +414,7 @@ static void test_segment_order(void)
     struct elf64_phdr *ph = (void *)(img + 64);
     struct pv_kernel k;
     struct pv_layout l;
-    struct pv_build_mem m = {NULL, t_map, t_mfn};
+    struct pv_build_mem m = {NR_PAGES};
     struct pv_build_params p = {.nr_pages = NR_PAGES, .cmdline = ""};
     const uint8_t *at;
     const char *why;

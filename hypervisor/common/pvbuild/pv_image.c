@@ -383,13 +383,13 @@ int pv_layout_compute(const struct pv_kernel *k,
 static void *page_of(const struct pv_build_mem *m, const struct pv_layout *l,
                      uint64_t va)
 {
-    return m->map_pfn(m->ctx, pv_va_to_pfn(l, va));
+    return pv_build_map_pfn(m, pv_va_to_pfn(l, va));
 }
 
 static uint64_t mfn_of(const struct pv_build_mem *m, const struct pv_layout *l,
                        uint64_t va)
 {
-    return m->pfn_to_mfn(m->ctx, pv_va_to_pfn(l, va));
+    return pv_build_pfn_to_mfn(m, pv_va_to_pfn(l, va));
 }
 
 /* Copy len bytes to offset off of the pages from pfn on, a page at a time. */
@@ -402,7 +402,7 @@ static void copy_to_pfn(const struct pv_build_mem *m, unsigned long pfn,
     {
         uint64_t n = MIN(len, PAGE_SIZE - off);
 
-        memcpy((uint8_t *)m->map_pfn(m->ctx, pfn) + off, src, n);
+        memcpy((uint8_t *)pv_build_map_pfn(m, pfn) + off, src, n);
         pfn++, off = 0, src += n, len -= n;
     }
 }
@@ -449,24 +449,24 @@ static void build_p2m_tables(const struct pv_build_mem *m,
     unsigned long l3_pfn = l->p2m_pfn + l->nr_p2m_pages;
     unsigned long l2_pfn = l3_pfn + 1, l1_pfn = l2_pfn + l->nr_p2m_l2, i;
     uint64_t *l4 = page_of(m, l, l->pt_start);
-    uint64_t *l3 = m->map_pfn(m->ctx, l3_pfn);
+    uint64_t *l3 = pv_build_map_pfn(m, l3_pfn);
 
     /* INIT_P2M is 1 GiB aligned: the tables start at index 0 of each. */
-    l4[(l->p2m_start >> 39) & 511] = (m->pfn_to_mfn(m->ctx, l3_pfn) << PAGE_SHIFT) | table;
+    l4[(l->p2m_start >> 39) & 511] = (pv_build_pfn_to_mfn(m, l3_pfn) << PAGE_SHIFT) | table;
     for ( i = 0; i < l->nr_p2m_l2; i++ )
         l3[((l->p2m_start >> 30) & 511) + i] =
-            (m->pfn_to_mfn(m->ctx, l2_pfn + i) << PAGE_SHIFT) | table;
+            (pv_build_pfn_to_mfn(m, l2_pfn + i) << PAGE_SHIFT) | table;
     for ( i = 0; i < l->nr_p2m_l1; i++ )
     {
-        uint64_t *l2 = m->map_pfn(m->ctx, l2_pfn + i / 512);
+        uint64_t *l2 = pv_build_map_pfn(m, l2_pfn + i / 512);
 
-        l2[i % 512] = (m->pfn_to_mfn(m->ctx, l1_pfn + i) << PAGE_SHIFT) | table;
+        l2[i % 512] = (pv_build_pfn_to_mfn(m, l1_pfn + i) << PAGE_SHIFT) | table;
     }
     for ( i = 0; i < l->nr_p2m_pages; i++ )
     {
-        uint64_t *l1 = m->map_pfn(m->ctx, l1_pfn + i / 512);
+        uint64_t *l1 = pv_build_map_pfn(m, l1_pfn + i / 512);
 
-        l1[i % 512] = (m->pfn_to_mfn(m->ctx, l->p2m_pfn + i) << PAGE_SHIFT) |
+        l1[i % 512] = (pv_build_pfn_to_mfn(m, l->p2m_pfn + i) << PAGE_SHIFT) |
                       PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D;
     }
 }
@@ -566,7 +566,7 @@ int pv_build(const struct pv_kernel *k, const struct pv_build_params *p,
         if ( p->initrd_len & (PAGE_SIZE - 1) )
         {
             pfn = l->initrd_pfn + (unsigned long)(p->initrd_len >> PAGE_SHIFT);
-            memset((uint8_t *)mem->map_pfn(mem->ctx, pfn) +
+            memset((uint8_t *)pv_build_map_pfn(mem, pfn) +
                        (p->initrd_len & (PAGE_SIZE - 1)),
                    0, PAGE_SIZE - (p->initrd_len & (PAGE_SIZE - 1)));
         }
@@ -578,11 +578,11 @@ int pv_build(const struct pv_kernel *k, const struct pv_build_params *p,
         unsigned long n = l->nr_p2m_pages + 1 + l->nr_p2m_l2 + l->nr_p2m_l1;
 
         for ( pfn = l->p2m_pfn; pfn < l->p2m_pfn + n; pfn++ )
-            memset(mem->map_pfn(mem->ctx, pfn), 0, PAGE_SIZE);
+            memset(pv_build_map_pfn(mem, pfn), 0, PAGE_SIZE);
     }
     for ( pfn = 0; pfn < p->nr_pages; pfn++ )
     {
-        uint64_t mfn = mem->pfn_to_mfn(mem->ctx, pfn);
+        uint64_t mfn = pv_build_pfn_to_mfn(mem, pfn);
 
         if ( l->p2m_outside )
             copy_to_pfn(mem, l->p2m_pfn, (uint64_t)pfn * 8, (const uint8_t *)&mfn, 8);

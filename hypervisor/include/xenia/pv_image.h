@@ -81,12 +81,19 @@ int pv_layout_compute(const struct pv_kernel *k,
                       const struct pv_build_params *p, struct pv_layout *l,
                       const char **why);
 
-/* The domain's memory, as the builder sees it. */
-struct pv_build_mem {
-    void *ctx;
-    void *(*map_pfn)(void *ctx, unsigned long pfn); /* a writable page */
-    uint64_t (*pfn_to_mfn)(void *ctx, unsigned long pfn);
-};
+/*
+ * The domain's memory, as the builder sees it. Each program that builds
+ * an image defines struct pv_build_mem and the two functions below once,
+ * and they are resolved at link time: the hypervisor's Dom0 builder
+ * (pv/dom0_image.c), dom0-tools' DomU builder (builder.c, whose test
+ * uses it too), tests/unit/test_pv_image.c and tests/guests/domains.
+ */
+struct pv_build_mem;
+
+/* Pfn's page, mapped writable; pfn lies below the layout's nr_used. */
+void *pv_build_map_pfn(const struct pv_build_mem *m, unsigned long pfn);
+/* The machine frame behind pfn, as the guest's p2m and PTEs hold it. */
+uint64_t pv_build_pfn_to_mfn(const struct pv_build_mem *m, unsigned long pfn);
 
 /*
  * Write the image: kernel segments, initrd (copied from initrd), p2m,

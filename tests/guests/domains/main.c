@@ -465,18 +465,22 @@ static bool map_region(unsigned long n)
     return true;
 }
 
-static void *builder_map_pfn(void *ctx, unsigned long pfn)
+/* The builder's memory (pv_image.h's seam): the window, and our p2m. */
+struct pv_build_mem {
+    const xen_pfn_t *p2m;
+};
+
+void *pv_build_map_pfn(const struct pv_build_mem *m, unsigned long pfn)
 {
-    (void)ctx;
+    (void)m;
     if ( pfn >= nr_mapped )
         test_error("the builder asked for pfn %lu outside the region", pfn);
     return win_va(pfn);
 }
 
-static uint64_t builder_pfn_to_mfn(void *ctx, unsigned long pfn)
+uint64_t pv_build_pfn_to_mfn(const struct pv_build_mem *m, unsigned long pfn)
 {
-    (void)ctx;
-    return p2m[pfn];
+    return m->p2m[pfn];
 }
 
 static long getdomaininfo(domid_t id, struct xen_domctl_getdomaininfo *info)
@@ -1009,7 +1013,7 @@ static void build_and_run(const void *image, size_t len, const char *what,
         .cmdline = cmdline,
         .domu = true,
     };
-    struct pv_build_mem mem = {NULL, builder_map_pfn, builder_pfn_to_mfn};
+    struct pv_build_mem mem = {p2m};
     struct xen_domctl_getdomaininfo info;
     struct evtchn_alloc_unbound au;
     struct mmuext_op pin = {.cmd = MMUEXT_PIN_L4_TABLE};

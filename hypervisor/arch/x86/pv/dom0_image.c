@@ -18,18 +18,19 @@
     ((1u << XENFEAT_writable_page_tables) |                                    \
      (1u << XENFEAT_pae_pgdir_above_4gb) | (1u << XENFEAT_dom0))
 
-struct p2m_ctx {
+/* Dom0's memory for pv_build(): its p2m, every frame in the direct map. */
+struct pv_build_mem {
     const unsigned long *p2m;
 };
 
-static void *map_pfn(void *ctx, unsigned long pfn)
+void *pv_build_map_pfn(const struct pv_build_mem *m, unsigned long pfn)
 {
-    return __va((paddr_t)((struct p2m_ctx *)ctx)->p2m[pfn] << PAGE_SHIFT);
+    return __va((paddr_t)m->p2m[pfn] << PAGE_SHIFT);
 }
 
-static uint64_t pfn_to_mfn(void *ctx, unsigned long pfn)
+uint64_t pv_build_pfn_to_mfn(const struct pv_build_mem *m, unsigned long pfn)
 {
-    return ((struct p2m_ctx *)ctx)->p2m[pfn];
+    return m->p2m[pfn];
 }
 
 /*
@@ -154,8 +155,7 @@ int dom0_build_image(struct domain *d, const struct boot_module *kernel,
 {
     struct pv_kernel k;
     struct pv_layout l;
-    struct p2m_ctx ctx = {p2m};
-    struct pv_build_mem mem = {&ctx, map_pfn, pfn_to_mfn};
+    struct pv_build_mem mem = {p2m};
     struct pv_build_params p = {
         .nr_pages = nr,
         .initrd_len = initrd ? initrd->size : 0,
