@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Tests of the PV kernel parser and start-of-day builder (common/pvbuild/pv_image.c). */
+/* Tests of the PV kernel parser and start-of-day builder (common/pvbuild/). */
 #include "check.h"
 #include "../../hypervisor/common/pvbuild/pv_image.c"
+#include "../../hypervisor/common/pvbuild/pv_build.c"
 
 #define VBASE 0xffffffff80000000UL
 #define LOAD_PADDR 0x100000UL
