@@ -207,9 +207,9 @@ static int create(domid_t id, bool privileged, bool guest,
     if ( !d->shared_info )
         goto fail;
     memset(d->shared_info, 0, PAGE_SIZE);
-    d->shared_info_mfn = __pa(d->shared_info) >> PAGE_SHIFT;
+    d->shared_info_mfn = maddr_to_mfn(__pa(d->shared_info));
     /* The guest maps shared_info itself, so it must look like its own. */
-    share_xen_frame(&frame_table[d->shared_info_mfn], id);
+    share_xen_frame(mfn_to_page(d->shared_info_mfn), id);
 
     domain_update_wallclock(d);
     /* Every slot starts masked, used or not, as the ABI promises. */
@@ -375,7 +375,7 @@ int domain_alloc_pages(struct domain *d, unsigned int order,
      */
     if ( d != dom0 )
         for ( i = 0; i < n; i++ )
-            memset(__va(mfn_to_maddr(_mfn(mfn_x(mfn) + i))), 0, PAGE_SIZE);
+            memset(__va(mfn_to_maddr(mfn_add(mfn, i))), 0, PAGE_SIZE);
     flags = spin_lock_irqsave(&d->page_alloc_lock);
     /* A kill already went over its pages: these would be missed. */
     if ( d->is_dying )
@@ -387,7 +387,7 @@ int domain_alloc_pages(struct domain *d, unsigned int order,
     }
     for ( i = 0; i < n; i++ )
     {
-        struct page_info *pg = mfn_to_page(_mfn(mfn_x(mfn) + i));
+        struct page_info *pg = mfn_to_page(mfn_add(mfn, i));
 
         pg->owner = d->domain_id;
         pg->count_info = PGC_allocated | 1;
@@ -406,7 +406,7 @@ void domain_free_extent(struct domain *d, mfn_t mfn, unsigned int order)
     flags = spin_lock_irqsave(&d->page_alloc_lock);
     for ( i = 0; i < n; i++ )
     {
-        struct page_info *pg = mfn_to_page(_mfn(mfn_x(mfn) + i));
+        struct page_info *pg = mfn_to_page(mfn_add(mfn, i));
 
         ASSERT(pg->count_info == (PGC_allocated | 1));
         list_del(&pg->list);
@@ -423,15 +423,15 @@ void domain_free_extent(struct domain *d, mfn_t mfn, unsigned int order)
  * only reference: then nothing maps or uses it, and nothing can start to
  * (get_page needs PGC_allocated). The caller then holds that reference.
  */
-bool domain_steal_page(struct domain *d, unsigned long mfn)
+bool domain_steal_page(struct domain *d, mfn_t mfn)
 {
     struct page_info *pg;
     uint64_t x = PGC_allocated | 1;
     unsigned long flags;
 
-    if ( mfn >= max_page )
+    if ( !mfn_valid(mfn) )
         return false;
-    pg = mfn_to_page(_mfn(mfn));
+    pg = mfn_to_page(mfn);
     /* Never one Xenia shares: Xen's steal_page refuses those too. */
     if ( pg->owner != d->domain_id || (pg->count_info & PGC_xen_heap) ||
          !__atomic_compare_exchange_n(&pg->count_info, &x, 1, false,
@@ -445,9 +445,9 @@ bool domain_steal_page(struct domain *d, unsigned long mfn)
 }
 
 /* Undo domain_steal_page(): nobody can have taken a reference meanwhile. */
-void domain_unsteal_page(struct domain *d, unsigned long mfn)
+void domain_unsteal_page(struct domain *d, mfn_t mfn)
 {
-    struct page_info *pg = mfn_to_page(_mfn(mfn));
+    struct page_info *pg = mfn_to_page(mfn);
     unsigned long flags = spin_lock_irqsave(&d->page_alloc_lock);
 
     list_add_tail(&pg->list, &d->page_list);
@@ -489,9 +489,9 @@ void domain_unreserve_page(struct domain *d)
  * room reserved for it; the reference becomes d's allocation reference.
  * false, with the frame and the room untouched, if d started dying.
  */
-bool domain_assign_page(struct domain *d, unsigned long mfn)
+bool domain_assign_page(struct domain *d, mfn_t mfn)
 {
-    struct page_info *pg = mfn_to_page(_mfn(mfn));
+    struct page_info *pg = mfn_to_page(mfn);
     unsigned long flags = spin_lock_irqsave(&d->page_alloc_lock);
 
     /* A kill already went over its pages: this one would be missed. */
@@ -729,7 +729,7 @@ static void release_one(struct domain *d, struct page_info *pg)
 {
     (void)d;
     __atomic_fetch_or(&pg->count_info, PGC_dying, __ATOMIC_ACQ_REL);
-    set_gpfn_from_mfn(mfn_x(page_to_mfn(pg)), ~0UL);
+    set_gpfn_from_mfn(page_to_mfn(pg), INVALID_GFN);
     if ( __atomic_fetch_and(&pg->count_info, ~PGC_allocated,
                             __ATOMIC_ACQ_REL) & PGC_allocated )
         put_page(pg);

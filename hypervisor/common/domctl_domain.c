@@ -140,7 +140,7 @@ void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
                       << XEN_DOMINF_shutdownshift;
     info->tot_pages = d->tot_pages;
     info->max_pages = d->max_pages;
-    info->shared_info_frame = d->shared_info_mfn; /* PV: the machine frame */
+    info->shared_info_frame = mfn_x(d->shared_info_mfn); /* PV: the machine frame */
     memcpy(info->handle, d->handle, sizeof(info->handle));
     info->cpupool = 0;
     info->gpaddr_bits = 52; /* the physical address width PV guests see */

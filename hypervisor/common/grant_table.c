@@ -1292,14 +1292,14 @@ int gnttab_transfer_complete(struct grant_table *rgt, grant_ref_t ref,
     {
         grant_entry_v1_t *e = shared_of(rgt, ref);
 
-        gnttab_env_set_m2p(mfn, e->frame);
+        gnttab_env_set_m2p(mfn, _gfn(e->frame));
         e->frame = mfn_x(mfn);
     }
     else
     {
         grant_entry_v2_t *e = shared_v2(rgt, ref);
 
-        gnttab_env_set_m2p(mfn, e->full_page.frame);
+        gnttab_env_set_m2p(mfn, _gfn(e->full_page.frame));
         e->full_page.frame = mfn_x(mfn);
     }
     /* The frame is in place before the guest can see the transfer done. */

@@ -101,13 +101,13 @@ void gnttab_env_put_writable(mfn_t mfn)
 
 int gnttab_env_create_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags)
 {
-    return pv_grant_create_mapping(addr, mfn_x(mfn), flags);
+    return pv_grant_create_mapping(addr, mfn, flags);
 }
 
 int gnttab_env_replace_host_mapping(uint64_t addr, mfn_t mfn, uint32_t flags,
                                     uint64_t new_addr)
 {
-    return pv_grant_replace_mapping(addr, mfn_x(mfn), flags, new_addr);
+    return pv_grant_replace_mapping(addr, mfn, flags, new_addr);
 }
 
 /*
@@ -187,9 +187,9 @@ bool gnttab_env_frame_mapped(void *va)
             PGC_count_mask) != 1;
 }
 
-void gnttab_env_set_m2p(mfn_t mfn, uint64_t gpfn)
+void gnttab_env_set_m2p(mfn_t mfn, gfn_t gfn)
 {
-    set_gpfn_from_mfn(mfn_x(mfn), gpfn);
+    set_gpfn_from_mfn(mfn, gfn);
 }
 
 void gnttab_env_lock(struct grant_table *gt)
@@ -613,10 +613,10 @@ static long op_unmap_and_replace(struct vcpu *v, unsigned long uop,
  * A stolen frame that goes to nobody is freed, as in Xen: the caller gave
  * it up for good once it passed the checks on it.
  */
-static void drop_stolen(unsigned long mfn)
+static void drop_stolen(mfn_t mfn)
 {
-    set_gpfn_from_mfn(mfn, ~0UL);
-    put_page(mfn_to_page(_mfn(mfn)));
+    set_gpfn_from_mfn(mfn, INVALID_GFN);
+    put_page(mfn_to_page(mfn));
 }
 
 /*
@@ -624,19 +624,19 @@ static void drop_stolen(unsigned long mfn)
  * that is swapped for a copy below, as Xen does. *mfn is replaced (and
  * the old frame freed) or GNTST_address_too_big returned.
  */
-static int16_t transfer_reachable(struct domain *e, unsigned long *mfn)
+static int16_t transfer_reachable(struct domain *e, mfn_t *mfn)
 {
     mfn_t low;
 
-    if ( e->grant_table->version != 1 || !(*mfn >> 32) )
+    if ( e->grant_table->version != 1 || !(mfn_x(*mfn) >> 32) )
         return GNTST_okay;
     low = alloc_domheap_pages(0, 32 + PAGE_SHIFT);
     if ( mfn_eq(low, INVALID_MFN) )
         return GNTST_address_too_big;
-    memcpy(__va(mfn_to_maddr(low)), __va(mfn_to_maddr(_mfn(*mfn))), PAGE_SIZE);
+    memcpy(__va(mfn_to_maddr(low)), __va(mfn_to_maddr(*mfn)), PAGE_SIZE);
     drop_stolen(*mfn);
     mfn_to_page(low)->count_info = 1;
-    *mfn = mfn_x(low);
+    *mfn = low;
     return GNTST_okay;
 }
 
@@ -647,12 +647,12 @@ static int16_t transfer_reachable(struct domain *e, unsigned long *mfn)
  */
 static int16_t transfer_one(struct domain *d, const struct gnttab_transfer *op)
 {
-    unsigned long mfn = op->mfn;
+    mfn_t mfn = _mfn(op->mfn);
     struct domain *e;
     unsigned int version;
     int16_t rc;
 
-    if ( op->mfn >= max_page || !domain_steal_page(d, mfn) )
+    if ( !mfn_valid(mfn) || !domain_steal_page(d, mfn) )
         return GNTST_bad_page;
     /* It may have been mapped until just now: no CPU may keep that. */
     flush_tlb_mask(&d->dirty_cpumask);
@@ -675,7 +675,7 @@ static int16_t transfer_one(struct domain *d, const struct gnttab_transfer *op)
         goto drop;
     }
     /* The frame is e's now, whether or not its entry can say so. */
-    rc = gnttab_transfer_complete(e->grant_table, op->ref, version, _mfn(mfn))
+    rc = gnttab_transfer_complete(e->grant_table, op->ref, version, mfn)
              ? GNTST_general_error
              : GNTST_okay;
     domain_put(e);

@@ -22,14 +22,14 @@
  * Take a frame away from its domain: drop the allocation reference. It
  * returns to the heap once nothing maps or uses it any more.
  */
-static int release_page(struct domain *d, unsigned long mfn)
+static int release_page(struct domain *d, mfn_t mfn)
 {
     struct page_info *pg;
     unsigned long flags;
 
-    if ( mfn >= max_page )
+    if ( !mfn_valid(mfn) )
         return -EINVAL;
-    pg = mfn_to_page(_mfn(mfn));
+    pg = mfn_to_page(mfn);
     if ( !get_page(pg, d->domain_id) )
         return -EINVAL;
     /*
@@ -53,7 +53,7 @@ static int release_page(struct domain *d, unsigned long mfn)
     list_del(&pg->list);
     d->tot_pages--;
     spin_unlock_irqrestore(&d->page_alloc_lock, flags);
-    set_gpfn_from_mfn(mfn, ~0UL);
+    set_gpfn_from_mfn(mfn, INVALID_GFN);
     put_page(pg); /* ours */
     put_page(pg); /* the allocation's: frees unless still in use */
     return 0;
@@ -80,7 +80,7 @@ static int one_extent(unsigned int op, struct domain *d,
     if ( op == XENMEM_decrease_reservation )
     {
         for ( j = 0; j < (1UL << order); j++ )
-            if ( (rc = release_page(d, val + j)) )
+            if ( (rc = release_page(d, mfn_add(_mfn(val), j))) )
                 return rc;
         return 0;
     }
@@ -90,11 +90,12 @@ static int one_extent(unsigned int op, struct domain *d,
         return rc;
     for ( j = 0; j < (1UL << order); j++ )
     {
-        unsigned long gpfn = op == XENMEM_populate_physmap ? val + j : ~0UL;
+        gfn_t gfn = op == XENMEM_populate_physmap ? gfn_add(_gfn(val), j)
+                                                  : INVALID_GFN;
 
-        set_gpfn_from_mfn(mfn_x(mfn) + j, gpfn);
-        if ( gpfn != ~0UL && gpfn > d->max_gpfn )
-            d->max_gpfn = gpfn;
+        set_gpfn_from_mfn(mfn_add(mfn, j), gfn);
+        if ( !gfn_eq(gfn, INVALID_GFN) && gfn_x(gfn) > d->max_gpfn )
+            d->max_gpfn = gfn_x(gfn);
     }
     val = mfn_x(mfn);
     return copy_to_guest(slot, &val, sizeof(val)) ? -EFAULT : 0;
@@ -153,7 +154,7 @@ static long reservation_op(unsigned int op, unsigned long start,
  */
 static int steal_chunk(struct domain *d, const struct xen_memory_exchange *x,
                        unsigned long first, unsigned long n,
-                       unsigned long *in_mfns)
+                       mfn_t *in_mfns)
 {
     unsigned long per = 1UL << x->in.extent_order, i, k, got = 0;
 
@@ -167,9 +168,9 @@ static int steal_chunk(struct domain *d, const struct xen_memory_exchange *x,
             goto undo;
         for ( k = 0; k < per; k++, got++ )
         {
-            if ( !domain_steal_page(d, base + k) )
+            in_mfns[got] = mfn_add(_mfn(base), k);
+            if ( !domain_steal_page(d, in_mfns[got]) )
                 goto undo;
-            in_mfns[got] = base + k;
         }
     }
     return 0;
@@ -188,7 +189,7 @@ undo:
  */
 static long exchange_chunks(struct domain *t, struct xen_memory_exchange *x,
                             unsigned int in_chunk_order,
-                            unsigned int out_chunk_order, unsigned long *in_mfns,
+                            unsigned int out_chunk_order, mfn_t *in_mfns,
                             xen_pfn_t *gpfns, mfn_t *out_mfns)
 {
     unsigned long nin = 1UL << in_chunk_order, nout = 1UL << out_chunk_order;
@@ -228,10 +229,11 @@ static long exchange_chunks(struct domain *t, struct xen_memory_exchange *x,
         }
         for ( i = 0; i < nout; i++ )
         {
-            unsigned long m = mfn_x(out_mfns[i]);
+            xen_pfn_t m = mfn_x(out_mfns[i]);
 
             for ( k = 0; k < out_pages; k++ )
-                set_gpfn_from_mfn(m + k, gpfns[i] + k);
+                set_gpfn_from_mfn(mfn_add(out_mfns[i], k),
+                                  gfn_add(_gfn(gpfns[i]), k));
             if ( gpfns[i] + out_pages - 1 > t->max_gpfn )
                 t->max_gpfn = gpfns[i] + out_pages - 1;
             /* Xen ignores a fault writing the result back: so do we. */
@@ -241,8 +243,8 @@ static long exchange_chunks(struct domain *t, struct xen_memory_exchange *x,
         /* The old frames are ours alone now: back to the heap. */
         for ( k = 0; k < chunk_pages; k++ )
         {
-            set_gpfn_from_mfn(in_mfns[k], ~0UL);
-            put_page(mfn_to_page(_mfn(in_mfns[k])));
+            set_gpfn_from_mfn(in_mfns[k], INVALID_GFN);
+            put_page(mfn_to_page(in_mfns[k]));
         }
         x->nr_exchanged += nin;
     }
@@ -254,7 +256,7 @@ static long memory_exchange(unsigned long arg)
     struct domain *d = current_vcpu()->domain, *t;
     struct xen_memory_exchange x;
     unsigned int in_chunk_order = 0, out_chunk_order = 0;
-    unsigned long *in_mfns;
+    mfn_t *in_mfns;
     xen_pfn_t *gpfns;
     mfn_t *out_mfns;
     long rc;
@@ -288,7 +290,7 @@ static long memory_exchange(unsigned long arg)
     rc = domain_target(d, x.in.domid, &t);
     if ( rc )
         return rc;
-    in_mfns = xzalloc_array(unsigned long,
+    in_mfns = xzalloc_array(mfn_t,
                             1UL << (x.in.extent_order + in_chunk_order));
     gpfns = xzalloc_array(xen_pfn_t, 1UL << out_chunk_order);
     out_mfns = xzalloc_array(mfn_t, 1UL << out_chunk_order);

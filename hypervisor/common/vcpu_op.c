@@ -93,21 +93,21 @@ static long register_vcpu_info(struct vcpu *v, unsigned long arg)
 
     if ( copy_from_guest(&r, arg, sizeof(r)) )
         return -EFAULT;
-    if ( r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.mfn >= max_page )
+    if ( r.offset > PAGE_SIZE - sizeof(struct vcpu_info) ||
+         !mfn_valid(_mfn(r.mfn)) )
         return -EINVAL;
-    if ( v->vcpu_info_mfn )
+    if ( mfn_x(v->vcpu_info_mfn) )
         return -EINVAL; /* once per vCPU, as in Xen */
     pg = mfn_to_page(_mfn(r.mfn));
     if ( get_page_and_type(pg, v->domain->domain_id, PGT_writable_page) )
         return -EINVAL;
-    new = (struct vcpu_info *)((char *)__va((paddr_t)r.mfn << PAGE_SHIFT) +
-                               r.offset);
+    new = (struct vcpu_info *)((char *)mfn_to_virt(_mfn(r.mfn)) + r.offset);
     *new = *v->vcpu_info;
     /* Whatever was pending must still be seen at the new place. */
     new->evtchn_pending_sel = ~0UL;
     new->evtchn_upcall_pending = 1;
     v->vcpu_info = new;
-    v->vcpu_info_mfn = r.mfn;
+    v->vcpu_info_mfn = _mfn(r.mfn);
     return 0;
 }
 

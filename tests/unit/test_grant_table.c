@@ -167,10 +167,10 @@ void gnttab_env_free(void *p)
 
 static unsigned long m2p_mfn, m2p_gpfn; /* the last gnttab_env_set_m2p */
 
-void gnttab_env_set_m2p(mfn_t mfn, uint64_t gpfn)
+void gnttab_env_set_m2p(mfn_t mfn, gfn_t gfn)
 {
     m2p_mfn = mfn_x(mfn);
-    m2p_gpfn = gpfn;
+    m2p_gpfn = gfn_x(gfn);
 }
 
 static int cleaned; /* bytes written back by gnttab_env_cache_clean */

@@ -398,9 +398,9 @@ const struct memmap *machine_memmap(void)
     return &ram_map;
 }
 
-bool mfn_is_ram(unsigned long mfn)
+bool mfn_is_ram(mfn_t mfn)
 {
-    paddr_t pa = (paddr_t)mfn << PAGE_SHIFT;
+    paddr_t pa = mfn_to_maddr(mfn);
     unsigned int i;
 
     for ( i = 0; i < ram_map.nr; i++ )
@@ -410,10 +410,10 @@ bool mfn_is_ram(unsigned long mfn)
     return false;
 }
 
-void set_gpfn_from_mfn(unsigned long mfn, unsigned long gpfn)
+void set_gpfn_from_mfn(mfn_t mfn, gfn_t gfn)
 {
-    if ( mfn < max_page )
-        ((unsigned long *)RDWR_MPT_VIRT_START)[mfn] = gpfn;
+    if ( mfn_valid(mfn) )
+        ((unsigned long *)RDWR_MPT_VIRT_START)[mfn_x(mfn)] = gfn_x(gfn);
 }
 
 void mm_drop_identity_map(void)

@@ -94,7 +94,7 @@ static bool setup_trampoline(void)
     if ( (size_t)(trampoline_end - trampoline_params) != sizeof(*p) ||
          (size_t)(trampoline_end - trampoline_start) > PAGE_SIZE )
         panic("SMP: trampoline.S and struct trampoline_params disagree\n");
-    if ( !mfn_is_ram(trampoline_pa >> PAGE_SHIFT) || !cr3 )
+    if ( !mfn_is_ram(maddr_to_mfn(trampoline_pa)) || !cr3 )
     {
         printk(XENLOG_ERR "SMP: no memory for the AP trampoline\n");
         return false;

@@ -41,7 +41,7 @@ struct vcpu {
     unsigned long runstate_guest; /* VCPUOP_register_runstate_memory_area VA */
 
     struct vcpu_info *vcpu_info;  /* in shared_info, or where the guest registered */
-    unsigned long vcpu_info_mfn; /* 0 while it lives in shared_info */
+    mfn_t vcpu_info_mfn; /* 0 while it lives in shared_info */
 
     struct timer singleshot_timer;
     struct timer periodic_timer;
@@ -93,7 +93,7 @@ struct domain {
     struct memmap *guest_memmap;   /* XENMEM_memory_map, NULL: none set */
 
     struct shared_info *shared_info;
-    unsigned long shared_info_mfn;
+    mfn_t shared_info_mfn;
 
     spinlock_t event_lock; /* evtchn */
     struct evtchn_domain *evtchn;
@@ -207,12 +207,12 @@ void domain_free_extent(struct domain *d, mfn_t mfn, unsigned int order);
  * Take frame mfn from d if its allocation is its only reference, and
  * undo that; the caller then holds the frame's one reference.
  */
-bool domain_steal_page(struct domain *d, unsigned long mfn);
-void domain_unsteal_page(struct domain *d, unsigned long mfn);
+bool domain_steal_page(struct domain *d, mfn_t mfn);
+void domain_unsteal_page(struct domain *d, mfn_t mfn);
 /* A stolen frame moving to d (grant transfer): room first, then the frame. */
 bool domain_reserve_page(struct domain *d);
 void domain_unreserve_page(struct domain *d);
-bool domain_assign_page(struct domain *d, unsigned long mfn);
+bool domain_assign_page(struct domain *d, mfn_t mfn);
 
 /* vCPU 0 ... up; nothing runs until the scheduler is started. */
 void vcpu_wake(struct vcpu *v);

@@ -92,7 +92,7 @@ bool gnttab_env_frame_mapped(void *frame);
 void *gnttab_env_zalloc(size_t bytes);
 void gnttab_env_free(void *p);
 /* The M2P entry of a frame a transfer gave the table's domain. */
-void gnttab_env_set_m2p(mfn_t mfn, uint64_t gpfn);
+void gnttab_env_set_m2p(mfn_t mfn, gfn_t gfn);
 void gnttab_env_lock(struct grant_table *gt);
 void gnttab_env_unlock(struct grant_table *gt);
 

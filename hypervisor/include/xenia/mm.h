@@ -19,6 +19,12 @@ static inline mfn_t page_to_mfn(const struct page_info *pg)
     return _mfn((unsigned long)(pg - frame_table));
 }
 
+/* Does the frame table have an entry for this frame? */
+static inline bool mfn_valid(mfn_t mfn)
+{
+    return mfn_x(mfn) < max_page;
+}
+
 /*
  * Build the frame table, seed the buddy allocator with every RAM frame
  * that the image, the boot modules, firmware and the table itself do not
@@ -39,14 +45,17 @@ void free_domheap_pages(mfn_t mfn, unsigned int order);
 unsigned long heap_free_frames(void);
 
 /* Is this frame RAM according to the firmware's memory map? */
-bool mfn_is_ram(unsigned long mfn);
+bool mfn_is_ram(mfn_t mfn);
 
 /* The firmware's memory map, and where the M2P's 2 MiB chunks live. */
 const struct memmap *machine_memmap(void);
 paddr_t __pa_of_m2p_chunk(unsigned int i);
 
-/* M2P entry for a machine frame (writes go through the hypervisor alias). */
-void set_gpfn_from_mfn(unsigned long mfn, unsigned long gpfn);
+/*
+ * M2P entry for a machine frame (writes go through the hypervisor alias);
+ * INVALID_GFN for a frame that backs no guest frame.
+ */
+void set_gpfn_from_mfn(mfn_t mfn, gfn_t gfn);
 
 /* Drop the boot identity map of low memory (L4 slot 0). */
 void mm_drop_identity_map(void);

@@ -17,8 +17,12 @@ typedef int64_t s_time_t; /* nanoseconds of system time */
 
 /*
  * Frame numbers get their own types so that mixing a machine frame with a
- * guest frame does not compile. They are structs in every build: the cost
- * is nil and the check is worth more than a debug-only variant.
+ * guest frame, or either with a plain number, does not compile (the files
+ * in tests/unit/compile_fail/ check that they don't). They are structs in
+ * every build: the cost is nil and the check is worth more than a
+ * debug-only variant. A guest value becomes one where it is read
+ * (_mfn(op.mfn)), and a plain number again only where the ABI or the
+ * hardware wants one (mfn_x() in a PTE, a guest-visible field).
  */
 #define TYPE_SAFE(type_, name_)                                                \
     typedef struct {                                                           \
@@ -38,10 +42,28 @@ TYPE_SAFE(unsigned long, gfn); /* guest (pseudo-physical) frame */
 
 #define INVALID_MFN_RAW (~0UL)
 #define INVALID_MFN     _mfn(INVALID_MFN_RAW)
+#define INVALID_GFN_RAW (~0UL)
+#define INVALID_GFN     _gfn(INVALID_GFN_RAW) /* an M2P entry of no frame */
 
 static inline bool mfn_eq(mfn_t a, mfn_t b)
 {
     return mfn_x(a) == mfn_x(b);
+}
+
+static inline bool gfn_eq(gfn_t a, gfn_t b)
+{
+    return gfn_x(a) == gfn_x(b);
+}
+
+/* The frame i after m (frames of one extent are contiguous). */
+static inline mfn_t mfn_add(mfn_t m, unsigned long i)
+{
+    return _mfn(mfn_x(m) + i);
+}
+
+static inline gfn_t gfn_add(gfn_t g, unsigned long i)
+{
+    return _gfn(gfn_x(g) + i);
 }
 
 static inline paddr_t mfn_to_maddr(mfn_t m)

@@ -229,19 +229,18 @@ long do_set_gdt(unsigned long frame_list, unsigned int entries)
 long do_update_descriptor(uint64_t maddr, uint64_t desc)
 {
     struct vcpu *v = current_vcpu();
-    unsigned long mfn = maddr >> PAGE_SHIFT;
+    mfn_t mfn = maddr_to_mfn(maddr);
     struct page_info *pg;
     uint64_t *slot;
     long rc = 0;
 
     /* Checked wherever it goes, as in Xen: it may become a table later. */
-    if ( (maddr & 7) || mfn >= max_page || !check_descriptor(&desc) )
+    if ( (maddr & 7) || !mfn_valid(mfn) || !check_descriptor(&desc) )
         return -EINVAL;
-    pg = mfn_to_page(_mfn(mfn));
+    pg = mfn_to_page(mfn);
     if ( !get_page(pg, v->domain->domain_id) )
         return -EINVAL;
-    slot = (uint64_t *)((char *)__va((paddr_t)mfn << PAGE_SHIFT) +
-                        (maddr & (PAGE_SIZE - 1)));
+    slot = (uint64_t *)((char *)mfn_to_virt(mfn) + (maddr & (PAGE_SIZE - 1)));
     if ( (pg->type_info & PGT_type_mask) == PGT_seg_desc_page &&
          (pg->type_info & PGT_count_mask) )
     {

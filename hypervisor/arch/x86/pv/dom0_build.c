@@ -52,7 +52,7 @@ static int alloc_dom0_memory(struct domain *d, unsigned long nr,
         for ( j = 0; j < (1UL << order); j++ )
         {
             p2m[done + j] = mfn_x(mfn) + j;
-            set_gpfn_from_mfn(mfn_x(mfn) + j, done + j);
+            set_gpfn_from_mfn(mfn_add(mfn, j), _gfn(done + j));
         }
         done += 1UL << order;
     }
@@ -66,9 +66,9 @@ static int alloc_dom0_memory(struct domain *d, unsigned long nr,
  * is the vCPU's kernel page table, each holding a type reference, as on
  * Xen; the ABI promises a pinned L4 at entry.
  */
-static int type_and_pin_tables(struct vcpu *v, unsigned long l4_mfn)
+static int type_and_pin_tables(struct vcpu *v, mfn_t l4_mfn)
 {
-    struct page_info *pg = mfn_to_page(_mfn(l4_mfn));
+    struct page_info *pg = mfn_to_page(l4_mfn);
     domid_t id = v->domain->domain_id;
     int rc;
 
@@ -79,7 +79,7 @@ static int type_and_pin_tables(struct vcpu *v, unsigned long l4_mfn)
     rc = get_page_and_type(pg, id, PGT_l4_page_table);
     if ( rc )
         return rc;
-    v->arch.guest_table = l4_mfn;
+    v->arch.guest_table = mfn_x(l4_mfn);
     return 0;
 }
 

@@ -160,7 +160,7 @@ int dom0_build_image(struct domain *d, const struct boot_module *kernel,
         .nr_pages = nr,
         .initrd_len = initrd ? initrd->size : 0,
         .cmdline = cmdline,
-        .shared_info_maddr = (uint64_t)d->shared_info_mfn << PAGE_SHIFT,
+        .shared_info_maddr = mfn_to_maddr(d->shared_info_mfn),
         .si_flags = SIF_PRIVILEGED | SIF_INITDOMAIN,
     };
     struct kernel_elf ke;
@@ -199,7 +199,7 @@ int dom0_build_image(struct domain *d, const struct boot_module *kernel,
     img->entry = l.entry;
     img->stack_top = l.stack_top;
     img->start_info_va = l.start_info;
-    img->l4_mfn = p2m[pv_va_to_pfn(&l, l.pt_start)];
+    img->l4_mfn = _mfn(p2m[pv_va_to_pfn(&l, l.pt_start)]);
     img->hypercall_page_pfn =
         k.hypercall_page ? pv_va_to_pfn(&l, k.hypercall_page) : ~0UL;
     return 0;

@@ -203,15 +203,15 @@ long domctl_get_address_size(struct domain *d, struct xen_domctl *op)
 /* Write the hypercall page into one of the domain's own frames. */
 long domctl_hypercall_init(struct domain *d, struct xen_domctl *op)
 {
-    unsigned long mfn = op->u.hypercall_init.gmfn; /* PV: a machine frame */
+    mfn_t mfn = _mfn(op->u.hypercall_init.gmfn); /* PV: a machine frame */
     struct page_info *pg;
 
-    if ( mfn >= max_page )
+    if ( !mfn_valid(mfn) )
         return -EINVAL;
-    pg = mfn_to_page(_mfn(mfn));
+    pg = mfn_to_page(mfn);
     if ( get_page_and_type(pg, d->domain_id, PGT_writable_page) )
         return -EINVAL;
-    pv_write_hypercall_page(__va(mfn_to_maddr(_mfn(mfn))));
+    pv_write_hypercall_page(mfn_to_virt(mfn));
     put_page_and_type(pg);
     return 0;
 }

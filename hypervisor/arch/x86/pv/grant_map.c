@@ -45,17 +45,16 @@ static pte_t *grant_l1e(uint64_t addr, uint32_t flags, struct page_info **l1)
 {
     struct vcpu *v = current_vcpu();
     struct page_info *pg;
-    unsigned long mfn;
+    mfn_t mfn;
     pte_t *pl;
 
     if ( flags & GNTMAP_contains_pte )
     {
-        mfn = addr >> PAGE_SHIFT;
-        if ( (addr & (sizeof(pte_t) - 1)) || mfn >= max_page )
+        mfn = maddr_to_mfn(addr);
+        if ( (addr & (sizeof(pte_t) - 1)) || !mfn_valid(mfn) )
             return NULL;
-        pg = mfn_to_page(_mfn(mfn));
-        pl = (pte_t *)((char *)__va((paddr_t)mfn << PAGE_SHIFT) +
-                       (addr & (PAGE_SIZE - 1)));
+        pg = mfn_to_page(mfn);
+        pl = (pte_t *)((char *)mfn_to_virt(mfn) + (addr & (PAGE_SIZE - 1)));
     }
     else if ( !guest_range_ok(addr, 1) || !(pl = pv_guest_l1e(v, addr, &pg)) )
         return NULL;
@@ -75,7 +74,7 @@ static pte_t *grant_l1e(uint64_t addr, uint32_t flags, struct page_info **l1)
  * tables does, so an mmu_update of the same entry on another vCPU cannot
  * drop the references of a value it did not replace.
  */
-int pv_grant_create_mapping(uint64_t addr, unsigned long mfn, uint32_t flags)
+int pv_grant_create_mapping(uint64_t addr, mfn_t mfn, uint32_t flags)
 {
     struct domain *d = current_vcpu()->domain;
     struct page_info *l1;
@@ -118,7 +117,7 @@ static bool steal_entry(uint64_t new_addr, pte_t *out)
     return true;
 }
 
-int pv_grant_replace_mapping(uint64_t addr, unsigned long mfn, uint32_t flags,
+int pv_grant_replace_mapping(uint64_t addr, mfn_t mfn, uint32_t flags,
                              uint64_t new_addr)
 {
     struct domain *d = current_vcpu()->domain;
@@ -157,7 +156,7 @@ int pv_grant_replace_mapping(uint64_t addr, unsigned long mfn, uint32_t flags,
         pv_put_l1e(repl);
         gprintk(XENLOG_G_DEBUG, current_vcpu(),
                 "grant unmap: PTE %#lx at %#lx is not the grant of mfn %#lx\n",
-                (unsigned long)old, (unsigned long)addr, mfn);
+                (unsigned long)old, (unsigned long)addr, mfn_x(mfn));
     }
     put_page_and_type(l1);
     spin_unlock(&d->mm_lock);

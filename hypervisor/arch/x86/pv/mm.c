@@ -103,10 +103,10 @@ pte_t *pv_guest_l1e(const struct vcpu *v, unsigned long va,
 
         if ( !(e & _PAGE_PRESENT) || (e & _PAGE_PSE) )
             return NULL;
-        t = __va(pte_addr(e));
+        t = mfn_to_virt(pte_mfn(e));
     }
     if ( pg )
-        *pg = mfn_to_page(maddr_to_mfn(__pa(t)));
+        *pg = mfn_to_page(virt_to_mfn(t));
     return &t[pt_index(va, 1)];
 }
 
@@ -118,9 +118,9 @@ void pv_init_xen_l4_slots(pte_t *l4)
         l4[i] = idle_l4[i];
 }
 
-static bool is_shared_ro(unsigned long mfn)
+static bool is_shared_ro(mfn_t mfn)
 {
-    return mfn < max_page && (frame_table[mfn].count_info & PGC_shared_ro);
+    return mfn_valid(mfn) && (mfn_to_page(mfn)->count_info & PGC_shared_ro);
 }
 
 /*
@@ -128,22 +128,28 @@ static bool is_shared_ro(unsigned long mfn)
  * the allocator; like Xen's dom_io frames there, Dom0 maps it as I/O memory
  * even where the firmware calls it RAM, and Linux does (research, 5.2).
  */
-static bool is_low_io(unsigned long mfn)
+static bool is_low_io(mfn_t mfn)
 {
-    return mfn < (MB(1) >> PAGE_SHIFT);
+    return mfn_x(mfn) < (MB(1) >> PAGE_SHIFT);
+}
+
+/* RAM the frame table describes (what a guest may own). */
+static bool is_ram_frame(mfn_t mfn)
+{
+    return mfn_valid(mfn) && mfn_is_ram(mfn);
 }
 
 /* Does this entry hold a counted reference on a RAM frame? */
 static bool counted(pte_t e)
 {
-    unsigned long mfn = pte_addr(e) >> PAGE_SHIFT;
+    mfn_t mfn = pte_mfn(e);
 
-    return (e & _PAGE_PRESENT) && mfn < max_page && mfn_is_ram(mfn) &&
-           !is_shared_ro(mfn) && !is_low_io(mfn);
+    return (e & _PAGE_PRESENT) && is_ram_frame(mfn) && !is_shared_ro(mfn) &&
+           !is_low_io(mfn);
 }
 
 /* Frames beyond what the CPU can address exist nowhere: no one maps them. */
-static bool mfn_addressable(unsigned long mfn)
+static bool mfn_addressable(mfn_t mfn)
 {
     static unsigned int bits;
 
@@ -154,7 +160,7 @@ static bool mfn_addressable(unsigned long mfn)
         cpuid_count(0x80000008, 0, &a, &b, &c, &d);
         bits = (a & 0xff) ? (a & 0xff) : 36;
     }
-    return mfn < (1UL << (bits - PAGE_SHIFT));
+    return mfn_x(mfn) < (1UL << (bits - PAGE_SHIFT));
 }
 
 /*
@@ -166,7 +172,7 @@ static bool mfn_addressable(unsigned long mfn)
  */
 static int get_l1e(pte_t e, struct domain *pg_owner)
 {
-    unsigned long mfn = pte_addr(e) >> PAGE_SHIFT;
+    mfn_t mfn = pte_mfn(e);
     struct page_info *pg;
 
     if ( !(e & _PAGE_PRESENT) )
@@ -175,10 +181,10 @@ static int get_l1e(pte_t e, struct domain *pg_owner)
         return (e & _PAGE_RW) ? -EBUSY : 0;
     if ( !counted(e) )
         return pg_owner->is_privileged && mfn_addressable(mfn) &&
-                       (is_low_io(mfn) || !(mfn < max_page && mfn_is_ram(mfn)))
+                       (is_low_io(mfn) || !is_ram_frame(mfn))
                    ? 0
                    : -EPERM;
-    pg = mfn_to_page(_mfn(mfn));
+    pg = mfn_to_page(mfn);
     if ( !get_page(pg, pg_owner->domain_id) )
         return -EBUSY;
     if ( (e & _PAGE_RW) && get_page_type(pg, PGT_writable_page) )
@@ -202,31 +208,31 @@ void pv_put_l1e(pte_t e)
 
     if ( !counted(e) )
         return;
-    pg = mfn_to_page(_mfn(pte_addr(e) >> PAGE_SHIFT));
+    pg = mfn_to_page(pte_mfn(e));
     if ( e & _PAGE_RW )
         put_page_type(pg);
     put_page(pg);
 }
 
 /* An entry of a level-`level` table (2-4) living in frame self. */
-static int get_upper_e(pte_t e, unsigned int level, unsigned long self,
+static int get_upper_e(pte_t e, unsigned int level, mfn_t self,
                        struct domain *d)
 {
-    unsigned long mfn = pte_addr(e) >> PAGE_SHIFT;
+    mfn_t mfn = pte_mfn(e);
     struct page_info *pg;
 
     if ( !(e & _PAGE_PRESENT) )
         return 0;
-    if ( (e & L2_L3_DISALLOW) || mfn >= max_page || !mfn_is_ram(mfn) )
+    if ( (e & L2_L3_DISALLOW) || !is_ram_frame(mfn) )
         return -EINVAL;
-    pg = mfn_to_page(_mfn(mfn));
+    pg = mfn_to_page(mfn);
     if ( level == 4 && !(e & _PAGE_RW) &&
-         (mfn == self || pv_page_table_level(pg) == 4) )
+         (mfn_eq(mfn, self) || pv_page_table_level(pg) == 4) )
     {
         /* A read-only linear map of an L4: itself without a type ref. */
         if ( !get_page(pg, d->domain_id) )
             return -EINVAL;
-        if ( mfn != self && get_page_type(pg, PGT_l4_page_table) )
+        if ( !mfn_eq(mfn, self) && get_page_type(pg, PGT_l4_page_table) )
         {
             put_page(pg);
             return -EINVAL;
@@ -237,21 +243,21 @@ static int get_upper_e(pte_t e, unsigned int level, unsigned long self,
                                                                       : 0;
 }
 
-static void put_upper_e(pte_t e, unsigned int level, unsigned long self)
+static void put_upper_e(pte_t e, unsigned int level, mfn_t self)
 {
-    unsigned long mfn = pte_addr(e) >> PAGE_SHIFT;
+    mfn_t mfn = pte_mfn(e);
     struct page_info *pg;
 
     if ( !(e & _PAGE_PRESENT) )
         return;
-    pg = mfn_to_page(_mfn(mfn));
-    if ( level == 4 && mfn == self )
+    pg = mfn_to_page(mfn);
+    if ( level == 4 && mfn_eq(mfn, self) )
         put_page(pg);
     else
         put_page_and_type(pg);
 }
 
-static int get_entry(pte_t *pl, unsigned int level, unsigned long self,
+static int get_entry(pte_t *pl, unsigned int level, mfn_t self,
                      struct domain *d, struct domain *pg_owner)
 {
     if ( level == 1 )
@@ -265,7 +271,7 @@ static int get_entry(pte_t *pl, unsigned int level, unsigned long self,
     return get_upper_e(*pl, level, self, d);
 }
 
-static void put_entry(pte_t e, unsigned int level, unsigned long self)
+static void put_entry(pte_t e, unsigned int level, mfn_t self)
 {
     if ( level == 1 )
         pv_put_l1e(e);
@@ -279,8 +285,8 @@ int page_type_validate(struct page_info *pg, uint64_t type)
 
     if ( type == PGT_seg_desc_page )
         return pv_validate_seg_desc_page(pg);
-    unsigned long self = mfn_x(page_to_mfn(pg));
-    pte_t *t = __va((paddr_t)self << PAGE_SHIFT);
+    mfn_t self = page_to_mfn(pg);
+    pte_t *t = mfn_to_virt(self);
     struct domain *d = domain_get_any(pg->owner);
     int rc = 0;
 
@@ -304,7 +310,7 @@ int page_type_validate(struct page_info *pg, uint64_t type)
     if ( rc )
     {
         gdprintk(XENLOG_G_WARNING, d,
-                 "bad L%u entry %u in mfn %#lx: %016lx\n", level, i, self,
+                 "bad L%u entry %u in mfn %#lx: %016lx\n", level, i, mfn_x(self),
                  (unsigned long)t[i]);
         while ( i-- )
             if ( level != 4 || is_guest_l4_slot(i) )
@@ -320,8 +326,8 @@ void page_type_devalidate(struct page_info *pg, uint64_t type)
 
     if ( !is_page_table_type(type) )
         return; /* descriptor pages hold no references */
-    unsigned long self = mfn_x(page_to_mfn(pg));
-    pte_t *t = __va((paddr_t)self << PAGE_SHIFT);
+    mfn_t self = page_to_mfn(pg);
+    pte_t *t = mfn_to_virt(self);
 
     /* As in validate(), an entry not present holds nothing to put. */
     for ( i = 0; i < PT_ENTRIES; i++ )
@@ -379,7 +385,7 @@ int pv_mod_entry(struct domain *d, struct domain *pg_owner, pte_t *pl,
                  unsigned int level, pte_t val, bool preserve_ad)
 {
     ASSERT(spin_is_locked(&d->mm_lock));
-    unsigned long self = __pa(pl) >> PAGE_SHIFT;
+    mfn_t self = virt_to_mfn(pl);
     unsigned int slot = ((unsigned long)pl & (PAGE_SIZE - 1)) / sizeof(pte_t);
     pte_t old;
     int rc;

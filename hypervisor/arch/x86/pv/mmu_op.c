@@ -25,19 +25,18 @@
 static int mmu_normal_update(struct domain *d, struct domain *pg_owner,
                              uint64_t ptr, uint64_t val, bool preserve_ad)
 {
-    unsigned long mfn = ptr >> PAGE_SHIFT;
+    mfn_t mfn = maddr_to_mfn(ptr);
     struct page_info *pg;
     pte_t *pl;
     unsigned int level;
     int rc;
 
-    if ( mfn >= max_page || (ptr & 7) )
+    if ( !mfn_valid(mfn) || (ptr & 7) )
         return -EINVAL;
-    pg = mfn_to_page(_mfn(mfn));
+    pg = mfn_to_page(mfn);
     if ( !get_page(pg, d->domain_id) )
         return -EINVAL;
-    pl = (pte_t *)((char *)__va((paddr_t)mfn << PAGE_SHIFT) +
-                   (ptr & (PAGE_SIZE - 8)));
+    pl = (pte_t *)((char *)mfn_to_virt(mfn) + (ptr & (PAGE_SIZE - 8)));
     level = pv_page_table_level(pg);
     if ( level )
         rc = pv_mod_entry(d, pg_owner, pl, level, val, preserve_ad);
@@ -70,14 +69,14 @@ static void flush_tlb_domain(struct domain *d, unsigned long va)
     flush_tlb_mask(&mask);
 }
 
-static int mmu_machphys_update(struct domain *d, uint64_t ptr, uint64_t val)
+static int mmu_machphys_update(struct domain *d, uint64_t ptr, gfn_t gfn)
 {
-    unsigned long mfn = ptr >> PAGE_SHIFT;
+    mfn_t mfn = maddr_to_mfn(ptr);
 
-    if ( mfn >= max_page || !get_page(mfn_to_page(_mfn(mfn)), d->domain_id) )
+    if ( !mfn_valid(mfn) || !get_page(mfn_to_page(mfn), d->domain_id) )
         return -EINVAL;
-    set_gpfn_from_mfn(mfn, val);
-    put_page(mfn_to_page(_mfn(mfn)));
+    set_gpfn_from_mfn(mfn, gfn);
+    put_page(mfn_to_page(mfn));
     return 0;
 }
 
@@ -125,7 +124,7 @@ static long mmu_update_locked(struct domain *d, struct domain *pg_owner,
                                    (req.ptr & 7) == MMU_PT_UPDATE_PRESERVE_AD);
             break;
         case MMU_MACHPHYS_UPDATE:
-            rc = pg_owner == d ? mmu_machphys_update(d, req.ptr, req.val)
+            rc = pg_owner == d ? mmu_machphys_update(d, req.ptr, _gfn(req.val))
                                : -EINVAL;
             break;
         default:
@@ -177,14 +176,14 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
  * Pin a table of pg_owner: the caller's own, or for the control domain
  * another's (a builder pins a new domain's L4 as that domain).
  */
-static int pin_table(struct domain *pg_owner, unsigned long mfn, uint64_t type)
+static int pin_table(struct domain *pg_owner, mfn_t mfn, uint64_t type)
 {
     struct page_info *pg;
     int rc;
 
-    if ( mfn >= max_page )
+    if ( !mfn_valid(mfn) )
         return -EINVAL;
-    pg = mfn_to_page(_mfn(mfn));
+    pg = mfn_to_page(mfn);
     rc = get_page_and_type(pg, pg_owner->domain_id, type);
     if ( rc )
         return -EINVAL; /* Xen's answer for any refusal to pin */
@@ -206,13 +205,13 @@ static int pin_table(struct domain *pg_owner, unsigned long mfn, uint64_t type)
     return 0;
 }
 
-static int unpin_table(struct domain *pg_owner, unsigned long mfn)
+static int unpin_table(struct domain *pg_owner, mfn_t mfn)
 {
     struct page_info *pg;
 
-    if ( mfn >= max_page )
+    if ( !mfn_valid(mfn) )
         return -EINVAL;
-    pg = mfn_to_page(_mfn(mfn));
+    pg = mfn_to_page(mfn);
     if ( !get_page(pg, pg_owner->domain_id) )
         return -EINVAL;
     if ( !(__atomic_fetch_and(&pg->type_info, ~PGT_pinned, __ATOMIC_ACQ_REL) &
@@ -226,23 +225,26 @@ static int unpin_table(struct domain *pg_owner, unsigned long mfn)
     return 0;
 }
 
-/* Switch the vCPU's kernel (user) page table to mfn, which must be an L4. */
-static int new_baseptr(struct vcpu *v, unsigned long mfn, bool user)
+/*
+ * Switch the vCPU's kernel (user) page table to mfn, which must be an L4.
+ * The slots stay raw frame numbers, 0 for none: the entry path reads them.
+ */
+static int new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
 {
     unsigned long *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
     unsigned long old = *slot;
     int rc;
 
-    if ( user && !mfn )
+    if ( user && !mfn_x(mfn) )
         rc = 0; /* no user page table */
-    else if ( mfn >= max_page )
+    else if ( !mfn_valid(mfn) )
         return -EINVAL;
     else
-        rc = get_page_and_type(mfn_to_page(_mfn(mfn)), v->domain->domain_id,
+        rc = get_page_and_type(mfn_to_page(mfn), v->domain->domain_id,
                                PGT_l4_page_table);
     if ( rc )
         return -EINVAL;
-    *slot = mfn;
+    *slot = mfn_x(mfn);
     /* Reload only if the table of the mode the vCPU runs in changed. */
     if ( user != v->arch.kernel_mode )
         write_cr3_flush(pv_guest_cr3(v));
@@ -251,11 +253,11 @@ static int new_baseptr(struct vcpu *v, unsigned long mfn, bool user)
     return 0;
 }
 
-static int clear_or_copy_page(struct domain *pg_owner, unsigned long dst,
-                              unsigned long src, bool copy)
+static int clear_or_copy_page(struct domain *pg_owner, mfn_t dst, mfn_t src,
+                              bool copy)
 {
-    struct page_info *d = dst < max_page ? mfn_to_page(_mfn(dst)) : NULL;
-    struct page_info *s = src < max_page ? mfn_to_page(_mfn(src)) : NULL;
+    struct page_info *d = mfn_valid(dst) ? mfn_to_page(dst) : NULL;
+    struct page_info *s = mfn_valid(src) ? mfn_to_page(src) : NULL;
     domid_t id = pg_owner->domain_id;
     int rc = -EINVAL;
 
@@ -263,13 +265,12 @@ static int clear_or_copy_page(struct domain *pg_owner, unsigned long dst,
         return -EINVAL;
     if ( !copy )
     {
-        memset(__va((paddr_t)dst << PAGE_SHIFT), 0, PAGE_SIZE);
+        memset(mfn_to_virt(dst), 0, PAGE_SIZE);
         rc = 0;
     }
     else if ( s && get_page(s, id) )
     {
-        memcpy(__va((paddr_t)dst << PAGE_SHIFT),
-               __va((paddr_t)src << PAGE_SHIFT), PAGE_SIZE);
+        memcpy(mfn_to_virt(dst), mfn_to_virt(src), PAGE_SIZE);
         put_page(s);
         rc = 0;
     }
@@ -292,15 +293,15 @@ static int mmuext_one(struct vcpu *v, struct domain *pg_owner,
     case MMUEXT_PIN_L2_TABLE:
     case MMUEXT_PIN_L3_TABLE:
     case MMUEXT_PIN_L4_TABLE:
-        return pin_table(pg_owner, op->arg1.mfn,
+        return pin_table(pg_owner, _mfn(op->arg1.mfn),
                          (uint64_t)(op->cmd + 1) << PGT_type_shift);
     case MMUEXT_UNPIN_TABLE:
-        return unpin_table(pg_owner, op->arg1.mfn);
+        return unpin_table(pg_owner, _mfn(op->arg1.mfn));
     case MMUEXT_CLEAR_PAGE:
-        return clear_or_copy_page(pg_owner, op->arg1.mfn, 0, false);
+        return clear_or_copy_page(pg_owner, _mfn(op->arg1.mfn), _mfn(0), false);
     case MMUEXT_COPY_PAGE:
-        return clear_or_copy_page(pg_owner, op->arg1.mfn, op->arg2.src_mfn,
-                                  true);
+        return clear_or_copy_page(pg_owner, _mfn(op->arg1.mfn),
+                                  _mfn(op->arg2.src_mfn), true);
     case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_TLB_FLUSH_ALL:
         break;
@@ -312,9 +313,9 @@ static int mmuext_one(struct vcpu *v, struct domain *pg_owner,
     switch ( op->cmd )
     {
     case MMUEXT_NEW_BASEPTR:
-        return new_baseptr(v, op->arg1.mfn, false);
+        return new_baseptr(v, _mfn(op->arg1.mfn), false);
     case MMUEXT_NEW_USER_BASEPTR:
-        return new_baseptr(v, op->arg1.mfn, true);
+        return new_baseptr(v, _mfn(op->arg1.mfn), true);
     case MMUEXT_TLB_FLUSH_LOCAL:
         flush_tlb_local();
         return 0;

@@ -213,7 +213,7 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
     struct insn in = {0};
     pte_t *map, *target;
     uint64_t old, new;
-    unsigned long mfn;
+    mfn_t mfn;
     bool ok;
 
     /* A write to a present read-only page, from the guest kernel. */
@@ -221,17 +221,16 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
          !guest_range_ok(addr, 1) || !(map = pv_guest_l1e(v, addr, NULL)) ||
          !(*map & _PAGE_PRESENT) )
         return false;
-    mfn = pte_addr(*map) >> PAGE_SHIFT;
-    if ( mfn >= max_page )
+    mfn = pte_mfn(*map);
+    if ( !mfn_valid(mfn) )
         return false;
-    pg = mfn_to_page(_mfn(mfn));
+    pg = mfn_to_page(mfn);
     if ( pv_page_table_level(pg) != 1 || !get_page(pg, v->domain->domain_id) )
         return false;
     while ( avail && copy_from_guest(bytes, regs->rip, avail) )
         avail--;
     ok = avail && decode(bytes, avail, &in);
-    target = (pte_t *)((char *)__va((paddr_t)mfn << PAGE_SHIFT) +
-                       (addr & (PAGE_SIZE - 8)));
+    target = (pte_t *)((char *)mfn_to_virt(mfn) + (addr & (PAGE_SIZE - 8)));
     /*
      * Read, compute and write under the lock, so that an emulated
      * cmpxchg or xchg is atomic against other vCPUs' updates, and the

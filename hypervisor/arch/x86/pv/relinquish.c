@@ -19,11 +19,11 @@ void arch_vcpu_relinquish(struct vcpu *v)
     v->arch.guest_table = v->arch.guest_table_user = 0;
     pv_set_gdt(v, none, 0);
     /* A vcpu_info it registered holds a writable reference. */
-    if ( v->vcpu_info_mfn )
+    if ( mfn_x(v->vcpu_info_mfn) )
     {
         v->vcpu_info = &v->domain->shared_info->vcpu_info[v->vcpu_id];
-        put_page_and_type(mfn_to_page(_mfn(v->vcpu_info_mfn)));
-        v->vcpu_info_mfn = 0;
+        put_page_and_type(mfn_to_page(v->vcpu_info_mfn));
+        v->vcpu_info_mfn = _mfn(0);
     }
 }
 

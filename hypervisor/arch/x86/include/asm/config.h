@@ -92,6 +92,9 @@
 #else
 #define __va(pa) ((void *)((unsigned long)(pa) + DIRECTMAP_VIRT_START))
 #define __pa(va) ((paddr_t)((unsigned long)(va) - DIRECTMAP_VIRT_START))
+/* A frame in the direct map, and back. */
+#define mfn_to_virt(mfn) __va(mfn_to_maddr(mfn))
+#define virt_to_mfn(va)  maddr_to_mfn(__pa(va))
 #define xen_va_to_phys(va) ((paddr_t)((unsigned long)(va) - XEN_VIRT_START))
 /* Either kind of hypervisor address: the image's, or the direct map's. */
 #define virt_to_maddr(va)                                                      \

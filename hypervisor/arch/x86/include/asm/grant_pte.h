@@ -17,9 +17,9 @@
  * gntdev's user PTEs special that way: XENFEAT_gnttab_map_avail_bits).
  * _PAGE_USER always, because a PV kernel runs in ring 3 too.
  */
-static inline pte_t grant_pte(unsigned long mfn, uint32_t gnttab_flags, bool nx)
+static inline pte_t grant_pte(mfn_t mfn, uint32_t gnttab_flags, bool nx)
 {
-    pte_t e = ((pte_t)mfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED |
+    pte_t e = mfn_to_maddr(mfn) | _PAGE_PRESENT | _PAGE_ACCESSED |
               _PAGE_DIRTY | _PAGE_USER;
 
     if ( nx )
@@ -38,10 +38,9 @@ static inline pte_t grant_pte(unsigned long mfn, uint32_t gnttab_flags, bool nx)
  * of mapping, so an entry the guest changed to the other kind (which
  * holds the other kind's references) is not taken for the grant's.
  */
-static inline bool grant_pte_matches(pte_t e, unsigned long mfn,
-                                     uint32_t gnttab_flags)
+static inline bool grant_pte_matches(pte_t e, mfn_t mfn, uint32_t gnttab_flags)
 {
-    return (e & _PAGE_PRESENT) && (pte_addr(e) >> PAGE_SHIFT) == mfn &&
+    return (e & _PAGE_PRESENT) && mfn_eq(pte_mfn(e), mfn) &&
            !(e & _PAGE_RW) == !!(gnttab_flags & GNTMAP_readonly);
 }
 

@@ -43,6 +43,12 @@ static inline paddr_t pte_addr(pte_t e)
     return e & PADDR_MASK_PTE;
 }
 
+/* The frame an entry points to (whether or not it is present). */
+static inline mfn_t pte_mfn(pte_t e)
+{
+    return maddr_to_mfn(pte_addr(e));
+}
+
 /*
  * Map nr 4 KiB frames at va with the given flags, allocating page tables
  * as needed (2 MiB pages where alignment allows). -ENOMEM, or -EBUSY if

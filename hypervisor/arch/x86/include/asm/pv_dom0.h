@@ -11,7 +11,7 @@ struct dom0_image {
     unsigned long entry;        /* XEN_ELFNOTE_ENTRY */
     unsigned long stack_top;
     unsigned long start_info_va;
-    unsigned long l4_mfn;       /* the bootstrap L4 */
+    mfn_t l4_mfn;               /* the bootstrap L4 */
     unsigned long hypercall_page_pfn; /* ~0UL: the kernel wants none */
 };
 

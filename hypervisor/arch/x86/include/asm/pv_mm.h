@@ -34,8 +34,8 @@ pte_t *pv_guest_l1e(const struct vcpu *v, unsigned long va,
  * it replaces; replace removes only the grant's own entry and drops none,
  * putting there the entry it takes from new_addr if that is not 0.
  */
-int pv_grant_create_mapping(uint64_t addr, unsigned long mfn, uint32_t flags);
-int pv_grant_replace_mapping(uint64_t addr, unsigned long mfn, uint32_t flags,
+int pv_grant_create_mapping(uint64_t addr, mfn_t mfn, uint32_t flags);
+int pv_grant_replace_mapping(uint64_t addr, mfn_t mfn, uint32_t flags,
                              uint64_t new_addr);
 
 /* Copy Xenia's L4 slots into a guest L4 page. */
