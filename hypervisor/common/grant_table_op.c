@@ -464,95 +464,104 @@ static long restart_at(unsigned long uop, size_t size, unsigned int count,
     return -ERESTART;
 }
 
-static long op_map(struct vcpu *v, unsigned long uop, unsigned int count)
+/*
+ * The loop every batched sub-op but cache_flush shares: read op i into
+ * op (size bytes), let one() do it and set its result, write back the
+ * out_len bytes at out_off (the status, or for map the whole op), and
+ * continue later when the CPU is wanted.
+ */
+static long batch(struct vcpu *v, unsigned long uop, unsigned int count,
+                  void *op, size_t size, size_t out_off, size_t out_len,
+                  void (*one)(struct vcpu *v, void *op))
 {
-    struct gnttab_map_grant_ref op;
     unsigned int i;
 
     for ( i = 0; i < count; i++ )
     {
-        unsigned long at = uop + i * sizeof(op);
+        unsigned long at = uop + i * size;
 
         if ( i && hypercall_preempt_check() )
-            return restart_at(uop, sizeof(op), count, i);
-        if ( copy_from_guest(&op, at, sizeof(op)) )
+            return restart_at(uop, size, count, i);
+        if ( copy_from_guest(op, at, size) )
             return -EFAULT;
-        gnttab_map_one(v->domain->grant_table, &op);
-        if ( op.status )
-            gprintk(XENLOG_G_DEBUG, v,
-                    "grant map of d%u ref %#x flags %#x at %#lx: %d\n", op.dom,
-                    op.ref, op.flags, (unsigned long)op.host_addr, op.status);
-        if ( copy_to_guest(at, &op, sizeof(op)) )
+        one(v, op);
+        if ( copy_to_guest(at + out_off, (char *)op + out_off, out_len) )
             return -EFAULT;
     }
     return 0;
+}
+
+/* A batch of op's type whose result is its field out. */
+#define BATCH(v, uop, count, op, out, one)                                     \
+    batch(v, uop, count, &(op), sizeof(op), offsetof(__typeof__(op), out),     \
+          sizeof((op).out), one)
+
+static void map_one(struct vcpu *v, void *p)
+{
+    struct gnttab_map_grant_ref *op = p;
+
+    gnttab_map_one(v->domain->grant_table, op);
+    if ( op->status )
+        gprintk(XENLOG_G_DEBUG, v,
+                "grant map of d%u ref %#x flags %#x at %#lx: %d\n", op->dom,
+                op->ref, op->flags, (unsigned long)op->host_addr, op->status);
+}
+
+static long op_map(struct vcpu *v, unsigned long uop, unsigned int count)
+{
+    struct gnttab_map_grant_ref op;
+
+    /* The whole op goes back: handle and dev_bus_addr are results too. */
+    return batch(v, uop, count, &op, sizeof(op), 0, sizeof(op), map_one);
+}
+
+static void unmap_one(struct vcpu *v, void *p)
+{
+    struct gnttab_unmap_grant_ref *op = p;
+
+    op->status = gnttab_unmap_one(v->domain->grant_table, op->host_addr,
+                                  op->dev_bus_addr, op->handle);
+    if ( op->status )
+        gprintk(XENLOG_G_DEBUG, v, "grant unmap of handle %#x: %d\n",
+                op->handle, op->status);
 }
 
 static long op_unmap(struct vcpu *v, unsigned long uop, unsigned int count)
 {
     struct gnttab_unmap_grant_ref op;
-    unsigned int i;
 
-    for ( i = 0; i < count; i++ )
-    {
-        unsigned long at = uop + i * sizeof(op);
+    return BATCH(v, uop, count, op, status, unmap_one);
+}
 
-        if ( i && hypercall_preempt_check() )
-            return restart_at(uop, sizeof(op), count, i);
-        if ( copy_from_guest(&op, at, sizeof(op)) )
-            return -EFAULT;
-        op.status = gnttab_unmap_one(v->domain->grant_table, op.host_addr,
-                                     op.dev_bus_addr, op.handle);
-        if ( op.status )
-            gprintk(XENLOG_G_DEBUG, v, "grant unmap of handle %#x: %d\n",
-                    op.handle, op.status);
-        if ( COPY_FIELD_TO_GUEST(at, op, status) )
-            return -EFAULT;
-    }
-    return 0;
+static void copy_one(struct vcpu *v, void *p)
+{
+    struct gnttab_copy *op = p;
+
+    gnttab_copy_one(v->domain->grant_table, op);
+    if ( op->status )
+        gprintk(XENLOG_G_DEBUG, v, "grant copy %#x: %d\n", op->flags,
+                op->status);
 }
 
 static long op_copy(struct vcpu *v, unsigned long uop, unsigned int count)
 {
     struct gnttab_copy op;
-    unsigned int i;
 
-    for ( i = 0; i < count; i++ )
-    {
-        unsigned long at = uop + i * sizeof(op);
+    return BATCH(v, uop, count, op, status, copy_one);
+}
 
-        if ( i && hypercall_preempt_check() )
-            return restart_at(uop, sizeof(op), count, i);
-        if ( copy_from_guest(&op, at, sizeof(op)) )
-            return -EFAULT;
-        gnttab_copy_one(v->domain->grant_table, &op);
-        if ( op.status )
-            gprintk(XENLOG_G_DEBUG, v, "grant copy %#x: %d\n", op.flags,
-                    op.status);
-        if ( COPY_FIELD_TO_GUEST(at, op, status) )
-            return -EFAULT;
-    }
-    return 0;
+static void swap_one(struct vcpu *v, void *p)
+{
+    struct gnttab_swap_grant_ref *op = p;
+
+    op->status = gnttab_swap_ref(v->domain->grant_table, op->ref_a, op->ref_b);
 }
 
 static long op_swap(struct vcpu *v, unsigned long uop, unsigned int count)
 {
     struct gnttab_swap_grant_ref op;
-    unsigned int i;
 
-    for ( i = 0; i < count; i++ )
-    {
-        unsigned long at = uop + i * sizeof(op);
-
-        if ( i && hypercall_preempt_check() )
-            return restart_at(uop, sizeof(op), count, i);
-        if ( copy_from_guest(&op, at, sizeof(op)) )
-            return -EFAULT;
-        op.status = gnttab_swap_ref(v->domain->grant_table, op.ref_a, op.ref_b);
-        if ( COPY_FIELD_TO_GUEST(at, op, status) )
-            return -EFAULT;
-    }
-    return 0;
+    return BATCH(v, uop, count, op, status, swap_one);
 }
 
 /*
@@ -583,30 +592,24 @@ static long op_cache_flush(struct vcpu *v, unsigned long uop,
     return 0;
 }
 
+static void unmap_and_replace_one(struct vcpu *v, void *p)
+{
+    struct gnttab_unmap_and_replace *op = p;
+
+    op->status = gnttab_unmap_and_replace_one(
+        v->domain->grant_table, op->host_addr, op->new_addr, op->handle);
+    if ( op->status )
+        gprintk(XENLOG_G_DEBUG, v,
+                "grant unmap_and_replace of handle %#x: %d\n", op->handle,
+                op->status);
+}
+
 static long op_unmap_and_replace(struct vcpu *v, unsigned long uop,
                                  unsigned int count)
 {
     struct gnttab_unmap_and_replace op;
-    unsigned int i;
 
-    for ( i = 0; i < count; i++ )
-    {
-        unsigned long at = uop + i * sizeof(op);
-
-        if ( i && hypercall_preempt_check() )
-            return restart_at(uop, sizeof(op), count, i);
-        if ( copy_from_guest(&op, at, sizeof(op)) )
-            return -EFAULT;
-        op.status = gnttab_unmap_and_replace_one(
-            v->domain->grant_table, op.host_addr, op.new_addr, op.handle);
-        if ( op.status )
-            gprintk(XENLOG_G_DEBUG, v,
-                    "grant unmap_and_replace of handle %#x: %d\n", op.handle,
-                    op.status);
-        if ( COPY_FIELD_TO_GUEST(at, op, status) )
-            return -EFAULT;
-    }
-    return 0;
+    return BATCH(v, uop, count, op, status, unmap_and_replace_one);
 }
 
 /*
@@ -686,42 +689,55 @@ drop:
     return rc;
 }
 
+static void transfer_op(struct vcpu *v, void *p)
+{
+    struct gnttab_transfer *op = p;
+
+    op->status = transfer_one(v->domain, op);
+    if ( op->status )
+        gprintk(XENLOG_G_DEBUG, v,
+                "grant transfer of mfn %#lx to d%u ref %#x: %d\n",
+                (unsigned long)op->mfn, op->domid, op->ref, op->status);
+}
+
 static long op_transfer(struct vcpu *v, unsigned long uop, unsigned int count)
 {
     struct gnttab_transfer op;
-    unsigned int i;
 
     if ( !opt_transfer )
         return -EOPNOTSUPP;
-    for ( i = 0; i < count; i++ )
-    {
-        unsigned long at = uop + i * sizeof(op);
-
-        if ( i && hypercall_preempt_check() )
-            return restart_at(uop, sizeof(op), count, i);
-        if ( copy_from_guest(&op, at, sizeof(op)) )
-            return -EFAULT;
-        op.status = transfer_one(v->domain, &op);
-        if ( op.status )
-            gprintk(XENLOG_G_DEBUG, v,
-                    "grant transfer of mfn %#lx to d%u ref %#x: %d\n",
-                    (unsigned long)op.mfn, op.domid, op.ref, op.status);
-        if ( COPY_FIELD_TO_GUEST(at, op, status) )
-            return -EFAULT;
-    }
-    return 0;
+    return BATCH(v, uop, count, op, status, transfer_op);
 }
 
-/* An array of count ops of size bytes must lie outside Xenia's range. */
-static bool array_ok(unsigned long uop, unsigned int count, size_t size)
+/* The size of one op of a batched sub-op, 0 for the others. */
+static size_t batch_op_size(unsigned int cmd)
 {
-    return guest_range_ok(uop, (size_t)count * size);
+    switch ( cmd )
+    {
+    case GNTTABOP_map_grant_ref:
+        return sizeof(struct gnttab_map_grant_ref);
+    case GNTTABOP_unmap_grant_ref:
+        return sizeof(struct gnttab_unmap_grant_ref);
+    case GNTTABOP_unmap_and_replace:
+        return sizeof(struct gnttab_unmap_and_replace);
+    case GNTTABOP_copy:
+        return sizeof(struct gnttab_copy);
+    case GNTTABOP_swap_grant_ref:
+        return sizeof(struct gnttab_swap_grant_ref);
+    case GNTTABOP_cache_flush:
+        return sizeof(struct gnttab_cache_flush);
+    case GNTTABOP_transfer:
+        return sizeof(struct gnttab_transfer);
+    default:
+        return 0;
+    }
 }
 
 long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
 {
     struct vcpu *v = current_vcpu();
     struct domain *cur = v->domain;
+    size_t size;
 
     /* Xen refuses counts that do not fit an int before anything else. */
     if ( (int)count < 0 )
@@ -734,35 +750,25 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
         return -EINVAL;
     if ( !cur->grant_table )
         return -ENOSYS;
+    /* A batch's whole array must lie outside Xenia's range, first of all. */
+    size = batch_op_size(cmd & 0xfff);
+    if ( size && !guest_range_ok(uop, (size_t)count * size) )
+        return -EFAULT;
     switch ( cmd & 0xfff )
     {
     case GNTTABOP_map_grant_ref:
-        if ( !array_ok(uop, count, sizeof(struct gnttab_map_grant_ref)) )
-            return -EFAULT;
         return op_map(v, uop, count);
     case GNTTABOP_unmap_grant_ref:
-        if ( !array_ok(uop, count, sizeof(struct gnttab_unmap_grant_ref)) )
-            return -EFAULT;
         return op_unmap(v, uop, count);
     case GNTTABOP_unmap_and_replace:
-        if ( !array_ok(uop, count, sizeof(struct gnttab_unmap_and_replace)) )
-            return -EFAULT;
         return op_unmap_and_replace(v, uop, count);
     case GNTTABOP_copy:
-        if ( !array_ok(uop, count, sizeof(struct gnttab_copy)) )
-            return -EFAULT;
         return op_copy(v, uop, count);
     case GNTTABOP_swap_grant_ref:
-        if ( !array_ok(uop, count, sizeof(struct gnttab_swap_grant_ref)) )
-            return -EFAULT;
         return op_swap(v, uop, count);
     case GNTTABOP_cache_flush:
-        if ( !array_ok(uop, count, sizeof(struct gnttab_cache_flush)) )
-            return -EFAULT;
         return op_cache_flush(v, uop, count, cmd >> 12);
     case GNTTABOP_transfer:
-        if ( !array_ok(uop, count, sizeof(struct gnttab_transfer)) )
-            return -EFAULT;
         return op_transfer(v, uop, count);
     case GNTTABOP_setup_table:
         return op_setup_table(cur, uop, count);
