@@ -335,13 +335,32 @@ static int16_t queried_table(struct domain *cur, domid_t dom, struct domain **d)
     copy_to_guest((uop) + offsetof(__typeof__(op), field), &(op).field,        \
                   sizeof((op).field))
 
+/*
+ * The table's first nr shared (or status) frames, machine frames for PV,
+ * into the guest's list of 64-bit entries; stops at the first fault.
+ */
+static int16_t copy_frames_out(struct grant_table *gt, bool status,
+                               unsigned long list, uint32_t nr)
+{
+    uint32_t i;
+
+    for ( i = 0; i < nr; i++ )
+    {
+        /* A version change racing get_status_frames leaves an invalid frame. */
+        uint64_t frame =
+            mfn_x(status ? gnttab_status_mfn(gt, i) : gt->shared_mfn[i]);
+
+        if ( copy_to_guest(list + i * sizeof(frame), &frame, sizeof(frame)) )
+            return GNTST_bad_virt_addr;
+    }
+    return GNTST_okay;
+}
+
 static long op_setup_table(struct domain *cur, unsigned long uop,
                            unsigned int count)
 {
     struct gnttab_setup_table op;
     struct domain *d;
-    xen_pfn_t frame;
-    uint32_t i;
 
     if ( count != 1 )
         return -EINVAL;
@@ -355,13 +374,10 @@ static long op_setup_table(struct domain *cur, unsigned long uop,
     if ( op.status )
         gdprintk(XENLOG_G_DEBUG, cur, "setup_table of %u frames for d%u: %d\n",
                  op.nr_frames, op.dom, op.status);
-    for ( i = 0; !op.status && i < op.nr_frames; i++ )
-    {
-        frame = mfn_x(d->grant_table->shared_mfn[i]); /* PV: machine frames */
-        if ( copy_to_guest((unsigned long)op.frame_list.p + i * sizeof(frame),
-                           &frame, sizeof(frame)) )
-            op.status = GNTST_bad_virt_addr;
-    }
+    if ( !op.status )
+        op.status = copy_frames_out(d->grant_table, false,
+                                    (unsigned long)op.frame_list.p,
+                                    op.nr_frames);
     if ( d )
         domain_put(d);
     return COPY_FIELD_TO_GUEST(uop, op, status) ? -EFAULT : 0;
@@ -430,21 +446,14 @@ static long op_get_status_frames(struct domain *cur, unsigned long uop,
         return -EINVAL;
     if ( copy_from_guest(&op, uop, sizeof(op)) )
         return -EFAULT;
-    uint64_t frame;
-    uint32_t i;
-
     op.status = queried_table(cur, op.dom, &d);
     if ( op.status != GNTST_okay )
         return COPY_FIELD_TO_GUEST(uop, op, status) ? -EFAULT : 0;
     op.status = gnttab_status_frames(d->grant_table, op.nr_frames);
-    for ( i = 0; !op.status && i < op.nr_frames; i++ )
-    {
-        /* A version change racing this one leaves an invalid frame. */
-        frame = mfn_x(gnttab_status_mfn(d->grant_table, i)); /* PV: MFNs */
-        if ( copy_to_guest((unsigned long)op.frame_list.p + i * sizeof(frame),
-                           &frame, sizeof(frame)) )
-            op.status = GNTST_bad_virt_addr;
-    }
+    if ( !op.status )
+        op.status = copy_frames_out(d->grant_table, true,
+                                    (unsigned long)op.frame_list.p,
+                                    op.nr_frames);
     domain_put(d);
     return COPY_FIELD_TO_GUEST(uop, op, status) ? -EFAULT : 0;
 }
