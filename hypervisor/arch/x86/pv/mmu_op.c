@@ -80,12 +80,19 @@ static int mmu_machphys_update(struct domain *d, uint64_t ptr, gfn_t gfn)
     return 0;
 }
 
-static long mmu_update_locked(struct domain *d, struct domain *pg_owner,
-                              unsigned long ureqs, unsigned int count,
-                              unsigned long pdone)
+/*
+ * The loop mmu_update and mmuext_op share: count requests of size bytes
+ * from ureqs, each done by one() until one fails, the count done (with
+ * that of earlier continuations) written to pdone. When the CPU is wanted
+ * the call continues later from where it stopped.
+ */
+static long mmu_batch(struct vcpu *v, struct domain *pg_owner,
+                      unsigned long ureqs, unsigned int count,
+                      unsigned long pdone, void *req, size_t size,
+                      long (*one)(struct vcpu *v, struct domain *pg_owner,
+                                  const void *req))
 {
     unsigned int i, done = 0;
-    struct mmu_update req;
     long rc = 0;
 
     if ( count & MMU_UPDATE_PREEMPTED )
@@ -98,51 +105,57 @@ static long mmu_update_locked(struct domain *d, struct domain *pg_owner,
     {
         if ( i && hypercall_preempt_check() )
         {
-            hypercall_set_arg(0, ureqs + i * sizeof(req));
+            hypercall_set_arg(0, ureqs + i * size);
             hypercall_set_arg(1, (count - i) | MMU_UPDATE_PREEMPTED);
             done += i;
             if ( pdone && copy_to_guest(pdone, &done, sizeof(done)) )
                 return -EFAULT;
             return -ERESTART;
         }
-        if ( copy_from_guest(&req, ureqs + i * sizeof(req), sizeof(req)) )
+        if ( copy_from_guest(req, ureqs + i * size, size) )
         {
             rc = -EFAULT;
             break;
         }
-        /*
-         * The command is the low 3 bits (an entry is 8 bytes), as in Xen:
-         * 4-7 are unknown (-ENOSYS), not 0-3 again; read as 2 bits, a 5
-         * on a page-table entry's address rewrote that table's M2P entry.
-         */
-        switch ( req.ptr & 7 )
-        {
-        case MMU_NORMAL_PT_UPDATE:
-        case MMU_PT_UPDATE_PRESERVE_AD:
-        case MMU_PT_UPDATE_NO_TRANSLATE: /* PV frames are machine frames */
-            rc = mmu_normal_update(d, pg_owner, req.ptr & ~7UL, req.val,
-                                   (req.ptr & 7) == MMU_PT_UPDATE_PRESERVE_AD);
-            break;
-        case MMU_MACHPHYS_UPDATE:
-            rc = pg_owner == d ? mmu_machphys_update(d, req.ptr, _gfn(req.val))
-                               : -EINVAL;
-            break;
-        default:
-            rc = -ENOSYS;
-            break;
-        }
+        rc = one(v, pg_owner, req);
         if ( rc )
             break;
     }
-    /*
-     * No flush here: stale translations of what the entries mapped are
-     * the guest's to flush, and unsafe ones (a frame retyped or freed)
-     * are flushed where that happens (pv/mm.c, mm.c).
-     */
     done += i;
     if ( pdone && copy_to_guest(pdone, &done, sizeof(done)) )
         return -EFAULT;
     return rc;
+}
+
+/*
+ * One mmu_update request. No flush here: stale translations of what the
+ * entries mapped are the guest's to flush, and unsafe ones (a frame
+ * retyped or freed) are flushed where that happens (pv/mm.c, mm.c).
+ */
+static long mmu_update_one(struct vcpu *v, struct domain *pg_owner,
+                           const void *p)
+{
+    const struct mmu_update *req = p;
+    struct domain *d = v->domain;
+
+    /*
+     * The command is the low 3 bits (an entry is 8 bytes), as in Xen:
+     * 4-7 are unknown (-ENOSYS), not 0-3 again; read as 2 bits, a 5
+     * on a page-table entry's address rewrote that table's M2P entry.
+     */
+    switch ( req->ptr & 7 )
+    {
+    case MMU_NORMAL_PT_UPDATE:
+    case MMU_PT_UPDATE_PRESERVE_AD:
+    case MMU_PT_UPDATE_NO_TRANSLATE: /* PV frames are machine frames */
+        return mmu_normal_update(d, pg_owner, req->ptr & ~7UL, req->val,
+                                 (req->ptr & 7) == MMU_PT_UPDATE_PRESERVE_AD);
+    case MMU_MACHPHYS_UPDATE:
+        return pg_owner == d ? mmu_machphys_update(d, req->ptr, _gfn(req->val))
+                             : -EINVAL;
+    default:
+        return -ENOSYS;
+    }
 }
 
 long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
@@ -152,6 +165,7 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
     struct domain *pg_owner;
     long rc = domain_target(d, foreigndom, &pg_owner);
     unsigned int none = 0;
+    struct mmu_update req;
 
     /*
      * Xen refuses a foreign domain the caller may not use entry by entry:
@@ -166,7 +180,8 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
     if ( rc )
         return rc;
     spin_lock(&d->mm_lock);
-    rc = mmu_update_locked(d, pg_owner, ureqs, count, pdone);
+    rc = mmu_batch(current_vcpu(), pg_owner, ureqs, count, pdone, &req,
+                   sizeof(req), mmu_update_one);
     spin_unlock(&d->mm_lock);
     domain_put(pg_owner);
     return rc;
@@ -352,46 +367,15 @@ static int mmuext_one(struct vcpu *v, struct domain *pg_owner,
     }
 }
 
-static long mmuext_ops(struct vcpu *v, struct domain *pg_owner,
-                       unsigned long uops, unsigned int count,
-                       unsigned long pdone)
+static long mmuext_locked(struct vcpu *v, struct domain *pg_owner,
+                          const void *op)
 {
-    struct mmuext_op op;
-    unsigned int i, done = 0;
-    long rc = 0;
+    long rc;
 
-    if ( count & MMU_UPDATE_PREEMPTED )
-    {
-        count &= ~MMU_UPDATE_PREEMPTED;
-        if ( pdone && copy_from_guest(&done, pdone, sizeof(done)) )
-            return -EFAULT;
-    }
-    for ( i = 0; i < count; i++ )
-    {
-        if ( i && hypercall_preempt_check() )
-        {
-            hypercall_set_arg(0, uops + i * sizeof(op));
-            hypercall_set_arg(1, (count - i) | MMU_UPDATE_PREEMPTED);
-            done += i;
-            if ( pdone && copy_to_guest(pdone, &done, sizeof(done)) )
-                return -EFAULT;
-            return -ERESTART;
-        }
-        if ( copy_from_guest(&op, uops + i * sizeof(op), sizeof(op)) )
-        {
-            rc = -EFAULT;
-            break;
-        }
-        /* The tables typed or retyped are pg_owner's. */
-        spin_lock(&pg_owner->mm_lock);
-        rc = mmuext_one(v, pg_owner, &op);
-        spin_unlock(&pg_owner->mm_lock);
-        if ( rc )
-            break;
-    }
-    done += i;
-    if ( pdone && copy_to_guest(pdone, &done, sizeof(done)) )
-        return -EFAULT;
+    /* The tables typed or retyped are pg_owner's. */
+    spin_lock(&pg_owner->mm_lock);
+    rc = mmuext_one(v, pg_owner, op);
+    spin_unlock(&pg_owner->mm_lock);
     return rc;
 }
 
@@ -400,11 +384,13 @@ long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
 {
     struct vcpu *v = current_vcpu();
     struct domain *pg_owner;
+    struct mmuext_op op;
     long rc = domain_target(v->domain, foreigndom, &pg_owner);
 
     if ( rc )
         return rc;
-    rc = mmuext_ops(v, pg_owner, uops, count, pdone);
+    rc = mmu_batch(v, pg_owner, uops, count, pdone, &op, sizeof(op),
+                   mmuext_locked);
     domain_put(pg_owner);
     return rc;
 }
