@@ -224,21 +224,59 @@ static void fill_nodes(const struct xlcfg *c, const struct domu *d,
     add(0, vm, "/libxl/%u/vm-path", n);
 }
 
+static long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/*
+ * Until the console daemon has written the pty's path, as libxl waits:
+ * woken by a watch (on a connection of its own, so no event is left for
+ * the monitor), as soon as the path is there. Polling every 20 ms made
+ * each create sleep 20 ms for a daemon that answers in well under one.
+ */
 static int wait_console(uint32_t domid)
 {
-    int waited;
+    long deadline = now_ms() + CONSOLE_WAIT_MS;
+    struct xs_handle *w = xs_open(0);
+    char path[64];
+    bool watching;
+    int rc = -1;
 
-    for ( waited = 0; waited < CONSOLE_WAIT_MS; waited += 20 )
+    snprintf(path, sizeof(path), "/local/domain/%u/console/tty", domid);
+    watching = w && xs_watch(w, path, "xl-console");
+    for ( ;; )
     {
         char *tty = xl_read(domid, "console/tty");
         int ok = tty && tty[0];
+        char **ev;
+        long left;
 
         free(tty);
         if ( ok )
-            return 0;
-        usleep(20000);
+        {
+            rc = 0;
+            break;
+        }
+        left = deadline - now_ms();
+        if ( left <= 0 )
+            break;
+        if ( watching && (ev = xs_check_watch(w)) )
+        {
+            free(ev);
+            continue;
+        }
+        /* Re-read at least every 100 ms, so a lost event only costs time. */
+        struct pollfd p = {.fd = watching ? xs_fileno(w) : -1,
+                           .events = POLLIN};
+        poll(&p, 1, left < 100 ? (int)left : 100);
     }
-    return -1;
+    if ( w )
+        xs_close(w);
+    return rc;
 }
 
 /* Builds, describes and (unless paused) starts one domain: its id or -1. */
