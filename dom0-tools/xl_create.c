@@ -103,36 +103,41 @@ static void add(int perm, const char *val, const char *fmt, ...)
     n->perm = perm;
 }
 
+/*
+ * The nodes in one transaction, sent as one batch: a round trip per node
+ * (a write and often an ACL) was most of xl create's time.
+ */
 static int write_nodes(uint32_t domid)
 {
     struct xs_handle *xs = xl_store();
+    struct xs_permissions ro[2] = {{0, XS_PERM_NONE}, {domid, XS_PERM_READ}};
+    struct xs_permissions rw[1] = {{domid, XS_PERM_NONE}};
+    struct xs_batch_op ops[2 * sizeof(nodes) / sizeof(nodes[0])];
+    unsigned int nops = 0, bad;
     int tries, i;
 
+    for ( i = 0; i < nnodes; i++ )
+    {
+        ops[nops++] = (struct xs_batch_op){nodes[i].path, nodes[i].val,
+                                           (unsigned int)strlen(nodes[i].val),
+                                           NULL, 0};
+        if ( nodes[i].perm == 'o' )
+            ops[nops++] = (struct xs_batch_op){nodes[i].path, NULL, 0, ro, 2};
+        else if ( nodes[i].perm == 'w' )
+            ops[nops++] = (struct xs_batch_op){nodes[i].path, NULL, 0, rw, 1};
+    }
     for ( tries = 0; tries < 10; tries++ )
     {
         xs_transaction_t t = xs_transaction_start(xs);
-        bool ok = t != XBT_NULL;
 
-        for ( i = 0; ok && i < nnodes; i++ )
-        {
-            struct xs_permissions ro[2] = {{0, XS_PERM_NONE},
-                                           {domid, XS_PERM_READ}};
-            struct xs_permissions rw[1] = {{domid, XS_PERM_NONE}};
-
-            ok = xs_write(xs, t, nodes[i].path, nodes[i].val,
-                          strlen(nodes[i].val));
-            if ( ok && nodes[i].perm == 'o' )
-                ok = xs_set_permissions(xs, t, nodes[i].path, ro, 2);
-            else if ( ok && nodes[i].perm == 'w' )
-                ok = xs_set_permissions(xs, t, nodes[i].path, rw, 1);
-        }
-        if ( !ok )
+        if ( t == XBT_NULL )
+            break;
+        if ( !xs_batch(xs, t, ops, nops, &bad) )
         {
             int e = errno;
 
-            if ( t != XBT_NULL )
-                xs_transaction_end(xs, t, true);
-            xl_err("writing the xenstore nodes of domain %u: %s", domid,
+            xs_transaction_end(xs, t, true);
+            xl_err("writing %s for domain %u: %s", ops[bad].path, domid,
                    strerror(e));
             return -1;
         }
