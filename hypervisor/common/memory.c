@@ -151,7 +151,7 @@ static unsigned long populate_run(struct domain *d,
     for ( j = 0; j < n; j++ )
     {
         set_gpfn_from_mfn(mfn_x(mfn) + j, list[j]);
-        if ( list[j] > d->max_gpfn )
+        if ( list[j] != ~0UL && list[j] > d->max_gpfn )
             d->max_gpfn = list[j];
         list[j] = mfn_x(mfn) + j;
     }
