@@ -22,6 +22,7 @@
 #include <xenia/bzimage.h>
 #include <xenia/pv_image.h>
 #include <xen/features.h>
+#include <xen/version.h>
 
 /* What a DomU may ask for: never XENFEAT_dom0. */
 #define DOMU_FEATURES                                                          \
@@ -175,10 +176,41 @@ int domu_load_kernel(const char *path, uint8_t **image, size_t *len, char *msg,
 
 void *pv_build_map_pfn(const struct pv_build_mem *g, unsigned long pfn)
 {
-    /* The layout keeps every write below nr_used: anything else is a bug. */
-    if ( pfn >= g->nr_mapped )
+    unsigned long at = pfn;
+
+    /* The layout keeps every write to named pages below nr_used: anything
+     * else is a bug. */
+    if ( pfn >= g->nr_mapped || (g->slot && (at = g->slot[pfn]) == ~0UL) )
         abort();
-    return g->base + pfn * PAGE_SIZE;
+    return g->base + at * PAGE_SIZE;
+}
+
+struct page_marks {
+    unsigned long *slot, nr;
+};
+
+/* Pages past the image stay unmarked: pv_build_map_pfn() then stops the build. */
+static void mark_pages(void *ctx, unsigned long first, unsigned long n)
+{
+    struct page_marks *m = ctx;
+
+    for ( ; n && first < m->nr; n--, first++ )
+        m->slot[first] = 0;
+}
+
+/*
+ * Xenia clears every frame it gives a domain, so the image needs only its
+ * non-zero pages written (and mapped: mapping and unmapping the rest cost
+ * more than the writes). Xen 4.17 leaves a frame a running domain gave
+ * back as it was, so there the builder clears everything, as libxenguest.
+ */
+static bool frames_come_zeroed(hcall_t *h)
+{
+    char extra[XEN_EXTRAVERSION_LEN] = "";
+
+    return hcall_xen_version(h, XENVER_extraversion, extra,
+                             sizeof(extra)) >= 0 &&
+           !strncmp(extra, "-xenia", 6);
 }
 
 uint64_t pv_build_pfn_to_mfn(const struct pv_build_mem *g, unsigned long pfn)
@@ -322,6 +354,7 @@ static int parse_and_lay_out(struct build *b)
     b->p.initrd_len = b->initrd_len;
     b->p.cmdline = b->cfg->cmdline ? b->cfg->cmdline : "";
     b->p.domu = true;
+    b->p.zeroed = frames_come_zeroed(b->h);
     rc = pv_layout_compute(&b->k, &b->p, &b->l, &why);
     if ( rc )
         return fail(b->msg, b->msg_len, -rc, "%s in %lu MiB: %s",
@@ -380,10 +413,48 @@ static int populate(struct build *b)
     return 0;
 }
 
+/*
+ * The frames to map for the image, in pfn order: all of [0, nr_used), or
+ * with p.zeroed those pv_build() writes (slot then says where each is).
+ */
+static xen_pfn_t *image_frames(struct build *b, unsigned long **slot_out,
+                               unsigned long *n_out)
+{
+    unsigned long n = b->l.nr_used, i, k = 0, *slot;
+    xen_pfn_t *mfns;
+
+    *slot_out = NULL;
+    *n_out = n;
+    if ( !b->p.zeroed )
+        return b->p2m;
+    slot = malloc(n * sizeof(*slot));
+    mfns = malloc(n * sizeof(*mfns));
+    if ( !slot || !mfns )
+    {
+        free(slot);
+        free(mfns);
+        return NULL;
+    }
+    memset(slot, 0xff, n * sizeof(*slot));
+    pv_build_pages(&b->k, &b->p, &b->l, mark_pages,
+                   &(struct page_marks){slot, n});
+    for ( i = 0; i < n; i++ )
+        if ( !slot[i] )
+        {
+            slot[i] = k;
+            mfns[k++] = b->p2m[i];
+        }
+    *slot_out = slot;
+    *n_out = k;
+    return mfns;
+}
+
 static int write_image(struct build *b, xen_pfn_t *si_frame)
 {
     struct xen_domctl_getdomaininfo info;
     struct pv_build_mem g = {.p2m = b->p2m, .nr_mapped = b->l.nr_used};
+    unsigned long *slot, n;
+    xen_pfn_t *frames;
     const char *why;
     int rc;
 
@@ -397,14 +468,23 @@ static int write_image(struct build *b, xen_pfn_t *si_frame)
     b->p.xs_evtchn = b->d->store_port;
     b->p.cons_mfn = b->d->console_mfn;
     b->p.cons_evtchn = b->d->console_port;
-    g.base =
-        hcall_map_foreign(b->h, (domid_t)b->d->domid, PROT_READ | PROT_WRITE,
-                          b->p2m, NULL, b->l.nr_used);
+    frames = image_frames(b, &slot, &n);
+    if ( !frames )
+        return fail(b->msg, b->msg_len, ENOMEM, "no memory for its page list");
+    g.slot = slot;
+    g.base = hcall_map_foreign(b->h, (domid_t)b->d->domid,
+                               PROT_READ | PROT_WRITE, frames, NULL, n);
+    if ( frames != b->p2m )
+        free(frames);
     if ( !g.base )
+    {
+        free(slot);
         return hfail(b, "mapping its memory");
+    }
     rc = pv_build(&b->k, &b->p, &b->l, &g, b->initrd, &why);
+    free(slot);
     /* Page tables cannot be pinned while we still map them writable. */
-    if ( hcall_unmap(b->h, g.base, b->l.nr_used) )
+    if ( hcall_unmap(b->h, g.base, n) )
         return hfail(b, "unmapping its memory");
     if ( rc )
         return fail(b->msg, b->msg_len, -rc, "writing its image: %s", why);

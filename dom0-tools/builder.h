@@ -34,12 +34,15 @@ struct domu {
 
 /*
  * The guest's memory as pv_build() sees it here (pv_image.h): one mapping
- * of pfns [0, nr_mapped) at base, and the frames populate_physmap gave.
+ * of pfns [0, nr_mapped) at base, or, with slot, of the pages
+ * pv_build_pages() named, pfn p at slot[p]; and the frames
+ * populate_physmap gave.
  */
 struct pv_build_mem {
     uint8_t *base;
     const xen_pfn_t *p2m;
     unsigned long nr_mapped;
+    const unsigned long *slot; /* NULL: identity; ~0UL: not mapped */
 };
 
 /* 0, or -1 with errno and a one-line message in msg. */

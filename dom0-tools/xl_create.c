@@ -103,36 +103,41 @@ static void add(int perm, const char *val, const char *fmt, ...)
     n->perm = perm;
 }
 
+/*
+ * The nodes in one transaction, sent as one batch: a round trip per node
+ * (a write and often an ACL) was most of xl create's time.
+ */
 static int write_nodes(uint32_t domid)
 {
     struct xs_handle *xs = xl_store();
+    struct xs_permissions ro[2] = {{0, XS_PERM_NONE}, {domid, XS_PERM_READ}};
+    struct xs_permissions rw[1] = {{domid, XS_PERM_NONE}};
+    struct xs_batch_op ops[2 * sizeof(nodes) / sizeof(nodes[0])];
+    unsigned int nops = 0, bad;
     int tries, i;
 
+    for ( i = 0; i < nnodes; i++ )
+    {
+        ops[nops++] = (struct xs_batch_op){nodes[i].path, nodes[i].val,
+                                           (unsigned int)strlen(nodes[i].val),
+                                           NULL, 0};
+        if ( nodes[i].perm == 'o' )
+            ops[nops++] = (struct xs_batch_op){nodes[i].path, NULL, 0, ro, 2};
+        else if ( nodes[i].perm == 'w' )
+            ops[nops++] = (struct xs_batch_op){nodes[i].path, NULL, 0, rw, 1};
+    }
     for ( tries = 0; tries < 10; tries++ )
     {
         xs_transaction_t t = xs_transaction_start(xs);
-        bool ok = t != XBT_NULL;
 
-        for ( i = 0; ok && i < nnodes; i++ )
-        {
-            struct xs_permissions ro[2] = {{0, XS_PERM_NONE},
-                                           {domid, XS_PERM_READ}};
-            struct xs_permissions rw[1] = {{domid, XS_PERM_NONE}};
-
-            ok = xs_write(xs, t, nodes[i].path, nodes[i].val,
-                          strlen(nodes[i].val));
-            if ( ok && nodes[i].perm == 'o' )
-                ok = xs_set_permissions(xs, t, nodes[i].path, ro, 2);
-            else if ( ok && nodes[i].perm == 'w' )
-                ok = xs_set_permissions(xs, t, nodes[i].path, rw, 1);
-        }
-        if ( !ok )
+        if ( t == XBT_NULL )
+            break;
+        if ( !xs_batch(xs, t, ops, nops, &bad) )
         {
             int e = errno;
 
-            if ( t != XBT_NULL )
-                xs_transaction_end(xs, t, true);
-            xl_err("writing the xenstore nodes of domain %u: %s", domid,
+            xs_transaction_end(xs, t, true);
+            xl_err("writing %s for domain %u: %s", ops[bad].path, domid,
                    strerror(e));
             return -1;
         }
@@ -224,21 +229,59 @@ static void fill_nodes(const struct xlcfg *c, const struct domu *d,
     add(0, vm, "/libxl/%u/vm-path", n);
 }
 
+static long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/*
+ * Until the console daemon has written the pty's path, as libxl waits:
+ * woken by a watch (on a connection of its own, so no event is left for
+ * the monitor), as soon as the path is there. Polling every 20 ms made
+ * each create sleep 20 ms for a daemon that answers in well under one.
+ */
 static int wait_console(uint32_t domid)
 {
-    int waited;
+    long deadline = now_ms() + CONSOLE_WAIT_MS;
+    struct xs_handle *w = xs_open(0);
+    char path[64];
+    bool watching;
+    int rc = -1;
 
-    for ( waited = 0; waited < CONSOLE_WAIT_MS; waited += 20 )
+    snprintf(path, sizeof(path), "/local/domain/%u/console/tty", domid);
+    watching = w && xs_watch(w, path, "xl-console");
+    for ( ;; )
     {
         char *tty = xl_read(domid, "console/tty");
         int ok = tty && tty[0];
+        char **ev;
+        long left;
 
         free(tty);
         if ( ok )
-            return 0;
-        usleep(20000);
+        {
+            rc = 0;
+            break;
+        }
+        left = deadline - now_ms();
+        if ( left <= 0 )
+            break;
+        if ( watching && (ev = xs_check_watch(w)) )
+        {
+            free(ev);
+            continue;
+        }
+        /* Re-read at least every 100 ms, so a lost event only costs time. */
+        struct pollfd p = {.fd = watching ? xs_fileno(w) : -1,
+                           .events = POLLIN};
+        poll(&p, 1, left < 100 ? (int)left : 100);
     }
-    return -1;
+    if ( w )
+        xs_close(w);
+    return rc;
 }
 
 /* Builds, describes and (unless paused) starts one domain: its id or -1. */

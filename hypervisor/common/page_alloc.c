@@ -29,6 +29,14 @@ static struct page_info *frames;
 static unsigned long nr_frames_;
 static unsigned long nr_free, nr_total;
 static struct list_head free_lists[NR_ZONES][MAX_ORDER + 1];
+/*
+ * Which lists hold blocks: bit o of avail_orders[z] for free_lists[z][o],
+ * bit z of avail_zones for a zone with any. An allocation then finds its
+ * block with a few bit scans instead of walking every (mostly empty) list
+ * of 64 zones, which cost thousands of instructions per frame.
+ */
+static unsigned long avail_orders[NR_ZONES];
+static unsigned long avail_zones;
 
 static unsigned int zone_of(unsigned long mfn)
 {
@@ -55,8 +63,12 @@ void page_alloc_init(struct page_info *frame_table, unsigned long nr_frames)
     nr_frames_ = nr_frames;
     nr_free = nr_total = 0;
     for ( z = 0; z < NR_ZONES; z++ )
+    {
         for ( o = 0; o <= MAX_ORDER; o++ )
             INIT_LIST_HEAD(&free_lists[z][o]);
+        avail_orders[z] = 0;
+    }
+    avail_zones = 0;
     for ( i = 0; i < nr_frames; i++ )
     {
         frames[i].list.next = frames[i].list.prev = NULL;
@@ -64,6 +76,29 @@ void page_alloc_init(struct page_info *frame_table, unsigned long nr_frames)
         frames[i].type_info = 0;
         frames[i].owner = PAGE_ALLOC_NO_OWNER;
         frames[i].order = 0;
+    }
+}
+
+static void free_list_add(unsigned long mfn, unsigned int order)
+{
+    unsigned int z = zone_of(mfn);
+
+    frames[mfn].order = order;
+    list_add(&frames[mfn].list, &free_lists[z][order]);
+    avail_orders[z] |= 1UL << order;
+    avail_zones |= 1UL << z;
+}
+
+static void free_list_del(unsigned long mfn, unsigned int order)
+{
+    unsigned int z = zone_of(mfn);
+
+    list_del(&frames[mfn].list);
+    if ( list_empty(&free_lists[z][order]) )
+    {
+        avail_orders[z] &= ~(1UL << order);
+        if ( !avail_orders[z] )
+            avail_zones &= ~(1UL << z);
     }
 }
 
@@ -81,12 +116,11 @@ static void insert_free_block(unsigned long mfn, unsigned int order)
         if ( buddy >= nr_frames_ || !(frames[buddy].count_info & PGC_free) ||
              frames[buddy].order != order || zone_of(buddy) != zone_of(mfn) )
             break;
-        list_del(&frames[buddy].list);
+        free_list_del(buddy, order);
         mfn &= ~(1UL << order);
         order++;
     }
-    frames[mfn].order = order;
-    list_add(&frames[mfn].list, &free_lists[zone_of(mfn)][order]);
+    free_list_add(mfn, order);
 }
 
 static void mark_free(unsigned long mfn, unsigned int order)
@@ -147,13 +181,12 @@ static unsigned long take_block(unsigned int z, unsigned int have,
         list_first_entry(&free_lists[z][have], struct page_info, list);
     unsigned long mfn = head - frames, i;
 
-    list_del(&head->list);
+    free_list_del(mfn, have);
     /* Return lower halves, keep the top: low memory is the scarcer kind. */
     while ( have > order )
     {
         have--;
-        frames[mfn].order = have;
-        list_add(&frames[mfn].list, &free_lists[z][have]);
+        free_list_add(mfn, have);
         mfn += 1UL << have;
     }
     for ( i = 0; i < (1UL << order); i++ )
@@ -172,16 +205,24 @@ static unsigned long take_block(unsigned int z, unsigned int have,
 
 mfn_t alloc_heap_pages(unsigned int order, unsigned int max_addr_bits)
 {
-    int z;
-    unsigned int have;
+    int top = highest_zone(max_addr_bits);
+    unsigned long zones;
 
-    if ( order > MAX_ORDER )
+    if ( order > MAX_ORDER || top < 0 )
         return INVALID_MFN;
+    zones = avail_zones;
+    if ( top < (int)NR_ZONES - 1 )
+        zones &= (2UL << top) - 1;
     /* Highest zone first, so that limited requests find low memory left. */
-    for ( z = highest_zone(max_addr_bits); z >= 0; z-- )
-        for ( have = order; have <= MAX_ORDER; have++ )
-            if ( !list_empty(&free_lists[z][have]) )
-                return _mfn(take_block(z, have, order));
+    while ( zones )
+    {
+        unsigned int z = NR_ZONES - 1 - __builtin_clzl(zones);
+        unsigned long big_enough = avail_orders[z] & ~((1UL << order) - 1);
+
+        if ( big_enough )
+            return _mfn(take_block(z, __builtin_ctzl(big_enough), order));
+        zones &= ~(1UL << z);
+    }
     return INVALID_MFN;
 }
 

@@ -10,11 +10,18 @@
  */
 #define LOOP_BARRIER() __asm__ volatile("" ::: "memory")
 
+/*
+ * Eight bytes a step, then the tail byte by byte: a step of a rep string
+ * instruction is an instruction to QEMU's icount (and costs as much under
+ * TCG), so clearing or copying a page by qwords is 512 steps, not 4096.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *d = dst;
+    size_t q = n / 8, r = n % 8;
 
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+    __asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(q) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(r) : : "memory");
     return dst;
 }
 
@@ -37,11 +44,11 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     void *d = dst;
+    size_t q = n / 8, r = n % 8;
+    uint64_t v = (unsigned char)c * 0x0101010101010101ULL;
 
-    __asm__ volatile("rep stosb"
-                     : "+D"(d), "+c"(n)
-                     : "a"((unsigned char)c)
-                     : "memory");
+    __asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(v) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(d), "+c"(r) : "a"(v) : "memory");
     return dst;
 }
 

@@ -151,14 +151,23 @@ static unsigned long unperm(unsigned long mfn)
     return (mfn - 0x10000) ^ 0x155;
 }
 
-/* This test's side of pv_image.h's memory seam: mem, permuted mfns. */
+/*
+ * This test's side of pv_image.h's memory seam: mem, permuted mfns; with
+ * listed, each page mapped that is not in it is counted in unlisted.
+ */
+static uint8_t *listed;
+static unsigned long unlisted;
+
 struct pv_build_mem {
     unsigned long nr_pages;
+    bool count_unlisted;
 };
 
 void *pv_build_map_pfn(const struct pv_build_mem *m, unsigned long pfn)
 {
     CHECK(pfn < m->nr_pages);
+    if ( m->count_unlisted && pfn < m->nr_pages && !listed[pfn] )
+        unlisted++;
     return mem + pfn * PAGE_SIZE;
 }
 
@@ -194,7 +203,7 @@ static void test_build(void)
 {
     struct pv_kernel k;
     struct pv_layout l;
-    struct pv_build_mem m = {NR_PAGES};
+    struct pv_build_mem m = {NR_PAGES, false};
     static const uint8_t initrd[10000] = {1, 2, 3};
     struct pv_build_params p = {
         .nr_pages = NR_PAGES, .initrd_len = sizeof(initrd),
@@ -313,7 +322,7 @@ static void test_domu_layout(void)
 {
     struct pv_kernel k;
     struct pv_layout l;
-    struct pv_build_mem m = {NR_PAGES};
+    struct pv_build_mem m = {NR_PAGES, false};
     static uint8_t initrd[10000];
     struct pv_build_params p = {
         .nr_pages = NR_PAGES, .initrd_len = sizeof(initrd), .cmdline = "",
@@ -415,7 +424,7 @@ static void test_segment_order(void)
     struct elf64_phdr *ph = (void *)(img + 64);
     struct pv_kernel k;
     struct pv_layout l;
-    struct pv_build_mem m = {NR_PAGES};
+    struct pv_build_mem m = {NR_PAGES, false};
     struct pv_build_params p = {.nr_pages = NR_PAGES, .cmdline = ""};
     const uint8_t *at;
     const char *why;
@@ -451,8 +460,79 @@ static void test_segment_order(void)
     free(mem);
 }
 
+/*
+ * Memory known to be zero (a DomU's frames on Xenia): the build writes
+ * only the pages pv_build_pages() names, and the image is the one a full
+ * build makes, for a DomU's layout (initrd by pfn, p2m outside) and for
+ * Dom0's (everything in the region).
+ */
+static void t_add(void *ctx, unsigned long first, unsigned long n)
+{
+    (void)ctx;
+    CHECK(first + n <= NR_PAGES);
+    for ( unsigned long i = first; i < first + n && i < NR_PAGES; i++ )
+        listed[i] = 1;
+}
+
+static void test_zeroed_build(void)
+{
+    static uint8_t initrd[10000];
+    struct pv_build_mem full = {NR_PAGES, false};
+    struct pv_build_mem only = {NR_PAGES, true};
+    struct pv_kernel k;
+    struct pv_layout l;
+    const char *why;
+    uint8_t *a;
+
+    for ( size_t i = 0; i < sizeof(initrd); i++ )
+        initrd[i] = (uint8_t)(i * 7 + 1);
+    for ( int domu = 0; domu < 2; domu++ )
+    {
+        struct pv_build_params p = {
+            .nr_pages = NR_PAGES, .initrd_len = sizeof(initrd),
+            .cmdline = "zeroed", .domu = domu, .xs_mfn = 7, .cons_mfn = 8};
+        unsigned long n = 0;
+
+        domu_notes = domu;
+        make_image(NULL, true, 0);
+        domu_notes = false;
+        CHECK_EQ(pv_kernel_parse(img, img_len, ALL_FEATURES, &k, &why), 0);
+        CHECK_EQ(pv_layout_compute(&k, &p, &l, &why), 0);
+        CHECK_EQ(l.initrd_by_pfn, domu);
+        a = calloc(NR_PAGES, PAGE_SIZE);
+        mem = a;
+        CHECK_EQ(pv_build(&k, &p, &l, &full, initrd, &why), 0);
+
+        p.zeroed = true;
+        listed = calloc(NR_PAGES, 1);
+        pv_build_pages(&k, &p, &l, t_add, NULL);
+        for ( unsigned long i = 0; i < NR_PAGES; i++ )
+            n += listed[i];
+        /* The kernel's pages, the initrd, the p2m, start_info, the tables. */
+        CHECK(n > 0 && n < l.nr_used / 2);
+        mem = calloc(NR_PAGES, PAGE_SIZE);
+        unlisted = 0;
+        CHECK_EQ(pv_build(&k, &p, &l, &only, initrd, &why), 0);
+        CHECK_EQ(unlisted, 0);
+        CHECK(!memcmp(a, mem, (size_t)NR_PAGES * PAGE_SIZE));
+        free(mem);
+        free(a);
+        free(listed);
+        /* Without zeroed, every page of the image is named. */
+        p.zeroed = false;
+        listed = calloc(NR_PAGES, 1);
+        pv_build_pages(&k, &p, &l, t_add, NULL);
+        n = 0;
+        for ( unsigned long i = 0; i < NR_PAGES; i++ )
+            n += listed[i];
+        CHECK_EQ(n, l.nr_used);
+        free(listed);
+    }
+}
+
 static void run_tests(void)
 {
+    test_zeroed_build();
     test_segment_order();
     test_domu_layout();
     test_parse();

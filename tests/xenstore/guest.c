@@ -12,7 +12,7 @@
  *   guest release N            (as dom0)
  *   guest DIR N read PATH | write PATH VAL | rm PATH | ls PATH |
  *               perms PATH | watch PATH COUNT | mkwatches N |
- *               txquota N | txview PATH
+ *               txquota N | txview PATH | batch PATH N
  * Prints the result, or "ERR <errno>" and exits 1.
  */
 
@@ -21,6 +21,8 @@ static int fail(const char *what)
     printf("ERR %s\n", strerrorname_np(errno) ? strerrorname_np(errno) : what);
     return 1;
 }
+
+static unsigned int my_domid;
 
 static int cmd(struct xs_handle *h, int argc, char **argv)
 {
@@ -133,6 +135,52 @@ static int cmd(struct xs_handle *h, int argc, char **argv)
         free(b);
         return 0;
     }
+    if ( !strcmp(argv[0], "batch") && argc == 3 )
+    {
+        /*
+         * PATH/0 .. PATH/N-1 = "v<i>" in one transaction by xs_batch,
+         * each third one also given the ACL "owner, dom0 may read".
+         */
+        unsigned int want = (unsigned int)atoi(argv[2]), k, bad = 0;
+        struct xs_batch_op *ops = calloc(2 * want + 1, sizeof(*ops));
+        char(*paths)[64] = calloc(want + 1, sizeof(*paths));
+        char(*vals)[16] = calloc(want + 1, sizeof(*vals));
+        struct xs_permissions ro[2] = {{my_domid, XS_PERM_NONE},
+                                       {0, XS_PERM_READ}};
+        xs_transaction_t t = xs_transaction_start(h);
+        unsigned int nops = 0;
+        bool ok;
+
+        if ( !ops || !paths || !vals || !t )
+            return fail("batch");
+        for ( k = 0; k < want; k++ )
+        {
+            snprintf(paths[k], sizeof(paths[k]), "%s/%u", argv[1], k);
+            snprintf(vals[k], sizeof(vals[k]), "v%u", k);
+            ops[nops++] = (struct xs_batch_op){paths[k], vals[k],
+                                               (unsigned int)strlen(vals[k]),
+                                               NULL, 0};
+            if ( k % 3 == 2 )
+                ops[nops++] = (struct xs_batch_op){paths[k], NULL, 0, ro, 2};
+        }
+        ok = xs_batch(h, t, ops, nops, &bad);
+        free(ops);
+        free(paths);
+        free(vals);
+        if ( !ok )
+        {
+            int e = errno;
+
+            xs_transaction_end(h, t, true);
+            errno = e;
+            printf("at %u ", bad);
+            return fail("batch");
+        }
+        if ( !xs_transaction_end(h, t, false) )
+            return fail("commit");
+        puts("OK");
+        return 0;
+    }
     fprintf(stderr, "guest: bad command\n");
     return 2;
 }
@@ -169,7 +217,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: guest DIR DOMID CMD ARGS...\n");
         return 2;
     }
-    h = xs_open_hostring(argv[1], (unsigned int)atoi(argv[2]));
+    my_domid = (unsigned int)atoi(argv[2]);
+    h = xs_open_hostring(argv[1], my_domid);
     if ( !h )
         return fail("open");
     rc = cmd(h, argc - 3, argv + 3);

@@ -226,29 +226,35 @@ static void queue_buffered_events(struct xs_handle *h)
     }
 }
 
-static char *talk(struct xs_handle *h, xs_transaction_t t, uint32_t type,
-                  const void *const *iov, const unsigned int *iovlen,
-                  unsigned int n, unsigned int *len)
+/* Sends one request made of iov strings; its req_id is *req_id. */
+static int send_request(struct xs_handle *h, xs_transaction_t t, uint32_t type,
+                        const void *const *iov, const unsigned int *iovlen,
+                        unsigned int n, uint32_t *req_id)
 {
     struct xsd_sockmsg m = {type, h->next_req++, t, 0};
     char buf[sizeof(m) + XENSTORE_PAYLOAD_MAX];
     unsigned int i, off = sizeof(m);
-    char *body = NULL;
-    int rc;
 
     for ( i = 0; i < n; i++ )
     {
         if ( off + iovlen[i] > sizeof(buf) )
-        {
-            errno = E2BIG;
-            return NULL;
-        }
+            return -E2BIG;
         memcpy(buf + off, iov[i], iovlen[i]);
         off += iovlen[i];
     }
     m.len = off - (unsigned int)sizeof(m);
     memcpy(buf, &m, sizeof(m));
-    rc = h->tp->send(h->tp, buf, off);
+    *req_id = m.req_id;
+    return h->tp->send(h->tp, buf, off);
+}
+
+/* Waits for the reply to request req_id of this type: its body, or NULL. */
+static char *take_reply(struct xs_handle *h, uint32_t type, uint32_t req_id,
+                        unsigned int *len)
+{
+    char *body = NULL;
+    int rc = 0;
+
     while ( !rc )
     {
         struct xsd_sockmsg r;
@@ -272,7 +278,7 @@ static char *talk(struct xs_handle *h, xs_transaction_t t, uint32_t type,
             free(body);
             return NULL;
         }
-        if ( r.type != type || r.req_id != m.req_id )
+        if ( r.type != type || r.req_id != req_id )
         {
             free(body);
             errno = EBADMSG;
@@ -284,6 +290,21 @@ static char *talk(struct xs_handle *h, xs_transaction_t t, uint32_t type,
     }
     errno = -rc;
     return NULL;
+}
+
+static char *talk(struct xs_handle *h, xs_transaction_t t, uint32_t type,
+                  const void *const *iov, const unsigned int *iovlen,
+                  unsigned int n, unsigned int *len)
+{
+    uint32_t req_id;
+    int rc = send_request(h, t, type, iov, iovlen, n, &req_id);
+
+    if ( rc )
+    {
+        errno = -rc;
+        return NULL;
+    }
+    return take_reply(h, type, req_id, len);
 }
 
 static char *talk1(struct xs_handle *h, xs_transaction_t t, uint32_t type,
@@ -445,27 +466,109 @@ struct xs_permissions *xs_get_permissions(struct xs_handle *h,
     return p;
 }
 
+/* SET_PERMS's payload after the path: the entries as strings; 0 or -E2BIG. */
+static int perms_payload(const struct xs_permissions *perms, unsigned int num,
+                         char buf[XENSTORE_PAYLOAD_MAX], unsigned int *len)
+{
+    unsigned int off = 0, i;
+
+    for ( i = 0; i < num; i++ )
+    {
+        if ( off + 16 > XENSTORE_PAYLOAD_MAX ||
+             !xs_perm_to_string(&perms[i], buf + off, 16) )
+            return -E2BIG;
+        off += (unsigned int)strlen(buf + off) + 1;
+    }
+    *len = off;
+    return 0;
+}
+
 bool xs_set_permissions(struct xs_handle *h, xs_transaction_t t,
                         const char *path, struct xs_permissions *perms,
                         unsigned int num)
 {
     char buf[XENSTORE_PAYLOAD_MAX];
-    unsigned int off = 0, i;
     const void *iov[2] = {path, buf};
     unsigned int l[2] = {(unsigned int)strlen(path) + 1, 0};
 
-    for ( i = 0; i < num; i++ )
+    if ( perms_payload(perms, num, buf, &l[1]) )
     {
-        if ( off + 16 > sizeof(buf) ||
-             !xs_perm_to_string(&perms[i], buf + off, 16) )
+        errno = E2BIG;
+        return false;
+    }
+    return talk_ok(talk(h, t, XS_SET_PERMS, iov, l, 2, NULL));
+}
+
+/*
+ * Requests in flight at once. Replies to writes and SET_PERMS are a few
+ * bytes: this many fit a guest's 1 KiB response ring with room to spare
+ * under the daemon's outstanding-reply quota, so neither side can stall
+ * waiting for the other.
+ */
+#define BATCH_WINDOW 32
+
+static int send_batch_op(struct xs_handle *h, xs_transaction_t t,
+                         const struct xs_batch_op *op, uint32_t *type,
+                         uint32_t *req_id)
+{
+    char buf[XENSTORE_PAYLOAD_MAX];
+    const void *iov[2] = {op->path, op->perms ? buf : op->data};
+    unsigned int l[2] = {(unsigned int)strlen(op->path) + 1, op->len};
+    int rc;
+
+    *type = op->perms ? XS_SET_PERMS : XS_WRITE;
+    if ( op->perms && (rc = perms_payload(op->perms, op->nperms, buf, &l[1])) )
+        return rc;
+    return send_request(h, t, *type, iov, l, 2, req_id);
+}
+
+bool xs_batch(struct xs_handle *h, xs_transaction_t t,
+              const struct xs_batch_op *ops, unsigned int n,
+              unsigned int *failed)
+{
+    uint32_t type[BATCH_WINDOW], req_id[BATCH_WINDOW];
+    unsigned int first, k, sent;
+    int err = 0;
+
+    for ( first = 0; first < n; first += sent )
+    {
+        int rc = 0;
+
+        for ( sent = 0; sent < BATCH_WINDOW && first + sent < n; sent++ )
+            if ( (rc = send_batch_op(h, t, &ops[first + sent], &type[sent],
+                                     &req_id[sent])) )
+                break;
+        /* Every reply to what went out is taken, or the next talk would
+         * read them as its own. */
+        for ( k = 0; k < sent; k++ )
         {
-            errno = E2BIG;
+            char *r = take_reply(h, type[k], req_id[k], NULL);
+
+            if ( r )
+            {
+                free(r);
+                continue;
+            }
+            if ( !err )
+            {
+                err = errno;
+                *failed = first + k;
+            }
+            if ( errno == EBADMSG || errno == EPIPE || errno == ECONNRESET )
+                break; /* out of step with the daemon, or it is gone */
+        }
+        if ( !err && rc )
+        {
+            err = -rc;
+            *failed = first + sent;
+        }
+        if ( err )
+        {
+            errno = err;
             return false;
         }
-        off += (unsigned int)strlen(buf + off) + 1;
     }
-    l[1] = off;
-    return talk_ok(talk(h, t, XS_SET_PERMS, iov, l, 2, NULL));
+    return true;
 }
 
 static bool watch_op(struct xs_handle *h, uint32_t type, const char *path,

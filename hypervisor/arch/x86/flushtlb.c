@@ -44,15 +44,31 @@ void flush_tlb_local(void)
     write_cr3_flush(read_cr3());
 }
 
+/*
+ * Only the CPUs in the mask are looked at, by scanning its words: every
+ * frame retyped or handed out comes here, and testing each of
+ * CONFIG_NR_CPUS in turn cost it hundreds of instructions.
+ */
 void tlbflush_filter(cpumask_t *mask, uint64_t stamp)
 {
-    unsigned int cpu;
+    for ( unsigned int w = 0; w < CPUMASK_WORDS; w++ )
+    {
+        unsigned long bits = __atomic_load_n(&mask->bits[w], __ATOMIC_SEQ_CST);
 
-    for_each_cpu(cpu, mask)
-        if ( !tlbflush_needed(__atomic_load_n(&per_cpu(tlbflush_time, cpu),
-                                              __ATOMIC_SEQ_CST),
-                              stamp) )
-            cpumask_clear_cpu(cpu, mask);
+        while ( bits )
+        {
+            unsigned int cpu = w * 64 + (unsigned int)__builtin_ctzl(bits);
+
+            bits &= bits - 1;
+            if ( cpu >= CONFIG_NR_CPUS )
+                break;
+            if ( !tlbflush_needed(
+                     __atomic_load_n(&per_cpu(tlbflush_time, cpu),
+                                     __ATOMIC_SEQ_CST),
+                     stamp) )
+                cpumask_clear_cpu(cpu, mask);
+        }
+    }
 }
 
 static void serve_flush_requests(void)

@@ -183,7 +183,8 @@ int pv_build(const struct pv_kernel *k, const struct pv_build_params *p,
     *why = "";
     /*
      * Every byte of the region is written once: segment contents where the
-     * file has them, zeroes everywhere else (the pages may hold anything).
+     * file has them, zeroes everywhere else (the pages may hold anything,
+     * unless they are known to be zero already).
      */
     sort_segments(k, order);
     va = l->v_start;
@@ -191,16 +192,18 @@ int pv_build(const struct pv_kernel *k, const struct pv_build_params *p,
     {
         const struct pv_segment *sg = order[i];
 
-        zero_range(mem, l, va, sg->vaddr);
+        if ( !p->zeroed )
+            zero_range(mem, l, va, sg->vaddr);
         copy_in(mem, l, sg->vaddr, k->image + sg->file_off, sg->filesz);
         va = sg->vaddr + sg->filesz;
     }
-    zero_range(mem, l, va, l->v_end);
+    if ( !p->zeroed )
+        zero_range(mem, l, va, l->v_end);
     if ( l->initrd_by_pfn )
     {
         /* The tail of the last page is the guest's to see: clear it. */
         copy_to_pfn(mem, l->initrd_pfn, 0, initrd, p->initrd_len);
-        if ( p->initrd_len & (PAGE_SIZE - 1) )
+        if ( !p->zeroed && (p->initrd_len & (PAGE_SIZE - 1)) )
         {
             pfn = l->initrd_pfn + (unsigned long)(p->initrd_len >> PAGE_SHIFT);
             memset((uint8_t *)pv_build_map_pfn(mem, pfn) +
@@ -210,7 +213,7 @@ int pv_build(const struct pv_kernel *k, const struct pv_build_params *p,
     }
     else if ( p->initrd_len )
         copy_in(mem, l, l->initrd_start, initrd, p->initrd_len);
-    if ( l->p2m_outside )
+    if ( l->p2m_outside && !p->zeroed )
     {
         unsigned long n = l->nr_p2m_pages + 1 + l->nr_p2m_l2 + l->nr_p2m_l1;
 
@@ -231,4 +234,42 @@ int pv_build(const struct pv_kernel *k, const struct pv_build_params *p,
     if ( l->p2m_outside )
         build_p2m_tables(mem, l);
     return 0;
+}
+
+/* add() for the pages under [va, va + len) of the region. */
+static void add_va_range(const struct pv_layout *l, uint64_t va, uint64_t len,
+                         void (*add)(void *, unsigned long, unsigned long),
+                         void *ctx)
+{
+    unsigned long first = pv_va_to_pfn(l, va);
+
+    if ( len )
+        add(ctx, first, pv_va_to_pfn(l, va + len - 1) - first + 1);
+}
+
+void pv_build_pages(const struct pv_kernel *k, const struct pv_build_params *p,
+                    const struct pv_layout *l,
+                    void (*add)(void *ctx, unsigned long first, unsigned long n),
+                    void *ctx)
+{
+    unsigned int i;
+
+    if ( !p->zeroed )
+    {
+        add(ctx, 0, l->nr_used);
+        return;
+    }
+    for ( i = 0; i < k->nr_segments; i++ )
+        add_va_range(l, k->seg[i].vaddr, k->seg[i].filesz, add, ctx);
+    if ( l->initrd_by_pfn && p->initrd_len )
+        add(ctx, l->initrd_pfn,
+            (unsigned long)((p->initrd_len + PAGE_SIZE - 1) >> PAGE_SHIFT));
+    else if ( !l->initrd_by_pfn )
+        add_va_range(l, l->initrd_start, p->initrd_len, add, ctx);
+    if ( l->p2m_outside )
+        add(ctx, l->p2m_pfn, l->nr_p2m_pages + 1 + l->nr_p2m_l2 + l->nr_p2m_l1);
+    else
+        add_va_range(l, l->p2m_start, (uint64_t)p->nr_pages * 8, add, ctx);
+    add(ctx, pv_va_to_pfn(l, l->start_info), 1);
+    add(ctx, pv_va_to_pfn(l, l->pt_start), l->nr_pt_frames);
 }

@@ -53,6 +53,12 @@ struct pv_build_params {
      * page tables of its own, when the kernel's notes allow them.
      */
     bool domu;
+    /*
+     * Every page already reads as zero (Xenia clears each frame it gives
+     * a domain): pv_build() writes only what is not zero, on the pages
+     * pv_build_pages() names, so a builder need map no others.
+     */
+    bool zeroed;
     uint64_t xs_mfn, cons_mfn;  /* domU: filled in by the caller */
     uint32_t xs_evtchn, cons_evtchn;
 };
@@ -104,6 +110,16 @@ uint64_t pv_build_pfn_to_mfn(const struct pv_build_mem *m, unsigned long pfn);
 int pv_build(const struct pv_kernel *k, const struct pv_build_params *p,
              const struct pv_layout *l, const struct pv_build_mem *mem,
              const void *initrd, const char **why);
+
+/*
+ * The pages pv_build() writes, as ranges of pfns (in no particular order,
+ * possibly overlapping) given to add(): all of [0, nr_used) unless
+ * p->zeroed.
+ */
+void pv_build_pages(const struct pv_kernel *k, const struct pv_build_params *p,
+                    const struct pv_layout *l,
+                    void (*add)(void *ctx, unsigned long first, unsigned long n),
+                    void *ctx);
 
 static inline unsigned long pv_va_to_pfn(const struct pv_layout *l, uint64_t va)
 {

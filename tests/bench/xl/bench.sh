@@ -21,6 +21,8 @@ runs=$(sed -n 's/.*bench_runs=\([0-9]*\).*/\1/p' /proc/cmdline)
 runs=${runs:-5}
 idle=$(sed -n 's/.*bench_idle=\([0-9]*\).*/\1/p' /proc/cmdline)
 idle=${idle:-10}
+debian=$(sed -n 's/.*bench_debian=\([0-9]*\).*/\1/p' /proc/cmdline)
+debian=${debian:-1}
 now() { benchclock now; }
 
 if [ -x $XEN/xl ]; then
@@ -81,7 +83,7 @@ series() { # n running
         cycle "$1"
         i=$((i + 1))
     done
-    one debian "$1" $T/deb.cfg deb DOMU-INIT-REACHED
+    [ "$debian" = 0 ] || one debian "$1" $T/deb.cfg deb DOMU-INIT-REACHED
 }
 series 0
 # The same with idle domains running: creation should not slow down.

@@ -441,6 +441,80 @@ static void check_lifecycle(void)
 }
 
 /*
+ * populate_physmap for a DomU as a builder asks, many order-0 extents in
+ * one call: gpfns in any order across a list of odd length, a list whose
+ * tail is unmapped or read-only (the extents before it done; for the
+ * read-only one, the frame whose MFN could not be written stays the
+ * domain's uncounted, as in Xen), and the domain's limit reached part way.
+ */
+static void check_populate_lists(void)
+{
+    xen_pfn_t *a = alloc_page(), *b = alloc_page();
+    xen_pfn_t *list = a + 512 - 40; /* 40 entries in a, the rest in b */
+    struct xen_domctl_getdomaininfo info;
+    unsigned long i, j, bad = 0;
+    domid_t id;
+
+    if ( (unsigned long)b != (unsigned long)a + PAGE_SIZE )
+        test_error("two list pages that are not adjacent");
+    if ( dom_create(0, 1, &id) || dom_max_mem(id, 256 * 4) )
+    {
+        test_fail("cannot create a domain");
+        return;
+    }
+    for ( i = 0; i < 100; i++ )
+        list[i] = 999 - i;
+    test_rc(dom_populate(id, list, 100), 100,
+            "100 extents in one call, gpfns descending");
+    for ( i = 0; i < 100; i++ )
+    {
+        bad += M2P[list[i]] != 999 - i;
+        for ( j = 0; j < i; j++ )
+            bad += list[j] == list[i];
+    }
+    test_check(!bad, "each its own frame, its M2P entry the gpfn asked for "
+                     "(%lu wrong)", bad);
+    dom_getinfo(id, &info);
+    test_check(info.tot_pages == 100, "tot_pages %lu",
+               (unsigned long)info.tot_pages);
+
+    for ( i = 0; i < 60; i++ )
+        list[i] = i;
+    test_rc(hypercall_update_va_mapping((unsigned long)b, 0, UVMF_INVLPG), 0,
+            "unmap the list's second page");
+    test_rc(dom_populate(id, list, 60), 40,
+            "a list whose last 20 entries are unmapped: 40 extents");
+    dom_getinfo(id, &info);
+    test_check(info.tot_pages == 140, "tot_pages %lu",
+               (unsigned long)info.tot_pages);
+
+    test_rc(set_page_rw(b, true), 0, "map it again");
+    for ( i = 0; i < 60; i++ )
+        list[i] = 200 + i;
+    test_rc(set_page_rw(b, false), 0, "read-only");
+    test_rc(dom_populate(id, list, 60), 40,
+            "a list whose last 20 entries are read-only: 40 extents");
+    dom_getinfo(id, &info);
+    test_check(info.tot_pages == 181,
+               "tot_pages %lu: the 41st frame is the domain's, uncounted",
+               (unsigned long)info.tot_pages);
+    test_check(list[40] == 240 && list[59] == 259,
+               "the read-only entries unchanged");
+
+    test_rc(set_page_rw(b, true), 0, "writable again");
+    for ( i = 0; i < 100; i++ )
+        list[i] = 300 + i;
+    test_rc(dom_populate(id, list, 100), 75,
+            "100 extents with room for 75 under max_mem: 75");
+    dom_getinfo(id, &info);
+    test_check(info.tot_pages == 256, "tot_pages %lu",
+               (unsigned long)info.tot_pages);
+    test_check(list[75] == 375, "the extents not done unchanged");
+    test_rc(domctl_simple(XEN_DOMCTL_destroydomain, id), 0, "destroy d%u", id);
+    test_check(dom_wait_gone(id), "gone");
+}
+
+/*
  * A domain of 32 MiB: destroying it takes more than one slice of the
  * hypervisor's time, so the kill is continued (transparently here).
  */
@@ -508,6 +582,7 @@ void test_main(void)
          domctl_simple(XEN_DOMCTL_destroydomain, warm) || !dom_wait_gone(warm) )
         test_error("cannot create and destroy a first domain");
     check_lifecycle();
+    check_populate_lists();
     check_big();
     check_cycles();
 }

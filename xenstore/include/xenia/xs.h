@@ -65,6 +65,29 @@ bool xs_set_permissions(struct xs_handle *h, xs_transaction_t t,
                         const char *path, struct xs_permissions *perms,
                         unsigned int num);
 
+/*
+ * One request of a batch: WRITE of data (len bytes) to path, or, with
+ * perms, SET_PERMS of nperms entries on it.
+ */
+struct xs_batch_op {
+    const char *path;
+    const void *data;
+    unsigned int len;
+    const struct xs_permissions *perms;
+    unsigned int nperms;
+};
+/*
+ * Sends the requests without waiting for each reply (a few dozen at a
+ * time), then takes the replies: for a toolstack writing a domain's
+ * dozens of nodes, one round trip through the daemon instead of one per
+ * node. Requests already sent are carried out even if an earlier one
+ * fails, so batch inside a transaction and abort it on failure. False
+ * with errno of the first failure and *failed its index.
+ */
+bool xs_batch(struct xs_handle *h, xs_transaction_t t,
+              const struct xs_batch_op *ops, unsigned int n,
+              unsigned int *failed);
+
 bool xs_watch(struct xs_handle *h, const char *path, const char *token);
 bool xs_unwatch(struct xs_handle *h, const char *path, const char *token);
 bool xs_reset_watches(struct xs_handle *h);
