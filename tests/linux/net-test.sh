@@ -144,10 +144,15 @@ cycles() {
 irq0=$(irqs)
 held1=$(grants_held 0)
 evt1=$(evtchns_of 0)
+t0=$(uptime_s)
 check xl-network-attach-detach-cycles cycles
+echo "NET $ncycles attach/detach cycles in $(($(uptime_s) - t0)) s"
 check cycles-leave-no-event-channels test "$(irqs)" = "$irq0"
 check cycles-dom0-event-channels-back wait_for 30 is "Dom0's event channels" "$evt1" evtchns_of 0
-check cycles-dom0-grant-mappings-back wait_for 30 is "Dom0's grant mappings" "$held1" grants_held 0
+# vif 0 stays up, and netback maps its transmit grants while packets are
+# in flight: no more than before (a leak of one a cycle is 20 more).
+held_no_more() { local h; h=$(grants_held 0); echo "Dom0's grant mappings: $h, before $held1"; [ "$h" -le "$held1" ]; }
+check cycles-dom0-grant-mappings-not-more wait_for 30 held_no_more
 check vif0-still-works sh -c 'ping -c 3 -W 2 10.0.0.3 | grep -q " 0% packet loss"'
 detach_bad() {
     ! xl network-detach net2 7 2>$T/e && grep -qx "Unknown device 7." $T/e
@@ -183,4 +188,4 @@ check teardown-dom0-event-channels-back wait_for 30 is "Dom0's event channels" "
 check no-vif-backends-left wait_for 20 sh -c '! xs-xenia exists /local/domain/0/backend/vif || test -z "$(xs-xenia list /local/domain/0/backend/vif)"'
 check net-memory-back wait_for 30 sh -c "test \"\$(xl info | sed -n 's/^free_memory *: //p')\" = $free0"
 xl list
-echo "NET-DONE"
+echo "NET-DONE uptime=$(cut -d" " -f1 /proc/uptime)"
