@@ -853,7 +853,11 @@ static int cmd_dmesg(int argc, char **argv)
     buf = hcall_buf_alloc(h, len);
     if ( !buf )
         return xl_err("out of memory"), 1;
-    /* Non-incremental reads from the start; -c clears after reading. */
+    /*
+     * From the start (or the last clear) on; with -c each read also clears
+     * up to where it got, as libxl does: the hypervisor clears only what a
+     * read consumed, so a separate empty read with clear set clears nothing.
+     */
     for ( uint32_t index = 0;; )
     {
         memset(&s, 0, sizeof(s));
@@ -861,7 +865,7 @@ static int cmd_dmesg(int argc, char **argv)
         s.u.readconsole.incremental = 1;
         s.u.readconsole.index = index;
         s.u.readconsole.count = len;
-        s.u.readconsole.clear = 0;
+        s.u.readconsole.clear = (uint8_t)clear;
         set_xen_guest_handle(s.u.readconsole.buffer, buf);
         if ( hcall_sysctl(h, &s) < 0 )
             return xl_err("sysctl readconsole: %s", strerror(errno)), 1;
@@ -869,16 +873,6 @@ static int cmd_dmesg(int argc, char **argv)
             break;
         fwrite(buf, 1, s.u.readconsole.count, stdout);
         index = s.u.readconsole.index;
-    }
-    if ( clear )
-    {
-        memset(&s, 0, sizeof(s));
-        s.cmd = XEN_SYSCTL_readconsole;
-        s.u.readconsole.clear = 1;
-        s.u.readconsole.count = 0;
-        set_xen_guest_handle(s.u.readconsole.buffer, buf);
-        if ( hcall_sysctl(h, &s) < 0 )
-            return xl_err("sysctl readconsole: %s", strerror(errno)), 1;
     }
     hcall_buf_free(h, buf, len);
     return 0;

@@ -1124,6 +1124,36 @@ void gnttab_release_mappings(struct grant_table *lgt)
     gnttab_env_unlock(lgt);
 }
 
+/* ---- usage, for the 'g' debug key ---- */
+
+void gnttab_count_usage(struct grant_table *gt, struct gnttab_usage *u)
+{
+    grant_ref_t ref;
+    grant_handle_t h;
+
+    *u = (struct gnttab_usage){
+        .version = gt->version,
+        .nr_frames = gt->nr_frames,
+        .max_frames = gt->max_frames,
+        .maptrack_frames = gt->maptrack_frames,
+        .max_maptrack_frames = gt->max_maptrack_frames,
+    };
+    for ( ref = 0; ref < gnttab_nr_entries(gt); ref++ )
+    {
+        /* The guest may be changing it: one read, a snapshot. */
+        uint16_t flags = __atomic_load_n(gt->version == 2
+                                             ? &shared_v2(gt, ref)->hdr.flags
+                                             : &shared_of(gt, ref)->flags,
+                                         __ATOMIC_RELAXED);
+
+        u->entries_in_use += (flags & GTF_type_mask) != GTF_invalid;
+        u->active += is_pinned(active_of(gt, ref));
+    }
+    for ( h = 0; h < gt->maptrack_frames * GNTTAB_MAPTRACK_PER_FRAME; h++ )
+        u->maptrack_in_use += (maptrack_of(gt, h)->flags &
+                               (GNTMAP_host_map | GNTMAP_device_map)) != 0;
+}
+
 /* ---- copy ---- */
 
 struct copy_buf {

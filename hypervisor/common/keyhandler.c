@@ -41,6 +41,7 @@ static const struct {
     {'q', dump_domains, "dump domains and their vCPUs"},
     {'r', dump_runqueues, "dump what each CPU runs and queues"},
     {'e', dump_evtchn, "dump event channels"},
+    {'g', dump_grant_tables, "print grant table usage"},
     {'t', dump_time, "show system time"},
     {'m', dump_memory, "show free memory"},
     {'R', reboot_now, "reboot the machine"},

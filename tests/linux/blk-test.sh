@@ -7,10 +7,15 @@
 # cycles that must leak no event channel or page), then xl creates
 # Debian's kernel as a DomU with an ext4 image as xvda; the DomU mounts it
 # and writes files, powers off, and the image is fsck-clean and holds
-# them; a second one is destroyed.  Persistent grants are tested on and
-# off (module parameter feature_persistent at both ends).  Broken disk
-# specs give one line and create nothing.  xenia_blk_cycles=N sets the
-# number of attach/detach cycles (10).
+# them, and is shut down by xl shutdown with it mounted and busy; a second
+# is destroyed in the same state, a third while paused.  After the cycles
+# and after each end, Dom0 holds no more grant mappings and event
+# channels than before (debug keys 'g' and 'e', leaks.sh), no grant of
+# the dead DomU is in use, the memory is back, the loop device and the
+# xenstore paths are gone.  Persistent grants are tested on and off
+# (module parameter feature_persistent at both ends).  Broken disk specs
+# give one line and create nothing.  xenia_blk_cycles=N sets the number
+# of attach/detach cycles (20).
 T=/tmp/blk
 LOG=/var/log/xen/console
 mkdir -p $T
@@ -57,6 +62,23 @@ vbd_gone() { # domid devid
 }
 ln -sf /bin/xs-xenia /bin/xenstore-exists 2>/dev/null
 ln -sf /bin/xs-xenia /bin/xenstore-read 2>/dev/null
+. /bin/leaks.sh
+# Everything a finished DomU (or Dom0's own xvdb) must have given back,
+# against what was counted before (count_before).
+count_before() { held0=$(grants_held 0); evt0=$(evtchns_of 0); }
+check_back() { # prefix, domid whose grants must be unused (or none)
+    check $1-dom0-grant-mappings-back wait_for 20 is "Dom0's grant mappings" "$held0" grants_held 0
+    check $1-dom0-event-channels-back wait_for 20 is "Dom0's event channels" "$evt0" evtchns_of 0
+    [ -z "$2" ] ||
+        check $1-no-domu-grant-in-use wait_for 20 is "grants of d$2 in use" 0 grants_used_of $2
+}
+# While a device is up, Dom0 maps its grants: the counts can tell.
+in_use() { # domid
+    [ "$(grants_used_of $1)" -gt 0 ] && [ "$(grants_held 0)" -gt "$held0" ]
+}
+# xl dmesg -c clears what it read: the next read starts after it.
+check xl-dmesg-clears sh -c "xl debug-keys g && xl dmesg -c | grep -q 'grant.table' &&
+    ! xl dmesg | grep -q 'grant.table'"
 
 
 # ---- M1: Dom0 is its own frontend ----
@@ -108,22 +130,28 @@ echo Y > /sys/module/xen_blkback/parameters/feature_persistent
 echo Y > /sys/module/xen_blkfront/parameters/feature_persistent
 ports0=$(dom0_ports)
 free0=$(free_k)
+count_before
+echo "BLK before the cycles: Dom0 holds $held0 grant mappings, $evt0 event channels"
 ncycles=$(sed -n 's/.*xenia_blk_cycles=\([0-9]*\).*/\1/p' /proc/cmdline)
-ncycles=${ncycles:-10}
+ncycles=${ncycles:-20}
 cycles() {
     i=0
     while [ $i -lt $ncycles ]; do
         attach_self || { echo "attach $i"; return 1; }
         dd if=/dev/xvdb of=/dev/null bs=64k count=16 2>/dev/null || { echo "read $i"; return 1; }
+        [ $i = 0 ] && grants_held 0 > $T/held-attached
         detach_self || { echo "detach $i"; return 1; }
         i=$((i + 1))
     done
 }
+t0=$(cut -d. -f1 /proc/uptime)
 check m1-attach-detach-cycles cycles
-echo "BLK $ncycles attach/detach cycles"
+echo "BLK $ncycles attach/detach cycles in $(($(cut -d. -f1 /proc/uptime) - t0)) s"
 check m1-no-event-channel-leaked sh -c "test \$(grep -c xen-dyn /proc/interrupts) = $ports0"
 check m1-no-page-leaked wait_for 10 free_is $free0
 echo "BLK free memory before/after cycles: $free0 / $(free_k) $free_unit"
+check m1-attached-dom0-holds-mappings sh -c "cat $T/held-attached; test \$(cat $T/held-attached) -gt $held0"
+check_back m1-cycles
 
 # ---- bad specs: one line, nothing created, no loop left ----
 n0=$(xl list | wc -l)
@@ -163,20 +191,27 @@ disk = [ 'file:$T/domu.img,xvda,w' ]
 on_poweroff = "destroy"
 CFG
 free1=$(free_k)
-check m2-xl-create xl create $T/domu.cfg
+count_before
+check m2-xl-create xl create $T/domu.cfg 'extra="console=hvc0 quiet loglevel=3 xenia_blk_hold"'
 id=$(xl domid blk1)
 check m2-vbd-connected wait_for 300 sh -c \
     "test \"\$(xenstore-read /local/domain/0/backend/vbd/$id/51712/state)\" = 4"
 check m2-domu-sees-xvda wait_for 60 grep -q DOMU-BLK-XVDA $LOG/guest-blk1.log
 check m3-domu-mounts-ext4 wait_for 60 grep -q DOMU-BLK-MOUNTED $LOG/guest-blk1.log
-check m3-domu-reads-host-file grep -q DOMU-BLK-READ-OK $LOG/guest-blk1.log
-check m3-domu-unmounts wait_for 120 grep -q DOMU-BLK-UMOUNTED $LOG/guest-blk1.log
-grep DOMU-BLK $LOG/guest-blk1.log | sed 's/^/    blk1| /'
+check m3-domu-reads-host-file wait_for 30 grep -q DOMU-BLK-READ-OK $LOG/guest-blk1.log
+check m3-domu-holds-disk-busy wait_for 120 grep -q DOMU-BLK-HOLDING $LOG/guest-blk1.log
 dmesg | grep "xen-blkback: backend/vbd/$id/51712" | tail -n 1 | sed 's/^/    dom0| /'
-# M4 after shutdown: the monitor destroys it and takes the device down.
+echo "BLK blk1 running: Dom0 holds $(grants_held 0) grant mappings, $(grants_used_of $id) grants of d$id in use"
+check m4-dom0-maps-domu-grants in_use $id
+# M4 after xl shutdown with the disk mounted and busy: the DomU's own
+# shutdown unmounts it, the monitor destroys it and takes the device down.
+check m4-xl-shutdown timeout 120 xl shutdown -w blk1
+check m3-domu-unmounts wait_for 20 grep -q DOMU-BLK-UMOUNTED $LOG/guest-blk1.log
+grep DOMU-BLK $LOG/guest-blk1.log | sed 's/^/    blk1| /'
 check m4-domu-powered-off wait_for 60 sh -c "! xl list $id"
 check m4-shutdown-paths-gone wait_for 20 vbd_gone $id 51712
 check m4-shutdown-loop-detached wait_for 20 no_loops
+check_back m4-shutdown $id
 check m3-image-fsck-clean e2fsck -fn $T/domu.img
 check_files() {
     mkdir -p $T/mnt && mount -t ext4 -o ro,loop $T/domu.img $T/mnt || return 1
@@ -190,14 +225,29 @@ check_files() {
 check m3-image-holds-domu-files check_files
 check m4-shutdown-memory-back wait_for 20 free_is $free1
 
+# ---- M4 after destroy: a DomU with its disk mounted and busy ----
+cp /lib/guests/blk.img $T/domu.img
+check m4-xl-create-busy xl create $T/domu.cfg 'name="blk2"' \
+    'extra="console=hvc0 quiet loglevel=3 xenia_blk_hold"'
+id=$(xl domid blk2)
+check m4-busy-domu-holds-disk wait_for 300 grep -q DOMU-BLK-HOLDING $LOG/guest-blk2.log
+check m4-busy-dom0-maps-domu-grants in_use $id
+check m4-xl-destroy-busy xl destroy blk2
+check m4-destroy-busy-gone wait_for 20 sh -c "! xl list $id"
+check m4-destroy-busy-paths-gone wait_for 20 vbd_gone $id 51712
+check m4-destroy-busy-loop-detached wait_for 20 no_loops
+check_back m4-destroy-busy $id
+check m4-destroy-busy-memory-back wait_for 20 free_is $free1
+
 # ---- M4 after destroy: a paused DomU with its disk attached ----
 cp /lib/guests/blk.img $T/domu.img
-check m4-xl-create-paused xl create -p $T/domu.cfg 'name="blk2"'
-id=$(xl domid blk2)
+check m4-xl-create-paused xl create -p $T/domu.cfg 'name="blk3"'
+id=$(xl domid blk3)
 check m4-paused-vbd-present xenstore-exists /local/domain/0/backend/vbd/$id/51712/physical-device
-check m4-xl-destroy xl destroy blk2
+check m4-xl-destroy xl destroy blk3
 check m4-destroy-gone wait_for 20 sh -c "! xl list $id"
 check m4-destroy-paths-gone wait_for 20 vbd_gone $id 51712
 check m4-destroy-loop-detached wait_for 20 no_loops
+check_back m4-destroy $id
 check m4-destroy-memory-back wait_for 20 free_is $free1
-echo "BLK-DONE"
+echo "BLK-DONE uptime=$(cut -d" " -f1 /proc/uptime)"

@@ -4,8 +4,11 @@
 # network (pv-devices.md §6, M5 and M6). Dom0 loads netback and sets up
 # xenbr0 (toolstack-up.sh); two Debian DomUs get a vif each and load
 # netfront from their initramfs. Dom0 <-> DomU and DomU <-> DomU ping with
-# no loss and a 64 MiB transfer arrives whole (bytes, checksum); then teardown
-# after shutdown and after destroy leaves no path, vif or page behind.
+# no loss and a 64 MiB transfer arrives whole (bytes, checksum); vif
+# attach/detach cycles (xenia_net_cycles=N, 20) and teardown after xl
+# shutdown and xl destroy, each with traffic on the vif, leave no path,
+# vif, page, event channel or grant mapping behind (the last two read
+# through the debug keys 'e' and 'g', leaks.sh).
 T=/tmp/net
 LOG=/var/log/xen/console
 mkdir -p $T
@@ -26,11 +29,16 @@ wait_for() { # seconds, command...: retries every 0.2 s (wall time: each
     "$@"
 }
 
+. /bin/leaks.sh
 check toolstack-up sh /bin/toolstack-up.sh
 check xenbr0-up sh -c 'ip addr show dev xenbr0 | grep -q "inet 10.0.0.1/24"'
 check netback-loaded grep -q '^xen_netback ' /proc/modules
 free_mb() { xl info | sed -n 's/^free_memory *: //p'; }
 free0=$(free_mb)
+# What Dom0 holds with no DomU: grant mappings and event channels.
+held0=$(grants_held 0)
+evt0=$(evtchns_of 0)
+echo "NET before the DomUs: Dom0 holds $held0 grant mappings, $evt0 event channels"
 
 # The DomU config: Debian's kernel as Dom0's, busybox and netfront.
 domu_cfg() { # name, mac, extra command line
@@ -116,9 +124,11 @@ check xl-network-list sh -c "xl network-list net1 | tee /dev/stderr | awk '
 # Hot-plug: vif 1 of net2 attached and detached again and again; each time
 # it connects and joins the bridge, and afterwards nothing of it is left.
 irqs() { grep -c "vif$id2\." /proc/interrupts; }
+ncycles=$(sed -n 's/.*xenia_net_cycles=\([0-9]*\).*/\1/p' /proc/cmdline)
+ncycles=${ncycles:-20}
 cycles() {
     i=0
-    while [ $i -lt ${NET_CYCLES:-10} ]; do
+    while [ $i -lt $ncycles ]; do
         xl network-attach net2 bridge=xenbr0 || return 1
         wait_for 60 sh -c "test \"\$(xs-xenia read /local/domain/0/backend/vif/$id2/1/state)\" = 4" ||
             return 1
@@ -132,8 +142,17 @@ cycles() {
     echo "$i cycles; Dom0 irqs of vif$id2.*: $(irqs)"
 }
 irq0=$(irqs)
+held1=$(grants_held 0)
+evt1=$(evtchns_of 0)
+t0=$(uptime_s)
 check xl-network-attach-detach-cycles cycles
+echo "NET $ncycles attach/detach cycles in $(($(uptime_s) - t0)) s"
 check cycles-leave-no-event-channels test "$(irqs)" = "$irq0"
+check cycles-dom0-event-channels-back wait_for 30 is "Dom0's event channels" "$evt1" evtchns_of 0
+# vif 0 stays up, and netback maps its transmit grants while packets are
+# in flight: no more than before (a leak of one a cycle is 20 more).
+held_no_more() { local h; h=$(grants_held 0); echo "Dom0's grant mappings: $h, before $held1"; [ "$h" -le "$held1" ]; }
+check cycles-dom0-grant-mappings-not-more wait_for 30 held_no_more
 check vif0-still-works sh -c 'ping -c 3 -W 2 10.0.0.3 | grep -q " 0% packet loss"'
 detach_bad() {
     ! xl network-detach net2 7 2>$T/e && grep -qx "Unknown device 7." $T/e
@@ -146,11 +165,27 @@ gone() { # domid, devid
         ! xs-xenia exists /local/domain/$1 && ! test -e /sys/class/net/vif$1.$2 &&
         ! ls /sys/class/net/xenbr0/brif | grep -q "^vif$1\."
 }
+# Dom0 maps each DomU's rings (and netback its receive grants) till then.
+maps_grants() { # Dom0 maps DomU $1's grants, and more than with no DomU
+    [ "$(grants_used_of $1)" -gt 0 ] && [ "$(grants_held 0)" -gt "$held0" ]
+}
+check dom0-maps-domu-grants maps_grants $id1
+# Each with traffic on its vif: Dom0 pings it meanwhile.
+ping -i 0.2 -W 1 10.0.0.2 > $T/ping1.out 2>&1 & pid=$!
 check xl-shutdown-net1 timeout 120 xl shutdown -w net1
+kill $pid
+check shutdown-with-traffic grep -q "bytes from 10.0.0.2" $T/ping1.out
 check teardown-after-shutdown wait_for 30 gone $id1 0
+check shutdown-no-domu-grant-in-use wait_for 30 is "grants of d$id1 in use" 0 grants_used_of $id1
+ping -i 0.2 -W 1 10.0.0.3 > $T/ping2.out 2>&1 & pid=$!
+check destroy-with-traffic wait_for 30 grep -q "bytes from 10.0.0.3" $T/ping2.out
 check xl-destroy-net2 xl destroy net2
+kill $pid
 check teardown-after-destroy wait_for 30 gone $id2 0
+check destroy-no-domu-grant-in-use wait_for 30 is "grants of d$id2 in use" 0 grants_used_of $id2
+check teardown-dom0-grant-mappings-back wait_for 30 is "Dom0's grant mappings" "$held0" grants_held 0
+check teardown-dom0-event-channels-back wait_for 30 is "Dom0's event channels" "$evt0" evtchns_of 0
 check no-vif-backends-left wait_for 20 sh -c '! xs-xenia exists /local/domain/0/backend/vif || test -z "$(xs-xenia list /local/domain/0/backend/vif)"'
 check net-memory-back wait_for 30 sh -c "test \"\$(xl info | sed -n 's/^free_memory *: //p')\" = $free0"
 xl list
-echo "NET-DONE"
+echo "NET-DONE uptime=$(cut -d" " -f1 /proc/uptime)"

@@ -1061,6 +1061,71 @@ static void test_transfer(void)
     teardown();
 }
 
+/*
+ * The 'g' debug key's numbers: granted entries, pinned ones, and the
+ * mapper's maptrack handles, back to where they were once all is unmapped.
+ */
+static void test_usage(void)
+{
+    struct gnttab_map_grant_ref a, b, c;
+    struct gnttab_usage u;
+
+    setup(4);
+    gnttab_count_usage(&tables[0], &u);
+    CHECK(u.version == 1 && u.nr_frames == 1 &&
+          u.max_frames == GNTTAB_MAX_FRAMES_DEFAULT);
+    CHECK(u.entries_in_use == 0 && u.active == 0 && u.maptrack_in_use == 0);
+    CHECK_EQ(u.max_maptrack_frames, 4);
+    grant(0, 1, 1, 2, GTF_permit_access);
+    grant(0, 2, 1, 3, GTF_permit_access | GTF_readonly);
+    grant(0, 3, 1, 4, GTF_accept_transfer);
+    a = map(1, 0, 1, GNTMAP_host_map, 0x1000);
+    b = map(1, 0, 1, GNTMAP_device_map, 0);  /* a second use of one entry */
+    c = map(1, 0, 2, GNTMAP_host_map | GNTMAP_readonly, 0x2000);
+    CHECK(a.status == GNTST_okay && b.status == GNTST_okay &&
+          c.status == GNTST_okay);
+    gnttab_count_usage(&tables[0], &u);
+    CHECK_EQ(u.entries_in_use, 3);
+    CHECK_EQ(u.active, 2);
+    CHECK_EQ(u.maptrack_in_use, 0); /* the granter maps nothing */
+    gnttab_count_usage(&tables[1], &u);
+    CHECK_EQ(u.entries_in_use, 0);
+    CHECK_EQ(u.active, 0);
+    CHECK_EQ(u.maptrack_in_use, 3);
+    CHECK_EQ(u.maptrack_frames, 1);
+    /* Half of a's entry's uses gone: still active, one handle fewer. */
+    CHECK_EQ(unmap(1, a.handle, 0x1000, 0), GNTST_okay);
+    gnttab_count_usage(&tables[0], &u);
+    CHECK_EQ(u.active, 2);
+    gnttab_count_usage(&tables[1], &u);
+    CHECK_EQ(u.maptrack_in_use, 2);
+    CHECK_EQ(unmap(1, b.handle, 0, b.dev_bus_addr), GNTST_okay);
+    CHECK_EQ(unmap(1, c.handle, 0x2000, 0), GNTST_okay);
+    gnttab_count_usage(&tables[0], &u);
+    CHECK(u.entries_in_use == 3 && u.active == 0);
+    gnttab_count_usage(&tables[1], &u);
+    CHECK_EQ(u.maptrack_in_use, 0);
+    CHECK_EQ(u.maptrack_frames, 1); /* kept, as Xen keeps its frames */
+    /* A mapping the release drops is no longer counted either. */
+    a = map(1, 0, 1, GNTMAP_device_map, 0);
+    CHECK_EQ(a.status, GNTST_okay);
+    gnttab_release_mappings(&tables[1]);
+    gnttab_count_usage(&tables[0], &u);
+    CHECK_EQ(u.active, 0);
+    gnttab_count_usage(&tables[1], &u);
+    CHECK(u.maptrack_in_use == 0 && u.maptrack_frames == 0);
+    /* v2 counts its own entries. */
+    grant(0, 1, 1, 2, 0);
+    grant(0, 2, 1, 3, 0);
+    grant(0, 3, 1, 4, 0);
+    CHECK_EQ(set_version(0, 2), 0);
+    grant_v2(0, 9, 1, 5, GTF_permit_access);
+    gnttab_count_usage(&tables[0], &u);
+    CHECK(u.version == 2 && u.entries_in_use == 1 && u.active == 0);
+    all_frames_unreferenced();
+    teardown();
+}
+
 static void run_tests(void)
 {
     test_transfer();
@@ -1073,6 +1138,7 @@ static void run_tests(void)
     test_maptrack_limit();
     test_implicit_unmap();
     test_release();
+    test_usage();
     test_copy();
     test_v2_version();
     test_v2_use();

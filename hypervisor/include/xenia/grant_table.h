@@ -227,6 +227,20 @@ int gnttab_transfer_complete(struct grant_table *rgt, grant_ref_t ref,
  */
 void gnttab_release_mappings(struct grant_table *lgt);
 
+/*
+ * A table in numbers, for the 'g' debug key and the tests' leak checks:
+ * entries the guest has filled in (any type but GTF_invalid), entries
+ * pinned by a user (mapped or being copied: "active", as Xen calls them),
+ * and the maptrack handles of mappings this domain holds of other
+ * domains' (or its own) grants. The caller holds the table's lock.
+ */
+struct gnttab_usage {
+    unsigned int version, nr_frames, max_frames;
+    unsigned int entries_in_use, active;
+    unsigned int maptrack_in_use, maptrack_frames, max_maptrack_frames;
+};
+void gnttab_count_usage(struct grant_table *gt, struct gnttab_usage *u);
+
 /* Shared-entry transitions (v1), exposed for the host tests. */
 int gnttab_set_status(grant_entry_v1_t *e, bool pinned, bool readonly,
                       bool mapping, domid_t user);

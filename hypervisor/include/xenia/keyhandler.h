@@ -10,5 +10,6 @@ void handle_keypress(char key);
 void dump_domains(void);         /* domain.c: domains and their vCPUs */
 void dump_runqueues(void);       /* sched.c: what each CPU runs and queues */
 void dump_evtchn(void);          /* event_channel_op.c: bound ports */
+void dump_grant_tables(void);    /* grant_table_op.c: grant table usage */
 
 #endif /* XENIA_KEYHANDLER_H */

@@ -37,6 +37,17 @@ static inline void spin_unlock(spinlock_t *l)
     __atomic_store_n(&l->head, (uint16_t)(l->head + 1), __ATOMIC_RELEASE);
 }
 
+/* Take the lock only if nobody holds or waits for it (a debug dump's way). */
+static inline bool spin_trylock(spinlock_t *l)
+{
+    uint16_t head = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
+    uint16_t tail = head;
+
+    return __atomic_compare_exchange_n(&l->tail, &tail, (uint16_t)(head + 1),
+                                       false, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED);
+}
+
 static inline bool spin_is_locked(const spinlock_t *l)
 {
     return l->head != l->tail;
