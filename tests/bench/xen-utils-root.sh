@@ -35,9 +35,15 @@ mkdir -p "$root/etc/xen"
 cp /etc/xen/xl.conf "$root/etc/xen/" || die "no /etc/xen/xl.conf"
 if [ "$hvm" = --hvm ]; then
     copy /usr/lib/xen-4.17/boot/hvmloader
+    # libxl hands hvmloader SeaBIOS for a qemu-xen guest.
+    copy /usr/share/seabios/bios-256k.bin
     copy /usr/libexec/xen-qemu-system-i386
-    # QEMU's -kernel goes through an option ROM from its data directory.
-    mkdir -p "$root/usr/share/qemu"
+    # QEMU's -kernel goes through an option ROM from its data directory,
+    # and it reads the keyboard map libxl gives it (-k en-us) even without
+    # a display.
+    mkdir -p "$root/usr/share/qemu/keymaps"
+    cp -L /usr/share/qemu/keymaps/en-us "$root/usr/share/qemu/keymaps/" ||
+        die "no /usr/share/qemu/keymaps/en-us"
     for f in linuxboot_dma.bin linuxboot.bin kvmvapic.bin; do
         [ -e "/usr/share/qemu/$f" ] && cp -L "/usr/share/qemu/$f" "$root/usr/share/qemu/"
     done
