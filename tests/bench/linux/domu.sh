@@ -36,12 +36,12 @@ XL=$(sed -n 's/^XL=//p' $T/toolstack.out)
     echo 'on_crash = "destroy"'
     # Xen emulates the TSC (rdtsc traps to it) unless the host's TSC is
     # known invariant, which QEMU TCG's is not; real hardware's is, and
-    # Xenia never emulates it. "native" makes all types read it directly.
+    # Xenia does not emulate it. "native" makes all types read it directly.
     # (Our xl has no such key.)
     [ "$XL" = xl ] || echo 'tsc_mode = "native"'
     if [ "$type" = hvm ]; then
-        # No display, no emulated devices but the serial port: the console
-        # is the PV one (hvc0), as for the other types.
+        # No display and no serial port: the console is the PV one
+        # (hvc0), as for the other types.
         echo 'device_model_version = "qemu-xen"'
         echo 'device_model_override = "/usr/libexec/xen-qemu-system-i386"'
         echo 'vga = "none"'
