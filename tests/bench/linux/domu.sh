@@ -56,9 +56,8 @@ if ! $XL create -q $T/ubench.cfg > $T/create.out 2>&1; then
     echo "BENCH-FAIL domu: xl create failed: $(tail -n 1 $T/create.out)"
     sed 's/^/    | /' $T/create.out | head -n 30
     # An HVM guest's device model (QEMU) logs why it stopped here.
-    for f in /var/log/xen/qemu-dm-ubench.log; do
-        [ -s $f ] && { echo "    $f:"; tail -n 20 $f | sed 's/^/    | /'; }
-    done
+    dm=/var/log/xen/qemu-dm-ubench.log
+    [ -s $dm ] && { echo "    $dm:"; tail -n 20 $dm | sed 's/^/    | /'; }
     exit 1
 fi
 # The console daemon opens the log once it sees the console.
