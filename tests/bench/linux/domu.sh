@@ -32,8 +32,10 @@ XL=$(sed -n 's/^XL=//p' $T/toolstack.out)
     echo "memory = ${mem:-512}"
     echo "vcpus = 1"
     echo 'on_poweroff = "destroy"'
-    echo 'on_reboot = "destroy"'
-    echo 'on_crash = "destroy"'
+    # A crashed or rebooting (panic=-1) DomU is kept until its last
+    # console lines are relayed, and its state reported.
+    echo 'on_reboot = "preserve"'
+    echo 'on_crash = "preserve"'
     # Xen emulates the TSC (rdtsc traps to it) unless the host's TSC is
     # known invariant, which QEMU TCG's is not; real hardware's is, and
     # Xenia does not emulate it. "native" makes all types read it directly.
@@ -64,18 +66,33 @@ fi
 i=0
 while [ ! -e $LOG ] && [ $i -lt 300 ]; do sleep 0.2; i=$((i + 1)); done
 [ -e $LOG ] || { echo "BENCH-FAIL domu: no console log $LOG"; $XL destroy ubench; exit 1; }
+# The DomU's state letters in xl list (r b p s c d), empty once it is gone.
+state() { $XL list ubench 2>/dev/null | awk 'NR == 2 { print $5 }'; }
 # tail -f relays as the lines come (a run killed by its timeout still
 # shows how far the DomU got); it polls once a second, and the watcher
 # every 5 s: the little Dom0 work that runs beside the DomU's benchmarks.
+# The watcher ends the relay when the DomU is shut down, crashed, or gone
+# twice in a row (one failed xl list is no proof).
 mkfifo $T/fifo
 tail -n +1 -f $LOG > $T/fifo &
 tail_pid=$!
-( while $XL list ubench > /dev/null 2>&1; do sleep 5; done
+( miss=0
+  while [ $miss -lt 2 ]; do
+      s=$(state)
+      case $s in
+      "") miss=$((miss + 1)) ;;
+      *[sc]*) break ;;
+      *) miss=0 ;;
+      esac
+      sleep 5
+  done
   sleep 2; kill $tail_pid ) &
 watch_pid=$!
 while IFS= read -r line; do
     echo "(domu) $line"
 done < $T/fifo
 kill $watch_pid 2>/dev/null
-$XL list ubench > /dev/null 2>&1 && $XL destroy ubench
+s=$(state)
+echo "BENCH-INFO domu: ended, xl list state '${s:-gone}'"
+[ -n "$s" ] && $XL destroy ubench
 exit 0
