@@ -226,7 +226,7 @@ def chart(out, modes, medians, header, ratios):
                     vals.append("%.4f" % (x / y) if x and y else "?")
                 f.write("%s %s\n" % (bench, " ".join(vals)))
             f.write("\n\n")
-    ratios = [medians[(m, a, b_)] / medians[(m, b, b_)]
+    values = [medians[(m, a, b_)] / medians[(m, b, b_)]
               for m, _ in modes for b_ in BENCHES for a, b in ratios
               if medians.get((m, a, b_)) and medians.get((m, b, b_))]
     png = os.path.join(out, "ratios.png")
@@ -246,7 +246,7 @@ def chart(out, modes, medians, header, ratios):
         "set key outside right top vertical",
         "set xtics noenhanced",
         # Room above the tallest bar for its figure; 1.0 always in view.
-        "set yrange [%g:%g]" % (min([0.5] + ratios) / 1.5, max([2.0] + ratios) * 1.6),
+        "set yrange [%g:%g]" % (min([0.5] + values) / 1.5, max([2.0] + values) * 1.6),
         "set multiplot layout %d,1 title '%s' noenhanced" % (
             len(modes), header[0].replace("'", "") if header else ""),
     ]
