@@ -16,18 +16,25 @@ import subprocess
 import sys
 
 HVS = [("native", "native"), ("xen", "Xen 4.17"), ("xenia", "Xenia"),
-       ("lean", "Xenia lean")]
+       ("lean", "Xenia lean"), ("xenia-domu", "Xenia PV DomU"),
+       ("xen-domu", "Xen PV DomU"), ("xen-pvh", "Xen PVH DomU"),
+       ("xen-hvm", "Xen HVM DomU")]
 MODES = [("icount", "-icount shift=0,sleep=off: guest time counts instructions, repeatable"),
          ("tcg", "plain TCG: guest time is host time, noisy")]
 # The guest's order; the last two rows are not per-operation figures.
 BENCHES = ["null_syscall", "fork_exit", "fork_exec", "page_fault",
            "pipe_roundtrip", "mmap_munmap", "cpu_loop", "boot_to_init"]
 WALL = "wall_per_run"
-RATIOS = [("xen", "native"), ("xenia", "native"), ("xenia", "xen"), ("lean", "xenia")]
+RATIOS = [("xen", "native"), ("xenia", "native"), ("xenia", "xen"), ("lean", "xenia"),
+          ("xen-domu", "native"), ("xenia-domu", "native"), ("xenia-domu", "xen-domu"),
+          ("xen-pvh", "native"), ("xen-pvh", "xen-domu"),
+          ("xen-hvm", "native"), ("xen-hvm", "xen-pvh")]
 NAME = dict(HVS)
-SHORT = {"native": "nat", "xen": "Xen", "xenia": "Xenia", "lean": "Lean"}
+SHORT = {"native": "nat", "xen": "Xen", "xenia": "Xenia", "lean": "Lean",
+         "xenia-domu": "XeniaU", "xen-domu": "XenU", "xen-pvh": "PVH",
+         "xen-hvm": "HVM"}
 
-LOG_RE = re.compile(r"^(icount|tcg)-(native|xen|xenia|lean)-(\d+)\.log$")
+LOG_RE = re.compile(r"^(icount|tcg)-(%s)-(\d+)\.log$" % "|".join(h for h, _ in HVS))
 
 
 class Run:
@@ -126,17 +133,21 @@ def main():
             runs.setdefault((mode, hv), []).append(
                 parse(os.path.join(logs, name), mode, hv, rnd))
     modes = [(m, d) for m, d in MODES if any(k[0] == m for k in runs)]
+    # Only the configurations this run had, and the ratios between them.
+    ran = {k[1] for k in runs}
+    hvs = [(h, n) for h, n in HVS if h in ran]
+    ratios = [(a, b) for a, b in RATIOS if a in ran and b in ran]
 
     text = list(header) + [""]
     medians = {}                # (mode, hv, bench) -> seconds
     for mode, desc in modes:
         text.append("== %s (%s)" % (mode, desc))
-        cols = ["benchmark"] + [NAME[h] for h, _ in HVS] + \
-            ["%s/%s" % (SHORT[a], SHORT[b]) for a, b in RATIOS]
+        cols = ["benchmark"] + [NAME[h] for h, _ in hvs] + \
+            ["%s/%s" % (SHORT[a], SHORT[b]) for a, b in ratios]
         rows = []
         for bench in BENCHES + [WALL]:
             row = [bench if bench != WALL else "wall per run (host)"]
-            for hv, _ in HVS:
+            for hv, _ in hvs:
                 rs = runs.get((mode, hv), [])
                 vals = [r.values[bench] for r in rs if bench in r.values]
                 if not rs:
@@ -149,7 +160,7 @@ def main():
                     if len(vals) < len(rs):
                         cell += " (%d/%d)" % (len(vals), len(rs))
                     row.append(cell)
-            for a, b in RATIOS:
+            for a, b in ratios:
                 x, y = medians.get((mode, a, bench)), medians.get((mode, b, bench))
                 row.append("%.2f" % (x / y) if x and y else "-")
             rows.append(row)
@@ -194,10 +205,11 @@ def main():
     sys.stdout.write(report)
     with open(os.path.join(out, "results.txt"), "w") as f:
         f.write(report)
-    chart(out, modes, medians, header)
+    if ratios:
+        chart(out, modes, medians, header, ratios)
 
 
-def chart(out, modes, medians, header):
+def chart(out, modes, medians, header, ratios):
     gnuplot = shutil.which("gnuplot")
     if not gnuplot:
         print("bench: gnuplot is missing, no chart drawn", file=sys.stderr)
@@ -206,21 +218,22 @@ def chart(out, modes, medians, header):
     with open(dat, "w") as f:
         for mode, _ in modes:
             f.write("# %s: benchmark %s\n" % (
-                mode, " ".join("%s/%s" % (a, b) for a, b in RATIOS)))
+                mode, " ".join("%s/%s" % (a, b) for a, b in ratios)))
             for bench in BENCHES:
                 vals = []
-                for a, b in RATIOS:
+                for a, b in ratios:
                     x, y = medians.get((mode, a, bench)), medians.get((mode, b, bench))
                     vals.append("%.4f" % (x / y) if x and y else "?")
                 f.write("%s %s\n" % (bench, " ".join(vals)))
             f.write("\n\n")
-    ratios = [medians[(m, a, b_)] / medians[(m, b, b_)]
-              for m, _ in modes for b_ in BENCHES for a, b in RATIOS
+    values = [medians[(m, a, b_)] / medians[(m, b, b_)]
+              for m, _ in modes for b_ in BENCHES for a, b in ratios
               if medians.get((m, a, b_)) and medians.get((m, b, b_))]
     png = os.path.join(out, "ratios.png")
-    titles = ["%s / %s" % (NAME[a], NAME[b]) for a, b in RATIOS]
+    titles = ["%s / %s" % (NAME[a], NAME[b]) for a, b in ratios]
     gp = [
-        "set terminal pngcairo size 1400,%d font 'sans,11'" % (360 * len(modes) + 60),
+        "set terminal pngcairo size %d,%d font 'sans,11'" % (
+            900 + 110 * len(ratios), 360 * len(modes) + 60),
         "set output '%s'" % png,
         "set datafile missing '?'",
         "set style data histograms",
@@ -233,7 +246,7 @@ def chart(out, modes, medians, header):
         "set key outside right top vertical",
         "set xtics noenhanced",
         # Room above the tallest bar for its figure; 1.0 always in view.
-        "set yrange [%g:%g]" % (min([0.5] + ratios) / 1.5, max([2.0] + ratios) * 1.6),
+        "set yrange [%g:%g]" % (min([0.5] + values) / 1.5, max([2.0] + values) * 1.6),
         "set multiplot layout %d,1 title '%s' noenhanced" % (
             len(modes), header[0].replace("'", "") if header else ""),
     ]

@@ -1,9 +1,9 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Run in Dom0 by tests/linux/init (xenia_xl_bench): starts the toolstack
-# (Xen's xenstored and xenconsoled with Debian's xl when they are in the
-# initramfs, as tests/bench/xl/run puts them for Xen 4.17; ours
-# otherwise) and times xl create of our tiny test kernel and of Debian's
+# (tests/bench/toolstack-up.sh: Xen's xenstored and xenconsoled with
+# Debian's xl when they are in the initramfs, as tests/bench/xl/run puts
+# them for Xen 4.17; ours otherwise) and times xl create of our tiny test kernel and of Debian's
 # kernel. Prints per run "BENCH <kernel> n=<running> create_us=<xl create
 # returned, the domain running> line_us=<its first console line>
 # init_us=<its /init, Debian only> destroy_us=<xl destroy>", and for the
@@ -12,10 +12,7 @@
 G=/lib/guests
 T=/tmp/xlb
 LOG=/var/log/xen/console
-XEN=/usr/lib/xen-4.17/bin
-mkdir -p $T $LOG /run/xenstored /var/run/xenstored /var/lib/xenstored /var/log/xen \
-    /var/lib/xen /var/run/xen /var/lock /dev/pts
-grep -q ' /dev/pts ' /proc/mounts || mount -t devpts devpts /dev/pts
+mkdir -p $T
 export PATH=/bin:/usr/bin
 runs=$(sed -n 's/.*bench_runs=\([0-9]*\).*/\1/p' /proc/cmdline)
 runs=${runs:-5}
@@ -25,20 +22,9 @@ debian=$(sed -n 's/.*bench_debian=\([0-9]*\).*/\1/p' /proc/cmdline)
 debian=${debian:-1}
 now() { benchclock now; }
 
-if [ -x $XEN/xl ]; then
-    XL=$XEN/xl
-    $XEN/xenstored --pid-file /var/run/xenstored.pid || { echo "BENCH-FAIL xenstored"; exit 1; }
-    i=0
-    while [ ! -S /var/run/xenstored/socket ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
-    $XEN/xen-init-dom0 > $T/init-dom0.out 2>&1 || cat $T/init-dom0.out
-    $XEN/xenconsoled --log=guest --log-dir=$LOG --pid-file=/var/run/xenconsoled.pid ||
-        { echo "BENCH-FAIL xenconsoled"; exit 1; }
-    echo "BENCH-INFO toolstack: Debian's xl, xenstored and xenconsoled (xen-utils-4.17)"
-else
-    XL=xl
-    sh /bin/toolstack-up.sh || { echo "BENCH-FAIL toolstack-up"; exit 1; }
-    echo "BENCH-INFO toolstack: Xenia's xl, xenstored and xenia-consoled"
-fi
+sh /bin/bench-toolstack-up.sh > $T/toolstack.out || { cat $T/toolstack.out; exit 1; }
+grep -v '^XL=' $T/toolstack.out
+XL=$(sed -n 's/^XL=//p' $T/toolstack.out)
 sleep 1
 
 cfg() { # name kernel memory extra
