@@ -40,16 +40,17 @@ static bool has_error_code(unsigned int vector)
     return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
 }
 
-bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
-                            unsigned long eip, bool has_error,
-                            uint32_t error, bool mask_events)
+bool pv_bounce_frame_write(struct vcpu *v, struct cpu_user_regs *regs,
+                           unsigned long eip, bool has_error, uint32_t error,
+                           bool mask_events)
 {
     struct vcpu_info *vi = v->vcpu_info;
     uint8_t saved_mask = vi->evtchn_upcall_mask;
     unsigned long frame[8], rsp, cs = regs->cs;
     unsigned int n = 0;
+    bool from_user = !v->arch.kernel_mode;
 
-    if ( !v->arch.kernel_mode )
+    if ( from_user )
     {
         pv_toggle_guest_mode(v);
         rsp = v->arch.kernel_sp;
@@ -75,9 +76,8 @@ bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
     rsp -= n * sizeof(unsigned long);
     if ( copy_to_guest(rsp, frame, n * sizeof(unsigned long)) )
     {
-        gprintk(XENLOG_G_ERR, v, "cannot write a bounce frame at %#lx\n",
-                rsp);
-        domain_shutdown(v->domain, SHUTDOWN_crash);
+        if ( from_user )
+            pv_toggle_guest_mode(v);
         return false;
     }
 
@@ -91,6 +91,19 @@ bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
     if ( mask_events )
         vi->evtchn_upcall_mask = 1;
     return true;
+}
+
+bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
+                            unsigned long eip, bool has_error,
+                            uint32_t error, bool mask_events)
+{
+    if ( pv_bounce_frame_write(v, regs, eip, has_error, error, mask_events) )
+        return true;
+    gprintk(XENLOG_G_ERR, v, "cannot write a bounce frame below %#lx\n",
+            (v->arch.kernel_mode ? (unsigned long)regs->rsp
+                                 : v->arch.kernel_sp) & ~15UL);
+    domain_shutdown(v->domain, SHUTDOWN_crash);
+    return false;
 }
 
 void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs,

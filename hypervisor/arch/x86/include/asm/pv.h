@@ -32,11 +32,33 @@ void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs,
 bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
                             unsigned long eip, bool has_error,
                             uint32_t error, bool mask_events);
+/*
+ * Its frame writing alone, which the fast paths use with interrupts off:
+ * false, with nothing changed, if the guest stack cannot take the frame
+ * (the caller then crashes the domain, or leaves that to the slow path).
+ */
+bool pv_bounce_frame_write(struct vcpu *v, struct cpu_user_regs *regs,
+                           unsigned long eip, bool has_error, uint32_t error,
+                           bool mask_events);
 
 /* ---- Entering and leaving: SYSCALL, SYSENTER, hypercalls, iret. ---- */
 
 /* HYPERVISOR_iret (iret.c), dispatched from the SYSCALL entry. */
 long do_iret(struct cpu_user_regs *regs);
+/*
+ * Its common case, for the fast path with interrupts off: a frame that
+ * reads and whose selectors were checked before. false, with nothing
+ * changed, for do_iret to deal with.
+ */
+bool pv_iret_fast(struct vcpu *v, struct cpu_user_regs *regs);
+
+/*
+ * The fast paths (fastpath.c), called by the entries in entry.S with
+ * interrupts off and only the caller-saved registers in the frame. They
+ * return what the entry does next (PV_FAST_*, asm_defns.h).
+ */
+unsigned int pv_syscall_fast(struct cpu_user_regs *regs);
+unsigned int pv_page_fault_fast(struct cpu_user_regs *regs);
 /* From the SYSCALL entry: a hypercall, or a guest user's system call. */
 void pv_syscall_entry(struct cpu_user_regs *regs);
 /* From the SYSENTER entry (any mode): to the guest's sysenter callback. */
