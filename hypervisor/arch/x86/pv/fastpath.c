@@ -18,11 +18,13 @@
 #include <asm/eflags.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
+#include <asm/pv_bounce.h>
 
 #define PFEC_user_mode (1u << 2)
 
 /* sched_exit_to_guest()'s and pv_exit_to_guest()'s tests, read only. */
-static unsigned int exit_work(const struct vcpu *v, unsigned int cpu)
+static inline __attribute__((always_inline)) unsigned int
+exit_work(const struct vcpu *v, unsigned int cpu)
 {
     const struct vcpu_info *vi = v->vcpu_info;
 
@@ -34,7 +36,7 @@ static unsigned int exit_work(const struct vcpu *v, unsigned int cpu)
     return PV_FAST_DONE;
 }
 
-static unsigned int frame_cpu(const struct cpu_user_regs *regs)
+static inline unsigned int frame_cpu(const struct cpu_user_regs *regs)
 {
     return ((const struct cpu_info *)regs)->processor_id;
 }
@@ -53,8 +55,8 @@ unsigned int pv_syscall_fast(struct cpu_user_regs *regs)
         /* pv_syscall_entry()'s bounce, DF cleared (virtual SYSCALL_MASK). */
         unsigned long eip = v->arch.syscall_callback_eip;
 
-        if ( !eip || !pv_bounce_frame_write(v, regs, eip, false, 0,
-                                            v->arch.syscall_disables_events) )
+        if ( !eip || !bounce_frame_write(v, regs, eip, false, 0,
+                                         v->arch.syscall_disables_events) )
             return PV_FAST_SLOW;
         regs->rflags &= ~X86_EFLAGS_DF;
     }
@@ -74,9 +76,9 @@ unsigned int pv_page_fault_fast(struct cpu_user_regs *regs)
 
     if ( v->arch.kernel_mode || !ti->address )
         return PV_FAST_SLOW;
-    if ( !pv_bounce_frame_write(v, regs, ti->address, true,
-                                regs->error_code | PFEC_user_mode,
-                                TI_GET_IF(ti)) )
+    if ( !bounce_frame_write(v, regs, ti->address, true,
+                             regs->error_code | PFEC_user_mode,
+                             TI_GET_IF(ti)) )
     {
         /* Its own fault on the guest stack changed CR2: the slow path reads it. */
         write_cr2(cr2);

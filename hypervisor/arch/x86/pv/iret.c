@@ -7,6 +7,7 @@
 #include <xenia/sched.h>
 #include <asm/eflags.h>
 #include <asm/pv.h>
+#include <asm/pv_bounce.h>
 
 
 static bool canonical(unsigned long va)
@@ -22,7 +23,7 @@ static bool canonical(unsigned long va)
  * Another vCPU may change a descriptor between this check and the IRETQ:
  * ret_to_guest's fault fixup on the IRETQ covers that race.
  */
-static bool iret_frame_cached(const struct vcpu *v, uint16_t cs, uint16_t ss,
+static inline bool iret_frame_cached(const struct vcpu *v, uint16_t cs, uint16_t ss,
                               unsigned long gen)
 {
     unsigned int i;
@@ -56,17 +57,18 @@ static bool iret_frame_ok(struct vcpu *v, const struct iret_context *ic)
 }
 
 /* Going back to user space: does it have its own page table to run on? */
-static bool iret_to_user(const struct vcpu *v, const struct iret_context *ic)
+static inline bool iret_to_user(const struct vcpu *v, const struct iret_context *ic)
 {
     return (ic->cs & 3) == 3 && v->arch.kernel_mode;
 }
 
 /* Load a checked frame: the mode, the registers, the event mask. */
-static void iret_load(struct vcpu *v, struct cpu_user_regs *regs,
+static inline __attribute__((always_inline)) void
+iret_load(struct vcpu *v, struct cpu_user_regs *regs,
                       const struct iret_context *ic)
 {
     if ( iret_to_user(v, ic) )
-        pv_toggle_guest_mode(v); /* user space runs on its own page table */
+        toggle_guest_mode(v); /* user space runs on its own page table */
     regs->rip = ic->rip;
     regs->cs = ic->cs | 3;
     regs->rsp = ic->rsp;

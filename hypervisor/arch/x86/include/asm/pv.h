@@ -32,14 +32,6 @@ void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs,
 bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
                             unsigned long eip, bool has_error,
                             uint32_t error, bool mask_events);
-/*
- * Its frame writing alone, which the fast paths use with interrupts off:
- * false, with nothing changed, if the guest stack cannot take the frame
- * (the caller then crashes the domain, or leaves that to the slow path).
- */
-bool pv_bounce_frame_write(struct vcpu *v, struct cpu_user_regs *regs,
-                           unsigned long eip, bool has_error, uint32_t error,
-                           bool mask_events);
 
 /* ---- Entering and leaving: SYSCALL, SYSENTER, hypercalls, iret. ---- */
 
