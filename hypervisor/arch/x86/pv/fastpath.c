@@ -41,26 +41,37 @@ static inline unsigned int frame_cpu(const struct cpu_user_regs *regs)
     return ((const struct cpu_info *)regs)->processor_id;
 }
 
+/* pv_syscall_entry()'s bounce, DF cleared (virtual SYSCALL_MASK). */
+static unsigned int __attribute__((noinline))
+syscall_bounce(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    unsigned long eip = v->arch.syscall_callback_eip;
+
+    if ( !eip || !bounce_frame_write(v, regs, eip, false, 0,
+                                     v->arch.syscall_disables_events) )
+        return PV_FAST_SLOW;
+    regs->rflags &= ~X86_EFLAGS_DF;
+    return exit_work(v, frame_cpu(regs));
+}
+
+static unsigned int __attribute__((noinline))
+hypercall_iret(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    if ( !pv_iret_fast(v, regs) )
+        return PV_FAST_SLOW;
+    return exit_work(v, frame_cpu(regs));
+}
+
+/* Every other hypercall leaves at once, with nothing saved for it here. */
 unsigned int pv_syscall_fast(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current_vcpu();
 
-    if ( v->arch.kernel_mode )
-    {
-        if ( regs->rax != __HYPERVISOR_iret || !pv_iret_fast(v, regs) )
-            return PV_FAST_SLOW;
-    }
-    else
-    {
-        /* pv_syscall_entry()'s bounce, DF cleared (virtual SYSCALL_MASK). */
-        unsigned long eip = v->arch.syscall_callback_eip;
-
-        if ( !eip || !bounce_frame_write(v, regs, eip, false, 0,
-                                         v->arch.syscall_disables_events) )
-            return PV_FAST_SLOW;
-        regs->rflags &= ~X86_EFLAGS_DF;
-    }
-    return exit_work(v, frame_cpu(regs));
+    if ( !v->arch.kernel_mode )
+        return syscall_bounce(v, regs);
+    if ( regs->rax == __HYPERVISOR_iret )
+        return hypercall_iret(v, regs);
+    return PV_FAST_SLOW;
 }
 
 /*
@@ -68,13 +79,13 @@ unsigned int pv_syscall_fast(struct cpu_user_regs *regs)
  * to emulate there (the guest kernel's alone), so it goes to the guest's
  * handler with CR2 in vcpu_info and the user bit in the error code.
  */
-unsigned int pv_page_fault_fast(struct cpu_user_regs *regs)
+static unsigned int __attribute__((noinline))
+user_page_fault(struct vcpu *v, struct cpu_user_regs *regs)
 {
-    struct vcpu *v = current_vcpu();
     const struct trap_info *ti = &v->arch.trap_ctxt[14];
     unsigned long cr2 = read_cr2();
 
-    if ( v->arch.kernel_mode || !ti->address )
+    if ( !ti->address )
         return PV_FAST_SLOW;
     if ( !bounce_frame_write(v, regs, ti->address, true,
                              regs->error_code | PFEC_user_mode,
@@ -86,4 +97,14 @@ unsigned int pv_page_fault_fast(struct cpu_user_regs *regs)
     }
     v->vcpu_info->arch.cr2 = cr2;
     return exit_work(v, frame_cpu(regs));
+}
+
+/* The guest kernel's own faults (writable page tables) leave at once. */
+unsigned int pv_page_fault_fast(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current_vcpu();
+
+    if ( v->arch.kernel_mode )
+        return PV_FAST_SLOW;
+    return user_page_fault(v, regs);
 }
