@@ -12,7 +12,6 @@
  * shutdown, an event to deliver.
  */
 #include <xenia/sched.h>
-#include <xenia/softirq.h>
 #include <asm/asm_defns.h>
 #include <asm/current.h>
 #include <asm/eflags.h>
@@ -21,25 +20,6 @@
 #include <asm/pv_bounce.h>
 
 #define PFEC_user_mode (1u << 2)
-
-/* sched_exit_to_guest()'s and pv_exit_to_guest()'s tests, read only. */
-static inline __attribute__((always_inline)) unsigned int
-exit_work(const struct vcpu *v, unsigned int cpu)
-{
-    const struct vcpu_info *vi = v->vcpu_info;
-
-    if ( softirq_pending(cpu, SCHEDULE_SOFTIRQ) || v->pause_flags ||
-         v->domain->is_shutting_down ||
-         (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
-          v->arch.event_callback_eip) )
-        return PV_FAST_EXIT;
-    return PV_FAST_DONE;
-}
-
-static inline unsigned int frame_cpu(const struct cpu_user_regs *regs)
-{
-    return ((const struct cpu_info *)regs)->processor_id;
-}
 
 /* pv_syscall_entry()'s bounce, DF cleared (virtual SYSCALL_MASK). */
 static unsigned int __attribute__((noinline))
@@ -51,15 +31,7 @@ syscall_bounce(struct vcpu *v, struct cpu_user_regs *regs)
                                      v->arch.syscall_disables_events) )
         return PV_FAST_SLOW;
     regs->rflags &= ~X86_EFLAGS_DF;
-    return exit_work(v, frame_cpu(regs));
-}
-
-static unsigned int __attribute__((noinline))
-hypercall_iret(struct vcpu *v, struct cpu_user_regs *regs)
-{
-    if ( !pv_iret_fast(v, regs) )
-        return PV_FAST_SLOW;
-    return exit_work(v, frame_cpu(regs));
+    return fast_exit_work(v, regs);
 }
 
 /* Every other hypercall leaves at once, with nothing saved for it here. */
@@ -70,7 +42,7 @@ unsigned int pv_syscall_fast(struct cpu_user_regs *regs)
     if ( !v->arch.kernel_mode )
         return syscall_bounce(v, regs);
     if ( regs->rax == __HYPERVISOR_iret )
-        return hypercall_iret(v, regs);
+        return pv_iret_fast(v, regs);
     return PV_FAST_SLOW;
 }
 
@@ -96,7 +68,7 @@ user_page_fault(struct vcpu *v, struct cpu_user_regs *regs)
         return PV_FAST_SLOW;
     }
     v->vcpu_info->arch.cr2 = cr2;
-    return exit_work(v, frame_cpu(regs));
+    return fast_exit_work(v, regs);
 }
 
 /* The guest kernel's own faults (writable page tables) leave at once. */

@@ -108,10 +108,12 @@ long do_iret(struct cpu_user_regs *regs)
 }
 
 /*
- * The same checks, but a selector pair not in the cache (a descriptor
- * lookup) and every refusal are do_iret's: it reports them.
+ * The fast path's (fastpath.c), with interrupts off: the same checks, but
+ * a selector pair not in the cache (a descriptor lookup) and every
+ * refusal are do_iret's, which reports them: PV_FAST_SLOW, nothing
+ * changed.
  */
-bool pv_iret_fast(struct vcpu *v, struct cpu_user_regs *regs)
+unsigned int pv_iret_fast(struct vcpu *v, struct cpu_user_regs *regs)
 {
     struct iret_context ic;
 
@@ -120,10 +122,10 @@ bool pv_iret_fast(struct vcpu *v, struct cpu_user_regs *regs)
                             __atomic_load_n(&v->domain->desc_gen,
                                             __ATOMIC_ACQUIRE)) ||
          (iret_to_user(v, &ic) && !v->arch.guest_table_user) )
-        return false;
+        return PV_FAST_SLOW;
     iret_load(v, regs, &ic);
     regs->rax = ic.rax;
-    return true;
+    return fast_exit_work(v, regs);
 }
 
 /*

@@ -39,10 +39,10 @@ bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
 long do_iret(struct cpu_user_regs *regs);
 /*
  * Its common case, for the fast path with interrupts off: a frame that
- * reads and whose selectors were checked before. false, with nothing
- * changed, for do_iret to deal with.
+ * reads and whose selectors were checked before. PV_FAST_SLOW, with
+ * nothing changed, for do_iret to deal with.
  */
-bool pv_iret_fast(struct vcpu *v, struct cpu_user_regs *regs);
+unsigned int pv_iret_fast(struct vcpu *v, struct cpu_user_regs *regs);
 
 /*
  * The fast paths (fastpath.c), called by the entries in entry.S with

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Writing a PV bounce frame and switching the guest's mode: inline, so
- * that the general path (pv/traps.c) and the fast paths (pv/fastpath.c)
- * share one implementation and the fast paths pay no calls for it.
+ * that the general path (pv/traps.c) and the fast paths (pv/fastpath.c,
+ * pv/iret.c) share one implementation and the fast paths pay no calls
+ * for it; and the fast paths' test on the way out.
  */
 #ifndef ASM_PV_BOUNCE_H
 #define ASM_PV_BOUNCE_H
 
 #include <xenia/guest_access.h>
+#include <xenia/softirq.h>
+#include <asm/asm_defns.h>
+#include <asm/current.h>
 #include <asm/eflags.h>
 #include <asm/flushtlb.h>
 #include <asm/pv.h>
@@ -85,6 +89,25 @@ bounce_frame_write(struct vcpu *v, struct cpu_user_regs *regs,
     if ( mask_events )
         vi->evtchn_upcall_mask = 1;
     return true;
+}
+
+/*
+ * The fast paths' way out: sched_exit_to_guest()'s and pv_exit_to_guest()'s
+ * tests, read only. PV_FAST_EXIT if ret_to_guest has work to do.
+ */
+static inline __attribute__((always_inline)) unsigned int
+fast_exit_work(const struct vcpu *v, const struct cpu_user_regs *regs)
+{
+    const struct vcpu_info *vi = v->vcpu_info;
+    /* regs is the CPU's guest frame, at the start of its struct cpu_info. */
+    unsigned int cpu = ((const struct cpu_info *)regs)->processor_id;
+
+    if ( softirq_pending(cpu, SCHEDULE_SOFTIRQ) || v->pause_flags ||
+         v->domain->is_shutting_down ||
+         (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
+          v->arch.event_callback_eip) )
+        return PV_FAST_EXIT;
+    return PV_FAST_DONE;
 }
 
 #endif /* ASM_PV_BOUNCE_H */
