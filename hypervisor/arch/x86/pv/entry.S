@@ -42,7 +42,11 @@ lstar_enter:
         mov     %rsp, %rdi
         xor     %ebp, %ebp              /* guest %rbp is no frame of ours */
         sti
-        call    pv_syscall_entry
+        cmp     $PV_FAST_HYPERCALL, %eax
+        jne     4f
+        call    pv_hypercall            /* what pv_syscall_entry would call */
+        jmp     ret_to_guest
+4:      call    pv_syscall_entry
         jmp     ret_to_guest
 
         .globl  cstar_enter

@@ -43,7 +43,7 @@ unsigned int pv_syscall_fast(struct cpu_user_regs *regs)
         return syscall_bounce(v, regs);
     if ( regs->rax == __HYPERVISOR_iret )
         return pv_iret_fast(v, regs);
-    return PV_FAST_SLOW;
+    return PV_FAST_HYPERCALL; /* straight to pv_hypercall() */
 }
 
 /*
