@@ -17,17 +17,13 @@ static const struct scheduler *ops = &sched_rr;
 
 struct sched_cpu {
     spinlock_t lock;    /* the policy's queue for this CPU */
-    struct vcpu *curr;  /* whose registers are in the CPU's frame */
     struct timer slice;
     bool online;        /* sched_init_cpu() ran for it */
     s_time_t idle_since, idle_total; /* time with no vCPU (getcpuinfo) */
 };
 static DEFINE_PER_CPU(struct sched_cpu, sched_cpu);
-
-struct vcpu *current_vcpu(void)
-{
-    return this_cpu(sched_cpu).curr;
-}
+/* Whose registers are in the CPU's frame (current_vcpu()). */
+DEFINE_PER_CPU(struct vcpu *, sched_curr);
 
 static void slice_expired(void *data)
 {
@@ -40,7 +36,7 @@ void sched_init_cpu(unsigned int cpu)
     struct sched_cpu *sc = &per_cpu(sched_cpu, cpu);
 
     sc->lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
-    sc->curr = NULL;
+    per_cpu(sched_curr, cpu) = NULL;
     init_timer(&sc->slice, slice_expired, NULL, cpu);
     sc->idle_since = NOW();
     sc->online = true;
@@ -51,7 +47,7 @@ s_time_t sched_idle_time(unsigned int cpu)
     const struct sched_cpu *sc = &per_cpu(sched_cpu, cpu);
     s_time_t t = sc->idle_total;
 
-    if ( !sc->curr )
+    if ( !per_cpu(sched_curr, cpu) )
         t += NOW() - sc->idle_since;
     return t;
 }
@@ -106,7 +102,7 @@ void sched_wake(struct vcpu *v)
             runstate_change(v, RUNSTATE_runnable);
         ops->insert(v->processor, v);
         /* An idle CPU picks it at once; a busy one at its slice's end. */
-        if ( !sc->curr )
+        if ( !per_cpu(sched_curr, v->processor) )
             raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
     }
     spin_unlock_irqrestore(&sc->lock, flags);
@@ -118,7 +114,7 @@ void sched_sleep(struct vcpu *v)
     unsigned long flags = spin_lock_irqsave(&sc->lock);
 
     ops->remove(v->processor, v);
-    if ( sc->curr == v )
+    if ( per_cpu(sched_curr, v->processor) == v )
         raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
     else if ( v->runstate.state == RUNSTATE_runnable )
         runstate_change(v, v->pause_flags & VPF_blocked ? RUNSTATE_blocked
@@ -144,7 +140,7 @@ static struct vcpu *do_schedule(struct cpu_user_regs *frame)
 {
     unsigned int cpu = smp_processor_id();
     struct sched_cpu *sc = &per_cpu(sched_cpu, cpu);
-    struct vcpu *prev = sc->curr, *next;
+    struct vcpu *prev = per_cpu(sched_curr, cpu), *next;
 
     spin_lock(&sc->lock);
     next = ops->pick(cpu, prev);
@@ -166,7 +162,7 @@ static struct vcpu *do_schedule(struct cpu_user_regs *frame)
         sc->idle_total += NOW() - sc->idle_since;
     else if ( prev && !next )
         sc->idle_since = NOW();
-    sc->curr = next;
+    per_cpu(sched_curr, cpu) = next;
     spin_unlock(&sc->lock);
 
     if ( next != prev )
@@ -217,7 +213,7 @@ schedule_or_idle(struct cpu_user_regs *frame, unsigned int cpu, struct vcpu *v)
 struct vcpu *sched_exit_to_guest(struct cpu_user_regs *frame)
 {
     unsigned int cpu = smp_processor_id();
-    struct vcpu *v = this_cpu(sched_cpu).curr;
+    struct vcpu *v = this_cpu(sched_curr);
 
     if ( v && !softirq_pending(cpu, SCHEDULE_SOFTIRQ) && !v->pause_flags &&
          !v->domain->is_shutting_down )
@@ -248,12 +244,13 @@ void dump_runqueues(void)
     for ( unsigned int cpu = 0; cpu < CONFIG_NR_CPUS; cpu++ )
     {
         const struct sched_cpu *sc = &per_cpu(sched_cpu, cpu);
+        const struct vcpu *curr = per_cpu(sched_curr, cpu);
 
         if ( !sched_cpu_online(cpu) )
             continue;
-        if ( sc->curr )
+        if ( curr )
             printk(XENLOG_INFO "CPU %u: running d%uv%u, slice ends at %lu ns\n",
-                   cpu, sc->curr->domain->domain_id, sc->curr->vcpu_id,
+                   cpu, curr->domain->domain_id, curr->vcpu_id,
                    (unsigned long)sc->slice.expires);
         else
             printk(XENLOG_INFO "CPU %u: idle\n", cpu);

@@ -19,6 +19,8 @@ stub_\vec:
         .endif
         .if \vec == 1
         jmp     debug_ist_entry
+        .elseif \vec == 14
+        jmp     page_fault_entry
         .else
         jmp     common_entry
         .endif
@@ -75,8 +77,34 @@ debug_ist_entry:
         add     $UREGS_error_code, %rsp
         jmp     common_entry
 
+/*
+ * A #PF from a guest (the TSS put its frame at the top of the stack)
+ * tries pv_page_fault_fast first, on the caller-saved half of the frame
+ * and with interrupts still off, as lstar_enter does.
+ */
+page_fault_entry:
+        testb   $3, 16(%rsp)            /* cs */
+        jz      common_entry
+        cld
+        SAVE_SCRATCH
+        mov     %rsp, %rdi
+        call    pv_page_fault_fast
+        test    %eax, %eax
+        jnz     1f
+        RESTORE_SCRATCH
+        add     $8, %rsp
+2:      iretq
+1:      SAVE_PRESERVED
+        cmp     $PV_FAST_EXIT, %eax
+        je      ret_to_guest
+        jmp     common_entry_saved
+        .pushsection .ex_table, "a", @progbits
+        .quad   2b, iret_to_guest_faulted
+        .popsection
+
 common_entry:
         SAVE_ALL
+common_entry_saved:
         mov     %rsp, %rdi
         /* A frame record so stack traces walk into the interrupted code. */
         push    UREGS_rip(%rdi)

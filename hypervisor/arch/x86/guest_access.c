@@ -5,8 +5,6 @@
 #include <xenia/lib.h>
 #include <xen/xen.h>
 
-size_t raw_copy(void *dst, const void *src, size_t n);
-
 struct ex_entry {
     unsigned long insn, fixup;
 };
@@ -15,20 +13,6 @@ extern const struct ex_entry __start_ex_table[], __stop_ex_table[];
 /* The hypervisor's slots, as guest_access.h spells them. */
 BUILD_BUG_ON(HYPERVISOR_VIRT_START != 0xffff800000000000UL);
 BUILD_BUG_ON(HYPERVISOR_VIRT_END != 0xffff880000000000UL);
-
-int copy_from_guest(void *dst, unsigned long src, size_t len)
-{
-    if ( !guest_range_ok(src, len) )
-        return -EFAULT;
-    return raw_copy(dst, (const void *)src, len) ? -EFAULT : 0;
-}
-
-int copy_to_guest(unsigned long dst, const void *src, size_t len)
-{
-    if ( !guest_range_ok(dst, len) )
-        return -EFAULT;
-    return raw_copy((void *)dst, src, len) ? -EFAULT : 0;
-}
 
 unsigned long search_exception_table(unsigned long rip)
 {

@@ -20,6 +20,12 @@ BUILD_BUG_ON(offsetof(struct cpu_user_regs, rflags) != UREGS_rflags);
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, rsp) != UREGS_rsp);
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, es) != UREGS_es);
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, entry_vector) != UREGS_entry_vector);
+/* SAVE_PRESERVED's slots. */
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, r15) != 0x00);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, r12) != 0x18);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, rbp) != 0x20);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, rbx) != 0x28);
+BUILD_BUG_ON(offsetof(struct cpu_user_regs, r11) != 0x30);
 
 const char *const trap_names[32] = {
     "divide error", "debug", "nmi", "int3", "overflow", "bounds",

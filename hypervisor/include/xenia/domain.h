@@ -12,6 +12,7 @@
 #include <xen/xen.h>
 #include <xen/vcpu.h>
 #include <xen/sched.h>
+#include <asm/current.h>
 #include <asm/domain.h>
 
 #define MAX_VCPUS XEN_LEGACY_MAX_VCPUS /* vcpu_info slots in shared_info */
@@ -220,7 +221,14 @@ void vcpu_block(struct vcpu *v);
 /* v has something new to look at: if it runs on another CPU, tell it. */
 void vcpu_kick(struct vcpu *v);
 
-/* The vCPU running on this CPU, or NULL in the idle loop. */
-struct vcpu *current_vcpu(void);
+/*
+ * The vCPU running on this CPU, or NULL in the idle loop: the scheduler's
+ * (common/sched.c, which alone sets it), read inline on every entry.
+ */
+DECLARE_PER_CPU(struct vcpu *, sched_curr);
+static inline struct vcpu *current_vcpu(void)
+{
+    return this_cpu(sched_curr);
+}
 
 #endif /* XENIA_DOMAIN_H */

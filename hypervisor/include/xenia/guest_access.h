@@ -3,6 +3,7 @@
 #ifndef XENIA_GUEST_ACCESS_H
 #define XENIA_GUEST_ACCESS_H
 
+#include <xenia/errno.h>
 #include <xenia/types.h>
 
 /*
@@ -26,18 +27,35 @@ static inline bool guest_range_ok(unsigned long va, size_t len)
 
     if ( !len )
         return true;
-    if ( last < va || !va_canonical(va) || !va_canonical(last) )
-        return false;
-    /* Both halves of the canonical space are the guest's except our slots. */
-    return last < 0xffff800000000000UL || va >= 0xffff880000000000UL;
+    /*
+     * The guest's: the lower canonical half, and the upper one above our
+     * slots. A range that does not wrap lies in one of them when its last
+     * byte is in the lower or its first in the upper, and that is all the
+     * canonical checks would add: two compares on every copy.
+     */
+    return last >= va &&
+           (last < 0x0000800000000000UL || va >= 0xffff880000000000UL);
 }
 /* A guest's handler address: none (0), or canonical and outside our slots. */
 static inline bool guest_code_ok(unsigned long eip)
 {
     return eip == 0 || guest_range_ok(eip, 1);
 }
-int copy_from_guest(void *dst, unsigned long src, size_t len);
-int copy_to_guest(unsigned long dst, const void *src, size_t len);
+/* Returns the number of bytes not copied (arch/x86/usercopy.S). */
+size_t raw_copy(void *dst, const void *src, size_t n);
+/* Inline: the hot paths (bounce frames, iret) copy on every entry. */
+static inline int copy_from_guest(void *dst, unsigned long src, size_t len)
+{
+    if ( !guest_range_ok(src, len) )
+        return -EFAULT;
+    return raw_copy(dst, (const void *)src, len) ? -EFAULT : 0;
+}
+static inline int copy_to_guest(unsigned long dst, const void *src, size_t len)
+{
+    if ( !guest_range_ok(dst, len) )
+        return -EFAULT;
+    return raw_copy((void *)dst, src, len) ? -EFAULT : 0;
+}
 
 /* Exception table: where a faulting instruction continues, or 0. */
 unsigned long search_exception_table(unsigned long rip);

@@ -11,7 +11,12 @@
  * pv_syscall_init_cpu) has that CPU's guest frame address baked in: it
  * parks the guest's %rax in the frame's ss slot, switches to the frame,
  * pushes the guest's %rsp into the rsp slot and jumps here. Interrupts
- * are off (SFMASK clears IF).
+ * are off (SFMASK clears IF, and DF).
+ *
+ * The fast path (pv_syscall_fast: a user's system call, the kernel's
+ * HYPERVISOR_iret) runs on the caller-saved half of the frame and, unless
+ * there is work on the way out, returns straight to the guest; everything
+ * else gets the whole frame and the general path.
  */
         .text
         .globl  lstar_enter
@@ -23,11 +28,25 @@ lstar_enter:
         push    %rcx                    /* rip */
         pushq   $0
         movl    $TRAP_syscall, 4(%rsp)
-        SAVE_ALL
+        SAVE_SCRATCH
+        mov     %rsp, %rdi
+        call    pv_syscall_fast
+        test    %eax, %eax
+        jnz     1f
+        RESTORE_SCRATCH
+        add     $8, %rsp
+3:      iretq
+1:      SAVE_PRESERVED
+        cmp     $PV_FAST_EXIT, %eax
+        je      ret_to_guest
         mov     %rsp, %rdi
         xor     %ebp, %ebp              /* guest %rbp is no frame of ours */
         sti
-        call    pv_syscall_entry
+        cmp     $PV_FAST_HYPERCALL, %eax
+        jne     4f
+        call    pv_hypercall            /* what pv_syscall_entry would call */
+        jmp     ret_to_guest
+4:      call    pv_syscall_entry
         jmp     ret_to_guest
 
         .globl  cstar_enter
@@ -96,6 +115,8 @@ ret_to_guest:
  * points at the guest frame's rip again, with the guest's registers
  * loaded. Rebuild the frame where it was and let C deal with the vCPU.
  */
+        .globl  iret_to_guest_faulted
+iret_to_guest_faulted:
 2:      pushq   $0
         SAVE_ALL
         mov     %rsp, %rdi
@@ -104,6 +125,7 @@ ret_to_guest:
         jmp     ret_to_guest
         .pushsection .ex_table, "a", @progbits
         .quad   1b, 2b
+        .quad   3b, 2b
         .popsection
 
 /* Start running the vCPU whose registers are in this CPU's frame. */

@@ -7,6 +7,7 @@
 #include <xenia/sched.h>
 #include <asm/eflags.h>
 #include <asm/pv.h>
+#include <asm/pv_bounce.h>
 
 
 static bool canonical(unsigned long va)
@@ -22,6 +23,18 @@ static bool canonical(unsigned long va)
  * Another vCPU may change a descriptor between this check and the IRETQ:
  * ret_to_guest's fault fixup on the IRETQ covers that race.
  */
+static inline bool iret_frame_cached(const struct vcpu *v, uint16_t cs, uint16_t ss,
+                              unsigned long gen)
+{
+    unsigned int i;
+
+    for ( i = 0; i < ARRAY_SIZE(v->arch.iret_ok); i++ )
+        if ( v->arch.iret_ok[i].cs == cs && v->arch.iret_ok[i].ss == ss &&
+             v->arch.iret_ok[i].gen == gen )
+            return true;
+    return false;
+}
+
 static bool iret_frame_ok(struct vcpu *v, const struct iret_context *ic)
 {
     uint16_t cs = ic->cs | 3, ss = ic->ss | 3;
@@ -31,10 +44,8 @@ static bool iret_frame_ok(struct vcpu *v, const struct iret_context *ic)
     if ( !canonical(ic->rip) )
         return false;
     /* Seen and checked since the descriptors last changed? */
-    for ( i = 0; i < ARRAY_SIZE(v->arch.iret_ok); i++ )
-        if ( v->arch.iret_ok[i].cs == cs && v->arch.iret_ok[i].ss == ss &&
-             v->arch.iret_ok[i].gen == gen )
-            return true;
+    if ( iret_frame_cached(v, cs, ss, gen) )
+        return true;
     if ( !pv_iret_selector_ok(v, cs, true) ||
          !pv_iret_selector_ok(v, ss, false) )
         return false;
@@ -43,6 +54,34 @@ static bool iret_frame_ok(struct vcpu *v, const struct iret_context *ic)
     v->arch.iret_ok[i].ss = ss;
     v->arch.iret_ok[i].gen = gen;
     return true;
+}
+
+/* Going back to user space: does it have its own page table to run on? */
+static inline bool iret_to_user(const struct vcpu *v, const struct iret_context *ic)
+{
+    return (ic->cs & 3) == 3 && v->arch.kernel_mode;
+}
+
+/* Load a checked frame: the mode, the registers, the event mask. */
+static inline __attribute__((always_inline)) void
+iret_load(struct vcpu *v, struct cpu_user_regs *regs,
+                      const struct iret_context *ic)
+{
+    if ( iret_to_user(v, ic) )
+        toggle_guest_mode(v); /* user space runs on its own page table */
+    regs->rip = ic->rip;
+    regs->cs = ic->cs | 3;
+    regs->rsp = ic->rsp;
+    regs->ss = ic->ss | 3;
+    regs->rflags = (ic->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT)) |
+                   X86_EFLAGS_IF;
+    if ( !(ic->flags & VGCF_in_syscall) )
+    {
+        regs->r11 = ic->r11;
+        regs->rcx = ic->rcx;
+    }
+    /* The virtual interrupt flag is the event mask. */
+    v->vcpu_info->evtchn_upcall_mask = !(ic->rflags & X86_EFLAGS_IF);
 }
 
 long do_iret(struct cpu_user_regs *regs)
@@ -57,32 +96,36 @@ long do_iret(struct cpu_user_regs *regs)
         domain_shutdown(v->domain, SHUTDOWN_crash);
         return -EFAULT;
     }
-    if ( (ic.cs & 3) == 3 && v->arch.kernel_mode )
+    if ( iret_to_user(v, &ic) && !v->arch.guest_table_user )
     {
-        /* Back to user space: it runs on its own page table. */
-        if ( !v->arch.guest_table_user )
-        {
-            gprintk(XENLOG_G_ERR, v, "iret to user mode with no user page "
-                                     "table\n");
-            domain_shutdown(v->domain, SHUTDOWN_crash);
-            return -EFAULT;
-        }
-        pv_toggle_guest_mode(v);
+        gprintk(XENLOG_G_ERR, v, "iret to user mode with no user page "
+                                 "table\n");
+        domain_shutdown(v->domain, SHUTDOWN_crash);
+        return -EFAULT;
     }
-    regs->rip = ic.rip;
-    regs->cs = ic.cs | 3;
-    regs->rsp = ic.rsp;
-    regs->ss = ic.ss | 3;
-    regs->rflags = (ic.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT)) |
-                   X86_EFLAGS_IF;
-    if ( !(ic.flags & VGCF_in_syscall) )
-    {
-        regs->r11 = ic.r11;
-        regs->rcx = ic.rcx;
-    }
-    /* The virtual interrupt flag is the event mask. */
-    v->vcpu_info->evtchn_upcall_mask = !(ic.rflags & X86_EFLAGS_IF);
+    iret_load(v, regs, &ic);
     return ic.rax;
+}
+
+/*
+ * The fast path's (fastpath.c), with interrupts off: the same checks, but
+ * a selector pair not in the cache (a descriptor lookup) and every
+ * refusal are do_iret's, which reports them: PV_FAST_SLOW, nothing
+ * changed.
+ */
+unsigned int pv_iret_fast(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    struct iret_context ic;
+
+    if ( copy_from_guest(&ic, regs->rsp, sizeof(ic)) || !canonical(ic.rip) ||
+         !iret_frame_cached(v, ic.cs | 3, ic.ss | 3,
+                            __atomic_load_n(&v->domain->desc_gen,
+                                            __ATOMIC_ACQUIRE)) ||
+         (iret_to_user(v, &ic) && !v->arch.guest_table_user) )
+        return PV_FAST_SLOW;
+    iret_load(v, regs, &ic);
+    regs->rax = ic.rax;
+    return fast_exit_work(v, regs);
 }
 
 /*

@@ -11,6 +11,7 @@
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
+#include <asm/pv_bounce.h>
 #include <asm/traps.h>
 #include <asm/asm_defns.h>
 
@@ -23,16 +24,9 @@ unsigned long pv_guest_cr3(const struct vcpu *v)
            << PAGE_SHIFT;
 }
 
-/*
- * Kernel and user isolation for a ring-3 kernel comes only from the two
- * page tables. The guest's two %gs bases swap with the mode, as SWAPGS
- * would swap them natively; Xenia itself never uses %gs.
- */
 void pv_toggle_guest_mode(struct vcpu *v)
 {
-    v->arch.kernel_mode = !v->arch.kernel_mode;
-    asm volatile("swapgs");
-    write_cr3_flush(pv_guest_cr3(v));
+    toggle_guest_mode(v);
 }
 
 static bool has_error_code(unsigned int vector)
@@ -44,53 +38,13 @@ bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
                             unsigned long eip, bool has_error,
                             uint32_t error, bool mask_events)
 {
-    struct vcpu_info *vi = v->vcpu_info;
-    uint8_t saved_mask = vi->evtchn_upcall_mask;
-    unsigned long frame[8], rsp, cs = regs->cs;
-    unsigned int n = 0;
-
-    if ( !v->arch.kernel_mode )
-    {
-        pv_toggle_guest_mode(v);
-        rsp = v->arch.kernel_sp;
-    }
-    else
-    {
-        rsp = regs->rsp;
-        cs &= ~3UL; /* kernel frames show RPL 0, as Linux expects */
-    }
-    rsp &= ~15UL;
-
-    /* Lowest address first: rcx, r11, [error], rip, cs, rflags, rsp, ss. */
-    frame[n++] = regs->rcx;
-    frame[n++] = regs->r11;
-    if ( has_error )
-        frame[n++] = error;
-    frame[n++] = regs->rip;
-    frame[n++] = cs | ((unsigned long)saved_mask << 32);
-    frame[n++] = (regs->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
-                 (saved_mask ? 0 : X86_EFLAGS_IF);
-    frame[n++] = regs->rsp;
-    frame[n++] = regs->ss;
-    rsp -= n * sizeof(unsigned long);
-    if ( copy_to_guest(rsp, frame, n * sizeof(unsigned long)) )
-    {
-        gprintk(XENLOG_G_ERR, v, "cannot write a bounce frame at %#lx\n",
-                rsp);
-        domain_shutdown(v->domain, SHUTDOWN_crash);
-        return false;
-    }
-
-    regs->rsp = rsp;
-    regs->rip = eip;
-    regs->cs = FLAT_KERNEL_CS;
-    regs->ss = FLAT_KERNEL_SS;
-    regs->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF |
-                      X86_EFLAGS_VM | X86_EFLAGS_AC);
-    regs->rflags |= X86_EFLAGS_IF; /* real interrupts stay on in guests */
-    if ( mask_events )
-        vi->evtchn_upcall_mask = 1;
-    return true;
+    if ( bounce_frame_write(v, regs, eip, has_error, error, mask_events) )
+        return true;
+    gprintk(XENLOG_G_ERR, v, "cannot write a bounce frame below %#lx\n",
+            (v->arch.kernel_mode ? (unsigned long)regs->rsp
+                                 : v->arch.kernel_sp) & ~15UL);
+    domain_shutdown(v->domain, SHUTDOWN_crash);
+    return false;
 }
 
 void pv_inject_trap(struct vcpu *v, struct cpu_user_regs *regs,

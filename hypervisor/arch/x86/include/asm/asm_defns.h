@@ -19,6 +19,12 @@
 #define TRAP_syscall32 0x101
 #define TRAP_sysenter  0x102
 
+/* What an entry does after its fast path (pv/fastpath.c). */
+#define PV_FAST_DONE 0 /* the frame is ready: straight back to the guest */
+#define PV_FAST_EXIT 1 /* ready, with work on the way out: ret_to_guest */
+#define PV_FAST_SLOW 2 /* nothing done: the general path */
+#define PV_FAST_HYPERCALL 3 /* nothing done: a hypercall from the kernel */
+
 #ifdef __ASSEMBLY__
 /* Push order leaves %rsp pointing at the frame (r15 first). */
 .macro SAVE_ALL
@@ -38,6 +44,45 @@
         push    %r13
         push    %r14
         push    %r15
+.endm
+
+/*
+ * The fast paths save what C may clobber and leave room for the rest,
+ * which they fill (SAVE_PRESERVED) only when the frame must be whole.
+ */
+.macro SAVE_SCRATCH
+        push    %rdi
+        push    %rsi
+        push    %rdx
+        push    %rcx
+        push    %rax
+        push    %r8
+        push    %r9
+        push    %r10
+        push    %r11
+        sub     $(6 * 8), %rsp
+.endm
+
+.macro SAVE_PRESERVED
+        mov     %rbx, 0x28(%rsp)
+        mov     %rbp, 0x20(%rsp)
+        mov     %r12, 0x18(%rsp)
+        mov     %r13, 0x10(%rsp)
+        mov     %r14, 0x08(%rsp)
+        mov     %r15, 0x00(%rsp)
+.endm
+
+.macro RESTORE_SCRATCH
+        add     $(6 * 8), %rsp
+        pop     %r11
+        pop     %r10
+        pop     %r9
+        pop     %r8
+        pop     %rax
+        pop     %rcx
+        pop     %rdx
+        pop     %rsi
+        pop     %rdi
 .endm
 
 .macro RESTORE_ALL
