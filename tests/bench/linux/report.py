@@ -16,18 +16,20 @@ import subprocess
 import sys
 
 HVS = [("native", "native"), ("xen", "Xen 4.17"), ("xenia", "Xenia"),
-       ("lean", "Xenia lean")]
+       ("lean", "Xenia lean"), ("leanxen", "Xen lean")]
 MODES = [("icount", "-icount shift=0,sleep=off: guest time counts instructions, repeatable"),
          ("tcg", "plain TCG: guest time is host time, noisy")]
 # The guest's order; the last two rows are not per-operation figures.
 BENCHES = ["null_syscall", "fork_exit", "fork_exec", "page_fault",
            "pipe_roundtrip", "mmap_munmap", "cpu_loop", "boot_to_init"]
 WALL = "wall_per_run"
-RATIOS = [("xen", "native"), ("xenia", "native"), ("xenia", "xen"), ("lean", "xenia")]
+RATIOS = [("xen", "native"), ("xenia", "native"), ("xenia", "xen"), ("lean", "xenia"),
+          ("lean", "leanxen")]
 NAME = dict(HVS)
-SHORT = {"native": "nat", "xen": "Xen", "xenia": "Xenia", "lean": "Lean"}
+SHORT = {"native": "nat", "xen": "Xen", "xenia": "Xenia", "lean": "Lean",
+         "leanxen": "LeanXen"}
 
-LOG_RE = re.compile(r"^(icount|tcg)-(native|xen|xenia|lean)-(\d+)\.log$")
+LOG_RE = re.compile(r"^(icount|tcg)-(native|xen|xenia|lean|leanxen)-(\d+)\.log$")
 
 
 class Run:
