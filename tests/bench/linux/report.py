@@ -16,9 +16,9 @@ import subprocess
 import sys
 
 HVS = [("native", "native"), ("xen", "Xen 4.17"), ("xenia", "Xenia"),
-       ("lean", "Xenia lean"), ("xenia-domu", "Xenia PV DomU"),
-       ("xen-domu", "Xen PV DomU"), ("xen-pvh", "Xen PVH DomU"),
-       ("xen-hvm", "Xen HVM DomU")]
+       ("lean", "Xenia lean"), ("leanxen", "Xen lean"),
+       ("xenia-domu", "Xenia PV DomU"), ("xen-domu", "Xen PV DomU"),
+       ("xen-pvh", "Xen PVH DomU"), ("xen-hvm", "Xen HVM DomU")]
 MODES = [("icount", "-icount shift=0,sleep=off: guest time counts instructions, repeatable"),
          ("tcg", "plain TCG: guest time is host time, noisy")]
 # The guest's order; the last two rows are not per-operation figures.
@@ -26,13 +26,14 @@ BENCHES = ["null_syscall", "fork_exit", "fork_exec", "page_fault",
            "pipe_roundtrip", "mmap_munmap", "cpu_loop", "boot_to_init"]
 WALL = "wall_per_run"
 RATIOS = [("xen", "native"), ("xenia", "native"), ("xenia", "xen"), ("lean", "xenia"),
+          ("lean", "leanxen"),
           ("xen-domu", "native"), ("xenia-domu", "native"), ("xenia-domu", "xen-domu"),
           ("xen-pvh", "native"), ("xen-pvh", "xen-domu"),
           ("xen-hvm", "native"), ("xen-hvm", "xen-pvh")]
 NAME = dict(HVS)
 SHORT = {"native": "nat", "xen": "Xen", "xenia": "Xenia", "lean": "Lean",
-         "xenia-domu": "XeniaU", "xen-domu": "XenU", "xen-pvh": "PVH",
-         "xen-hvm": "HVM"}
+         "leanxen": "LeanXen", "xenia-domu": "XeniaU", "xen-domu": "XenU",
+         "xen-pvh": "PVH", "xen-hvm": "HVM"}
 
 LOG_RE = re.compile(r"^(icount|tcg)-(%s)-(\d+)\.log$" % "|".join(h for h, _ in HVS))
 
