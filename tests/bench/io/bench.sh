@@ -32,7 +32,8 @@ tag() { sed -e "s/^IOB \([a-z-]*\) .*MBps=\([0-9.]*\).*/BENCH $1 $2 \1 MBps=\2/"
 sh /bin/toolstack-up.sh || { fail toolstack-up; exit 1; }
 echo "BENCH-INFO $(xl info | grep -E '^(xen_version|free_memory)' | tr -s ' ' | tr '\n' ' ')"
 iobench serve 5001 &
-dd if=/dev/zero of=$T/disk.img bs=1M count=$mib 2>/dev/null || { fail "image"; exit 1; }
+dd if=/dev/zero of=$T/disk.img bs=1M count=$mib 2>$T/dd.err ||
+    { fail "image: $(tail -n 1 $T/dd.err)"; exit 1; }
 
 # Dom0's baseline: the same image through a loop device, as blkback gets it.
 dev=$(losetup -f)
