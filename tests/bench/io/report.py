@@ -4,7 +4,7 @@
 median MB/s per measure, the DomU/Dom0 ratio on each hypervisor, and
 Xenia/Xen of the DomU figures.
 
-  report.py LOGS MIB
+  report.py LOGS MIB [TAG]   (TAG: the logs' suffix, BENCH_TAG)
 """
 import os
 import re
@@ -12,6 +12,7 @@ import statistics
 import sys
 
 logs, mib = sys.argv[1], sys.argv[2]
+tag = sys.argv[3] if len(sys.argv) > 3 else ""
 HVS = ("xen", "xenia")
 # (label, who, persistent, what, baseline what): the baseline is Dom0's
 # own figure for the same operation.
@@ -28,7 +29,7 @@ ROWS = [("Dom0 disk write (loop, O_DIRECT)", "dom0", "-", "disk-write", None),
 data, notes = {}, {}
 modes = []
 for name in sorted(os.listdir(logs)):
-    m = re.fullmatch(r"(xen|xenia)-(\w+)\.log", name)
+    m = re.fullmatch(r"(xen|xenia)-([a-z]+)" + re.escape(tag) + r"\.log", name)
     if not m:
         continue
     hv, mode = m.groups()
