@@ -91,21 +91,48 @@ void sched_add_vcpu(struct vcpu *v)
         sched_wake(v);
 }
 
+/*
+ * Wake-up preemption, as Xen's credit schedulers do for a vCPU waking from
+ * a block: it is waiting on I/O or a timer, and the vCPU in its way may
+ * have a whole slice left. Without it, a DomU sharing its CPU with a busy
+ * Dom0 vCPU waited up to a slice for each event its backend sent
+ * (tests/bench/io). The vCPU in the way keeps at least WAKE_RATELIMIT of
+ * running, as Xen's sched_ratelimit_us (1 ms by default); the woken one
+ * gets a slice of that length, so one that wakes only to spin takes no
+ * more than it gave (tests/guests/wake-preempt).
+ */
+#define WAKE_RATELIMIT MILLISECS(1)
+
 void sched_wake(struct vcpu *v)
 {
     struct sched_cpu *sc = &per_cpu(sched_cpu, v->processor);
     unsigned long flags = spin_lock_irqsave(&sc->lock);
+    s_time_t preempt_at = 0;
 
     if ( !v->pause_flags && !v->is_running && !v->domain->is_shutting_down )
     {
+        bool was_blocked = v->runstate.state == RUNSTATE_blocked;
+        struct vcpu *curr = per_cpu(sched_curr, v->processor);
+
         if ( v->runstate.state != RUNSTATE_runnable )
             runstate_change(v, RUNSTATE_runnable);
         ops->insert(v->processor, v);
-        /* An idle CPU picks it at once; a busy one at its slice's end. */
-        if ( !per_cpu(sched_curr, v->processor) )
+        /* An idle CPU picks it at once; a busy one within the rate limit. */
+        if ( !curr )
             raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+        else if ( was_blocked && curr != v )
+        {
+            preempt_at = curr->runstate.state_entry_time + WAKE_RATELIMIT;
+            v->woke_preempting = true;
+        }
     }
     spin_unlock_irqrestore(&sc->lock, flags);
+    if ( !preempt_at )
+        return;
+    if ( preempt_at <= NOW() )
+        raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+    else if ( preempt_at < sc->slice.expires )
+        set_timer(&sc->slice, preempt_at);
 }
 
 void sched_sleep(struct vcpu *v)
@@ -175,7 +202,12 @@ static struct vcpu *do_schedule(struct cpu_user_regs *frame)
             __atomic_store_n(&prev->ctxt_loaded, false, __ATOMIC_RELEASE);
     }
     if ( next )
-        set_timer(&sc->slice, NOW() + ops->slice);
+    {
+        bool short_slice = next->woke_preempting && next != prev;
+
+        next->woke_preempting = false;
+        set_timer(&sc->slice, NOW() + (short_slice ? WAKE_RATELIMIT : ops->slice));
+    }
     else
         stop_timer(&sc->slice);
     return next;

@@ -52,6 +52,7 @@ struct vcpu {
 
     struct list_head runq_elem;
     s_time_t slice_end;
+    bool woke_preempting;    /* its next slice is the short one (sched.c) */
     unsigned long continuations; /* hypercalls it re-entered (-ERESTART) */
 
     struct pv_vcpu arch;
