@@ -27,8 +27,7 @@
 
 #ifdef __ASSEMBLY__
 /* Push order leaves %rsp pointing at the frame (r15 first). */
-.macro SAVE_ALL
-        cld
+.macro PUSH_SCRATCH
         push    %rdi
         push    %rsi
         push    %rdx
@@ -38,6 +37,11 @@
         push    %r9
         push    %r10
         push    %r11
+.endm
+
+.macro SAVE_ALL
+        cld
+        PUSH_SCRATCH
         push    %rbx
         push    %rbp
         push    %r12
@@ -51,15 +55,7 @@
  * which they fill (SAVE_PRESERVED) only when the frame must be whole.
  */
 .macro SAVE_SCRATCH
-        push    %rdi
-        push    %rsi
-        push    %rdx
-        push    %rcx
-        push    %rax
-        push    %r8
-        push    %r9
-        push    %r10
-        push    %r11
+        PUSH_SCRATCH
         sub     $(6 * 8), %rsp
 .endm
 
@@ -72,8 +68,7 @@
         mov     %r15, 0x00(%rsp)
 .endm
 
-.macro RESTORE_SCRATCH
-        add     $(6 * 8), %rsp
+.macro POP_SCRATCH
         pop     %r11
         pop     %r10
         pop     %r9
@@ -85,6 +80,11 @@
         pop     %rdi
 .endm
 
+.macro RESTORE_SCRATCH
+        add     $(6 * 8), %rsp
+        POP_SCRATCH
+.endm
+
 .macro RESTORE_ALL
         pop     %r15
         pop     %r14
@@ -92,15 +92,7 @@
         pop     %r12
         pop     %rbp
         pop     %rbx
-        pop     %r11
-        pop     %r10
-        pop     %r9
-        pop     %r8
-        pop     %rax
-        pop     %rcx
-        pop     %rdx
-        pop     %rsi
-        pop     %rdi
+        POP_SCRATCH
 .endm
 #endif
 
