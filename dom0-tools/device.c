@@ -6,13 +6,12 @@
  */
 #include "device.h"
 #include "devid.h"
+#include "xswait.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 void device_fe_path(const struct device *d, char *buf)
 {
@@ -140,57 +139,24 @@ int device_read_state(struct xs_handle *xs, const char *path)
     return (int)s;
 }
 
-static long now_ms(void)
-{
-    struct timespec ts;
+struct state_wait {
+    const char *path;
+    int want;
+};
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+static bool state_reached(struct xs_handle *xs, void *ctx)
+{
+    const struct state_wait *sw = ctx;
+
+    return device_read_state(xs, sw->path) == sw->want;
 }
 
 int device_wait_state(struct xs_handle *xs, const char *path, int want,
                       int timeout_ms)
 {
-    long deadline = now_ms() + timeout_ms;
-    /*
-     * A connection of its own for the watch, so that the caller's pending
-     * watch events (the monitor's @releaseDomain) are neither eaten nor
-     * mixed in.  Without one it still works by re-reading.
-     */
-    struct xs_handle *w = xs_open(0);
-    bool watching = w && xs_watch(w, path, "devwait");
-    int s, e;
+    struct state_wait sw = {path, want};
 
-    (void)xs;
-    for ( ;; )
-    {
-        char **ev;
-        long left;
-
-        s = device_read_state(w ? w : xs, path);
-        if ( s == want )
-            break;
-        left = deadline - now_ms();
-        if ( left <= 0 )
-        {
-            s = -1;
-            errno = ETIMEDOUT;
-            break;
-        }
-        if ( watching && (ev = xs_check_watch(w)) )
-        {
-            free(ev);
-            continue;
-        }
-        /* Re-read at least every 100 ms, so a lost event only costs time. */
-        struct pollfd p = {.fd = watching ? xs_fileno(w) : -1,
-                           .events = POLLIN};
-        poll(&p, 1, left < 100 ? (int)left : 100);
-    }
-    e = errno;
-    xs_close(w);
-    errno = e;
-    return s;
+    return xs_wait_until(xs, path, timeout_ms, state_reached, &sw) ? -1 : want;
 }
 
 char *device_be_read(struct xs_handle *xs, const struct device *d,

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include "xl.h"
 #include "blkdev.h"
 #include "xl_vif.h"
+#include "xswait.h"
 #include <xen/sched.h>
 
 #define CONSOLE_WAIT_MS 10000 /* libxl's LIBXL_INIT_TIMEOUT */
@@ -229,59 +229,27 @@ static void fill_nodes(const struct xlcfg *c, const struct domu *d,
     add(0, vm, "/libxl/%u/vm-path", n);
 }
 
-static long now_ms(void)
+static bool console_written(struct xs_handle *xs, void *ctx)
 {
-    struct timespec ts;
+    char *tty = xs_read(xs, XBT_NULL, ctx, NULL);
+    bool ok = tty && tty[0];
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+    free(tty);
+    return ok;
 }
 
 /*
- * Until the console daemon has written the pty's path, as libxl waits:
- * woken by a watch (on a connection of its own, so no event is left for
- * the monitor), as soon as the path is there. Polling every 20 ms made
- * each create sleep 20 ms for a daemon that answers in well under one.
+ * Until the console daemon has written the pty's path, as libxl waits: by
+ * a watch, as soon as the path is there. Polling every 20 ms made each
+ * create sleep 20 ms for a daemon that answers in well under one.
  */
 static int wait_console(uint32_t domid)
 {
-    long deadline = now_ms() + CONSOLE_WAIT_MS;
-    struct xs_handle *w = xs_open(0);
     char path[64];
-    bool watching;
-    int rc = -1;
 
     snprintf(path, sizeof(path), "/local/domain/%u/console/tty", domid);
-    watching = w && xs_watch(w, path, "xl-console");
-    for ( ;; )
-    {
-        char *tty = xl_read(domid, "console/tty");
-        int ok = tty && tty[0];
-        char **ev;
-        long left;
-
-        free(tty);
-        if ( ok )
-        {
-            rc = 0;
-            break;
-        }
-        left = deadline - now_ms();
-        if ( left <= 0 )
-            break;
-        if ( watching && (ev = xs_check_watch(w)) )
-        {
-            free(ev);
-            continue;
-        }
-        /* Re-read at least every 100 ms, so a lost event only costs time. */
-        struct pollfd p = {.fd = watching ? xs_fileno(w) : -1,
-                           .events = POLLIN};
-        poll(&p, 1, left < 100 ? (int)left : 100);
-    }
-    if ( w )
-        xs_close(w);
-    return rc;
+    return xs_wait_until(xl_store(), path, CONSOLE_WAIT_MS, console_written,
+                         path);
 }
 
 /* Builds, describes and (unless paused) starts one domain: its id or -1. */
