@@ -67,10 +67,11 @@ static bool port_in_use(struct domain *d, evtchn_port_t port)
  * waits on the first port only (Linux polls one port: its spinlock
  * kicker); any event wakes the vCPU if more are given.
  *
- * The vCPU is marked blocked before anything is looked at, as for any
- * blocking: from then on an event or the timer wakes it (vcpu_wake
- * clears the flag), so a wake-up that comes while the ports are checked
- * or the timer is armed (one already due fires at once) cannot be lost.
+ * The vCPU is marked blocked, and its port published, before anything is
+ * looked at, as for any blocking: from then on an event or the timer
+ * wakes it (vcpu_wake clears the flag), so a wake-up that comes while the
+ * ports are checked or the timer is armed (one already due fires at
+ * once) cannot be lost.
  */
 static long sched_poll(struct vcpu *v, unsigned long arg)
 {
@@ -107,11 +108,18 @@ static long sched_poll(struct vcpu *v, unsigned long arg)
         if ( !port_in_use(v->domain, port) )
             goto out;
         rc = 0;
+        /*
+         * The port is published before its pending bit is read: a sender
+         * sets the bit and then looks for a poller of that port (a masked
+         * port wakes no one else), so one of the two sees the other. Set
+         * after the read, a kick landing in between was lost, and Linux's
+         * spinlock waiter, which polls with no timeout, slept for good.
+         */
+        if ( p.nr_ports == 1 )
+            __atomic_store_n(&v->poll_port, port, __ATOMIC_SEQ_CST);
         if ( evtchn_is_pending(v->domain, port) )
             goto out;
     }
-    if ( p.nr_ports == 1 )
-        v->poll_port = port;
     if ( p.timeout )
     {
         /* Already passed (2^63 and beyond read as negative): done. */

@@ -8,13 +8,16 @@ const char test_title[] = "smp: two vCPUs on two CPUs (parallel running, "
                           "frame another CPU still caches)";
 
 /* What vCPU 1 does next; it clears cmd and bumps ack when done. */
-enum { CMD_IDLE, CMD_SPIN, CMD_POLL, CMD_READ, CMD_WRITE, CMD_DOWN };
+enum { CMD_IDLE, CMD_SPIN, CMD_POLL, CMD_KICKS, CMD_READ, CMD_WRITE, CMD_DOWN };
 static volatile int cmd;
 static volatile unsigned int ack;
 static volatile unsigned long spin_count;
 static volatile unsigned long arg_va;
 static volatile uint64_t arg_val, result, woke_at;
 static volatile evtchn_port_t poll_port;
+/* check_kicks(): the round vCPU 1 waits in, the round vCPU 0 released. */
+static volatile unsigned int kick_waiting, kick_released, kick_lost;
+#define KICK_ROUNDS 3000
 
 static uint8_t stack1[16384] __attribute__((aligned(16)));
 static struct vcpu_guest_context ctx;
@@ -56,6 +59,28 @@ void vcpu1_main(void)
             woke_at = system_time_ns();
             break;
         }
+        case CMD_KICKS:
+            /* Linux's PV spinlock waiter: clear, publish, re-check, poll. */
+            for ( unsigned int i = 1; i <= KICK_ROUNDS; i++ )
+            {
+                evtchn_port_t port = poll_port;
+                struct sched_poll p = {.nr_ports = 1};
+
+                set_xen_guest_handle(p.ports, &port);
+                evtchn_clear(port);
+                kick_waiting = i;
+                if ( kick_released == i )
+                    continue;
+                p.timeout = system_time_ns() + 200000000ULL;
+                hypercall_sched_op(SCHEDOP_poll, &p);
+                if ( kick_released != i )
+                {
+                    kick_lost++; /* the timeout ended it: a lost kick */
+                    while ( kick_released != i )
+                        pause_cpu();
+                }
+            }
+            break;
         case CMD_READ:
             for ( unsigned int i = 0; i < 1000; i++ )
                 result = *(volatile uint64_t *)arg_va;
@@ -174,6 +199,46 @@ static void check_remote_wakeup(void)
     evtchn_clear(ipi.port);
 }
 
+/*
+ * Linux's PV spinlock handoff, many times over: vCPU 1 clears its masked
+ * kicker port, says it waits, and polls with no other wake-up; vCPU 0
+ * releases and sends as soon as it sees that. A send landing while the
+ * hypervisor was between reading the port's pending bit and recording
+ * the poller woke no one (the waiter sat out its timeout: Linux's has
+ * none, and Dom0 hung with an RCU stall).
+ */
+static void check_kicks(void)
+{
+    struct evtchn_bind_ipi ipi = {.vcpu = 1};
+    struct evtchn_send send;
+    uint64_t end;
+    long rc = hypercall_event_channel_op(EVTCHNOP_bind_ipi, &ipi);
+
+    test_rc(rc, 0, "bind_ipi to vCPU 1 -> port %u", ipi.port);
+    evtchn_mask(ipi.port);
+    poll_port = send.port = ipi.port;
+    kick_waiting = kick_released = kick_lost = 0;
+    cmd = CMD_KICKS;
+    for ( unsigned int i = 1; i <= KICK_ROUNDS; i++ )
+    {
+        end = system_time_ns() + 2000000000ULL;
+        while ( kick_waiting != i && system_time_ns() < end )
+            pause_cpu();
+        if ( kick_waiting != i )
+            break;
+        kick_released = i;
+        hypercall_event_channel_op(EVTCHNOP_send, &send);
+    }
+    end = system_time_ns() + 5000000000ULL;
+    while ( cmd != CMD_IDLE && system_time_ns() < end )
+        pause_cpu();
+    test_check(cmd == CMD_IDLE && kick_waiting == KICK_ROUNDS,
+               "%u poll/kick rounds done", kick_waiting);
+    test_check(kick_lost == 0, "no kick lost (%u polls ended by their "
+                               "timeout)", kick_lost);
+    evtchn_clear(ipi.port);
+}
+
 static long remap(void *va, void *to, unsigned long flags)
 {
     return hypercall_update_va_mapping((unsigned long)va,
@@ -275,6 +340,7 @@ void test_main(void)
         return;
     check_parallel();
     check_remote_wakeup();
+    check_kicks();
     check_remote_flushes();
     check_retype_flush();
     cmd = CMD_DOWN;
