@@ -26,24 +26,26 @@ boolean_param("evtchn_fifo", opt_evtchn_fifo);
 /* The FIFO state and the guest frames it holds a writable reference to. */
 struct evtchn_fifo_domain {
     struct evtchn_fifo fifo;
-    unsigned long control_mfn[EVTCHN_MAX_VCPUS];
-    unsigned long array_mfn[EVTCHN_FIFO_MAX_PAGES];
+    mfn_t control_mfn[EVTCHN_MAX_VCPUS];   /* frame 0: none */
+    mfn_t array_mfn[EVTCHN_FIFO_MAX_PAGES];
 };
 
 /* A page of d's the guest may write: kept writable while we use it. */
-static void *get_guest_page(struct domain *d, uint64_t gfn)
+static void *get_guest_page(struct domain *d, uint64_t gfn, mfn_t *mfn)
 {
+    /* A PV guest names its frames by machine number. */
+    *mfn = _mfn((unsigned long)gfn);
     if ( gfn >= max_page ||
-         get_page_and_type(mfn_to_page(_mfn(gfn)), d->domain_id,
+         get_page_and_type(mfn_to_page(*mfn), d->domain_id,
                            PGT_writable_page) )
         return NULL;
-    return __va((paddr_t)gfn << PAGE_SHIFT);
+    return mfn_to_virt(*mfn);
 }
 
-static void put_guest_page(unsigned long mfn)
+static void put_guest_page(mfn_t mfn)
 {
-    if ( mfn )
-        put_page_and_type(mfn_to_page(_mfn(mfn)));
+    if ( mfn_x(mfn) )
+        put_page_and_type(mfn_to_page(mfn));
 }
 
 /* Ports bound before the switch keep an event raised under 2-level. */
@@ -69,6 +71,7 @@ long evtchn_fifo_init_control(struct domain *d, unsigned long arg)
     struct evtchn_fifo_domain *fresh = NULL, *fd;
     unsigned long flags;
     char *page;
+    mfn_t mfn;
     long rc;
 
     if ( !opt_evtchn_fifo )
@@ -89,16 +92,17 @@ long evtchn_fifo_init_control(struct domain *d, unsigned long arg)
     if ( !fd )
         goto out;
     rc = -EINVAL;
-    if ( fd->control_mfn[ic.vcpu] || !(page = get_guest_page(d, ic.control_gfn)) )
+    if ( mfn_x(fd->control_mfn[ic.vcpu]) ||
+         !(page = get_guest_page(d, ic.control_gfn, &mfn)) )
         goto out;
     rc = evtchn_fifo_set_control(&fd->fifo, ic.vcpu,
                                  (void *)(page + ic.offset));
     if ( rc )
     {
-        put_guest_page(ic.control_gfn);
+        put_guest_page(mfn);
         goto out;
     }
-    fd->control_mfn[ic.vcpu] = ic.control_gfn;
+    fd->control_mfn[ic.vcpu] = mfn;
     if ( fd == fresh )
     {
         take_over_ports(d);
@@ -138,6 +142,7 @@ long evtchn_fifo_expand_array(struct domain *d, unsigned long arg)
     unsigned long flags;
     uint32_t from;
     void *page;
+    mfn_t mfn;
     long rc;
 
     if ( copy_from_guest(&ea, arg, sizeof(ea)) )
@@ -152,15 +157,15 @@ long evtchn_fifo_expand_array(struct domain *d, unsigned long arg)
     if ( from >= EVTCHN_FIFO_NR_CHANNELS )
         goto out;
     rc = -EINVAL;
-    if ( !(page = get_guest_page(d, ea.array_gfn)) )
+    if ( !(page = get_guest_page(d, ea.array_gfn, &mfn)) )
         goto out;
     rc = evtchn_fifo_add_page(&fd->fifo, page, EVTCHN_FIFO_NR_CHANNELS);
     if ( rc )
     {
-        put_guest_page(ea.array_gfn);
+        put_guest_page(mfn);
         goto out;
     }
-    fd->array_mfn[from / EVTCHN_FIFO_WORDS_PER_PAGE] = ea.array_gfn;
+    fd->array_mfn[from / EVTCHN_FIFO_WORDS_PER_PAGE] = mfn;
     raise_waiting(d, from, fd->fifo.nr_ports);
 out:
     spin_unlock_irqrestore(&d->event_lock, flags);

@@ -135,7 +135,7 @@ static long vcpu_initialise(struct vcpu *v, unsigned long arg)
     /* The lock also makes "once" hold against two vCPUs racing here. */
     spin_lock(&v->domain->mm_lock);
     /* Once initialised (it has page tables), never again: as in Xen. */
-    rc = v->arch.guest_table ? -EEXIST : arch_vcpu_initialise(v, c);
+    rc = mfn_x(v->arch.guest_table) ? -EEXIST : arch_vcpu_initialise(v, c);
     spin_unlock(&v->domain->mm_lock);
     xfree(c);
     return rc;
@@ -154,7 +154,7 @@ long do_vcpu_op(unsigned int cmd, unsigned int vcpuid, unsigned long arg)
     case VCPUOP_initialise:
         return vcpu_initialise(v, arg);
     case VCPUOP_up:
-        if ( !v->arch.guest_table )
+        if ( !mfn_x(v->arch.guest_table) )
             return -EINVAL; /* never initialised */
         if ( !(__atomic_fetch_and(&v->pause_flags, ~VPF_down, __ATOMIC_SEQ_CST) &
                VPF_down) )

@@ -79,7 +79,7 @@ static int type_and_pin_tables(struct vcpu *v, mfn_t l4_mfn)
     rc = get_page_and_type(pg, id, PGT_l4_page_table);
     if ( rc )
         return rc;
-    v->arch.guest_table = mfn_x(l4_mfn);
+    v->arch.guest_table = l4_mfn;
     return 0;
 }
 

@@ -240,28 +240,28 @@ static bool guest_addr_ok(unsigned long va)
  */
 int arch_vcpu_initialise(struct vcpu *v, const struct vcpu_guest_context *c)
 {
-    unsigned long l4 = c->ctrlreg[3] >> PAGE_SHIFT;
-    unsigned long ul4 = c->ctrlreg[1] >> PAGE_SHIFT;
+    mfn_t l4 = maddr_to_mfn(c->ctrlreg[3]);
+    mfn_t ul4 = maddr_to_mfn(c->ctrlreg[1]);
     unsigned int i;
     int rc;
 
     if ( !(c->flags & VGCF_in_kernel) || !guest_addr_ok(c->event_callback_eip) ||
          !guest_addr_ok(c->failsafe_callback_eip) ||
-         !guest_addr_ok(c->syscall_callback_eip) || l4 >= max_page ||
-         ul4 >= max_page || !guest_addr_ok(c->user_regs.rip) )
+         !guest_addr_ok(c->syscall_callback_eip) || !mfn_valid(l4) ||
+         !mfn_valid(ul4) || !guest_addr_ok(c->user_regs.rip) )
         return -EINVAL;
     for ( i = 0; i < 256; i++ )
         if ( !guest_addr_ok(c->trap_ctxt[i].address) )
             return -EINVAL;
-    rc = get_page_and_type(mfn_to_page(_mfn(l4)), v->domain->domain_id,
+    rc = get_page_and_type(mfn_to_page(l4), v->domain->domain_id,
                            PGT_l4_page_table);
     if ( rc )
         return rc;
-    if ( ul4 && (rc = get_page_and_type(mfn_to_page(_mfn(ul4)),
+    if ( mfn_x(ul4) && (rc = get_page_and_type(mfn_to_page(ul4),
                                         v->domain->domain_id,
                                         PGT_l4_page_table)) )
     {
-        put_page_and_type(mfn_to_page(_mfn(l4)));
+        put_page_and_type(mfn_to_page(l4));
         return rc;
     }
     /* Linux starts its secondary vCPUs on its own GDT and __KERNEL_CS. */
@@ -300,8 +300,8 @@ int arch_vcpu_initialise(struct vcpu *v, const struct vcpu_guest_context *c)
     return 0;
 
  put_tables:
-    if ( ul4 )
-        put_page_and_type(mfn_to_page(_mfn(ul4)));
-    put_page_and_type(mfn_to_page(_mfn(l4)));
+    if ( mfn_x(ul4) )
+        put_page_and_type(mfn_to_page(ul4));
+    put_page_and_type(mfn_to_page(l4));
     return rc;
 }

@@ -46,7 +46,7 @@ static void vcpu_reset(struct vcpu *v)
 static long set_context(struct vcpu *v, const struct vcpu_guest_context *c)
 {
     struct domain *d = v->domain;
-    unsigned long l4 = v->arch.guest_table, ul4 = v->arch.guest_table_user;
+    mfn_t l4 = v->arch.guest_table, ul4 = v->arch.guest_table_user;
     unsigned int i;
     long rc;
 
@@ -56,10 +56,10 @@ static long set_context(struct vcpu *v, const struct vcpu_guest_context *c)
     if ( rc )
         return rc;
     /* The references of the tables it replaced (none the first time). */
-    if ( l4 )
-        put_page_and_type(mfn_to_page(_mfn(l4)));
-    if ( ul4 )
-        put_page_and_type(mfn_to_page(_mfn(ul4)));
+    if ( mfn_x(l4) )
+        put_page_and_type(mfn_to_page(l4));
+    if ( mfn_x(ul4) )
+        put_page_and_type(mfn_to_page(ul4));
     v->arch.failsafe_disables_events = c->flags & VGCF_failsafe_disables_events;
     v->arch.syscall_disables_events = c->flags & VGCF_syscall_disables_events;
     v->arch.ldt_base = c->ldt_base;
@@ -145,8 +145,8 @@ static void get_context(const struct vcpu *v, struct vcpu_guest_context *c)
         c->ctrlreg[i] = a->ctrlreg[i];
         c->debugreg[i] = a->debugreg[i];
     }
-    c->ctrlreg[3] = a->guest_table << PAGE_SHIFT;
-    c->ctrlreg[1] = a->guest_table_user << PAGE_SHIFT;
+    c->ctrlreg[3] = mfn_to_maddr(a->guest_table);
+    c->ctrlreg[1] = mfn_to_maddr(a->guest_table_user);
     c->event_callback_eip = a->event_callback_eip;
     c->failsafe_callback_eip = a->failsafe_callback_eip;
     c->syscall_callback_eip = a->syscall_callback_eip;
@@ -165,7 +165,7 @@ long domctl_getvcpucontext(struct domain *d, struct xen_domctl *op)
     /* Its registers must be saved: another domain's, paused meanwhile. */
     if ( id >= d->max_vcpus || is_caller(d) )
         return -EINVAL;
-    if ( !d->vcpu[id]->arch.guest_table )
+    if ( !mfn_x(d->vcpu[id]->arch.guest_table) )
         return -ENODATA; /* never given a context */
     c = xmalloc(struct vcpu_guest_context);
     if ( !c )

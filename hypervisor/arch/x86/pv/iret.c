@@ -96,7 +96,7 @@ long do_iret(struct cpu_user_regs *regs)
         domain_shutdown(v->domain, SHUTDOWN_crash);
         return -EFAULT;
     }
-    if ( iret_to_user(v, &ic) && !v->arch.guest_table_user )
+    if ( iret_to_user(v, &ic) && !mfn_x(v->arch.guest_table_user) )
     {
         gprintk(XENLOG_G_ERR, v, "iret to user mode with no user page "
                                  "table\n");
@@ -121,7 +121,7 @@ unsigned int pv_iret_fast(struct vcpu *v, struct cpu_user_regs *regs)
          !iret_frame_cached(v, ic.cs | 3, ic.ss | 3,
                             __atomic_load_n(&v->domain->desc_gen,
                                             __ATOMIC_ACQUIRE)) ||
-         (iret_to_user(v, &ic) && !v->arch.guest_table_user) )
+         (iret_to_user(v, &ic) && !mfn_x(v->arch.guest_table_user)) )
         return PV_FAST_SLOW;
     iret_load(v, regs, &ic);
     regs->rax = ic.rax;

@@ -242,12 +242,12 @@ static int unpin_table(struct domain *pg_owner, mfn_t mfn)
 
 /*
  * Switch the vCPU's kernel (user) page table to mfn, which must be an L4.
- * The slots stay raw frame numbers, 0 for none: the entry path reads them.
+ * Frame 0 in a slot means none (it is never a guest's page).
  */
 static int new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
 {
-    unsigned long *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
-    unsigned long old = *slot;
+    mfn_t *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
+    mfn_t old = *slot;
     int rc;
 
     if ( user && !mfn_x(mfn) )
@@ -259,12 +259,12 @@ static int new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
                                PGT_l4_page_table);
     if ( rc )
         return -EINVAL;
-    *slot = mfn_x(mfn);
+    *slot = mfn;
     /* Reload only if the table of the mode the vCPU runs in changed. */
     if ( user != v->arch.kernel_mode )
         write_cr3_flush(pv_guest_cr3(v));
-    if ( old )
-        put_page_and_type(mfn_to_page(_mfn(old)));
+    if ( mfn_x(old) )
+        put_page_and_type(mfn_to_page(old));
     return 0;
 }
 

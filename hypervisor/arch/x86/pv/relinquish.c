@@ -12,11 +12,11 @@ void arch_vcpu_relinquish(struct vcpu *v)
     unsigned long none[1] = {0};
 
     /* Its page-table bases: the trees then go with their pins. */
-    if ( v->arch.guest_table )
-        put_page_and_type(mfn_to_page(_mfn(v->arch.guest_table)));
-    if ( v->arch.guest_table_user )
-        put_page_and_type(mfn_to_page(_mfn(v->arch.guest_table_user)));
-    v->arch.guest_table = v->arch.guest_table_user = 0;
+    if ( mfn_x(v->arch.guest_table) )
+        put_page_and_type(mfn_to_page(v->arch.guest_table));
+    if ( mfn_x(v->arch.guest_table_user) )
+        put_page_and_type(mfn_to_page(v->arch.guest_table_user));
+    v->arch.guest_table = v->arch.guest_table_user = _mfn(0);
     pv_set_gdt(v, none, 0);
     /* A vcpu_info it registered holds a writable reference. */
     if ( mfn_x(v->vcpu_info_mfn) )

@@ -19,9 +19,8 @@
 
 unsigned long pv_guest_cr3(const struct vcpu *v)
 {
-    return (v->arch.kernel_mode ? v->arch.guest_table
-                                : v->arch.guest_table_user)
-           << PAGE_SHIFT;
+    return mfn_to_maddr(v->arch.kernel_mode ? v->arch.guest_table
+                                            : v->arch.guest_table_user);
 }
 
 void pv_toggle_guest_mode(struct vcpu *v)

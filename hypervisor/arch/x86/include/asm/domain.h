@@ -33,8 +33,8 @@ struct pv_vcpu {
     unsigned long fs_base, gs_base_kernel, gs_base_user;
     uint16_t gs_sel; /* user %gs selector (SEGBASE_GS_USER_SEL) */
 
-    /* Page tables: MFNs of the kernel and user L4s (0: none). */
-    unsigned long guest_table, guest_table_user;
+    /* Page tables: the kernel's and the user's L4 (frame 0: none). */
+    mfn_t guest_table, guest_table_user;
     bool kernel_mode; /* which of the two the guest runs on */
 
     unsigned long ctrlreg[8];  /* virtual CR0 (TS), CR2, CR4 */

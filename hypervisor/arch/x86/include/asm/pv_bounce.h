@@ -26,9 +26,8 @@ toggle_guest_mode(struct vcpu *v)
 {
     v->arch.kernel_mode = !v->arch.kernel_mode;
     asm volatile("swapgs");
-    write_cr3_flush((v->arch.kernel_mode ? v->arch.guest_table
-                                         : v->arch.guest_table_user)
-                    << PAGE_SHIFT);
+    write_cr3_flush(mfn_to_maddr(v->arch.kernel_mode ? v->arch.guest_table
+                                                     : v->arch.guest_table_user));
 }
 
 /*
