@@ -9,21 +9,12 @@
 # baseline, the DomU's 10.0.0.2 otherwise. Every figure is timed by
 # iobench on the side doing the I/O.
 T=/tmp/io
-mkdir -p $T
 export PATH=/bin:/usr/bin:/sbin
+. /bin/checks.sh
 mib=$(sed -n 's/.*io_mib=\([0-9]*\).*/\1/p' /proc/cmdline)
 mib=${mib:-64}
 runs=$(sed -n 's/.*io_runs=\([0-9]*\).*/\1/p' /proc/cmdline)
 runs=${runs:-3}
-uptime_s() { cut -d. -f1 /proc/uptime; }
-wait_for() { # seconds, command...
-    end=$(($(uptime_s) + $1)); shift
-    while [ "$(uptime_s)" -lt $end ]; do
-        "$@" >/dev/null 2>&1 && return 0
-        sleep 0.2
-    done
-    "$@"
-}
 fail() { echo "BENCH-FAIL $*"; }
 # iobench's result line as a BENCH line: who, persistent.
 # Anything else (an error) is kept, indented.
