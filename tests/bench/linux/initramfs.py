@@ -28,11 +28,7 @@ def main():
         sys.exit(__doc__.strip())
     busybox, init, out = sys.argv[1:4]
     prepare = load_prepare()
-
-    def read(path):
-        with open(path, "rb") as f:
-            return f.read()
-
+    read = prepare.read
     entries = [(d, 0o40755, None) for d in ("bin", "dev", "proc", "sys", "tmp")]
     entries += [
         ("bin/busybox", 0o100755, read(busybox)),
@@ -40,10 +36,7 @@ def main():
     ]
     entries += [("bin/" + os.path.basename(p), 0o100755, read(p))
                 for p in sys.argv[4:]]
-    tmp = out + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(prepare.cpio_newc(entries))
-    os.replace(tmp, out)
+    prepare.write_cpio(out, entries)
 
 
 if __name__ == "__main__":
