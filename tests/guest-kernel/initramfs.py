@@ -9,25 +9,17 @@ toolstack, the DomU's kernel and config). A name ending in
 domu-initrd.cpio is given the host file as the /init of a nested
 busybox initramfs. The cpio writer is tests/linux/prepare.py's.
 """
-import importlib.util
 import os
 import sys
 
-
-def load_prepare():
-    here = os.path.dirname(os.path.abspath(__file__))
-    path = os.path.join(here, "..", "linux", "prepare.py")
-    spec = importlib.util.spec_from_file_location("linux_prepare", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "linux"))
+import prepare  # noqa: E402 (tests/linux/prepare.py, found through the path above)
 
 
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__.strip())
     out, busybox, init = sys.argv[1:4]
-    prepare = load_prepare()
     read = prepare.read
     base = [(d, 0o40755, None) for d in ("bin", "dev", "proc", "sys", "tmp")]
     entries = base + [("bin/busybox", 0o100755, read(busybox)),
