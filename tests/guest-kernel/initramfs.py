@@ -9,43 +9,25 @@ toolstack, the DomU's kernel and config). A name ending in
 domu-initrd.cpio is given the host file as the /init of a nested
 busybox initramfs. The cpio writer is tests/linux/prepare.py's.
 """
-import importlib.util
 import os
 import sys
 
-
-def load_prepare():
-    here = os.path.dirname(os.path.abspath(__file__))
-    path = os.path.join(here, "..", "linux", "prepare.py")
-    spec = importlib.util.spec_from_file_location("linux_prepare", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "linux"))
+import prepare  # noqa: E402 (tests/linux/prepare.py, found through the path above)
 
 
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__.strip())
     out, busybox, init = sys.argv[1:4]
-    prepare = load_prepare()
+    read = prepare.read
     base = [(d, 0o40755, None) for d in ("bin", "dev", "proc", "sys", "tmp")]
     entries = base + [("bin/busybox", 0o100755, read(busybox)),
                       ("init", 0o100755, read(init))]
     have = set(e[0] for e in entries)
     for spec in sys.argv[4:]:
         name, path = spec.split("=", 1)
-        # Parent directories first: the kernel's unpacker makes none.
-        parts = name.split("/")[:-1]
-        for i in range(1, len(parts) + 1):
-            d = "/".join(parts[:i])
-            if d not in have:
-                entries.append((d, 0o40755, None))
-                have.add(d)
+        prepare.add_parents(entries, have, name)
         if name.endswith("domu-initrd.cpio"):
             data = prepare.cpio_newc(base + [("bin/busybox", 0o100755, read(busybox)),
                                              ("init", 0o100755, read(path))])
@@ -53,10 +35,7 @@ def main():
         else:
             entries.append((name, 0o100755, read(path)))
         have.add(name)
-    tmp = out + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(prepare.cpio_newc(entries))
-    os.replace(tmp, out)
+    prepare.write_cpio(out, entries)
 
 
 if __name__ == "__main__":

@@ -17,22 +17,8 @@
 # give one line and create nothing.  xenia_blk_cycles=N sets the number
 # of attach/detach cycles (20).
 T=/tmp/blk
-LOG=/var/log/xen/console
-mkdir -p $T
 export PATH=/bin:/usr/bin:/sbin
-check() { # name, command...
-    name=$1; shift
-    if "$@" >$T/check.out 2>&1; then echo "CHECK-PASS $name"
-    else echo "CHECK-FAIL $name"; sed 's/^/    | /' $T/check.out | head -n 30; fi
-}
-wait_for() { # seconds, command...
-    n=$(($1 * 5)); shift
-    while [ $n -gt 0 ]; do
-        "$@" >/dev/null 2>&1 && return 0
-        sleep 0.2; n=$((n - 1))
-    done
-    "$@"
-}
+. /bin/checks.sh
 # The toolstack's start loads loop and blkback; blkfront (Dom0 as its own
 # frontend) and ext4 (to read the image back) are this test's.
 check toolstack-up sh /bin/toolstack-up.sh

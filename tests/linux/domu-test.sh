@@ -6,12 +6,7 @@
 # checks that the host's free memory comes back to the page.
 G=/lib/guests
 T=/tmp/domu
-mkdir -p $T
-check() { # name, command...
-    name=$1; shift
-    if "$@" >$T/check.out 2>&1; then echo "CHECK-PASS $name"
-    else echo "CHECK-FAIL $name"; sed 's/^/    | /' $T/check.out | head -n 20; fi
-}
+. /bin/checks.sh
 free_pages() { xenia-domu free | sed -n 's/^free_pages \([0-9]*\).*/\1/p'; }
 only_dom0() { test "$(xenia-domu list | grep -vc '^domain 0 ')" = 0; }
 # Freed memory may take a moment to be counted free again (scrubbing, RCU).

@@ -49,6 +49,7 @@ extra=("bin/xenia-domu=$build/dom0-tools/xenia-domu"
        "bin/toolstack-up.sh=$here/toolstack-up.sh"
        "bin/net-test.sh=$here/net-test.sh"
        "bin/leaks.sh=$here/leaks.sh"
+       "bin/checks.sh=$here/checks.sh"
        "etc/xen/debian.cfg=$top/dom0-tools/examples/debian.cfg"
        "lib/guests/domu-initrd.cpio=$here/domu-init"
        "bin/blk-test.sh=$here/blk-test.sh"
@@ -86,7 +87,7 @@ for f in "$here/init" "$here/prepare.py" "$xentest" "$compat32" "$here/domu-test
          "$here/toolstack-up.sh" "$top/dom0-tools/examples/debian.cfg" \
          "$build/tests/guests/ring-hostile.elf" "$here/hostile-rings.sh" \
          "$here/blk-test.sh" "$here/domu-blk-init" "$cache/blk.img" \
-         "$here/net-test.sh" "$here/leaks.sh"; do
+         "$here/net-test.sh" "$here/leaks.sh" "$here/checks.sh"; do
     [ "$f" -nt "$cache/initrd.cpio" ] && stale=1
 done
 [ -s "$cache/vmlinuz" ] && [ -s "$cache/initrd.cpio" ] && [ -s "$cache/release" ] &&

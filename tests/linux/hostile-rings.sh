@@ -10,22 +10,8 @@
 # destroyed xenstored's connections and nodes, and the console daemon's
 # file descriptors, are back to where they were.
 T=/tmp/hr
-LOG=/var/log/xen/console
-mkdir -p $T
 export PATH=/bin:/usr/bin
-check() { # name, command...
-    name=$1; shift
-    if "$@" >$T/check.out 2>&1; then echo "CHECK-PASS $name"
-    else echo "CHECK-FAIL $name"; sed 's/^/    | /' $T/check.out | head -n 30; fi
-}
-wait_for() { # seconds, command...: retries every 0.2 s
-    n=$(($1 * 5)); shift
-    while [ $n -gt 0 ]; do
-        "$@" >/dev/null 2>&1 && return 0
-        sleep 0.2; n=$((n - 1))
-    done
-    "$@"
-}
+. /bin/checks.sh
 if ! sh /bin/toolstack-up.sh; then
     echo "CHECK-FAIL hostile-toolstack-up"
     echo "HOSTILE-DONE"

@@ -4,7 +4,7 @@
 # read from the hypervisor through its debug keys ('g' grant tables, 'e'
 # event channels; xl debug-keys, then xl dmesg), on Xenia and on Xen 4.17
 # alike: each parser reads Xenia's count lines and Xen's per-entry lists.
-# Needs $T (a scratch directory).
+# Needs $T (a scratch directory; checks.sh, sourced first, makes it).
 
 # The output of debug key $1 alone: cleared before, read back after.
 key_dump() {

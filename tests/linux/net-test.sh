@@ -10,25 +10,8 @@
 # vif, page, event channel or grant mapping behind (the last two read
 # through the debug keys 'e' and 'g', leaks.sh).
 T=/tmp/net
-LOG=/var/log/xen/console
-mkdir -p $T
 export PATH=/bin:/usr/bin
-check() { # name, command...
-    name=$1; shift
-    if "$@" >$T/check.out 2>&1; then echo "CHECK-PASS $name"
-    else echo "CHECK-FAIL $name"; sed 's/^/    | /' $T/check.out | head -n 30; fi
-}
-uptime_s() { cut -d. -f1 /proc/uptime; }
-wait_for() { # seconds, command...: retries every 0.2 s (wall time: each
-    # try is slow under TCG, so counting tries would wait far longer)
-    end=$(($(uptime_s) + $1)); shift
-    while [ "$(uptime_s)" -lt $end ]; do
-        "$@" >/dev/null 2>&1 && return 0
-        sleep 0.2
-    done
-    "$@"
-}
-
+. /bin/checks.sh
 . /bin/leaks.sh
 check toolstack-up sh /bin/toolstack-up.sh
 check xenbr0-up sh -c 'ip addr show dev xenbr0 | grep -q "inet 10.0.0.1/24"'

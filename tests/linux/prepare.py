@@ -53,6 +53,31 @@ def cpio_newc(entries):
     return bytes(out)
 
 
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def add_parents(entries, have, name):
+    """Appends to entries the directories above name not in have (the
+    kernel's unpacker makes none), parents first; adds them to have."""
+    parts = name.split("/")[:-1]
+    for i in range(1, len(parts) + 1):
+        d = "/".join(parts[:i])
+        if d not in have:
+            entries.append((d, 0o40755, None))
+            have.add(d)
+
+
+def write_cpio(path, entries):
+    """Writes the archive to path by rename: a QEMU still booting from the
+    old one keeps reading it whole."""
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(cpio_newc(entries))
+    os.replace(tmp, path)
+
+
 def main():
     kdir, bbdir, xentest, compat32, out = sys.argv[1:6]
     extra = [a.split("=", 1) for a in sys.argv[6:]]
@@ -66,10 +91,6 @@ def main():
         f.write(release + "\n")
     kmods = os.path.join(kdir, "lib", "modules", release, "kernel")
     xen_drivers = os.path.join(kmods, "drivers", "xen")
-
-    def read(path):
-        with open(path, "rb") as f:
-            return f.read()
 
     here = os.path.dirname(os.path.abspath(__file__))
     entries = [(d, 0o40755, None)
@@ -96,13 +117,7 @@ def main():
     for name, path in extra:
         if name == "lib/guests/vmlinuz":
             path = os.path.join(out, "vmlinuz")
-        # Parent directories first: the kernel's unpacker makes none.
-        parts = name.split("/")[:-1]
-        for i in range(1, len(parts) + 1):
-            d = "/".join(parts[:i])
-            if d not in have:
-                entries.append((d, 0o40755, None))
-                have.add(d)
+        add_parents(entries, have, name)
         if name.endswith("-initrd.cpio"):
             # A DomU's initramfs: busybox, the given /init, the block
             # frontend and ext4, and (but for the blk one) netfront.
@@ -119,8 +134,7 @@ def main():
             continue
         entries.append((name, 0o100755, read(path)))
         have.add(name)
-    with open(os.path.join(out, "initrd.cpio"), "wb") as f:
-        f.write(cpio_newc(entries))
+    write_cpio(os.path.join(out, "initrd.cpio"), entries)
 
 
 if __name__ == "__main__":

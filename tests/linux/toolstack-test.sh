@@ -7,25 +7,11 @@
 # through xl console, reads the tree with Debian's xenstore-utils, shuts
 # it down cleanly, destroys a second one, and refuses broken configs.
 T=/tmp/ts
-LOG=/var/log/xen/console
-mkdir -p $T $LOG /run/xenstored /var/lib/xenstored /var/log/xen /dev/pts
+export PATH=/bin:/usr/bin
+. /bin/checks.sh
+mkdir -p $LOG /run/xenstored /var/lib/xenstored /var/log/xen /dev/pts
 # The console daemon's ptys.
 grep -q ' /dev/pts ' /proc/mounts || mount -t devpts devpts /dev/pts
-export PATH=/bin:/usr/bin
-check() { # name, command...
-    name=$1; shift
-    if "$@" >$T/check.out 2>&1; then echo "CHECK-PASS $name"
-    else echo "CHECK-FAIL $name"; sed 's/^/    | /' $T/check.out | head -n 30; fi
-}
-# wait_for SECONDS command...: retries every 0.2 s
-wait_for() {
-    n=$(($1 * 5)); shift
-    while [ $n -gt 0 ]; do
-        "$@" >/dev/null 2>&1 && return 0
-        sleep 0.2; n=$((n - 1))
-    done
-    "$@"
-}
 # Debian's xenstore-utils: one binary named by argv[0].
 debian_xs=0
 if [ -x /usr/bin/xenstore ] && /usr/bin/xenstore 2>&1 | grep -qi usage; then

@@ -9,25 +9,25 @@
 # baseline, the DomU's 10.0.0.2 otherwise. Every figure is timed by
 # iobench on the side doing the I/O.
 T=/tmp/io
-mkdir -p $T
 export PATH=/bin:/usr/bin:/sbin
+. /bin/checks.sh
 mib=$(sed -n 's/.*io_mib=\([0-9]*\).*/\1/p' /proc/cmdline)
 mib=${mib:-64}
 runs=$(sed -n 's/.*io_runs=\([0-9]*\).*/\1/p' /proc/cmdline)
 runs=${runs:-3}
-uptime_s() { cut -d. -f1 /proc/uptime; }
-wait_for() { # seconds, command...
-    end=$(($(uptime_s) + $1)); shift
-    while [ "$(uptime_s)" -lt $end ]; do
-        "$@" >/dev/null 2>&1 && return 0
-        sleep 0.2
-    done
-    "$@"
-}
 fail() { echo "BENCH-FAIL $*"; }
 # iobench's result line as a BENCH line: who, persistent.
 # Anything else (an error) is kept, indented.
 tag() { sed -e "s/^IOB \([a-z-]*\) .*MBps=\([0-9.]*\).*/BENCH $1 $2 \1 MBps=\2/" -e t -e 's/^/    | /'; }
+# TCP to and from iobench's server at $2, runs times each way, as who $1.
+net_runs() { # who, peer address
+    r=0
+    while [ $r -lt "$runs" ]; do
+        iobench send $2 5001 "$mib" | tag $1 -
+        iobench recv $2 5001 "$mib" | tag $1 -
+        r=$((r + 1))
+    done
+}
 
 sh /bin/toolstack-up.sh || { fail toolstack-up; exit 1; }
 echo "BENCH-INFO $(xl info | grep -E '^(xen_version|free_memory)' | tr -s ' ' | tr '\n' ' ')"
@@ -46,12 +46,7 @@ while [ $r -lt "$runs" ]; do
 done
 losetup -d "$dev"
 wait_for 10 iobench cmd 10.0.0.1 5001 true
-r=0
-while [ $r -lt "$runs" ]; do
-    iobench send 10.0.0.1 5001 "$mib" | tag dom0 -
-    iobench recv 10.0.0.1 5001 "$mib" | tag dom0 -
-    r=$((r + 1))
-done
+net_runs dom0 10.0.0.1
 
 cat > $T/io.cfg <<CFG
 name = "io"
@@ -88,10 +83,5 @@ for pers in Y N; do
     wait_for 60 sh -c "! xs-xenia exists $BE" || fail "xvdb still there ($pers)"
 done
 echo Y > /sys/module/xen_blkback/parameters/feature_persistent
-r=0
-while [ $r -lt "$runs" ]; do
-    iobench send 10.0.0.2 5001 "$mib" | tag domu -
-    iobench recv 10.0.0.2 5001 "$mib" | tag domu -
-    r=$((r + 1))
-done
+net_runs domu 10.0.0.2
 xl destroy io

@@ -9,30 +9,18 @@ Each program goes to /bin under its own name.
 The cpio writer is tests/linux/prepare.py's, imported rather than copied,
 so both initramfs builders stay one format.
 """
-import importlib.util
 import os
 import sys
 
-
-def load_prepare():
-    here = os.path.dirname(os.path.abspath(__file__))
-    path = os.path.join(here, "..", "..", "linux", "prepare.py")
-    spec = importlib.util.spec_from_file_location("linux_prepare", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "linux"))
+import prepare  # noqa: E402 (tests/linux/prepare.py, found through the path above)
 
 
 def main():
     if len(sys.argv) < 5:
         sys.exit(__doc__.strip())
     busybox, init, out = sys.argv[1:4]
-    prepare = load_prepare()
-
-    def read(path):
-        with open(path, "rb") as f:
-            return f.read()
-
+    read = prepare.read
     entries = [(d, 0o40755, None) for d in ("bin", "dev", "proc", "sys", "tmp")]
     entries += [
         ("bin/busybox", 0o100755, read(busybox)),
@@ -40,10 +28,7 @@ def main():
     ]
     entries += [("bin/" + os.path.basename(p), 0o100755, read(p))
                 for p in sys.argv[4:]]
-    tmp = out + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(prepare.cpio_newc(entries))
-    os.replace(tmp, out)
+    prepare.write_cpio(out, entries)
 
 
 if __name__ == "__main__":
