@@ -146,6 +146,36 @@ static bool decode(const uint8_t *b, unsigned int avail, struct insn *in)
     }
 }
 
+/*
+ * The two forms every fault and every unmap of a Linux guest write with
+ * (set_pte's mov and ptep_get_and_clear's xchg: REX.W, 0x89 or 0x87, a
+ * register and a [base] or [base+disp] operand), decoded without
+ * decode()'s walk over prefixes and opcodes. Any other form, prefix or
+ * addressing (SIB, RIP-relative) is left to decode(); the result for
+ * these is the same as decode()'s.
+ */
+static bool decode_common(const uint8_t *b, unsigned int avail,
+                          struct insn *in)
+{
+    unsigned int mod, rm, len;
+
+    if ( avail < 3 || (b[0] & 0xf8) != 0x48 || (b[1] != 0x89 && b[1] != 0x87) )
+        return false;
+    mod = b[2] >> 6;
+    rm = b[2] & 7;
+    if ( mod == 3 || rm == 4 || (mod == 0 && rm == 5) )
+        return false;
+    len = 3 + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
+    if ( len > avail )
+        return false;
+    in->len = len;
+    in->opsize = 8;
+    in->reg = ((b[2] >> 3) & 7) | ((b[0] & 4) ? 8 : 0);
+    in->imm = 0;
+    in->op = b[1] == 0x87 ? OP_XCHG : OP_MOV;
+    return true;
+}
+
 /* Apply the instruction to the 8-byte entry; false for unsupported forms. */
 static bool compute(struct cpu_user_regs *regs, const struct insn *in,
                     unsigned int byte, uint64_t old, uint64_t *new)
@@ -225,11 +255,13 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
     if ( !mfn_valid(mfn) )
         return false;
     pg = mfn_to_page(mfn);
-    if ( pv_page_table_level(pg) != 1 || !get_page(pg, v->domain->domain_id) )
+    /* Whether it is an L1 is asked once, under the lock below. */
+    if ( !get_page(pg, v->domain->domain_id) )
         return false;
     while ( avail && copy_from_guest(bytes, regs->rip, avail) )
         avail--;
-    ok = avail && decode(bytes, avail, &in);
+    ok = decode_common(bytes, avail, &in) ||
+         (avail && decode(bytes, avail, &in));
     target = (pte_t *)((char *)mfn_to_virt(mfn) + (addr & (PAGE_SIZE - 8)));
     /*
      * Read, compute and write under the lock, so that an emulated
