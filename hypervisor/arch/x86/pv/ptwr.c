@@ -176,9 +176,20 @@ static bool decode_common(const uint8_t *b, unsigned int avail,
     return true;
 }
 
+/*
+ * What the instruction does to the guest's registers, applied only once
+ * the entry is written: a refused write must leave them as they were.
+ */
+struct insn_effects {
+    int reg;          /* the register xchg or cmpxchg loads, or -1 */
+    uint64_t reg_val;
+    uint64_t rflags;
+};
+
 /* Apply the instruction to the 8-byte entry; false for unsupported forms. */
 static bool compute(struct cpu_user_regs *regs, const struct insn *in,
-                    unsigned int byte, uint64_t old, uint64_t *new)
+                    unsigned int byte, uint64_t old, uint64_t *new,
+                    struct insn_effects *fx)
 {
     uint64_t src = in->reg >= 0 ? *guest_gpr(regs, in->reg) : in->imm;
     uint64_t mask, cur;
@@ -210,23 +221,26 @@ static bool compute(struct cpu_user_regs *regs, const struct insn *in,
         return true;
     case OP_XCHG:
         *new = src;
-        *guest_gpr(regs, in->reg) = old;
+        fx->reg = in->reg;
+        fx->reg_val = old;
         return true;
     case OP_CMPXCHG:
         if ( regs->rax != old )
         {
-            regs->rax = old; /* compare failed: ZF clear, nothing written */
-            regs->rflags &= ~0x40UL;
+            /* compare failed: ZF clear, nothing written */
+            fx->reg = 0; /* rax */
+            fx->reg_val = old;
+            fx->rflags &= ~0x40UL;
             *new = old;
             return true;
         }
-        regs->rflags |= 0x40UL;
+        fx->rflags |= 0x40UL;
         *new = src;
         return true;
     case OP_BTR:
     case OP_BTS:
         src &= 63;
-        regs->rflags = (regs->rflags & ~1UL) | ((old >> src) & 1); /* CF */
+        fx->rflags = (fx->rflags & ~1UL) | ((old >> src) & 1); /* CF */
         *new = in->op == OP_BTR ? old & ~(1UL << src) : old | (1UL << src);
         return true;
     default:
@@ -241,6 +255,7 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
     unsigned int avail = sizeof(bytes);
     struct page_info *pg;
     struct insn in = {0};
+    struct insn_effects fx = {.reg = -1, .rflags = regs->rflags};
     pte_t *map, *target;
     uint64_t old, new;
     mfn_t mfn;
@@ -271,13 +286,16 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
     spin_lock(&v->domain->mm_lock);
     ok = ok && pv_page_table_level(pg) == 1;
     old = *target;
-    ok = ok && compute(regs, &in, addr & 7, old, &new);
+    ok = ok && compute(regs, &in, addr & 7, old, &new, &fx);
     if ( ok && new != old )
         ok = pv_mod_entry(v->domain, v->domain, target, 1, new, false) == 0;
     spin_unlock(&v->domain->mm_lock);
     put_page(pg);
     if ( !ok )
         return false; /* bounced to the guest as the #PF it was */
+    if ( fx.reg >= 0 )
+        *guest_gpr(regs, fx.reg) = fx.reg_val;
+    regs->rflags = fx.rflags;
     regs->rip += in.len;
     /* No flush: as after mmu_update, stale entries are the guest's call. */
     return true;
