@@ -251,7 +251,12 @@ static bool compute(struct cpu_user_regs *regs, const struct insn *in,
 bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
                      unsigned long addr, uint32_t ec)
 {
-    uint8_t bytes[15];
+    /*
+     * 16 bytes, one more than an instruction may have: two 8-byte steps
+     * for raw_copy rather than one and seven single ones. decode() still
+     * sees at most 15.
+     */
+    uint8_t bytes[16];
     unsigned int avail = sizeof(bytes);
     struct page_info *pg;
     struct insn in = {0};
@@ -276,7 +281,7 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
     while ( avail && copy_from_guest(bytes, regs->rip, avail) )
         avail--;
     ok = decode_common(bytes, avail, &in) ||
-         (avail && decode(bytes, avail, &in));
+         (avail && decode(bytes, avail < 15 ? avail : 15, &in));
     target = (pte_t *)((char *)mfn_to_virt(mfn) + (addr & (PAGE_SIZE - 8)));
     /*
      * Read, compute and write under the lock, so that an emulated
