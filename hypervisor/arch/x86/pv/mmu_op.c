@@ -132,6 +132,27 @@ mmu_batch(struct vcpu *v, struct domain *pg_owner,
 }
 
 /*
+ * The domain whose frames a batch acts on, as domain_target() answers.
+ * The caller's own (every PTE a fault handler sets, every flush) takes no
+ * reference: it lives while its vCPU is in the hypercall.
+ */
+static int batch_owner(struct domain *d, domid_t id, struct domain **out)
+{
+    if ( id == DOMID_SELF || id == d->domain_id )
+    {
+        *out = d;
+        return 0;
+    }
+    return domain_target(d, id, out);
+}
+
+static void batch_owner_put(struct domain *d, struct domain *pg_owner)
+{
+    if ( pg_owner != d )
+        domain_put(pg_owner);
+}
+
+/*
  * One mmu_update request. No flush here: stale translations of what the
  * entries mapped are the guest's to flush, and unsafe ones (a frame
  * retyped or freed) are flushed where that happens (pv/mm.c, mm.c).
@@ -168,24 +189,9 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
     struct vcpu *v = current_vcpu();
     struct domain *d = v->domain;
     struct domain *pg_owner;
-    long rc;
+    long rc = batch_owner(d, foreigndom, &pg_owner);
     unsigned int none = 0;
     struct mmu_update req;
-
-    /*
-     * A guest's updates of its own tables (every PTE a fault handler
-     * sets): the caller's domain lives while its vCPU is in here, so it
-     * needs no reference of its own as a foreign owner does.
-     */
-    if ( foreigndom == DOMID_SELF || foreigndom == d->domain_id )
-    {
-        spin_lock(&d->mm_lock);
-        rc = mmu_batch(v, d, ureqs, count, pdone, &req, sizeof(req),
-                       mmu_update_one);
-        spin_unlock(&d->mm_lock);
-        return rc;
-    }
-    rc = domain_target(d, foreigndom, &pg_owner);
 
     /*
      * Xen refuses a foreign domain the caller may not use entry by entry:
@@ -203,7 +209,7 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
     rc = mmu_batch(v, pg_owner, ureqs, count, pdone, &req, sizeof(req),
                    mmu_update_one);
     spin_unlock(&d->mm_lock);
-    domain_put(pg_owner);
+    batch_owner_put(d, pg_owner);
     return rc;
 }
 
@@ -405,13 +411,13 @@ long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
     struct vcpu *v = current_vcpu();
     struct domain *pg_owner;
     struct mmuext_op op;
-    long rc = domain_target(v->domain, foreigndom, &pg_owner);
+    long rc = batch_owner(v->domain, foreigndom, &pg_owner);
 
     if ( rc )
         return rc;
     rc = mmu_batch(v, pg_owner, uops, count, pdone, &op, sizeof(op),
                    mmuext_locked);
-    domain_put(pg_owner);
+    batch_owner_put(v->domain, pg_owner);
     return rc;
 }
 
