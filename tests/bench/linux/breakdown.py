@@ -25,7 +25,8 @@ import sys
 
 HV_LO, HV_HI = 0xFFFF800000000000, 0xFFFF880000000000
 PV_NAME = re.compile(r"xen|paravirt|hypercall_page")
-OPS = ["null_syscall", "page_fault", "fork_exit", "pipe_roundtrip"]
+OPS = ["null_syscall", "page_fault", "fork_exit", "pipe_roundtrip",
+       "munmap_pages"]
 
 
 class Symbols:

@@ -28,7 +28,8 @@ import re
 
 import gdb
 
-OPS = ["null_syscall", "page_fault", "fork_exit", "pipe_roundtrip"]
+OPS = ["null_syscall", "page_fault", "fork_exit", "pipe_roundtrip",
+       "munmap_pages"]
 MAGIC = 0x50524F4245
 # QEMU 7.2's exec log: "Trace 0: 0x7f.. [cs_base/pc/flags/cflags] sym".
 TRACE = re.compile(r"^Trace \d+: \S+ \[[0-9a-f]+/([0-9a-f]+)/")

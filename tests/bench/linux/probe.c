@@ -142,9 +142,54 @@ static void map_fault_area(void)
         die("mmap");
 }
 
+/*
+ * The other half of run's page_fault figure: each page's share of the
+ * munmap that follows the faults (an emulated PTE clear per page, the
+ * flush, the pages freed). munmap_prepare maps and faults the area in
+ * before each sample, outside the window; per page is the sample / 64.
+ * The area lies inside a reserved, inaccessible 2 MiB-aligned stretch, so
+ * that its L1 page table always outlives the munmap (where mmap would put
+ * it, as ASLR decides, the L1 would be freed with it on some boots only).
+ */
+#define MUNMAP_PAGES 64UL
+#define MUNMAP_RESERVE (4UL << 20)
+static char *munmap_area;
+
+static void munmap_prepare(void)
+{
+    size_t len = MUNMAP_PAGES * PAGE_SIZE;
+    void *p;
+
+    if ( !munmap_area )
+    {
+        p = mmap(NULL, MUNMAP_RESERVE, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if ( p == MAP_FAILED )
+            die("mmap");
+        /* 2 MiB-aligned, then one page in: reserved space on both sides. */
+        munmap_area = (char *)((((unsigned long)p + (2UL << 20) - 1) &
+                                ~((2UL << 20) - 1)) + PAGE_SIZE);
+    }
+    p = mmap(munmap_area, len, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if ( p != munmap_area || madvise(p, len, MADV_NOHUGEPAGE) < 0 )
+        die("mmap");
+    for ( unsigned long i = 0; i < MUNMAP_PAGES; i++ )
+        ((volatile char *)munmap_area)[i * PAGE_SIZE] = 1;
+}
+
+static void munmap_pages(void)
+{
+    if ( munmap(munmap_area, MUNMAP_PAGES * PAGE_SIZE) < 0 )
+        die("munmap");
+}
+
 /* In enum op's order: breakdown_gdb.py numbers the samples so. */
 static void (*const ops[])(void) = {null_syscall, page_fault, fork_exit,
-                                    pipe_roundtrip};
+                                    pipe_roundtrip, munmap_pages};
+/* What an operation needs done before each sample, outside the window. */
+static void (*const prepare[])(void) = {NULL, NULL, NULL, NULL,
+                                        munmap_prepare};
 
 /* Only the text symbols, which are what the steps land in. */
 static void hand_over_symbols(void)
@@ -180,11 +225,17 @@ int main(void)
     /* The first faults also allocate page tables: warm-ups, like the rest. */
     for ( unsigned int op = 0; op < sizeof(ops) / sizeof(ops[0]); op++ )
         for ( int i = 0; i < WARMUP; i++ )
+        {
+            if ( prepare[op] )
+                prepare[op]();
             ops[op]();
+        }
     probe_begin(PROBE_MAGIC);
     for ( unsigned int op = 0; op < sizeof(ops) / sizeof(ops[0]); op++ )
         for ( int s = 0; s < SAMPLES; s++ )
         {
+            if ( prepare[op] )
+                prepare[op]();
             probe_go();
             ops[op]();
             probe_end();

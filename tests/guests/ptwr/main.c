@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Checks writable page-table emulation: direct writes to a pinned L1 (mov, xchg, cmpxchg, lock and/btr). */
+/* Checks writable page-table emulation: direct writes to a pinned L1 (mov, xchg, cmpxchg, lock and/btr, and the forms around them). */
 #include "guest.h"
 
 const char test_title[] = "ptwr: emulated writes to a pinned L1 page table";
@@ -128,6 +128,64 @@ static void check_refused(void)
     test_check(l1[3] == before, "entry unchanged");
 }
 
+/*
+ * The forms the hypervisor decodes on its short path (REX.W mov and xchg
+ * to [base] or [base+disp], any register, any base), and neighbours that
+ * must still go the general way: SIB addressing, a segment prefix, a
+ * 16-bit write. A refused xchg leaves both the entry and the register.
+ */
+static void check_forms(void)
+{
+    uint64_t e1 = pte_of(d[1], DATA_FLAGS), e2 = pte_of(d[2], DATA_FLAGS);
+    uint64_t e0 = pte_of(d[0], PTE_P | PTE_A), v;
+    unsigned int before;
+
+    l1[1] = 0; /* a plain mov: the entries this check starts from */
+    {
+        /* Local register variables hold only as asm operands: set here. */
+        register uint64_t r9 asm("r9") = e1;
+
+        asm volatile("xchg %%r9, 8(%1)" : "+r"(r9) : "a"(l1) : "memory");
+        v = r9;
+    }
+    test_check(v == 0 && same_pte(l1[1], e1),
+               "xchg %%r9, 8(%%rax): old %#lx, entry %#lx", v, l1[1]);
+    asm volatile("mov %0, 528(%1)"
+                 : : "r"(e2), "a"((volatile char *)l1 - 512) : "memory");
+    test_check(same_pte(l1[2], e2), "mov to 528(%%rax): %#lx", l1[2]);
+    asm volatile("mov %0, (%1,%2,8)"
+                 : : "r"(e0), "a"(l1), "c"(3UL) : "memory");
+    test_check(same_pte(l1[3], e0), "mov to (%%rax,%%rcx,8): %#lx", l1[3]);
+    v = 0;
+    {
+        register volatile uint64_t *r8 asm("r8") = &l1[3];
+
+        asm volatile("xchg %0, (%1)" : "+c"(v), "+r"(r8) : : "memory");
+    }
+    test_check(same_pte(v, e0) && l1[3] == 0,
+               "xchg %%rcx, (%%r8): old %#lx, entry %#lx", v, l1[3]);
+    asm volatile(".byte 0x3e; mov %0, (%1)"
+                 : : "r"(e0), "a"(&l1[3]) : "memory");
+    test_check(same_pte(l1[3], e0), "ds: mov: %#lx", l1[3]);
+    asm volatile("movw %w0, (%1)"
+                 : : "d"(e2 & ~(uint64_t)PTE_A), "a"(&l1[2]) : "memory");
+    test_check(same_pte(l1[2], e2) && !(l1[2] & PTE_A),
+               "movw of the low word cleared Accessed: %#lx", l1[2]);
+    v = pte_of((void *)l1, DATA_FLAGS);
+    before = last_trap.count;
+    asm volatile("1: xchg %0, (%1)\n\t"
+                 "2:\n\t" EXTABLE(1b, 2b)
+                 : "+r"(v) : "r"(&l1[1]) : "memory");
+    test_check(last_trap.count != before && last_trap.vector == 14 &&
+                   v == pte_of((void *)l1, DATA_FLAGS) && same_pte(l1[1], e1),
+               "xchg mapping the L1 writable: #PF (%d traps, vector %lu), "
+               "register %#lx and entry %#lx kept",
+               (int)(last_trap.count - before), (unsigned long)last_trap.vector,
+               v, l1[1]);
+    l1[1] = l1[2] = l1[3] = 0;
+    mmuext_simple(MMUEXT_TLB_FLUSH_LOCAL, 0);
+}
+
 static void teardown(void)
 {
     test_rc(mmu_update_one(l2e_ma, 0), 0, "unhook the test L1");
@@ -162,5 +220,6 @@ void test_main(void)
     check_xchg_cmpxchg();
     check_bit_ops();
     check_refused();
+    check_forms();
     teardown();
 }

@@ -146,9 +146,50 @@ static bool decode(const uint8_t *b, unsigned int avail, struct insn *in)
     }
 }
 
+/*
+ * The two forms every fault and every unmap of a Linux guest write with
+ * (set_pte's mov and ptep_get_and_clear's xchg: REX.W, 0x89 or 0x87, a
+ * register and a [base] or [base+disp] operand), decoded without
+ * decode()'s walk over prefixes and opcodes. Any other form, prefix or
+ * addressing (SIB, RIP-relative) is left to decode(); the result for
+ * these is the same as decode()'s.
+ */
+static bool decode_common(const uint8_t *b, unsigned int avail,
+                          struct insn *in)
+{
+    unsigned int mod, rm, len;
+
+    if ( avail < 3 || (b[0] & 0xf8) != 0x48 || (b[1] != 0x89 && b[1] != 0x87) )
+        return false;
+    mod = b[2] >> 6;
+    rm = b[2] & 7;
+    if ( mod == 3 || rm == 4 || (mod == 0 && rm == 5) )
+        return false;
+    len = 3 + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
+    if ( len > avail )
+        return false;
+    in->len = len;
+    in->opsize = 8;
+    in->reg = ((b[2] >> 3) & 7) | ((b[0] & 4) ? 8 : 0);
+    in->imm = 0;
+    in->op = b[1] == 0x87 ? OP_XCHG : OP_MOV;
+    return true;
+}
+
+/*
+ * What the instruction does to the guest's registers, applied only once
+ * the entry is written: a refused write must leave them as they were.
+ */
+struct insn_effects {
+    int reg;          /* the register xchg or cmpxchg loads, or -1 */
+    uint64_t reg_val;
+    uint64_t rflags;
+};
+
 /* Apply the instruction to the 8-byte entry; false for unsupported forms. */
 static bool compute(struct cpu_user_regs *regs, const struct insn *in,
-                    unsigned int byte, uint64_t old, uint64_t *new)
+                    unsigned int byte, uint64_t old, uint64_t *new,
+                    struct insn_effects *fx)
 {
     uint64_t src = in->reg >= 0 ? *guest_gpr(regs, in->reg) : in->imm;
     uint64_t mask, cur;
@@ -180,23 +221,26 @@ static bool compute(struct cpu_user_regs *regs, const struct insn *in,
         return true;
     case OP_XCHG:
         *new = src;
-        *guest_gpr(regs, in->reg) = old;
+        fx->reg = in->reg;
+        fx->reg_val = old;
         return true;
     case OP_CMPXCHG:
         if ( regs->rax != old )
         {
-            regs->rax = old; /* compare failed: ZF clear, nothing written */
-            regs->rflags &= ~0x40UL;
+            /* compare failed: ZF clear, nothing written */
+            fx->reg = 0; /* rax */
+            fx->reg_val = old;
+            fx->rflags &= ~0x40UL;
             *new = old;
             return true;
         }
-        regs->rflags |= 0x40UL;
+        fx->rflags |= 0x40UL;
         *new = src;
         return true;
     case OP_BTR:
     case OP_BTS:
         src &= 63;
-        regs->rflags = (regs->rflags & ~1UL) | ((old >> src) & 1); /* CF */
+        fx->rflags = (fx->rflags & ~1UL) | ((old >> src) & 1); /* CF */
         *new = in->op == OP_BTR ? old & ~(1UL << src) : old | (1UL << src);
         return true;
     default:
@@ -207,10 +251,16 @@ static bool compute(struct cpu_user_regs *regs, const struct insn *in,
 bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
                      unsigned long addr, uint32_t ec)
 {
-    uint8_t bytes[15];
+    /*
+     * 16 bytes, one more than an instruction may have: two 8-byte steps
+     * for raw_copy rather than one and seven single ones. decode() still
+     * sees at most 15.
+     */
+    uint8_t bytes[16];
     unsigned int avail = sizeof(bytes);
     struct page_info *pg;
     struct insn in = {0};
+    struct insn_effects fx = {.reg = -1, .rflags = regs->rflags};
     pte_t *map, *target;
     uint64_t old, new;
     mfn_t mfn;
@@ -225,11 +275,13 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
     if ( !mfn_valid(mfn) )
         return false;
     pg = mfn_to_page(mfn);
-    if ( pv_page_table_level(pg) != 1 || !get_page(pg, v->domain->domain_id) )
+    /* Whether it is an L1 is asked once, under the lock below. */
+    if ( !get_page(pg, v->domain->domain_id) )
         return false;
     while ( avail && copy_from_guest(bytes, regs->rip, avail) )
         avail--;
-    ok = avail && decode(bytes, avail, &in);
+    ok = decode_common(bytes, avail, &in) ||
+         (avail && decode(bytes, avail < 15 ? avail : 15, &in));
     target = (pte_t *)((char *)mfn_to_virt(mfn) + (addr & (PAGE_SIZE - 8)));
     /*
      * Read, compute and write under the lock, so that an emulated
@@ -239,13 +291,16 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_user_regs *regs,
     spin_lock(&v->domain->mm_lock);
     ok = ok && pv_page_table_level(pg) == 1;
     old = *target;
-    ok = ok && compute(regs, &in, addr & 7, old, &new);
+    ok = ok && compute(regs, &in, addr & 7, old, &new, &fx);
     if ( ok && new != old )
         ok = pv_mod_entry(v->domain, v->domain, target, 1, new, false) == 0;
     spin_unlock(&v->domain->mm_lock);
     put_page(pg);
     if ( !ok )
         return false; /* bounced to the guest as the #PF it was */
+    if ( fx.reg >= 0 )
+        *guest_gpr(regs, fx.reg) = fx.reg_val;
+    regs->rflags = fx.rflags;
     regs->rip += in.len;
     /* No flush: as after mmu_update, stale entries are the guest's call. */
     return true;
