@@ -17,6 +17,8 @@ struct cpu_info {
     struct cpu_user_regs guest_cpu_user_regs;
     unsigned int processor_id;
     void *current_vcpu;
+    /* This CPU's per-CPU TLB flush time, for pv/entry.S's CR3 loads. */
+    uint64_t *tlbflush_time;
 };
 
 static inline struct cpu_info *get_cpu_info(void)
