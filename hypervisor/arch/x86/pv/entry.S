@@ -11,9 +11,10 @@
 /*
  * SYSCALL does not switch stacks. Each CPU's trampoline (written by
  * pv_syscall_init_cpu) has that CPU's guest frame address baked in: it
- * parks the guest's %rax in the frame's ss slot, switches to the frame,
- * pushes the guest's %rsp into the rsp slot and jumps here, with %rax
- * holding that %rsp too. Interrupts are off (SFMASK clears IF, and DF).
+ * parks the guest's %rax in the frame's ss slot, points %rsp at the frame
+ * (below it, Xenia's stack), stores the guest's %rsp in the rsp slot and
+ * jumps here, with %rax holding that %rsp too. Interrupts are off (SFMASK
+ * clears IF, and DF).
  *
  * The two trips of every system call a 64-bit PV guest's user makes run
  * here in assembly from entry to IRETQ with interrupts off: the user's
@@ -108,13 +109,10 @@
         .text
         .globl  lstar_enter
 lstar_enter:
-        sub     $UREGS_rsp, %rsp        /* the frame: below it, our stack */
         mov     %rdx, UREGS_rdx(%rsp)
         mov     %rsi, UREGS_rsi(%rsp)
         mov     %rdi, UREGS_rdi(%rsp)
-        mov     CPUINFO_processor_id(%rsp), %esi
-        lea     per_cpu__sched_curr(%rip), %rdx
-        mov     (%rdx, %rsi, 8), %rdx   /* current_vcpu() */
+        mov     CPUINFO_current_vcpu(%rsp), %rdx
         cmpb    $0, VCPU_kernel_mode(%rdx)
         jne     kernel_syscall
 
@@ -282,6 +280,7 @@ hypercall:
 
         .globl  cstar_enter
 cstar_enter:
+        add     $UREGS_rsp, %rsp        /* at the rsp slot */
         mov     8(%rsp), %rax
         movq    $FLAT_KERNEL_SS_ASM, 8(%rsp)
         push    %r11

@@ -34,6 +34,7 @@ BUILD_BUG_ON(offsetof(struct cpu_user_regs, rsi) != UREGS_rsi);
 BUILD_BUG_ON(offsetof(struct cpu_user_regs, rdi) != UREGS_rdi);
 BUILD_BUG_ON(offsetof(struct cpu_info, guest_cpu_user_regs) != 0);
 BUILD_BUG_ON(offsetof(struct cpu_info, processor_id) != CPUINFO_processor_id);
+BUILD_BUG_ON(offsetof(struct cpu_info, current_vcpu) != CPUINFO_current_vcpu);
 BUILD_BUG_ON(offsetof(struct cpu_info, tlbflush_time) != CPUINFO_tlbflush_time);
 BUILD_BUG_ON(sizeof(struct cpu_info) > CPU_INFO_RESERVE);
 BUILD_BUG_ON(offsetof(struct vcpu, domain) != VCPU_domain);

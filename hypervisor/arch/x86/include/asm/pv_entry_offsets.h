@@ -21,6 +21,7 @@
 
 /* struct cpu_info, from the guest frame at its start. */
 #define CPUINFO_processor_id  0xc8
+#define CPUINFO_current_vcpu  0xd0
 #define CPUINFO_tlbflush_time 0xd8
 
 /* struct vcpu. */
