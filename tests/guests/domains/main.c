@@ -16,6 +16,9 @@
 #include <xen/features.h>
 #include <xen/io/console.h>
 
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
 const char test_title[] = "domains: Dom0 builds, runs and destroys a DomU "
                           "(foreign memory, memory_op, event channels)";
 
@@ -328,9 +331,32 @@ static void domu_events(void)
                "xenstore port is interdomain to Dom0 (status %u)", st.status);
 }
 
+/*
+ * HYPERVISOR_iret with its frame running from a mapped page into an
+ * unmapped one: read word by word, it faults half-way (on the cs word),
+ * and the domain must crash as for any frame that does not read.
+ */
+static void domu_bad_iret(void)
+{
+    static uint8_t pages[2 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+    unsigned long hole = (unsigned long)pages + PAGE_SIZE;
+
+    test_rc(hypercall_update_va_mapping(hole, 0, UVMF_INVLPG), 0,
+            "unmap a page of our own");
+    test_note("HYPERVISOR_iret with its frame at %#lx, across into it: "
+              "this DomU must now be crashed", hole - 40);
+    asm volatile("mov %0, %%rsp\n\t"
+                 "mov $" XSTR(__HYPERVISOR_iret) ", %%eax\n\t"
+                 "syscall\n\t"
+                 "ud2" ::"r"(hole - 40)
+                 : "memory");
+}
+
 static void domu_main(void)
 {
     test_note("running as DomU, %lu pages", start_info->nr_pages);
+    if ( arg_value("badiret=") )
+        domu_bad_iret();
     domu_start_info();
     domu_memory();
     domu_grants();
@@ -842,7 +868,8 @@ static void check_remote_port(evtchn_port_t port, uint32_t state,
 
 /* Run the DomU until it shuts down, echoing its console. */
 static void run_domu(volatile struct xencons_interface *ring,
-                     evtchn_port_t cons_local, evtchn_port_t xs_local)
+                     evtchn_port_t cons_local, evtchn_port_t xs_local,
+                     bool crash)
 {
     struct xen_domctl_getdomaininfo info;
     uint64_t end;
@@ -886,6 +913,13 @@ static void run_domu(volatile struct xencons_interface *ring,
     console_drain(ring);
     if ( !test_check(down, "d%u shut down", domid) )
         return;
+    if ( crash )
+    {
+        test_check(((info.flags >> XEN_DOMINF_shutdownshift) &
+                    XEN_DOMINF_shutdownmask) == SHUTDOWN_crash,
+                   "  reason crash (flags %#x)", info.flags);
+        return;
+    }
     test_check(((info.flags >> XEN_DOMINF_shutdownshift) &
                 XEN_DOMINF_shutdownmask) == SHUTDOWN_poweroff,
                "  reason poweroff (flags %#x)", info.flags);
@@ -1000,10 +1034,11 @@ static void wait_gone(uint64_t free_before)
 
 /*
  * Build a DomU from a PV kernel image, run it to its shutdown and destroy
- * it; full: with the refusals a builder may meet on the way.
+ * it; full: with the refusals a builder may meet on the way; args: more
+ * of its command line; crash: it is to be crashed, not to pass.
  */
 static void build_and_run(const void *image, size_t len, const char *what,
-                          bool full)
+                          bool full, const char *args, bool crash)
 {
     static struct pv_kernel k;
     static struct pv_layout l;
@@ -1028,8 +1063,8 @@ static void build_and_run(const void *image, size_t len, const char *what,
     /* What the DomU checks against, and a frame of ours it must not get. */
     snprintf(cmdline, sizeof(cmdline),
              "domains-domu pages=%lu maxkb=%lu "
-             "dom0mfn=%lu",
-             DOMU_PAGES, DOMU_MAXKB, virt_to_mfn(start_info));
+             "dom0mfn=%lu %s",
+             DOMU_PAGES, DOMU_MAXKB, virt_to_mfn(start_info), args);
     rc = pv_kernel_parse(image, len,
                          (1u << XENFEAT_writable_page_tables) |
                              (1u << XENFEAT_pae_pgdir_above_4gb),
@@ -1133,7 +1168,8 @@ static void build_and_run(const void *image, size_t len, const char *what,
                 "bind_interdomain to a port already bound");
     }
 
-    run_domu(win_va(pv_va_to_pfn(&l, l.console_page)), cons_local, xs_local);
+    run_domu(win_va(pv_va_to_pfn(&l, l.console_page)), cons_local, xs_local,
+             crash);
 
     test_rc(
         evtchn_op(EVTCHNOP_close, &(struct evtchn_close){.port = cons_local}),
@@ -1174,15 +1210,18 @@ static void dom0_main(void)
     {
         count_pages = false;
         build_and_run(hostile_image, hostile_image_end - hostile_image,
-                      "the hostile test kernel (warm-up)", false);
+                      "the hostile test kernel (warm-up)", false, "", false);
         count_pages = true;
         test_note("settled at %lu free pages",
                   (unsigned long)settled_free_pages());
     }
     build_and_run((const void *)start_info->mod_start, start_info->mod_len,
-                  "the boot module", true);
+                  "the boot module", true, "", false);
     build_and_run(hostile_image, hostile_image_end - hostile_image,
-                  "the hostile test kernel", false);
+                  "the hostile test kernel", false, "", false);
+    build_and_run((const void *)start_info->mod_start, start_info->mod_len,
+                  "the boot module, with a bad iret frame", false, "badiret=1",
+                  true);
 }
 
 void test_main(void)
