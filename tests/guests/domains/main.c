@@ -352,11 +352,64 @@ static void domu_bad_iret(void)
                  : "memory");
 }
 
+/* User mode's part in domu_bad_bounce(): a system call at once. */
+void domu_user_syscall(void);
+asm(".pushsection .text\n"
+    "domu_user_syscall:\n\t"
+    "syscall\n\t"
+    "ud2\n\t"
+    ".popsection");
+
+/*
+ * A system call from user mode whose bounce frame, on the stack_switch
+ * stack, runs from a mapped page into an unmapped one: written word by
+ * word, it faults half-way (on the rsp word), and the domain must crash
+ * as for any bounce frame that does not write.
+ */
+static void domu_bad_bounce(void)
+{
+    static uint8_t pages[2 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+    static uint64_t ul4[512] __attribute__((aligned(PAGE_SIZE)));
+    static struct user_ctx ctx;
+    unsigned long hole = (unsigned long)pages + PAGE_SIZE;
+    /* Dom0 still maps the start-of-day region: the L4 is a frame past it. */
+    unsigned long l4_mfn = pfn_to_mfn(start_info->nr_pages - 1);
+    const uint64_t *kl4 = mfn_to_virt(cur_l4_mfn);
+    struct callback_register cb = {
+        .type = CALLBACKTYPE_syscall,
+        .address = (unsigned long)syscall_callback_entry,
+    };
+
+    test_rc(map_mfn((unsigned long)ul4, l4_mfn, PTE_P | PTE_RW | PTE_A | PTE_D),
+            0, "map our last frame");
+    memset(ul4, 0, PAGE_SIZE);
+    ul4[511] = kl4[511]; /* the image, and domu_user_syscall in it */
+    test_rc(map_mfn((unsigned long)ul4, l4_mfn, PTE_P | PTE_A), 0,
+            "  read-only");
+    test_rc(pin_table(4, l4_mfn), 0, "pin it as the user L4");
+    test_rc(mmuext_simple(MMUEXT_NEW_USER_BASEPTR, l4_mfn), 0,
+            "MMUEXT_NEW_USER_BASEPTR");
+    test_rc(hypercall_callback_op(CALLBACKOP_register, &cb), 0,
+            "register the syscall callback");
+    test_rc(hypercall_stack_switch(FLAT_KERNEL_SS, hole + 16), 0,
+            "stack_switch to 16 bytes above a page");
+    test_rc(hypercall_update_va_mapping(hole, 0, UVMF_INVLPG), 0,
+            "unmap that page");
+    test_note("SYSCALL from user mode with the bounce frame at %#lx, across "
+              "into it: this DomU must now be crashed", hole - 40);
+    ctx.rip = (unsigned long)domu_user_syscall;
+    ctx.usp = hole - PAGE_SIZE / 2;
+    ctx.rflags = 0x2; /* events masked: no upcall bounce before it */
+    user_enter(&ctx);
+}
+
 static void domu_main(void)
 {
     test_note("running as DomU, %lu pages", start_info->nr_pages);
     if ( arg_value("badiret=") )
         domu_bad_iret();
+    if ( arg_value("badbounce=") )
+        domu_bad_bounce();
     domu_start_info();
     domu_memory();
     domu_grants();
@@ -810,6 +863,9 @@ static void idle_ms(unsigned int ms)
 static char line[256];
 static unsigned int line_len;
 static int domu_verdict; /* 0 none, 1 SUCCESS, -1 anything else */
+/* Its failed checks, and its word that what follows must crash it. */
+static unsigned int domu_fails;
+static bool domu_to_crash;
 
 static void console_drain(volatile struct xencons_interface *r)
 {
@@ -836,7 +892,13 @@ static void console_drain(volatile struct xencons_interface *r)
             printk("  d%u| verdict %s\n", domid, line + 13);
         }
         else
+        {
+            if ( !strncmp(line, "  FAIL ", 7) || !strncmp(line, "  ERR ", 6) )
+                domu_fails++;
+            if ( strstr(line, "must now be crashed") )
+                domu_to_crash = true;
             printk("  d%u| %s\n", domid, line);
+        }
     }
     __atomic_store_n(&r->out_cons, cons, __ATOMIC_RELEASE);
 }
@@ -886,6 +948,8 @@ static void run_domu(volatile struct xencons_interface *ring,
     ports[1] = dom_exc;
     line_len = 0;
     domu_verdict = 0;
+    domu_fails = 0;
+    domu_to_crash = false;
     getdomaininfo(domid, &info);
     test_check(info.flags & XEN_DOMINF_paused,
                "d%u is paused until "
@@ -918,6 +982,8 @@ static void run_domu(volatile struct xencons_interface *ring,
         test_check(((info.flags >> XEN_DOMINF_shutdownshift) &
                     XEN_DOMINF_shutdownmask) == SHUTDOWN_crash,
                    "  reason crash (flags %#x)", info.flags);
+        test_check(domu_to_crash && !domu_fails,
+                   "  after its set-up passed (%u failed checks)", domu_fails);
         return;
     }
     test_check(((info.flags >> XEN_DOMINF_shutdownshift) &
@@ -1222,6 +1288,9 @@ static void dom0_main(void)
     build_and_run((const void *)start_info->mod_start, start_info->mod_len,
                   "the boot module, with a bad iret frame", false, "badiret=1",
                   true);
+    build_and_run((const void *)start_info->mod_start, start_info->mod_len,
+                  "the boot module, with a bad bounce frame", false,
+                  "badbounce=1", true);
 }
 
 void test_main(void)
