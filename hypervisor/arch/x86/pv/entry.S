@@ -60,8 +60,9 @@
  * table; clobbers %rsi and %rdi. The TLB flush clock ticks as in
  * write_cr3_flush (flushtlb.c): tick, load CR3, then record the tick as
  * this CPU's last flush. Skipping both would be safe (an older time only
- * keeps this CPU in more of tlbflush_filter()'s masks), but every other
- * flush would then be charged to the guest's fork and exit instead.
+ * keeps this CPU in more of tlbflush_filter()'s masks), but those extra
+ * flushes could cost the guest's fork and exit more than the five
+ * instructions saved here (not measured).
  */
 .macro GUEST_MODE_SWITCH table, kernel
         movb    $\kernel, VCPU_kernel_mode(%rdx)
