@@ -21,7 +21,9 @@ static bool canonical(unsigned long va)
  * stack selectors from the ABI's flat set or the guest's own GDT (Linux
  * returns to user space on its __USER_CS/__USER_DS), and a canonical RIP.
  * Another vCPU may change a descriptor between this check and the IRETQ:
- * ret_to_guest's fault fixup on the IRETQ covers that race.
+ * ret_to_guest's fault fixup on the IRETQ covers that race. The common
+ * case (a pair in the cache) is also checked in assembly, in pv/entry.S:
+ * a change here is a change there.
  */
 static bool iret_frame_cached(const struct vcpu *v, uint16_t cs, uint16_t ss,
                               unsigned long gen)
