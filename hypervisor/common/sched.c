@@ -37,6 +37,7 @@ void sched_init_cpu(unsigned int cpu)
 
     sc->lock = (spinlock_t)SPIN_LOCK_UNLOCKED;
     per_cpu(sched_curr, cpu) = NULL;
+    get_cpu_info()->current_vcpu = NULL; /* called on that CPU */
     init_timer(&sc->slice, slice_expired, NULL, cpu);
     sc->idle_since = NOW();
     sc->online = true;
@@ -190,6 +191,7 @@ static struct vcpu *do_schedule(struct cpu_user_regs *frame)
     else if ( prev && !next )
         sc->idle_since = NOW();
     per_cpu(sched_curr, cpu) = next;
+    get_cpu_info()->current_vcpu = next;
     spin_unlock(&sc->lock);
 
     if ( next != prev )

@@ -9,7 +9,7 @@
 #include <asm/smp.h>
 #include <xenia/spinlock.h>
 
-static uint64_t tlbflush_clock = 1;
+uint64_t tlbflush_clock = 1;
 static DEFINE_PER_CPU(uint64_t, tlbflush_time);
 
 /*
@@ -37,6 +37,11 @@ void write_cr3_flush(unsigned long cr3)
 
     write_cr3(cr3);
     __atomic_store_n(&this_cpu(tlbflush_time), t, __ATOMIC_SEQ_CST);
+}
+
+void tlbflush_init_cpu(unsigned int cpu)
+{
+    get_cpu_info()->tlbflush_time = &per_cpu(tlbflush_time, cpu);
 }
 
 void flush_tlb_local(void)

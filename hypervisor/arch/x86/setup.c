@@ -16,6 +16,7 @@
 #include <asm/config.h>
 #include <asm/current.h>
 #include <asm/desc.h>
+#include <asm/flushtlb.h>
 #include <asm/processor.h>
 #include <asm/xstate.h>
 #include <asm/pv.h>
@@ -258,6 +259,7 @@ void start_xenia(uint32_t magic, uint32_t info_pa)
     s_time_t boot_ns;
 
     get_cpu_info()->processor_id = 0;
+    tlbflush_init_cpu(0);
     console_init_early();
     desc_init_cpu(0, cpu0_gdt, (unsigned long)cpu0_stack);
     printk(XENLOG_INFO "Xenia version " XENIA_VERSION " (gcc " __VERSION__

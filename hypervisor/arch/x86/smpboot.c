@@ -120,6 +120,7 @@ static struct trampoline_params *params(void)
 void start_secondary(unsigned int cpu)
 {
     get_cpu_info()->processor_id = cpu;
+    tlbflush_init_cpu(cpu);
     /* Off the trampoline's tables: low memory is no longer mapped. */
     write_cr3_flush(xen_va_to_phys(idle_l4));
     desc_init_cpu(cpu, ap_gdt[cpu], stack_block_base((unsigned long)ap_stack[cpu]));

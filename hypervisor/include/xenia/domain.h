@@ -224,12 +224,14 @@ void vcpu_kick(struct vcpu *v);
 
 /*
  * The vCPU running on this CPU, or NULL in the idle loop: the scheduler's
- * (common/sched.c, which alone sets it), read inline on every entry.
+ * (common/sched.c, which alone sets it, in sched_curr for other CPUs to
+ * read and in this CPU's struct cpu_info), read inline on every entry
+ * with one load (pv/entry.S reads it too).
  */
 DECLARE_PER_CPU(struct vcpu *, sched_curr);
 static inline struct vcpu *current_vcpu(void)
 {
-    return this_cpu(sched_curr);
+    return get_cpu_info()->current_vcpu;
 }
 
 #endif /* XENIA_DOMAIN_H */

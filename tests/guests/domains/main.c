@@ -16,6 +16,9 @@
 #include <xen/features.h>
 #include <xen/io/console.h>
 
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
 const char test_title[] = "domains: Dom0 builds, runs and destroys a DomU "
                           "(foreign memory, memory_op, event channels)";
 
@@ -328,9 +331,85 @@ static void domu_events(void)
                "xenstore port is interdomain to Dom0 (status %u)", st.status);
 }
 
+/*
+ * HYPERVISOR_iret with its frame running from a mapped page into an
+ * unmapped one: read word by word, it faults half-way (on the cs word),
+ * and the domain must crash as for any frame that does not read.
+ */
+static void domu_bad_iret(void)
+{
+    static uint8_t pages[2 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+    unsigned long hole = (unsigned long)pages + PAGE_SIZE;
+
+    test_rc(hypercall_update_va_mapping(hole, 0, UVMF_INVLPG), 0,
+            "unmap a page of our own");
+    test_note("HYPERVISOR_iret with its frame at %#lx, across into it: "
+              "this DomU must now be crashed", hole - 40);
+    asm volatile("mov %0, %%rsp\n\t"
+                 "mov $" XSTR(__HYPERVISOR_iret) ", %%eax\n\t"
+                 "syscall\n\t"
+                 "ud2" ::"r"(hole - 40)
+                 : "memory");
+}
+
+/* User mode's part in domu_bad_bounce(): a system call at once. */
+void domu_user_syscall(void);
+asm(".pushsection .text\n"
+    "domu_user_syscall:\n\t"
+    "syscall\n\t"
+    "ud2\n\t"
+    ".popsection");
+
+/*
+ * A system call from user mode whose bounce frame, on the stack_switch
+ * stack, runs from a mapped page into an unmapped one: written word by
+ * word, it faults half-way (on the rsp word), and the domain must crash
+ * as for any bounce frame that does not write.
+ */
+static void domu_bad_bounce(void)
+{
+    static uint8_t pages[2 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+    static uint64_t ul4[512] __attribute__((aligned(PAGE_SIZE)));
+    static struct user_ctx ctx;
+    unsigned long hole = (unsigned long)pages + PAGE_SIZE;
+    /* Dom0 still maps the start-of-day region: the L4 is a frame past it. */
+    unsigned long l4_mfn = pfn_to_mfn(start_info->nr_pages - 1);
+    const uint64_t *kl4 = mfn_to_virt(cur_l4_mfn);
+    struct callback_register cb = {
+        .type = CALLBACKTYPE_syscall,
+        .address = (unsigned long)syscall_callback_entry,
+    };
+
+    test_rc(map_mfn((unsigned long)ul4, l4_mfn, PTE_P | PTE_RW | PTE_A | PTE_D),
+            0, "map our last frame");
+    memset(ul4, 0, PAGE_SIZE);
+    ul4[511] = kl4[511]; /* the image, and domu_user_syscall in it */
+    test_rc(map_mfn((unsigned long)ul4, l4_mfn, PTE_P | PTE_A), 0,
+            "  read-only");
+    test_rc(pin_table(4, l4_mfn), 0, "pin it as the user L4");
+    test_rc(mmuext_simple(MMUEXT_NEW_USER_BASEPTR, l4_mfn), 0,
+            "MMUEXT_NEW_USER_BASEPTR");
+    test_rc(hypercall_callback_op(CALLBACKOP_register, &cb), 0,
+            "register the syscall callback");
+    test_rc(hypercall_stack_switch(FLAT_KERNEL_SS, hole + 16), 0,
+            "stack_switch to 16 bytes above a page");
+    test_rc(hypercall_update_va_mapping(hole, 0, UVMF_INVLPG), 0,
+            "unmap that page");
+    test_note("SYSCALL from user mode with the bounce frame at %#lx, across "
+              "into it: this DomU must now be crashed", hole - 40);
+    ctx.rip = (unsigned long)domu_user_syscall;
+    ctx.usp = hole - PAGE_SIZE / 2;
+    ctx.rflags = 0x2; /* events masked: no upcall bounce before it */
+    user_enter(&ctx);
+}
+
 static void domu_main(void)
 {
     test_note("running as DomU, %lu pages", start_info->nr_pages);
+    if ( arg_value("badiret=") )
+        domu_bad_iret();
+    if ( arg_value("badbounce=") )
+        domu_bad_bounce();
     domu_start_info();
     domu_memory();
     domu_grants();
@@ -784,6 +863,9 @@ static void idle_ms(unsigned int ms)
 static char line[256];
 static unsigned int line_len;
 static int domu_verdict; /* 0 none, 1 SUCCESS, -1 anything else */
+/* Its failed checks, and its word that what follows must crash it. */
+static unsigned int domu_fails;
+static bool domu_to_crash;
 
 static void console_drain(volatile struct xencons_interface *r)
 {
@@ -810,7 +892,13 @@ static void console_drain(volatile struct xencons_interface *r)
             printk("  d%u| verdict %s\n", domid, line + 13);
         }
         else
+        {
+            if ( !strncmp(line, "  FAIL ", 7) || !strncmp(line, "  ERR ", 6) )
+                domu_fails++;
+            if ( strstr(line, "must now be crashed") )
+                domu_to_crash = true;
             printk("  d%u| %s\n", domid, line);
+        }
     }
     __atomic_store_n(&r->out_cons, cons, __ATOMIC_RELEASE);
 }
@@ -842,7 +930,8 @@ static void check_remote_port(evtchn_port_t port, uint32_t state,
 
 /* Run the DomU until it shuts down, echoing its console. */
 static void run_domu(volatile struct xencons_interface *ring,
-                     evtchn_port_t cons_local, evtchn_port_t xs_local)
+                     evtchn_port_t cons_local, evtchn_port_t xs_local,
+                     bool crash)
 {
     struct xen_domctl_getdomaininfo info;
     uint64_t end;
@@ -859,6 +948,8 @@ static void run_domu(volatile struct xencons_interface *ring,
     ports[1] = dom_exc;
     line_len = 0;
     domu_verdict = 0;
+    domu_fails = 0;
+    domu_to_crash = false;
     getdomaininfo(domid, &info);
     test_check(info.flags & XEN_DOMINF_paused,
                "d%u is paused until "
@@ -886,6 +977,15 @@ static void run_domu(volatile struct xencons_interface *ring,
     console_drain(ring);
     if ( !test_check(down, "d%u shut down", domid) )
         return;
+    if ( crash )
+    {
+        test_check(((info.flags >> XEN_DOMINF_shutdownshift) &
+                    XEN_DOMINF_shutdownmask) == SHUTDOWN_crash,
+                   "  reason crash (flags %#x)", info.flags);
+        test_check(domu_to_crash && !domu_fails,
+                   "  after its set-up passed (%u failed checks)", domu_fails);
+        return;
+    }
     test_check(((info.flags >> XEN_DOMINF_shutdownshift) &
                 XEN_DOMINF_shutdownmask) == SHUTDOWN_poweroff,
                "  reason poweroff (flags %#x)", info.flags);
@@ -1000,10 +1100,11 @@ static void wait_gone(uint64_t free_before)
 
 /*
  * Build a DomU from a PV kernel image, run it to its shutdown and destroy
- * it; full: with the refusals a builder may meet on the way.
+ * it; full: with the refusals a builder may meet on the way; args: more
+ * of its command line; crash: it is to be crashed, not to pass.
  */
 static void build_and_run(const void *image, size_t len, const char *what,
-                          bool full)
+                          bool full, const char *args, bool crash)
 {
     static struct pv_kernel k;
     static struct pv_layout l;
@@ -1028,8 +1129,8 @@ static void build_and_run(const void *image, size_t len, const char *what,
     /* What the DomU checks against, and a frame of ours it must not get. */
     snprintf(cmdline, sizeof(cmdline),
              "domains-domu pages=%lu maxkb=%lu "
-             "dom0mfn=%lu",
-             DOMU_PAGES, DOMU_MAXKB, virt_to_mfn(start_info));
+             "dom0mfn=%lu %s",
+             DOMU_PAGES, DOMU_MAXKB, virt_to_mfn(start_info), args);
     rc = pv_kernel_parse(image, len,
                          (1u << XENFEAT_writable_page_tables) |
                              (1u << XENFEAT_pae_pgdir_above_4gb),
@@ -1133,7 +1234,8 @@ static void build_and_run(const void *image, size_t len, const char *what,
                 "bind_interdomain to a port already bound");
     }
 
-    run_domu(win_va(pv_va_to_pfn(&l, l.console_page)), cons_local, xs_local);
+    run_domu(win_va(pv_va_to_pfn(&l, l.console_page)), cons_local, xs_local,
+             crash);
 
     test_rc(
         evtchn_op(EVTCHNOP_close, &(struct evtchn_close){.port = cons_local}),
@@ -1174,15 +1276,21 @@ static void dom0_main(void)
     {
         count_pages = false;
         build_and_run(hostile_image, hostile_image_end - hostile_image,
-                      "the hostile test kernel (warm-up)", false);
+                      "the hostile test kernel (warm-up)", false, "", false);
         count_pages = true;
         test_note("settled at %lu free pages",
                   (unsigned long)settled_free_pages());
     }
     build_and_run((const void *)start_info->mod_start, start_info->mod_len,
-                  "the boot module", true);
+                  "the boot module", true, "", false);
     build_and_run(hostile_image, hostile_image_end - hostile_image,
-                  "the hostile test kernel", false);
+                  "the hostile test kernel", false, "", false);
+    build_and_run((const void *)start_info->mod_start, start_info->mod_len,
+                  "the boot module, with a bad iret frame", false, "badiret=1",
+                  true);
+    build_and_run((const void *)start_info->mod_start, start_info->mod_len,
+                  "the boot module, with a bad bounce frame", false,
+                  "badbounce=1", true);
 }
 
 void test_main(void)

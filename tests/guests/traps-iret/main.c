@@ -6,6 +6,8 @@ const char test_title[] = "traps-iret: exception bounces, frame layout, iret";
 
 #define RCX_PATTERN 0x0123456789abcdefULL
 #define R11_PATTERN 0x0fedcba987654300ULL
+#define STR(x) #x
+#define XSTR(x) STR(x)
 
 /*
  * regs_probe(out): loads a distinct pattern into every GPR but rsp, hits
@@ -187,6 +189,63 @@ static void check_regs_restored(void)
                    page ? "hypercall page" : "syscall");
     }
     iret_use_page = 0;
+}
+
+/*
+ * iret_probe(out, flags, stack_top, rflags): HYPERVISOR_iret by a bare
+ * syscall, as Linux, back to the kernel with the frame built below
+ * stack_top: rax 0x77, r11 and rcx the patterns, the given flags, rip
+ * just after, RPL 0 cs, rflags, and the caller's rsp. Stores rcx and r11
+ * as found after the iret, and rax.
+ */
+void iret_probe(uint64_t *out, uint64_t flags, uint64_t stack_top,
+                uint64_t rflags);
+asm(".pushsection .text\n"
+    "iret_probe:\n\t"
+    "mov %rsp, %r8\n\t"
+    "mov %rdx, %rsp\n\t"
+    "pushq $" XSTR(FLAT_KERNEL_SS) "\n\t"
+    "push %r8\n\t"
+    "push %rcx\n\t"
+    "pushq $(" XSTR(FLAT_KERNEL_CS) " & ~3)\n\t"
+    "lea 1f(%rip), %rax\n\tpush %rax\n\t"
+    "push %rsi\n\t"
+    "movabs $0x0123456789abcdef, %rax\n\tpush %rax\n\t" /* RCX_PATTERN */
+    "movabs $0x0fedcba987654300, %rax\n\tpush %rax\n\t" /* R11_PATTERN */
+    "pushq $0x77\n\t"
+    "mov $" XSTR(__HYPERVISOR_iret) ", %eax\n\t"
+    "syscall\n\t"
+    "ud2\n"
+    "1:\tmov %rcx, 0(%rdi)\n\t"
+    "mov %r11, 8(%rdi)\n\t"
+    "mov %rax, 16(%rdi)\n\t"
+    "ret\n\t"
+    ".popsection");
+
+_Static_assert(RCX_PATTERN == 0x0123456789abcdefULL &&
+                   R11_PATTERN == 0x0fedcba987654300ULL,
+               "iret_probe's patterns");
+
+static uint8_t iret_stack[2 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+/*
+ * VGCF_in_syscall: rcx and r11 are not the frame's (Xen returns by SYSRET
+ * there); and a frame across a page boundary reads whole.
+ */
+static void check_iret_flags(void)
+{
+    uint64_t rflags = vcpu0->evtchn_upcall_mask ? 0x2 : 0x202;
+    uint64_t top = (uint64_t)iret_stack + PAGE_SIZE + 32;
+    uint64_t out[3];
+
+    iret_probe(out, 0, top, rflags);
+    test_check(out[0] == RCX_PATTERN && out[1] == R11_PATTERN && out[2] == 0x77,
+               "iret frame across a page boundary: rcx %#lx r11 %#lx rax %#lx",
+               out[0], out[1], out[2]);
+    iret_probe(out, VGCF_in_syscall, top - PAGE_SIZE / 2, rflags);
+    test_check(out[0] != RCX_PATTERN && out[1] != R11_PATTERN && out[2] == 0x77,
+               "iret with VGCF_in_syscall keeps rcx and r11 (%#lx, %#lx), "
+               "rax %#lx from the frame", out[0], out[1], out[2]);
 }
 
 static int mask_in_handler = -1;
@@ -709,6 +768,7 @@ void test_main(void)
     check_pf();
     check_frame();
     check_regs_restored();
+    check_iret_flags();
     check_iret_if();
     check_soft_int();
     check_int80_unhandled();

@@ -21,9 +21,11 @@ static bool canonical(unsigned long va)
  * stack selectors from the ABI's flat set or the guest's own GDT (Linux
  * returns to user space on its __USER_CS/__USER_DS), and a canonical RIP.
  * Another vCPU may change a descriptor between this check and the IRETQ:
- * ret_to_guest's fault fixup on the IRETQ covers that race.
+ * ret_to_guest's fault fixup on the IRETQ covers that race. The common
+ * case (a pair in the cache) is also checked in assembly, in pv/entry.S:
+ * a change here is a change there.
  */
-static inline bool iret_frame_cached(const struct vcpu *v, uint16_t cs, uint16_t ss,
+static bool iret_frame_cached(const struct vcpu *v, uint16_t cs, uint16_t ss,
                               unsigned long gen)
 {
     unsigned int i;
@@ -105,27 +107,6 @@ long do_iret(struct cpu_user_regs *regs)
     }
     iret_load(v, regs, &ic);
     return ic.rax;
-}
-
-/*
- * The fast path's (fastpath.c), with interrupts off: the same checks, but
- * a selector pair not in the cache (a descriptor lookup) and every
- * refusal are do_iret's, which reports them: PV_FAST_SLOW, nothing
- * changed.
- */
-unsigned int pv_iret_fast(struct vcpu *v, struct cpu_user_regs *regs)
-{
-    struct iret_context ic;
-
-    if ( copy_from_guest(&ic, regs->rsp, sizeof(ic)) || !canonical(ic.rip) ||
-         !iret_frame_cached(v, ic.cs | 3, ic.ss | 3,
-                            __atomic_load_n(&v->domain->desc_gen,
-                                            __ATOMIC_ACQUIRE)) ||
-         (iret_to_user(v, &ic) && !mfn_x(v->arch.guest_table_user)) )
-        return PV_FAST_SLOW;
-    iret_load(v, regs, &ic);
-    regs->rax = ic.rax;
-    return fast_exit_work(v, regs);
 }
 
 /*

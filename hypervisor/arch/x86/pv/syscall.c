@@ -35,7 +35,7 @@ static bool sysenter_in_long_mode(void)
     return false;
 }
 
-#define STUB_SIZE 32
+#define STUB_SIZE 64
 /* In the image (mapped executable), within rel32 reach of the targets. */
 static uint8_t syscall_stubs[CONFIG_NR_CPUS][2][STUB_SIZE]
     __attribute__((aligned(STUB_SIZE)));
@@ -44,27 +44,28 @@ static uint8_t syscall_stubs[CONFIG_NR_CPUS][2][STUB_SIZE]
  * SYSCALL leaves %rsp as the guest had it, and Xenia has no per-CPU
  * register to find its stack with, so each CPU's entry point is a copy
  * with the address of that CPU's guest frame built in:
- *   movabs %rax, frame_top - 8    park %rax in the frame's ss slot
+ *   movabs %rax, frame + ss       park %rax in the frame's ss slot
  *   mov    %rsp, %rax
- *   movabs $frame_top - 8, %rsp
- *   push   %rax                   the guest %rsp into the rsp slot
+ *   movabs $frame, %rsp
+ *   mov    %rax, rsp(%rsp)        the guest %rsp into the rsp slot
  *   jmp    target
  */
-static unsigned long write_stub(uint8_t *p, unsigned long frame_top,
+static unsigned long write_stub(uint8_t *p, unsigned long frame,
                                 const void *target)
 {
-    uint64_t slot = frame_top - 8;
-    int32_t rel;
+    uint64_t slot = frame + offsetof(struct cpu_user_regs, ss);
+    int32_t rel, disp = offsetof(struct cpu_user_regs, rsp);
 
     p[0] = 0x48, p[1] = 0xa3;
     memcpy(p + 2, &slot, 8);
     p[10] = 0x48, p[11] = 0x89, p[12] = 0xe0;
     p[13] = 0x48, p[14] = 0xbc;
-    memcpy(p + 15, &slot, 8);
-    p[23] = 0x50;
-    p[24] = 0xe9;
-    rel = (int32_t)((unsigned long)target - ((unsigned long)p + 29));
-    memcpy(p + 25, &rel, 4);
+    memcpy(p + 15, &frame, 8);
+    p[23] = 0x48, p[24] = 0x89, p[25] = 0x84, p[26] = 0x24; /* disp32 */
+    memcpy(p + 27, &disp, 4);
+    p[31] = 0xe9;
+    rel = (int32_t)((unsigned long)target - ((unsigned long)p + 36));
+    memcpy(p + 32, &rel, 4);
     return (unsigned long)p;
 }
 
@@ -73,10 +74,11 @@ void pv_syscall_init_cpu(unsigned int cpu, unsigned long stack_block)
     struct cpu_info *ci = (struct cpu_info *)(stack_block + STACK_SIZE -
                                               CPU_INFO_RESERVE);
     unsigned long top = (unsigned long)&ci->guest_cpu_user_regs.es;
+    unsigned long frame = (unsigned long)&ci->guest_cpu_user_regs;
 
     BUILD_BUG_ON(offsetof(struct cpu_info, guest_cpu_user_regs) != 0);
-    wrmsr(MSR_LSTAR, write_stub(syscall_stubs[cpu][0], top, lstar_enter));
-    wrmsr(MSR_CSTAR, write_stub(syscall_stubs[cpu][1], top, cstar_enter));
+    wrmsr(MSR_LSTAR, write_stub(syscall_stubs[cpu][0], frame, lstar_enter));
+    wrmsr(MSR_CSTAR, write_stub(syscall_stubs[cpu][1], frame, cstar_enter));
     /* SYSCALL: CS 0xe008 / SS 0xe010; SYSRET: CS 0xe033 / SS 0xe02b. */
     wrmsr(MSR_STAR, ((uint64_t)FLAT_RING3_CS32 << 48) |
                         ((uint64_t)__HYPERVISOR_CS << 32));

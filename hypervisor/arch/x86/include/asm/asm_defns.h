@@ -23,7 +23,6 @@
 #define PV_FAST_DONE 0 /* the frame is ready: straight back to the guest */
 #define PV_FAST_EXIT 1 /* ready, with work on the way out: ret_to_guest */
 #define PV_FAST_SLOW 2 /* nothing done: the general path */
-#define PV_FAST_HYPERCALL 3 /* nothing done: a hypercall from the kernel */
 
 #ifdef __ASSEMBLY__
 /* Push order leaves %rsp pointing at the frame (r15 first). */

@@ -16,7 +16,9 @@ struct cpu_info {
     /* A guest's registers land here on entry from ring 3 (TSS.RSP0). */
     struct cpu_user_regs guest_cpu_user_regs;
     unsigned int processor_id;
-    void *current_vcpu;
+    void *current_vcpu; /* current_vcpu() */
+    /* This CPU's per-CPU TLB flush time, for pv/entry.S's CR3 loads. */
+    uint64_t *tlbflush_time;
 };
 
 static inline struct cpu_info *get_cpu_info(void)

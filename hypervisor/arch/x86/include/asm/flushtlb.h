@@ -23,8 +23,14 @@ static inline bool tlbflush_needed(uint64_t cpu_last_flush, uint64_t stamp)
 /* Keep in mask only the CPUs that may still cache what was there at stamp. */
 void tlbflush_filter(cpumask_t *mask, uint64_t stamp);
 
-/* Load CR3 (a full flush), ticking the clock. Every CR3 load goes here. */
+/*
+ * Load CR3 (a full flush), ticking the clock. Every CR3 load goes here,
+ * but for pv/entry.S's guest mode switches, which do the same inline.
+ */
 void write_cr3_flush(unsigned long cr3);
+extern uint64_t tlbflush_clock;
+/* Points this CPU's struct cpu_info at its flush time (for entry.S). */
+void tlbflush_init_cpu(unsigned int cpu);
 void flush_tlb_local(void);
 
 /* Flush every CPU in mask (this one too) and wait until they have. */

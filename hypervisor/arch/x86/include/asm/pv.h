@@ -38,18 +38,11 @@ bool pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,
 /* HYPERVISOR_iret (iret.c), dispatched from the SYSCALL entry. */
 long do_iret(struct cpu_user_regs *regs);
 /*
- * Its common case, for the fast path with interrupts off: a frame that
- * reads and whose selectors were checked before. PV_FAST_SLOW, with
- * nothing changed, for do_iret to deal with.
+ * The page fault's fast path (fastpath.c), called by its entry with
+ * interrupts off and only the caller-saved registers in the frame. It
+ * returns what the entry does next (PV_FAST_*, asm_defns.h). The system
+ * call's two trips are assembly (pv/entry.S).
  */
-unsigned int pv_iret_fast(struct vcpu *v, struct cpu_user_regs *regs);
-
-/*
- * The fast paths (fastpath.c), called by the entries in entry.S with
- * interrupts off and only the caller-saved registers in the frame. They
- * return what the entry does next (PV_FAST_*, asm_defns.h).
- */
-unsigned int pv_syscall_fast(struct cpu_user_regs *regs);
 unsigned int pv_page_fault_fast(struct cpu_user_regs *regs);
 /* From the SYSCALL entry: a hypercall, or a guest user's system call. */
 void pv_syscall_entry(struct cpu_user_regs *regs);

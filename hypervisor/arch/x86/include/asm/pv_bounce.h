@@ -3,7 +3,9 @@
  * Writing a PV bounce frame and switching the guest's mode: inline, so
  * that the general path (pv/traps.c) and the fast paths (pv/fastpath.c,
  * pv/iret.c) share one implementation and the fast paths pay no calls
- * for it; and the fast paths' test on the way out.
+ * for it; and the fast paths' test on the way out. The system call's
+ * assembly path (pv/entry.S: the syscall bounce, HYPERVISOR_iret) does
+ * the same, step for step: a change here is a change there.
  */
 #ifndef ASM_PV_BOUNCE_H
 #define ASM_PV_BOUNCE_H
