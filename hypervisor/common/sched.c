@@ -245,7 +245,7 @@ schedule_or_idle(struct cpu_user_regs *frame, unsigned int cpu, struct vcpu *v)
 struct vcpu *sched_exit_to_guest(struct cpu_user_regs *frame)
 {
     unsigned int cpu = smp_processor_id();
-    struct vcpu *v = this_cpu(sched_curr);
+    struct vcpu *v = per_cpu(sched_curr, cpu);
 
     if ( v && !softirq_pending(cpu, SCHEDULE_SOFTIRQ) && !v->pause_flags &&
          !v->domain->is_shutting_down )

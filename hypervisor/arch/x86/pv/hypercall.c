@@ -27,8 +27,13 @@ void hypercall_redirect_args(unsigned long *args)
     this_cpu(multicall_args) = args;
 }
 
-/* A switch rather than a table of casted pointers: every call is typed. */
-long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
+/*
+ * A switch rather than a table of casted pointers: every call is typed.
+ * Inline in pv_hypercall(), where the arguments come straight from the
+ * frame's registers, and out of line for multicall's entries.
+ */
+static inline __attribute__((always_inline)) long
+dispatch(unsigned long nr, const unsigned long a[5])
 {
     switch ( nr )
     {
@@ -91,6 +96,11 @@ long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
     }
 }
 
+long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
+{
+    return dispatch(nr, a);
+}
+
 void hypercall_set_arg(unsigned int i, unsigned long val)
 {
     struct cpu_user_regs *r = this_cpu(hypercall_regs);
@@ -150,18 +160,24 @@ void hypercall_note_multicall_entry(unsigned long nr, const unsigned long a[5],
                 nr, a[0], a[1], a[2], a[3], a[4], rc);
 }
 
-void pv_hypercall(struct cpu_user_regs *regs)
+static void after_hypercall(struct cpu_user_regs *regs, long rc)
+{
+    if ( rc == -ERESTART )
+    {
+        regs->rip -= 2; /* back onto the syscall: the guest calls again */
+        current_vcpu()->continuations++; /* for the 'q' debug key */
+    }
+    else
+        regs->rax = rc;
+}
+
+/* With a trace or error log asked for: the arguments as called, kept. */
+static void __attribute__((noinline)) hypercall_logged(struct cpu_user_regs *regs)
 {
     unsigned long args[5] = {regs->rdi, regs->rsi, regs->rdx, regs->r10,
                              regs->r8};
     long rc;
 
-    /* iret rewrites the whole frame, so it cannot go through dispatch. */
-    if ( regs->rax == __HYPERVISOR_iret )
-    {
-        regs->rax = do_iret(regs);
-        return;
-    }
     this_cpu(hypercall_regs) = regs;
     rc = hypercall_dispatch(regs->rax, args);
     this_cpu(hypercall_regs) = NULL;
@@ -172,13 +188,30 @@ void pv_hypercall(struct cpu_user_regs *regs)
     }
     else if ( opt_hypercall_errors && rc < 0 && rc != -ERESTART )
         trace(regs, args, rc);
-    if ( rc == -ERESTART )
+    after_hypercall(regs, rc);
+}
+
+void pv_hypercall(struct cpu_user_regs *regs)
+{
+    long rc;
+
+    /* iret rewrites the whole frame, so it cannot go through dispatch. */
+    if ( regs->rax == __HYPERVISOR_iret )
     {
-        regs->rip -= 2; /* back onto the syscall: the guest calls again */
-        current_vcpu()->continuations++; /* for the 'q' debug key */
+        regs->rax = do_iret(regs);
+        return;
     }
-    else
-        regs->rax = rc;
+    if ( opt_hypercall_trace || opt_hypercall_errors )
+    {
+        hypercall_logged(regs);
+        return;
+    }
+    this_cpu(hypercall_regs) = regs;
+    rc = dispatch(regs->rax, (const unsigned long[5]){regs->rdi, regs->rsi,
+                                                      regs->rdx, regs->r10,
+                                                      regs->r8});
+    this_cpu(hypercall_regs) = NULL;
+    after_hypercall(regs, rc);
 }
 
 void pv_syscall_entry(struct cpu_user_regs *regs)
