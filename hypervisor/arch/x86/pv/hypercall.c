@@ -244,23 +244,25 @@ void pv_syscall_entry(struct cpu_user_regs *regs)
     }
 }
 
-void pv_exit_to_guest(struct cpu_user_regs *regs)
+/*
+ * sched_exit_to_guest() has just found nothing to do, with interrupts
+ * off: what another CPU asks from now on comes with an IPI, taken as soon
+ * as the guest runs. So with no event to bounce the vCPU can go at once
+ * (the common case: every return from a system call or a hypercall).
+ */
+static bool event_to_bounce(const struct vcpu *v)
 {
-    for ( ;; )
-    {
-        struct vcpu *v = sched_exit_to_guest(regs);
-        struct vcpu_info *vi = v->vcpu_info;
+    const struct vcpu_info *vi = v->vcpu_info;
 
-        /*
-         * sched_exit_to_guest() has just found nothing to do, with
-         * interrupts off: what another CPU asks from now on comes with an
-         * IPI, taken as soon as the guest runs. So with no event to bounce
-         * the vCPU can go at once (the common case: every return from a
-         * system call or a hypercall).
-         */
-        if ( !vi->evtchn_upcall_pending || vi->evtchn_upcall_mask ||
-             !v->arch.event_callback_eip )
-            return;
+    return vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
+           v->arch.event_callback_eip;
+}
+
+static void __attribute__((noinline))
+bounce_events(struct cpu_user_regs *regs, struct vcpu *v)
+{
+    do
+    {
         pv_create_bounce_frame(v, regs, v->arch.event_callback_eip, false, 0,
                                true);
         /*
@@ -271,7 +273,17 @@ void pv_exit_to_guest(struct cpu_user_regs *regs)
         if ( !v->domain->is_shutting_down &&
              !softirq_pending(smp_processor_id(), SCHEDULE_SOFTIRQ) )
             return;
-    }
+        v = sched_exit_to_guest(regs);
+    } while ( event_to_bounce(v) );
+}
+
+/* The usual case straight through; an event to deliver out of line. */
+void pv_exit_to_guest(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = sched_exit_to_guest(regs);
+
+    if ( event_to_bounce(v) )
+        bounce_events(regs, v);
 }
 
 /*
