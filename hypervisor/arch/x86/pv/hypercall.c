@@ -172,7 +172,8 @@ static void after_hypercall(struct cpu_user_regs *regs, long rc)
 }
 
 /* With a trace or error log asked for: the arguments as called, kept. */
-static void __attribute__((noinline)) hypercall_logged(struct cpu_user_regs *regs)
+static void __attribute__((noinline))
+hypercall_logged(struct cpu_user_regs *regs)
 {
     unsigned long args[5] = {regs->rdi, regs->rsi, regs->rdx, regs->r10,
                              regs->r8};
@@ -207,9 +208,9 @@ void pv_hypercall(struct cpu_user_regs *regs)
         return;
     }
     this_cpu(hypercall_regs) = regs;
-    rc = dispatch(regs->rax, (const unsigned long[5]){regs->rdi, regs->rsi,
-                                                      regs->rdx, regs->r10,
-                                                      regs->r8});
+    rc = dispatch(regs->rax,
+                  (const unsigned long[5]){regs->rdi, regs->rsi, regs->rdx,
+                                           regs->r10, regs->r8});
     this_cpu(hypercall_regs) = NULL;
     after_hypercall(regs, rc);
 }
