@@ -17,9 +17,12 @@
 #include <asm/asm_defns.h>
 
 
-/* The frame of the hypercall in progress on this CPU, for continuations. */
-static DEFINE_PER_CPU(struct cpu_user_regs *, hypercall_regs);
-/* Inside a multicall, continuations update the entry instead. */
+/*
+ * A continuation rewrites the arguments of the hypercall in progress on
+ * this CPU in its frame: the CPU's guest frame, where every entry from a
+ * guest lands (SYSCALL's trampoline, and TSS.RSP0 for the others). Inside
+ * a multicall, continuations update the entry instead.
+ */
 static DEFINE_PER_CPU(unsigned long *, multicall_args);
 
 void hypercall_redirect_args(unsigned long *args)
@@ -103,7 +106,7 @@ long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
 
 void hypercall_set_arg(unsigned int i, unsigned long val)
 {
-    struct cpu_user_regs *r = this_cpu(hypercall_regs);
+    struct cpu_user_regs *r = &get_cpu_info()->guest_cpu_user_regs;
 
     if ( this_cpu(multicall_args) )
     {
@@ -179,9 +182,7 @@ hypercall_logged(struct cpu_user_regs *regs)
                              regs->r8};
     long rc;
 
-    this_cpu(hypercall_regs) = regs;
     rc = hypercall_dispatch(regs->rax, args);
-    this_cpu(hypercall_regs) = NULL;
     if ( opt_hypercall_trace )
     {
         opt_hypercall_trace--;
@@ -207,11 +208,9 @@ void pv_hypercall(struct cpu_user_regs *regs)
         hypercall_logged(regs);
         return;
     }
-    this_cpu(hypercall_regs) = regs;
     rc = dispatch(regs->rax,
                   (const unsigned long[5]){regs->rdi, regs->rsi, regs->rdx,
                                            regs->r10, regs->r8});
-    this_cpu(hypercall_regs) = NULL;
     after_hypercall(regs, rc);
 }
 
