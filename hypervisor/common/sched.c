@@ -215,8 +215,9 @@ static struct vcpu *do_schedule(struct cpu_user_regs *frame)
     return next;
 }
 
-static struct vcpu *__attribute__((noinline))
-schedule_or_idle(struct cpu_user_regs *frame, unsigned int cpu, struct vcpu *v)
+/* sched_exit_to_guest()'s way when there is work: out of line. */
+struct vcpu *sched_schedule_or_idle(struct cpu_user_regs *frame,
+                                    unsigned int cpu, struct vcpu *v)
 {
     for ( ;; )
     {
@@ -238,21 +239,6 @@ schedule_or_idle(struct cpu_user_regs *frame, unsigned int cpu, struct vcpu *v)
         safe_halt();
         local_irq_disable();
     }
-}
-
-/*
- * Every hypercall and trap ends here: the usual case only reads, and the
- * rest is out of line so that it costs no register saving.
- */
-struct vcpu *sched_exit_to_guest(struct cpu_user_regs *frame)
-{
-    unsigned int cpu = smp_processor_id();
-    struct vcpu *v = this_cpu(sched_curr);
-
-    if ( v && !softirq_pending(cpu, SCHEDULE_SOFTIRQ) && !v->pause_flags &&
-         !v->domain->is_shutting_down )
-        return v;
-    return schedule_or_idle(frame, cpu, v);
 }
 
 void sched_run_cpu(void)

@@ -4,6 +4,7 @@
 #define XENIA_SCHED_H
 
 #include <xenia/domain.h>
+#include <xenia/softirq.h>
 
 /*
  * A scheduler keeps the runnable vCPUs of each CPU. sched.c owns the
@@ -37,12 +38,25 @@ void sched_sleep(struct vcpu *v);
 /* Give up the CPU at the next exit to the guest (SCHEDOP_yield). */
 void sched_yield(void);
 
+struct vcpu *sched_schedule_or_idle(struct cpu_user_regs *regs,
+                                    unsigned int cpu, struct vcpu *v);
+
 /*
  * On the way back to a guest: run a pending reschedule, switching the
  * registers in regs (the CPU's guest frame) to the chosen vCPU's. Idles
  * in place while nothing is runnable. Returns the vCPU to resume.
+ * Every hypercall and trap ends here: the usual case, inline, only reads.
  */
-struct vcpu *sched_exit_to_guest(struct cpu_user_regs *regs);
+static inline struct vcpu *sched_exit_to_guest(struct cpu_user_regs *regs)
+{
+    unsigned int cpu = smp_processor_id();
+    struct vcpu *v = per_cpu(sched_curr, cpu);
+
+    if ( v && !softirq_pending(cpu, SCHEDULE_SOFTIRQ) && !v->pause_flags &&
+         !v->domain->is_shutting_down )
+        return v;
+    return sched_schedule_or_idle(regs, cpu, v);
+}
 
 /* Enter the first guest on this CPU (the BSP, after building Dom0). */
 void __noreturn sched_start(void);

@@ -185,6 +185,52 @@ static void check_baseptr(void)
             "unpinned, unused L4 can be made writable");
 }
 
+/*
+ * Linux's context switch sends NEW_BASEPTR and NEW_USER_BASEPTR in one
+ * call, which Xenia does in one go: each op still as alone (a bad second
+ * op leaves the first done and counted), the same tables again change no
+ * count, and tables switched away from are free to become writable.
+ */
+static void check_baseptr_pair(void)
+{
+    unsigned long old = cur_l4_mfn;
+    uint64_t *kl4 = build_l4(), *ul4 = build_l4();
+    struct mmuext_op op[2] = {{0}};
+    unsigned int done = 99;
+
+    test_rc(pin_table(4, virt_to_mfn(kl4)), 0, "pin a kernel L4 copy");
+    test_rc(pin_table(4, virt_to_mfn(ul4)), 0, "pin a user L4 copy");
+    op[0].cmd = MMUEXT_NEW_BASEPTR;
+    op[0].arg1.mfn = virt_to_mfn(kl4);
+    op[1].cmd = MMUEXT_NEW_USER_BASEPTR;
+    op[1].arg1.mfn = virt_to_mfn(ul4);
+    test_rc(hypercall_mmuext_op(op, 2, &done, DOMID_SELF), 0,
+            "NEW_BASEPTR and NEW_USER_BASEPTR in one call");
+    test_check(done == 2, "both counted done (%u)", done);
+    cur_l4_mfn = virt_to_mfn(kl4);
+    test_check(*(uint64_t *)SLOT_VA == 0xda7a, "running on the kernel copy");
+    test_rc(unpin_table(virt_to_mfn(kl4)), 0, "unpin the kernel L4 in use");
+    test_rc(unpin_table(virt_to_mfn(ul4)), 0, "unpin the user L4 in use");
+    test_rc(hypercall_mmuext_op(op, 2, NULL, DOMID_SELF), 0,
+            "the same pair again");
+    test_rc(set_page_rw(ul4, true), -XEN_EBUSY,
+            "the user L4 in use stays a page table");
+    op[0].arg1.mfn = old;
+    op[1].arg1.mfn = virt_to_mfn(alloc_page());
+    done = 99;
+    test_rc(hypercall_mmuext_op(op, 2, &done, DOMID_SELF), -XEN_EINVAL,
+            "a pair whose user L4 is a data page");
+    test_check(done == 1, "its kernel L4 switched and counted (%u)", done);
+    cur_l4_mfn = old;
+    test_rc(set_page_rw(kl4, true), 0,
+            "the kernel copy, switched away from: writable");
+    test_rc(set_page_rw(ul4, true), -XEN_EBUSY, "the user L4 still in use");
+    op[0].cmd = MMUEXT_NEW_USER_BASEPTR;
+    op[0].arg1.mfn = 0;
+    test_rc(hypercall_mmuext_op(op, 1, NULL, DOMID_SELF), 0, "no user L4");
+    test_rc(set_page_rw(ul4, true), 0, "the user copy dropped: writable");
+}
+
 static void check_teardown(void)
 {
     long rc;
@@ -337,6 +383,7 @@ void test_main(void)
     check_mmu_update();
     build_and_pin_chain();
     check_baseptr();
+    check_baseptr_pair();
     check_teardown();
     check_bad_baseptr();
     check_mmu_update_commands();

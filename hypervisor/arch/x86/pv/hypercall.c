@@ -17,9 +17,12 @@
 #include <asm/asm_defns.h>
 
 
-/* The frame of the hypercall in progress on this CPU, for continuations. */
-static DEFINE_PER_CPU(struct cpu_user_regs *, hypercall_regs);
-/* Inside a multicall, continuations update the entry instead. */
+/*
+ * A continuation rewrites the arguments of the hypercall in progress on
+ * this CPU in its frame: the CPU's guest frame, where every entry from a
+ * guest lands (SYSCALL's trampoline, and TSS.RSP0 for the others). Inside
+ * a multicall, continuations update the entry instead.
+ */
 static DEFINE_PER_CPU(unsigned long *, multicall_args);
 
 void hypercall_redirect_args(unsigned long *args)
@@ -27,8 +30,13 @@ void hypercall_redirect_args(unsigned long *args)
     this_cpu(multicall_args) = args;
 }
 
-/* A switch rather than a table of casted pointers: every call is typed. */
-long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
+/*
+ * A switch rather than a table of casted pointers: every call is typed.
+ * Inline in pv_hypercall(), where the arguments come straight from the
+ * frame's registers, and out of line for multicall's entries.
+ */
+static inline __attribute__((always_inline)) long
+dispatch(unsigned long nr, const unsigned long a[5])
 {
     switch ( nr )
     {
@@ -91,9 +99,14 @@ long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
     }
 }
 
+long hypercall_dispatch(unsigned long nr, const unsigned long a[5])
+{
+    return dispatch(nr, a);
+}
+
 void hypercall_set_arg(unsigned int i, unsigned long val)
 {
-    struct cpu_user_regs *r = this_cpu(hypercall_regs);
+    struct cpu_user_regs *r = &get_cpu_info()->guest_cpu_user_regs;
 
     if ( this_cpu(multicall_args) )
     {
@@ -150,10 +163,38 @@ void hypercall_note_multicall_entry(unsigned long nr, const unsigned long a[5],
                 nr, a[0], a[1], a[2], a[3], a[4], rc);
 }
 
-void pv_hypercall(struct cpu_user_regs *regs)
+static void after_hypercall(struct cpu_user_regs *regs, long rc)
+{
+    if ( rc == -ERESTART )
+    {
+        regs->rip -= 2; /* back onto the syscall: the guest calls again */
+        current_vcpu()->continuations++; /* for the 'q' debug key */
+    }
+    else
+        regs->rax = rc;
+}
+
+/* With a trace or error log asked for: the arguments as called, kept. */
+static void __attribute__((noinline))
+hypercall_logged(struct cpu_user_regs *regs)
 {
     unsigned long args[5] = {regs->rdi, regs->rsi, regs->rdx, regs->r10,
                              regs->r8};
+    long rc;
+
+    rc = hypercall_dispatch(regs->rax, args);
+    if ( opt_hypercall_trace )
+    {
+        opt_hypercall_trace--;
+        trace(regs, args, rc);
+    }
+    else if ( opt_hypercall_errors && rc < 0 && rc != -ERESTART )
+        trace(regs, args, rc);
+    after_hypercall(regs, rc);
+}
+
+void pv_hypercall(struct cpu_user_regs *regs)
+{
     long rc;
 
     /* iret rewrites the whole frame, so it cannot go through dispatch. */
@@ -162,23 +203,15 @@ void pv_hypercall(struct cpu_user_regs *regs)
         regs->rax = do_iret(regs);
         return;
     }
-    this_cpu(hypercall_regs) = regs;
-    rc = hypercall_dispatch(regs->rax, args);
-    this_cpu(hypercall_regs) = NULL;
-    if ( opt_hypercall_trace )
+    if ( opt_hypercall_trace || opt_hypercall_errors )
     {
-        opt_hypercall_trace--;
-        trace(regs, args, rc);
+        hypercall_logged(regs);
+        return;
     }
-    else if ( opt_hypercall_errors && rc < 0 && rc != -ERESTART )
-        trace(regs, args, rc);
-    if ( rc == -ERESTART )
-    {
-        regs->rip -= 2; /* back onto the syscall: the guest calls again */
-        current_vcpu()->continuations++; /* for the 'q' debug key */
-    }
-    else
-        regs->rax = rc;
+    rc = dispatch(regs->rax,
+                  (const unsigned long[5]){regs->rdi, regs->rsi, regs->rdx,
+                                           regs->r10, regs->r8});
+    after_hypercall(regs, rc);
 }
 
 void pv_syscall_entry(struct cpu_user_regs *regs)
@@ -211,23 +244,25 @@ void pv_syscall_entry(struct cpu_user_regs *regs)
     }
 }
 
-void pv_exit_to_guest(struct cpu_user_regs *regs)
+/*
+ * sched_exit_to_guest() has just found nothing to do, with interrupts
+ * off: what another CPU asks from now on comes with an IPI, taken as soon
+ * as the guest runs. So with no event to bounce the vCPU can go at once
+ * (the common case: every return from a system call or a hypercall).
+ */
+static bool event_to_bounce(const struct vcpu *v)
 {
-    for ( ;; )
-    {
-        struct vcpu *v = sched_exit_to_guest(regs);
-        struct vcpu_info *vi = v->vcpu_info;
+    const struct vcpu_info *vi = v->vcpu_info;
 
-        /*
-         * sched_exit_to_guest() has just found nothing to do, with
-         * interrupts off: what another CPU asks from now on comes with an
-         * IPI, taken as soon as the guest runs. So with no event to bounce
-         * the vCPU can go at once (the common case: every return from a
-         * system call or a hypercall).
-         */
-        if ( !vi->evtchn_upcall_pending || vi->evtchn_upcall_mask ||
-             !v->arch.event_callback_eip )
-            return;
+    return vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
+           v->arch.event_callback_eip;
+}
+
+static void __attribute__((noinline))
+bounce_events(struct cpu_user_regs *regs, struct vcpu *v)
+{
+    do
+    {
         pv_create_bounce_frame(v, regs, v->arch.event_callback_eip, false, 0,
                                true);
         /*
@@ -238,7 +273,17 @@ void pv_exit_to_guest(struct cpu_user_regs *regs)
         if ( !v->domain->is_shutting_down &&
              !softirq_pending(smp_processor_id(), SCHEDULE_SOFTIRQ) )
             return;
-    }
+        v = sched_exit_to_guest(regs);
+    } while ( event_to_bounce(v) );
+}
+
+/* The usual case straight through; an event to deliver out of line. */
+void pv_exit_to_guest(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = sched_exit_to_guest(regs);
+
+    if ( event_to_bounce(v) )
+        bounce_events(regs, v);
 }
 
 /*

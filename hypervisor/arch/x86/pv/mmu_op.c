@@ -267,31 +267,51 @@ static int unpin_table(struct domain *pg_owner, mfn_t mfn)
 }
 
 /*
- * Switch the vCPU's kernel (user) page table to mfn, which must be an L4.
- * Frame 0 in a slot means none (it is never a guest's page).
+ * NEW_BASEPTR and NEW_USER_BASEPTR: switch the vCPU's kernel (user) page
+ * table to the op's frame, which must be an L4 of the caller. Frame 0 in
+ * the user slot means none (it is never a guest's page). Up to two in one
+ * go, in order, as Linux's context switch sends them: the new tables'
+ * references are taken first, then CR3 is loaded once if the table of the
+ * mode the vCPU runs in changed, and only then are the old tables'
+ * references dropped (dropping the last could devalidate a table that
+ * CR3 still held). The same table again changes no count.
+ * Returns the number of ops done; *rc is the error that stopped it.
  */
-static int new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
+static unsigned int new_baseptrs(struct vcpu *v, const struct mmuext_op *op,
+                                 unsigned int n, long *rc)
 {
-    mfn_t *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
-    mfn_t old = *slot;
-    int rc;
+    mfn_t old[2], new[2];
+    bool reload = false;
+    unsigned int i;
 
-    if ( user && !mfn_x(mfn) )
-        rc = 0; /* no user page table */
-    else if ( !mfn_valid(mfn) )
-        return -EINVAL;
-    else
-        rc = get_page_and_type(mfn_to_page(mfn), v->domain->domain_id,
-                               PGT_l4_page_table);
-    if ( rc )
-        return -EINVAL;
-    *slot = mfn;
-    /* Reload only if the table of the mode the vCPU runs in changed. */
-    if ( user != v->arch.kernel_mode )
+    *rc = 0;
+    for ( i = 0; i < n; i++ )
+    {
+        bool user = op[i].cmd == MMUEXT_NEW_USER_BASEPTR;
+        mfn_t *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
+
+        old[i] = *slot;
+        new[i] = _mfn(op[i].arg1.mfn);
+        if ( (user && !mfn_x(new[i])) ||
+             (mfn_x(new[i]) && mfn_eq(new[i], old[i])) )
+            ; /* nothing to take */
+        else if ( !mfn_valid(new[i]) ||
+                  get_page_and_type(mfn_to_page(new[i]), v->domain->domain_id,
+                                    PGT_l4_page_table) )
+        {
+            *rc = -EINVAL;
+            break;
+        }
+        *slot = new[i];
+        if ( user != v->arch.kernel_mode )
+            reload = true;
+    }
+    if ( reload )
         write_cr3_flush(pv_guest_cr3(v));
-    if ( mfn_x(old) )
-        put_page_and_type(mfn_to_page(old));
-    return 0;
+    for ( unsigned int j = 0; j < i; j++ )
+        if ( mfn_x(old[j]) && !mfn_eq(old[j], new[j]) )
+            put_page_and_type(mfn_to_page(old[j]));
+    return i;
 }
 
 static int clear_or_copy_page(struct domain *pg_owner, mfn_t dst, mfn_t src,
@@ -354,9 +374,13 @@ static int mmuext_one(struct vcpu *v, struct domain *pg_owner,
     switch ( op->cmd )
     {
     case MMUEXT_NEW_BASEPTR:
-        return new_baseptr(v, _mfn(op->arg1.mfn), false);
     case MMUEXT_NEW_USER_BASEPTR:
-        return new_baseptr(v, _mfn(op->arg1.mfn), true);
+    {
+        long rc;
+
+        new_baseptrs(v, op, 1, &rc);
+        return rc;
+    }
     case MMUEXT_TLB_FLUSH_LOCAL:
         flush_tlb_local();
         return 0;
@@ -405,14 +429,50 @@ static long mmuext_locked(struct vcpu *v, struct domain *pg_owner,
     return rc;
 }
 
+static bool is_baseptr(const struct mmuext_op *op)
+{
+    return op->cmd == MMUEXT_NEW_BASEPTR || op->cmd == MMUEXT_NEW_USER_BASEPTR;
+}
+
+/*
+ * A context switch's call (Linux's xen_write_cr3: NEW_BASEPTR then
+ * NEW_USER_BASEPTR, the caller's own tables, no continuation): one copy,
+ * one lock and one CR3 load, the same checks as one op at a time. The
+ * caller's own domain needs no reference of the call's: its running vCPU
+ * keeps it. false: not such a call, nothing done.
+ */
+static bool mmuext_baseptr_pair(struct vcpu *v, unsigned long uops,
+                                unsigned int count, unsigned long pdone,
+                                domid_t foreigndom, long *rc)
+{
+    struct domain *d = v->domain;
+    struct mmuext_op op[2];
+    unsigned int done;
+
+    if ( (foreigndom != DOMID_SELF && foreigndom != d->domain_id) ||
+         count < 1 || count > 2 ||
+         copy_from_guest(op, uops, count * sizeof(op[0])) ||
+         !is_baseptr(&op[0]) || (count == 2 && !is_baseptr(&op[1])) )
+        return false;
+    spin_lock(&d->mm_lock);
+    done = new_baseptrs(v, op, count, rc);
+    spin_unlock(&d->mm_lock);
+    if ( pdone && copy_to_guest(pdone, &done, sizeof(done)) )
+        *rc = -EFAULT;
+    return true;
+}
+
 long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
                   domid_t foreigndom)
 {
     struct vcpu *v = current_vcpu();
     struct domain *pg_owner;
     struct mmuext_op op;
-    long rc = batch_owner(v->domain, foreigndom, &pg_owner);
+    long rc;
 
+    if ( mmuext_baseptr_pair(v, uops, count, pdone, foreigndom, &rc) )
+        return rc;
+    rc = batch_owner(v->domain, foreigndom, &pg_owner);
     if ( rc )
         return rc;
     rc = mmu_batch(v, pg_owner, uops, count, pdone, &op, sizeof(op),
