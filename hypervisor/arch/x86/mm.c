@@ -20,6 +20,12 @@ unsigned long max_page;
 
 static DEFINE_SPINLOCK(heap_lock);
 static struct memmap ram_map; /* the firmware's map, for mfn_is_ram() */
+/*
+ * mfn_is_ram()'s answer for every frame below max_page, one bit each:
+ * validating a page table asks it for every entry, and the map's scan
+ * cost tens of instructions a time. NULL until mm_init() fills it.
+ */
+static uint8_t *ram_bits;
 static unsigned long m2p_frames;
 static paddr_t m2p_chunks[4096]; /* machine address of each 2 MiB chunk */
 
@@ -339,6 +345,28 @@ static void reserve(struct memmap *m, paddr_t start, paddr_t end)
               (unsigned long)start, (unsigned long)end);
 }
 
+/* The same answer as ram_map_has(), frame by frame, for the frames of a RAM range. */
+static void fill_ram_bits(void)
+{
+    unsigned long n = ROUNDUP((max_page + 7) / 8, PAGE_SIZE) >> PAGE_SHIFT, m;
+    uint8_t *bits = __va(boot_alloc(n));
+    unsigned int i;
+
+    memset(bits, 0, n * PAGE_SIZE);
+    for ( i = 0; i < ram_map.nr; i++ )
+    {
+        const struct memmap_entry *e = &ram_map.map[i];
+
+        if ( e->type != MEMMAP_RAM || !e->size )
+            continue;
+        /* Frames whose first byte lies in [addr, addr + size). */
+        for ( m = (e->addr + PAGE_SIZE - 1) >> PAGE_SHIFT;
+              m < max_page && (m << PAGE_SHIFT) - e->addr < e->size; m++ )
+            bits[m / 8] |= 1u << (m % 8);
+    }
+    ram_bits = bits;
+}
+
 void mm_init(const struct boot_info *bi, paddr_t image_start, paddr_t image_end)
 {
     static struct memmap usable;
@@ -362,6 +390,7 @@ void mm_init(const struct boot_info *bi, paddr_t image_start, paddr_t image_end)
     ft = boot_alloc(ft_frames);
     frame_table = __va(ft);
     memset(frame_table, 0, ft_frames * PAGE_SIZE);
+    fill_ram_bits();
     /* Everything the bump allocator handed out stays reserved. */
     reserve(&usable, boot_alloc_hi, boot_alloc_top);
 
@@ -398,7 +427,7 @@ const struct memmap *machine_memmap(void)
     return &ram_map;
 }
 
-bool mfn_is_ram(mfn_t mfn)
+static bool ram_map_has(mfn_t mfn)
 {
     paddr_t pa = mfn_to_maddr(mfn);
     unsigned int i;
@@ -408,6 +437,15 @@ bool mfn_is_ram(mfn_t mfn)
              pa - ram_map.map[i].addr < ram_map.map[i].size )
             return true;
     return false;
+}
+
+bool mfn_is_ram(mfn_t mfn)
+{
+    unsigned long m = mfn_x(mfn);
+
+    if ( ram_bits && m < max_page )
+        return (ram_bits[m / 8] >> (m % 8)) & 1;
+    return ram_map_has(mfn);
 }
 
 void set_gpfn_from_mfn(mfn_t mfn, gfn_t gfn)
