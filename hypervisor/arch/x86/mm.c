@@ -20,12 +20,7 @@ unsigned long max_page;
 
 static DEFINE_SPINLOCK(heap_lock);
 static struct memmap ram_map; /* the firmware's map, for mfn_is_ram() */
-/*
- * mfn_is_ram()'s answer for every frame below max_page, one bit each:
- * validating a page table asks it for every entry, and the map's scan
- * cost tens of instructions a time. NULL until mm_init() fills it.
- */
-static uint8_t *ram_bits;
+const uint8_t *ram_bits; /* mm.h */
 static unsigned long m2p_frames;
 static paddr_t m2p_chunks[4096]; /* machine address of each 2 MiB chunk */
 
@@ -345,7 +340,7 @@ static void reserve(struct memmap *m, paddr_t start, paddr_t end)
               (unsigned long)start, (unsigned long)end);
 }
 
-/* The same answer as ram_map_has(), frame by frame, for the frames of a RAM range. */
+/* mfn_is_ram_in_map()'s answers, for every frame below max_page. */
 static void fill_ram_bits(void)
 {
     unsigned long n = ROUNDUP((max_page + 7) / 8, PAGE_SIZE) >> PAGE_SHIFT, m;
@@ -427,7 +422,7 @@ const struct memmap *machine_memmap(void)
     return &ram_map;
 }
 
-static bool ram_map_has(mfn_t mfn)
+bool mfn_is_ram_in_map(mfn_t mfn)
 {
     paddr_t pa = mfn_to_maddr(mfn);
     unsigned int i;
@@ -437,15 +432,6 @@ static bool ram_map_has(mfn_t mfn)
              pa - ram_map.map[i].addr < ram_map.map[i].size )
             return true;
     return false;
-}
-
-bool mfn_is_ram(mfn_t mfn)
-{
-    unsigned long m = mfn_x(mfn);
-
-    if ( ram_bits && m < max_page )
-        return (ram_bits[m / 8] >> (m % 8)) & 1;
-    return ram_map_has(mfn);
 }
 
 void set_gpfn_from_mfn(mfn_t mfn, gfn_t gfn)
