@@ -323,6 +323,16 @@ static unsigned int next_guest_entry(const pte_t *t, unsigned int i,
     return next_present(t, i, PT_ENTRIES);
 }
 
+/* next_guest_entry(), but present entries come in runs: i itself first. */
+static inline unsigned int next_entry(const pte_t *t, unsigned int i,
+                                      unsigned int level)
+{
+    if ( i < PT_ENTRIES && (t[i] & _PAGE_PRESENT) &&
+         (level != 4 || is_guest_l4_slot(i)) )
+        return i;
+    return next_guest_entry(t, i, level);
+}
+
 int page_type_validate(struct page_info *pg, uint64_t type)
 {
     unsigned int level = type >> PGT_type_shift, i;
@@ -339,7 +349,7 @@ int page_type_validate(struct page_info *pg, uint64_t type)
     if ( level == 4 )
         pv_init_xen_l4_slots(t);
     for ( i = next_guest_entry(t, 0, level); i < PT_ENTRIES;
-          i = next_guest_entry(t, i + 1, level) )
+          i = next_entry(t, i + 1, level) )
     {
         rc = get_entry(&t[i], level, self, d, d);
         if ( rc )
@@ -369,7 +379,7 @@ void page_type_devalidate(struct page_info *pg, uint64_t type)
 
     /* As in validate(): what it took, from the entries it took it for. */
     for ( i = next_guest_entry(t, 0, level); i < PT_ENTRIES;
-          i = next_guest_entry(t, i + 1, level) )
+          i = next_entry(t, i + 1, level) )
         put_entry(t[i], level, self);
 }
 
