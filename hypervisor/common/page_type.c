@@ -92,21 +92,3 @@ void put_page_type_slow(struct page_info *pg)
     if ( (x & PGT_validated) && !(nx & PGT_validated) )
         page_type_devalidate(pg, x & PGT_type_mask);
 }
-
-int get_page_and_type(struct page_info *pg, uint32_t owner, uint64_t type)
-{
-    int rc;
-
-    if ( !get_page(pg, owner) )
-        return -EINVAL;
-    rc = get_page_type(pg, type);
-    if ( rc )
-        put_page(pg);
-    return rc;
-}
-
-void put_page_and_type(struct page_info *pg)
-{
-    put_page_type(pg);
-    put_page(pg);
-}

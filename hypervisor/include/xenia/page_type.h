@@ -3,6 +3,7 @@
 #ifndef XENIA_PAGE_TYPE_H
 #define XENIA_PAGE_TYPE_H
 
+#include <xenia/errno.h>
 #include <xenia/lib.h>
 #include <xenia/page.h>
 #include <xen/xen.h>
@@ -106,8 +107,24 @@ static inline void put_page_type(struct page_info *pg)
     put_page_type_slow(pg);
 }
 
-int get_page_and_type(struct page_info *pg, uint32_t owner, uint64_t type);
-void put_page_and_type(struct page_info *pg);
+static inline int get_page_and_type(struct page_info *pg, uint32_t owner,
+                                    uint64_t type)
+{
+    int rc;
+
+    if ( !get_page(pg, owner) )
+        return -EINVAL;
+    rc = get_page_type(pg, type);
+    if ( rc )
+        put_page(pg);
+    return rc;
+}
+
+static inline void put_page_and_type(struct page_info *pg)
+{
+    put_page_type(pg);
+    put_page(pg);
+}
 
 /*
  * Let owner map Xenia's frame pg as its own, as Xen's

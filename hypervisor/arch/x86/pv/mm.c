@@ -203,7 +203,7 @@ io:
  * go here like any other entry's when the guest overwrites or zaps the
  * entry, or the table is devalidated (Xen does the same for PV).
  */
-void pv_put_l1e(pte_t e)
+static inline void put_l1e(pte_t e)
 {
     struct page_info *pg;
 
@@ -213,6 +213,11 @@ void pv_put_l1e(pte_t e)
     if ( e & _PAGE_RW )
         put_page_type(pg);
     put_page(pg);
+}
+
+void pv_put_l1e(pte_t e)
+{
+    put_l1e(e);
 }
 
 /* An entry of a level-`level` table (2-4) living in frame self. */
@@ -275,7 +280,7 @@ static int get_entry(pte_t *pl, unsigned int level, mfn_t self,
 static void put_entry(pte_t e, unsigned int level, mfn_t self)
 {
     if ( level == 1 )
-        pv_put_l1e(e);
+        put_l1e(e); /* inline: devalidating an L1 puts every entry */
     else
         put_upper_e(e, level, self);
 }
