@@ -55,6 +55,7 @@
 #include <asm/flushtlb.h>
 #include <asm/processor.h>
 #include <asm/page.h>
+#include <asm/pt_scan.h>
 #include <asm/pv_mm.h>
 #include <asm/pv.h>
 
@@ -286,30 +287,6 @@ static void put_entry(pte_t e, unsigned int level, mfn_t self)
 }
 
 /*
- * The first entry in [i, end) with _PAGE_PRESENT, or end. A fork's
- * tables are mostly empty, and testing each entry made their scan
- * thousands of instructions: one test of 16 entries' OR skips them.
- */
-static unsigned int next_present(const pte_t *t, unsigned int i,
-                                 unsigned int end)
-{
-    const pte_t *p;
-
-    for ( ; i < end && (i & 15); i++ )
-        if ( t[i] & _PAGE_PRESENT )
-            return i;
-    for ( p = &t[i]; i + 16 <= end; i += 16, p += 16 )
-        if ( (p[0] | p[1] | p[2] | p[3] | p[4] | p[5] | p[6] | p[7] | p[8] |
-              p[9] | p[10] | p[11] | p[12] | p[13] | p[14] | p[15]) &
-             _PAGE_PRESENT )
-            break;
-    for ( ; i < end; i++ )
-        if ( t[i] & _PAGE_PRESENT )
-            return i;
-    return end;
-}
-
-/*
  * The next present entry at or after i that is the guest's (an L4's
  * Xenia slots are not), or PT_ENTRIES. Entries not present take and
  * hold no reference (get_entry would say 0), so only these count.
@@ -317,15 +294,10 @@ static unsigned int next_present(const pte_t *t, unsigned int i,
 static unsigned int next_guest_entry(const pte_t *t, unsigned int i,
                                      unsigned int level)
 {
-    if ( level == 4 && i < HYPERVISOR_L4_FIRST )
-    {
-        i = next_present(t, i, HYPERVISOR_L4_FIRST);
-        if ( i < HYPERVISOR_L4_FIRST )
-            return i;
-    }
-    if ( level == 4 && i <= HYPERVISOR_L4_LAST )
-        i = HYPERVISOR_L4_LAST + 1;
-    return next_present(t, i, PT_ENTRIES);
+    if ( level == 4 )
+        return pt_next_present_outside(t, i, HYPERVISOR_L4_FIRST,
+                                       HYPERVISOR_L4_LAST);
+    return pt_next_present(t, i, PT_ENTRIES);
 }
 
 /* next_guest_entry(), but present entries come in runs: i itself first. */
