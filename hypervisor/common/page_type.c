@@ -12,31 +12,7 @@
  * with guests on one CPU that can only be a table reaching itself through
  * its own entries (A -> B -> A), which must fail anyway.
  */
-bool get_page(struct page_info *pg, uint32_t owner)
-{
-    uint64_t x = __atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE);
-
-    do
-    {
-        /* Only allocated frames of that owner, and never a counter wrap. */
-        if ( !(x & PGC_allocated) || pg->owner != owner ||
-             (x & PGC_count_mask) == PGC_count_mask || !(x & PGC_count_mask) )
-            return false;
-    } while ( !__atomic_compare_exchange_n(&pg->count_info, &x, x + 1, false,
-                                           __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) );
-    return true;
-}
-
-void put_page(struct page_info *pg)
-{
-    uint64_t x = __atomic_sub_fetch(&pg->count_info, 1, __ATOMIC_ACQ_REL);
-
-    ASSERT((x & PGC_count_mask) != PGC_count_mask); /* no underflow */
-    if ( !(x & PGC_count_mask) )
-        page_type_free(pg);
-}
-
-int get_page_type(struct page_info *pg, uint64_t type)
+int get_page_type_slow(struct page_info *pg, uint64_t type)
 {
     uint64_t x = __atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE), nx;
     bool changed;
@@ -89,7 +65,7 @@ int get_page_type(struct page_info *pg, uint64_t type)
     return 0;
 }
 
-void put_page_type(struct page_info *pg)
+void put_page_type_slow(struct page_info *pg)
 {
     uint64_t x = __atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE), nx;
 
@@ -115,22 +91,4 @@ void put_page_type(struct page_info *pg)
 
     if ( (x & PGT_validated) && !(nx & PGT_validated) )
         page_type_devalidate(pg, x & PGT_type_mask);
-}
-
-int get_page_and_type(struct page_info *pg, uint32_t owner, uint64_t type)
-{
-    int rc;
-
-    if ( !get_page(pg, owner) )
-        return -EINVAL;
-    rc = get_page_type(pg, type);
-    if ( rc )
-        put_page(pg);
-    return rc;
-}
-
-void put_page_and_type(struct page_info *pg)
-{
-    put_page_type(pg);
-    put_page(pg);
 }

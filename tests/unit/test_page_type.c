@@ -209,6 +209,21 @@ static void test_overflow(void)
 }
 
 /*
+ * A table still being validated (in use, PGT_validated clear) refuses a
+ * second reference, whose fast path must not take it as validated.
+ */
+static void test_mid_validation_refused(void)
+{
+    reset();
+    ft[11].type_info = PGT_l1_page_table | 1;
+    CHECK_EQ(get_page_type(&ft[11], PGT_l1_page_table), -EINVAL);
+    CHECK_EQ(tcount(11), 1);
+    CHECK_EQ(validations[11], 0);
+    CHECK_EQ(get_page_type(&ft[11], PGT_writable_page), -EBUSY);
+    CHECK_EQ(tcount(11), 1);
+}
+
+/*
  * The TLB-safety hooks: a stamp as the last type reference goes, and a
  * flush decision on every change of type (but not on a second reference
  * of the same type, nor on revalidation as the same type).
@@ -251,5 +266,6 @@ static void run_tests(void)
     test_failed_validation();
     test_self_reference_refused();
     test_overflow();
+    test_mid_validation_refused();
     test_tlb_hooks();
 }

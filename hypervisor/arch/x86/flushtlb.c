@@ -99,21 +99,33 @@ void spin_wait_relax(void)
     cpu_relax();
 }
 
+/*
+ * The masks are scanned a word at a time, as in tlbflush_filter(): a
+ * page-table retype in a fork comes here, and testing each of
+ * CONFIG_NR_CPUS in turn cost it most of a thousand instructions.
+ */
 void flush_tlb_mask(const cpumask_t *mask)
 {
-    unsigned int cpu, me = smp_processor_id();
+    unsigned int cpu, me = smp_processor_id(), w;
     uint64_t gen[CONFIG_NR_CPUS];
+    unsigned long bits;
     cpumask_t wait;
 
-    cpumask_clear(&wait);
-    for_each_cpu(cpu, mask)
+    for ( w = 0; w < CPUMASK_WORDS; w++ )
     {
-        if ( cpu == me || !cpumask_test_cpu(cpu, &cpu_online_map) )
-            continue;
-        gen[cpu] = __atomic_add_fetch(&per_cpu(flush_requested, cpu), 1,
-                                      __ATOMIC_SEQ_CST);
-        cpumask_set_cpu(cpu, &wait);
-        smp_send_ipi(cpu, INVALIDATE_TLB_VECTOR);
+        bits = __atomic_load_n(&mask->bits[w], __ATOMIC_SEQ_CST) &
+               __atomic_load_n(&cpu_online_map.bits[w], __ATOMIC_SEQ_CST);
+        wait.bits[w] = 0;
+        for ( ; bits; bits &= bits - 1 )
+        {
+            cpu = w * 64 + (unsigned int)__builtin_ctzl(bits);
+            if ( cpu == me || cpu >= CONFIG_NR_CPUS )
+                continue;
+            gen[cpu] = __atomic_add_fetch(&per_cpu(flush_requested, cpu), 1,
+                                          __ATOMIC_SEQ_CST);
+            wait.bits[w] |= 1UL << (cpu % 64);
+            smp_send_ipi(cpu, INVALIDATE_TLB_VECTOR);
+        }
     }
     if ( cpumask_test_cpu(me, mask) )
         flush_tlb_local();
@@ -121,11 +133,15 @@ void flush_tlb_mask(const cpumask_t *mask)
      * While waiting, answer requests aimed at us: two CPUs flushing each
      * other with interrupts off would otherwise wait forever.
      */
-    for_each_cpu(cpu, &wait)
-        while ( __atomic_load_n(&per_cpu(flush_done, cpu), __ATOMIC_SEQ_CST) <
-                gen[cpu] )
+    for ( w = 0; w < CPUMASK_WORDS; w++ )
+        for ( bits = wait.bits[w]; bits; bits &= bits - 1 )
         {
-            serve_flush_requests();
-            cpu_relax();
+            cpu = w * 64 + (unsigned int)__builtin_ctzl(bits);
+            while ( __atomic_load_n(&per_cpu(flush_done, cpu),
+                                    __ATOMIC_SEQ_CST) < gen[cpu] )
+            {
+                serve_flush_requests();
+                cpu_relax();
+            }
         }
 }

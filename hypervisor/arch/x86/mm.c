@@ -20,6 +20,7 @@ unsigned long max_page;
 
 static DEFINE_SPINLOCK(heap_lock);
 static struct memmap ram_map; /* the firmware's map, for mfn_is_ram() */
+const uint8_t *ram_bits; /* mm.h */
 static unsigned long m2p_frames;
 static paddr_t m2p_chunks[4096]; /* machine address of each 2 MiB chunk */
 
@@ -339,6 +340,28 @@ static void reserve(struct memmap *m, paddr_t start, paddr_t end)
               (unsigned long)start, (unsigned long)end);
 }
 
+/* mfn_is_ram_in_map()'s answers, for every frame below max_page. */
+static void fill_ram_bits(void)
+{
+    unsigned long n = ROUNDUP((max_page + 7) / 8, PAGE_SIZE) >> PAGE_SHIFT, m;
+    uint8_t *bits = __va(boot_alloc(n));
+    unsigned int i;
+
+    memset(bits, 0, n * PAGE_SIZE);
+    for ( i = 0; i < ram_map.nr; i++ )
+    {
+        const struct memmap_entry *e = &ram_map.map[i];
+
+        if ( e->type != MEMMAP_RAM || !e->size )
+            continue;
+        /* Frames whose first byte lies in [addr, addr + size). */
+        for ( m = (e->addr + PAGE_SIZE - 1) >> PAGE_SHIFT;
+              m < max_page && (m << PAGE_SHIFT) - e->addr < e->size; m++ )
+            bits[m / 8] |= 1u << (m % 8);
+    }
+    ram_bits = bits;
+}
+
 void mm_init(const struct boot_info *bi, paddr_t image_start, paddr_t image_end)
 {
     static struct memmap usable;
@@ -362,6 +385,7 @@ void mm_init(const struct boot_info *bi, paddr_t image_start, paddr_t image_end)
     ft = boot_alloc(ft_frames);
     frame_table = __va(ft);
     memset(frame_table, 0, ft_frames * PAGE_SIZE);
+    fill_ram_bits();
     /* Everything the bump allocator handed out stays reserved. */
     reserve(&usable, boot_alloc_hi, boot_alloc_top);
 
@@ -398,7 +422,7 @@ const struct memmap *machine_memmap(void)
     return &ram_map;
 }
 
-bool mfn_is_ram(mfn_t mfn)
+bool mfn_is_ram_in_map(mfn_t mfn)
 {
     paddr_t pa = mfn_to_maddr(mfn);
     unsigned int i;

@@ -44,8 +44,24 @@ void free_domheap_pages(mfn_t mfn, unsigned int order);
 /* Frames the allocator holds free right now (sysctl physinfo). */
 unsigned long heap_free_frames(void);
 
+/*
+ * mfn_is_ram()'s answer for every frame below max_page, one bit each
+ * (NULL until mm_init() fills it): validating a page table asks it for
+ * every entry, and scanning the memory map cost tens of instructions a
+ * time. mfn_is_ram_in_map() scans it, for the other frames.
+ */
+extern const uint8_t *ram_bits;
+bool mfn_is_ram_in_map(mfn_t mfn);
+
 /* Is this frame RAM according to the firmware's memory map? */
-bool mfn_is_ram(mfn_t mfn);
+static inline bool mfn_is_ram(mfn_t mfn)
+{
+    unsigned long m = mfn_x(mfn);
+
+    if ( ram_bits && m < max_page )
+        return (ram_bits[m / 8] >> (m % 8)) & 1;
+    return mfn_is_ram_in_map(mfn);
+}
 
 /* The firmware's memory map, and where the M2P's 2 MiB chunks live. */
 const struct memmap *machine_memmap(void);

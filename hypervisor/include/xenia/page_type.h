@@ -3,6 +3,8 @@
 #ifndef XENIA_PAGE_TYPE_H
 #define XENIA_PAGE_TYPE_H
 
+#include <xenia/errno.h>
+#include <xenia/lib.h>
 #include <xenia/page.h>
 #include <xen/xen.h>
 
@@ -39,19 +41,90 @@ void page_type_free(struct page_info *pg);
 void page_type_released(struct page_info *pg);
 void page_type_changing(struct page_info *pg);
 
+/*
+ * The counting functions below are inline: validating and devalidating a
+ * page table takes and puts references for each of its entries, and the
+ * call around a few instructions was a good part of their cost. The
+ * uncommon cases of the type count (a change of type, a validation or
+ * devalidation, the flush clock) stay out of line in page_type.c.
+ */
+
 /* A general reference for domain owner; false if not its frame (or full). */
-bool get_page(struct page_info *pg, uint32_t owner);
-void put_page(struct page_info *pg);
+static inline bool get_page(struct page_info *pg, uint32_t owner)
+{
+    uint64_t x = __atomic_load_n(&pg->count_info, __ATOMIC_ACQUIRE);
+
+    do
+    {
+        /* Only allocated frames of that owner, and never a counter wrap. */
+        if ( !(x & PGC_allocated) || pg->owner != owner ||
+             (x & PGC_count_mask) == PGC_count_mask || !(x & PGC_count_mask) )
+            return false;
+    } while ( !__atomic_compare_exchange_n(&pg->count_info, &x, x + 1, false,
+                                           __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) );
+    return true;
+}
+
+static inline void put_page(struct page_info *pg)
+{
+    uint64_t x = __atomic_sub_fetch(&pg->count_info, 1, __ATOMIC_ACQ_REL);
+
+    ASSERT((x & PGC_count_mask) != PGC_count_mask); /* no underflow */
+    if ( !(x & PGC_count_mask) )
+        page_type_free(pg);
+}
+
+/* get_page_type() and put_page_type() but for their common case. */
+int get_page_type_slow(struct page_info *pg, uint64_t type);
+void put_page_type_slow(struct page_info *pg);
 
 /*
  * A type reference. -EBUSY: the frame has another type in use;
  * -EINVAL (or validate()'s error): it cannot be that type.
  */
-int get_page_type(struct page_info *pg, uint64_t type);
-void put_page_type(struct page_info *pg);
+static inline int get_page_type(struct page_info *pg, uint64_t type)
+{
+    uint64_t x = __atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE);
 
-int get_page_and_type(struct page_info *pg, uint32_t owner, uint64_t type);
-void put_page_and_type(struct page_info *pg);
+    /* In use as that type and validated: one more user, nothing else. */
+    if ( (x & (PGT_type_mask | PGT_validated)) == (type | PGT_validated) &&
+         (x & PGT_count_mask) && (x & PGT_count_mask) != PGT_count_mask &&
+         __atomic_compare_exchange_n(&pg->type_info, &x, x + 1, false,
+                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) )
+        return 0;
+    return get_page_type_slow(pg, type);
+}
+
+static inline void put_page_type(struct page_info *pg)
+{
+    uint64_t x = __atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE);
+
+    /* Not the last user: nothing to devalidate or stamp. */
+    if ( (x & PGT_count_mask) > 1 &&
+         __atomic_compare_exchange_n(&pg->type_info, &x, x - 1, false,
+                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) )
+        return;
+    put_page_type_slow(pg);
+}
+
+static inline int get_page_and_type(struct page_info *pg, uint32_t owner,
+                                    uint64_t type)
+{
+    int rc;
+
+    if ( !get_page(pg, owner) )
+        return -EINVAL;
+    rc = get_page_type(pg, type);
+    if ( rc )
+        put_page(pg);
+    return rc;
+}
+
+static inline void put_page_and_type(struct page_info *pg)
+{
+    put_page_type(pg);
+    put_page(pg);
+}
 
 /*
  * Let owner map Xenia's frame pg as its own, as Xen's

@@ -55,6 +55,7 @@
 #include <asm/flushtlb.h>
 #include <asm/processor.h>
 #include <asm/page.h>
+#include <asm/pt_scan.h>
 #include <asm/pv_mm.h>
 #include <asm/pv.h>
 
@@ -118,11 +119,6 @@ void pv_init_xen_l4_slots(pte_t *l4)
         l4[i] = idle_l4[i];
 }
 
-static bool is_shared_ro(mfn_t mfn)
-{
-    return mfn_valid(mfn) && (mfn_to_page(mfn)->count_info & PGC_shared_ro);
-}
-
 /*
  * The first MiB (BIOS data, EBDA, VGA, option ROMs) is never handed out by
  * the allocator; like Xen's dom_io frames there, Dom0 maps it as I/O memory
@@ -139,13 +135,16 @@ static bool is_ram_frame(mfn_t mfn)
     return mfn_valid(mfn) && mfn_is_ram(mfn);
 }
 
-/* Does this entry hold a counted reference on a RAM frame? */
+/*
+ * Does this entry hold a counted reference on a RAM frame? The cheap
+ * tests first: devalidating an L1 asks this of every present entry.
+ */
 static bool counted(pte_t e)
 {
     mfn_t mfn = pte_mfn(e);
 
-    return (e & _PAGE_PRESENT) && is_ram_frame(mfn) && !is_shared_ro(mfn) &&
-           !is_low_io(mfn);
+    return (e & _PAGE_PRESENT) && mfn_valid(mfn) && !is_low_io(mfn) &&
+           !(mfn_to_page(mfn)->count_info & PGC_shared_ro) && mfn_is_ram(mfn);
 }
 
 /* Frames beyond what the CPU can address exist nowhere: no one maps them. */
@@ -177,14 +176,14 @@ static int get_l1e(pte_t e, struct domain *pg_owner)
 
     if ( !(e & _PAGE_PRESENT) )
         return 0;
-    if ( is_shared_ro(mfn) )
-        return (e & _PAGE_RW) ? -EBUSY : 0;
-    if ( !counted(e) )
-        return pg_owner->is_privileged && mfn_addressable(mfn) &&
-                       (is_low_io(mfn) || !is_ram_frame(mfn))
-                   ? 0
-                   : -EPERM;
+    /* Each question once, in counted()'s terms: one frame-table lookup. */
+    if ( !mfn_valid(mfn) )
+        goto io;
     pg = mfn_to_page(mfn);
+    if ( pg->count_info & PGC_shared_ro )
+        return (e & _PAGE_RW) ? -EBUSY : 0;
+    if ( is_low_io(mfn) || !mfn_is_ram(mfn) )
+        goto io;
     if ( !get_page(pg, pg_owner->domain_id) )
         return -EBUSY;
     if ( (e & _PAGE_RW) && get_page_type(pg, PGT_writable_page) )
@@ -193,6 +192,9 @@ static int get_l1e(pte_t e, struct domain *pg_owner)
         return -EBUSY;
     }
     return 0;
+
+io:
+    return pg_owner->is_privileged && mfn_addressable(mfn) ? 0 : -EPERM;
 }
 
 /*
@@ -202,7 +204,7 @@ static int get_l1e(pte_t e, struct domain *pg_owner)
  * go here like any other entry's when the guest overwrites or zaps the
  * entry, or the table is devalidated (Xen does the same for PV).
  */
-void pv_put_l1e(pte_t e)
+static inline void put_l1e(pte_t e)
 {
     struct page_info *pg;
 
@@ -212,6 +214,11 @@ void pv_put_l1e(pte_t e)
     if ( e & _PAGE_RW )
         put_page_type(pg);
     put_page(pg);
+}
+
+void pv_put_l1e(pte_t e)
+{
+    put_l1e(e);
 }
 
 /* An entry of a level-`level` table (2-4) living in frame self. */
@@ -274,9 +281,33 @@ static int get_entry(pte_t *pl, unsigned int level, mfn_t self,
 static void put_entry(pte_t e, unsigned int level, mfn_t self)
 {
     if ( level == 1 )
-        pv_put_l1e(e);
+        put_l1e(e); /* inline: devalidating an L1 puts every entry */
     else
         put_upper_e(e, level, self);
+}
+
+/*
+ * The next present entry at or after i that is the guest's (an L4's
+ * Xenia slots are not), or PT_ENTRIES. Entries not present take and
+ * hold no reference (get_entry would say 0), so only these count.
+ */
+static unsigned int next_guest_entry(const pte_t *t, unsigned int i,
+                                     unsigned int level)
+{
+    if ( level == 4 )
+        return pt_next_present_outside(t, i, HYPERVISOR_L4_FIRST,
+                                       HYPERVISOR_L4_LAST);
+    return pt_next_present(t, i, PT_ENTRIES);
+}
+
+/* next_guest_entry(), but present entries come in runs: i itself first. */
+static inline unsigned int next_entry(const pte_t *t, unsigned int i,
+                                      unsigned int level)
+{
+    if ( i < PT_ENTRIES && (t[i] & _PAGE_PRESENT) &&
+         (level != 4 || is_guest_l4_slot(i)) )
+        return i;
+    return next_guest_entry(t, i, level);
 }
 
 int page_type_validate(struct page_info *pg, uint64_t type)
@@ -294,15 +325,9 @@ int page_type_validate(struct page_info *pg, uint64_t type)
         return -EINVAL;
     if ( level == 4 )
         pv_init_xen_l4_slots(t);
-    for ( i = 0; i < PT_ENTRIES; i++ )
+    for ( i = next_guest_entry(t, 0, level); i < PT_ENTRIES;
+          i = next_entry(t, i + 1, level) )
     {
-        /*
-         * An entry not present takes no reference (get_entry would say 0):
-         * skipping it first keeps the scan of a fork's mostly empty tables
-         * short.
-         */
-        if ( !(t[i] & _PAGE_PRESENT) || (level == 4 && !is_guest_l4_slot(i)) )
-            continue;
         rc = get_entry(&t[i], level, self, d, d);
         if ( rc )
             break;
@@ -329,10 +354,10 @@ void page_type_devalidate(struct page_info *pg, uint64_t type)
     mfn_t self = page_to_mfn(pg);
     pte_t *t = mfn_to_virt(self);
 
-    /* As in validate(), an entry not present holds nothing to put. */
-    for ( i = 0; i < PT_ENTRIES; i++ )
-        if ( (t[i] & _PAGE_PRESENT) && (level != 4 || is_guest_l4_slot(i)) )
-            put_entry(t[i], level, self);
+    /* As in validate(): what it took, from the entries it took it for. */
+    for ( i = next_guest_entry(t, 0, level); i < PT_ENTRIES;
+          i = next_entry(t, i + 1, level) )
+        put_entry(t[i], level, self);
 }
 
 void pv_force_devalidate(struct page_info *pg)
