@@ -69,7 +69,7 @@ def classify(pc, ksyms, hsyms, hv):
     if pc < 1 << 47:
         return "user", "(user)"
     if HV_LO <= pc < HV_HI:
-        return "hypervisor", (hsyms.name(pc) if hv == "xenia" else hv)
+        return "hypervisor", (hsyms.name(pc) if hv in ("xenia", "lean") else hv)
     name = ksyms.name(pc)
     return ("guest PV" if PV_NAME.search(name) else "kernel"), name
 
