@@ -6,7 +6,7 @@
 #include <asm/asm_defns.h>
 #include <asm/config.h>
 #include <asm/eflags.h>
-#include <asm/pv_entry_offsets.h>
+#include <asm/pv_entry_offsets.h> /* generated: arch/x86/offsets/ */
 
 /*
  * SYSCALL does not switch stacks. Each CPU's trampoline (written by
