@@ -80,7 +80,9 @@ debug_ist_entry:
 /*
  * A #PF from a guest (the TSS put its frame at the top of the stack)
  * tries pv_page_fault_fast first, on the caller-saved half of the frame
- * and with interrupts still off, as lstar_enter does.
+ * and with interrupts still off, as lstar_enter does. One from the guest
+ * kernel (a write to its own L1 to emulate, mostly) saves the rest of the
+ * frame and goes to pv_kernel_page_fault without do_trap's dispatch.
  */
 page_fault_entry:
         testb   $3, 16(%rsp)            /* cs */
@@ -97,7 +99,16 @@ page_fault_entry:
 1:      SAVE_PRESERVED
         cmp     $PV_FAST_EXIT, %eax
         je      ret_to_guest
-        jmp     common_entry_saved
+        cmp     $PV_FAST_KERNEL_PF, %eax
+        jne     common_entry_saved
+        /* As common_entry_saved, but no do_trap: the frame is a guest's. */
+        mov     %rsp, %rdi
+        push    UREGS_rip(%rdi)
+        push    %rbp
+        mov     %rsp, %rbp
+        call    pv_kernel_page_fault
+        add     $16, %rsp
+        jmp     ret_to_guest
         .pushsection .ex_table, "a", @progbits
         .quad   2b, iret_to_guest_faulted
         .popsection

@@ -56,9 +56,12 @@ static inline bool get_page(struct page_info *pg, uint32_t owner)
 
     do
     {
-        /* Only allocated frames of that owner, and never a counter wrap. */
+        /*
+         * Only allocated frames of that owner, and never a counter wrap:
+         * a count of 1 to PGC_count_mask - 1, in one unsigned compare.
+         */
         if ( !(x & PGC_allocated) || pg->owner != owner ||
-             (x & PGC_count_mask) == PGC_count_mask || !(x & PGC_count_mask) )
+             (x & PGC_count_mask) - 1 >= PGC_count_mask - 1 )
             return false;
     } while ( !__atomic_compare_exchange_n(&pg->count_info, &x, x + 1, false,
                                            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) );
@@ -86,9 +89,12 @@ static inline int get_page_type(struct page_info *pg, uint64_t type)
 {
     uint64_t x = __atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE);
 
-    /* In use as that type and validated: one more user, nothing else. */
+    /*
+     * In use as that type and validated: one more user, nothing else (a
+     * count of 1 to PGT_count_mask - 1, in one unsigned compare).
+     */
     if ( (x & (PGT_type_mask | PGT_validated)) == (type | PGT_validated) &&
-         (x & PGT_count_mask) && (x & PGT_count_mask) != PGT_count_mask &&
+         (x & PGT_count_mask) - 1 < PGT_count_mask - 1 &&
          __atomic_compare_exchange_n(&pg->type_info, &x, x + 1, false,
                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) )
         return 0;

@@ -49,12 +49,15 @@ user_page_fault(struct vcpu *v, struct cpu_user_regs *regs)
     return fast_exit_work(v, regs);
 }
 
-/* The guest kernel's own faults (writable page tables) leave at once. */
+/*
+ * The guest kernel's own faults (writable page tables) leave at once, for
+ * pv_kernel_page_fault() once the whole frame is saved.
+ */
 unsigned int pv_page_fault_fast(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current_vcpu();
 
     if ( v->arch.kernel_mode )
-        return PV_FAST_SLOW;
+        return PV_FAST_KERNEL_PF;
     return user_page_fault(v, regs);
 }

@@ -82,16 +82,6 @@ static const uint64_t level_type[5] = {
     PGT_l4_page_table,
 };
 
-unsigned int pv_page_table_level(const struct page_info *pg)
-{
-    uint64_t t = pg->type_info;
-
-    if ( !(t & PGT_validated) || !(t & PGT_count_mask) ||
-         !is_page_table_type(t & PGT_type_mask) )
-        return 0;
-    return (t & PGT_type_mask) >> PGT_type_shift;
-}
-
 pte_t *pv_guest_l1e(const struct vcpu *v, unsigned long va,
                     struct page_info **pg)
 {
@@ -169,7 +159,8 @@ static bool mfn_addressable(mfn_t mfn)
  * pg_owner is the table's owner, or for the control domain the domain it
  * maps for (mmu_update's foreigndom): then only that domain's frames.
  */
-static int get_l1e(pte_t e, struct domain *pg_owner)
+static inline __attribute__((always_inline)) int get_l1e(pte_t e,
+                                                        struct domain *pg_owner)
 {
     mfn_t mfn = pte_mfn(e);
     struct page_info *pg;
@@ -264,8 +255,14 @@ static void put_upper_e(pte_t e, unsigned int level, mfn_t self)
         put_page_and_type(pg);
 }
 
-static int get_entry(pte_t *pl, unsigned int level, mfn_t self,
-                     struct domain *d, struct domain *pg_owner)
+/*
+ * get_entry() and put_entry() are inline so that validate() and
+ * devalidate() run an L1's entries through a loop of their own, with the
+ * level known and no call per entry (see the loops below).
+ */
+static inline __attribute__((always_inline)) int
+get_entry(pte_t *pl, unsigned int level, mfn_t self, struct domain *d,
+          struct domain *pg_owner)
 {
     if ( level == 1 )
     {
@@ -278,10 +275,11 @@ static int get_entry(pte_t *pl, unsigned int level, mfn_t self,
     return get_upper_e(*pl, level, self, d);
 }
 
-static void put_entry(pte_t e, unsigned int level, mfn_t self)
+static inline __attribute__((always_inline)) void
+put_entry(pte_t e, unsigned int level, mfn_t self)
 {
     if ( level == 1 )
-        put_l1e(e); /* inline: devalidating an L1 puts every entry */
+        put_l1e(e);
     else
         put_upper_e(e, level, self);
 }
@@ -310,6 +308,37 @@ static inline unsigned int next_entry(const pte_t *t, unsigned int i,
     return next_guest_entry(t, i, level);
 }
 
+/*
+ * validate()'s and devalidate()'s walks, inline in them twice: once for
+ * an L1 (level a constant 1, most tables a fork pins and unpins), once
+ * for the other levels.
+ */
+static inline __attribute__((always_inline)) unsigned int
+get_entries(pte_t *t, unsigned int level, mfn_t self, struct domain *d,
+            int *rc)
+{
+    unsigned int i;
+
+    for ( i = next_guest_entry(t, 0, level); i < PT_ENTRIES;
+          i = next_entry(t, i + 1, level) )
+    {
+        *rc = get_entry(&t[i], level, self, d, d);
+        if ( *rc )
+            break;
+    }
+    return i;
+}
+
+static inline __attribute__((always_inline)) void
+put_entries(pte_t *t, unsigned int level, mfn_t self)
+{
+    unsigned int i;
+
+    for ( i = next_guest_entry(t, 0, level); i < PT_ENTRIES;
+          i = next_entry(t, i + 1, level) )
+        put_entry(t[i], level, self);
+}
+
 int page_type_validate(struct page_info *pg, uint64_t type)
 {
     unsigned int level = type >> PGT_type_shift, i;
@@ -325,13 +354,10 @@ int page_type_validate(struct page_info *pg, uint64_t type)
         return -EINVAL;
     if ( level == 4 )
         pv_init_xen_l4_slots(t);
-    for ( i = next_guest_entry(t, 0, level); i < PT_ENTRIES;
-          i = next_entry(t, i + 1, level) )
-    {
-        rc = get_entry(&t[i], level, self, d, d);
-        if ( rc )
-            break;
-    }
+    if ( level == 1 )
+        i = get_entries(t, 1, self, d, &rc);
+    else
+        i = get_entries(t, level, self, d, &rc);
     if ( rc )
     {
         gdprintk(XENLOG_G_WARNING, d,
@@ -347,7 +373,7 @@ int page_type_validate(struct page_info *pg, uint64_t type)
 
 void page_type_devalidate(struct page_info *pg, uint64_t type)
 {
-    unsigned int level = type >> PGT_type_shift, i;
+    unsigned int level = type >> PGT_type_shift;
 
     if ( !is_page_table_type(type) )
         return; /* descriptor pages hold no references */
@@ -355,9 +381,10 @@ void page_type_devalidate(struct page_info *pg, uint64_t type)
     pte_t *t = mfn_to_virt(self);
 
     /* As in validate(): what it took, from the entries it took it for. */
-    for ( i = next_guest_entry(t, 0, level); i < PT_ENTRIES;
-          i = next_entry(t, i + 1, level) )
-        put_entry(t[i], level, self);
+    if ( level == 1 )
+        put_entries(t, 1, self);
+    else
+        put_entries(t, level, self);
 }
 
 void pv_force_devalidate(struct page_info *pg)

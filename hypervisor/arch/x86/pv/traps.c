@@ -97,6 +97,34 @@ static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs,
     return true;
 }
 
+/*
+ * A #PF with interrupts on and CR2 read before: a write to one of the
+ * guest kernel's own L1s is emulated, anything else goes to the guest.
+ */
+static void page_fault(struct vcpu *v, struct cpu_user_regs *regs,
+                       unsigned long cr2, uint32_t ec)
+{
+    if ( pv_ptwr_emulate(v, regs, cr2, ec) )
+        return;
+    v->vcpu_info->arch.cr2 = cr2;
+    /* The hardware always says "user": the guest kernel is ring 3. */
+    ec = v->arch.kernel_mode ? ec & ~PFEC_user_mode : ec | PFEC_user_mode;
+    pv_inject_trap(v, regs, 14, ec);
+}
+
+/*
+ * The guest kernel's #PF, from page_fault_entry with the whole frame
+ * saved but not through do_trap: every unmapped page of a Linux guest is
+ * one (its xchg into a pinned L1). The same steps as below.
+ */
+void pv_kernel_page_fault(struct cpu_user_regs *regs)
+{
+    unsigned long cr2 = read_cr2();
+
+    local_irq_enable();
+    page_fault(current_vcpu(), regs, cr2, regs->error_code);
+}
+
 void pv_handle_exception(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current_vcpu();
@@ -115,12 +143,8 @@ void pv_handle_exception(struct cpu_user_regs *regs)
     switch ( vec )
     {
     case 14:
-        if ( pv_ptwr_emulate(v, regs, cr2, ec) )
-            return;
-        v->vcpu_info->arch.cr2 = cr2;
-        /* The hardware always says "user": the guest kernel is ring 3. */
-        ec = v->arch.kernel_mode ? ec & ~PFEC_user_mode : ec | PFEC_user_mode;
-        break;
+        page_fault(v, regs, cr2, ec);
+        return;
     case 13:
         /*
          * Only a #GP with error code 0 can be an instruction to emulate,

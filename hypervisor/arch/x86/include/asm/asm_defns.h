@@ -23,6 +23,8 @@
 #define PV_FAST_DONE 0 /* the frame is ready: straight back to the guest */
 #define PV_FAST_EXIT 1 /* ready, with work on the way out: ret_to_guest */
 #define PV_FAST_SLOW 2 /* nothing done: the general path */
+/* A guest kernel's #PF: straight to pv_kernel_page_fault(), whole frame saved. */
+#define PV_FAST_KERNEL_PF 3
 
 #ifdef __ASSEMBLY__
 /* Push order leaves %rsp pointing at the frame (r15 first). */

@@ -4,6 +4,7 @@
 #define ASM_PV_MM_H
 
 #include <xenia/domain.h>
+#include <xenia/page_type.h>
 #include <asm/page.h>
 
 /*
@@ -18,8 +19,19 @@ int pv_mod_entry(struct domain *d, struct domain *pg_owner, pte_t *pl,
 /* Drop the references an L1 entry holds (none if it is not counted). */
 void pv_put_l1e(pte_t e);
 
-/* The level (1-4) a frame is validated as, or 0 if it is no page table. */
-unsigned int pv_page_table_level(const struct page_info *pg);
+/*
+ * The level (1-4) a frame is validated as, or 0 if it is no page table.
+ * Inline: every mmu_update request and emulated PTE write asks it.
+ */
+static inline unsigned int pv_page_table_level(const struct page_info *pg)
+{
+    uint64_t t = pg->type_info;
+
+    if ( !(t & PGT_validated) || !(t & PGT_count_mask) ||
+         !is_page_table_type(t & PGT_type_mask) )
+        return 0;
+    return (t & PGT_type_mask) >> PGT_type_shift;
+}
 
 /*
  * The L1 entry that maps va in the vCPU's current page tables, and the

@@ -6,28 +6,24 @@
 #include <xenia/types.h>
 #include <xen/xen.h>
 
-/* n is ModRM.reg or .rm with its REX bit: 0 = rax ... 15 = r15. */
+/*
+ * n is ModRM.reg or .rm with its REX bit: 0 = rax ... 15 = r15. A table
+ * rather than a switch: every emulated PTE write (ptwr.c) reads one
+ * register and an xchg writes one back.
+ */
 static inline uint64_t *guest_gpr(struct cpu_user_regs *r, unsigned int n)
 {
-    switch ( n & 15 )
-    {
-    case 0: return &r->rax;
-    case 1: return &r->rcx;
-    case 2: return &r->rdx;
-    case 3: return &r->rbx;
-    case 4: return &r->rsp;
-    case 5: return &r->rbp;
-    case 6: return &r->rsi;
-    case 7: return &r->rdi;
-    case 8: return &r->r8;
-    case 9: return &r->r9;
-    case 10: return &r->r10;
-    case 11: return &r->r11;
-    case 12: return &r->r12;
-    case 13: return &r->r13;
-    case 14: return &r->r14;
-    default: return &r->r15;
-    }
+#define GPR(x) offsetof(struct cpu_user_regs, x)
+    static const uint8_t off[16] = {
+        GPR(rax), GPR(rcx), GPR(rdx), GPR(rbx), GPR(rsp), GPR(rbp),
+        GPR(rsi), GPR(rdi), GPR(r8),  GPR(r9),  GPR(r10), GPR(r11),
+        GPR(r12), GPR(r13), GPR(r14), GPR(r15),
+    };
+#undef GPR
+    _Static_assert(sizeof(struct cpu_user_regs) <= 256,
+                   "guest_gpr: offsets must fit a byte");
+
+    return (uint64_t *)((char *)r + off[n & 15]);
 }
 
 #endif /* ASM_REGS_H */

@@ -19,6 +19,8 @@ static inline bool guest_mode(const struct cpu_user_regs *regs)
 
 /* An exception in a PV guest: emulate it, or bounce it to the guest. */
 void pv_handle_exception(struct cpu_user_regs *regs);
+/* pv_handle_exception() of a #PF from the guest kernel (page_fault_entry). */
+void pv_kernel_page_fault(struct cpu_user_regs *regs);
 
 /* "page fault" etc., by vector; NULL for reserved vectors. */
 extern const char *const trap_names[32];
