@@ -13,6 +13,7 @@
 #include <xenia/softirq.h>
 #include <asm/asm_defns.h>
 #include <asm/current.h>
+#include <asm/flushtlb.h>
 #include <asm/pv.h>
 
 /* What the assembly assumes beyond offsets: its operand widths and shapes. */
@@ -26,6 +27,9 @@ BUILD_BUG_ON(offsetof(struct vcpu, arch.iret_ok[0].cs) !=     /* cs | ss << 16 *
              offsetof(struct vcpu, arch.iret_ok[0]));
 BUILD_BUG_ON(offsetof(struct vcpu, arch.iret_ok[0].ss) !=
              offsetof(struct vcpu, arch.iret_ok[0].cs) + 2);
+BUILD_BUG_ON(sizeof(per_cpu__softirq_bits[0]) != 8);          /* (,%rsi,8) */
+BUILD_BUG_ON((1UL << SCHEDULE_SOFTIRQ) > 0xff);                /* testb */
+BUILD_BUG_ON(sizeof(tlbflush_clock) != 8);                     /* lock xadd */
 BUILD_BUG_ON(FLAT_KERNEL_CS != FLAT_KERNEL_CS_ASM);
 BUILD_BUG_ON(FLAT_KERNEL_SS != FLAT_KERNEL_SS_ASM);
 
