@@ -107,7 +107,7 @@ int domain_target(struct domain *caller, domid_t id, struct domain **out)
     struct domain *d;
 
     *out = NULL;
-    if ( id == DOMID_SELF || id == caller->domain_id )
+    if ( domid_is_self(caller, id) )
         d = domain_get_ref(caller) ? caller : NULL;
     else
         d = domain_get(id);

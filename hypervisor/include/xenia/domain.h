@@ -185,6 +185,12 @@ bool domain_get_ref(struct domain *d);
 /* Drop one; the last frees the domain (deferred to a safe point). */
 void domain_put(struct domain *d);
 
+/* Whether id names the caller itself: DOMID_SELF or its own domid. */
+static inline bool domid_is_self(const struct domain *caller, domid_t id)
+{
+    return id == DOMID_SELF || id == caller->domain_id;
+}
+
 /*
  * The domain `caller` may act on as `id` (DOMID_SELF allowed): a
  * referenced domain in *out, or -ESRCH (no such domain, or dying),

@@ -138,7 +138,7 @@ mmu_batch(struct vcpu *v, struct domain *pg_owner,
  */
 static int batch_owner(struct domain *d, domid_t id, struct domain **out)
 {
-    if ( id == DOMID_SELF || id == d->domain_id )
+    if ( domid_is_self(d, id) )
     {
         *out = d;
         return 0;
@@ -449,8 +449,7 @@ static bool mmuext_baseptr_pair(struct vcpu *v, unsigned long uops,
     struct mmuext_op op[2];
     unsigned int done;
 
-    if ( (foreigndom != DOMID_SELF && foreigndom != d->domain_id) ||
-         count < 1 || count > 2 ||
+    if ( !domid_is_self(d, foreigndom) || count < 1 || count > 2 ||
          copy_from_guest(op, uops, count * sizeof(op[0])) ||
          !is_baseptr(&op[0]) || (count == 2 && !is_baseptr(&op[1])) )
         return false;
